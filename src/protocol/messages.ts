@@ -1,0 +1,208 @@
+/**
+ * Wire protocol v1: the JSON frames exchanged on `/ws?tenant=ID`.
+ * Shared by the server and the widget; see docs/protocol.md and design.md.
+ * A frame holds one message or a JSON array of them (batching).
+ */
+
+export const PROTOCOL_VERSION = 1;
+
+export interface Author {
+  readonly id: string;
+  readonly name: string;
+}
+
+export interface Comment {
+  readonly id: string;
+  readonly author: Author;
+  readonly text: string;
+  /** Milliseconds since the Unix epoch. */
+  readonly createdAt: number;
+  readonly editedAt?: number;
+}
+
+/** One conversation: a marker at a point of the image, with its messages. */
+export interface Chat {
+  readonly id: string;
+  /** Fractions of the image's width and height, 0..1. */
+  readonly x: number;
+  readonly y: number;
+  readonly author: Author;
+  readonly createdAt: number;
+  readonly resolved: boolean;
+  readonly comments: readonly Comment[];
+}
+
+export interface User extends Author {
+  /** `guest` for server-made identities, `user` for SSO. */
+  readonly kind: 'guest' | 'user';
+  readonly role?: 'moderator' | 'admin';
+}
+
+export interface SeqPosition {
+  /** Changes when the image's history is reset. */
+  readonly epoch: string;
+  /** Rises by one for every stored event of the image. */
+  readonly seq: number;
+}
+
+// ---------------------------------------------------------------- changes
+
+export type Change =
+  | { readonly kind: 'add-comment'; readonly text: string }
+  | { readonly kind: 'edit-comment'; readonly commentId: string; readonly text: string }
+  | { readonly kind: 'delete-comment'; readonly commentId: string }
+  | { readonly kind: 'move'; readonly x: number; readonly y: number }
+  | { readonly kind: 'resolve'; readonly resolved: boolean };
+
+/** A change as broadcast: `add-comment` carries the stored comment. */
+export type AppliedChange =
+  | { readonly kind: 'add-comment'; readonly text: string; readonly comment: Comment }
+  | { readonly kind: 'edit-comment'; readonly commentId: string; readonly text: string; readonly editedAt: number }
+  | Exclude<Change, { kind: 'add-comment' } | { kind: 'edit-comment' }>;
+
+// ---------------------------------------------------------------- client to server
+
+export interface HelloMessage {
+  readonly type: 'hello';
+  /** SSO token (HS256 JWT signed with the tenant's secret). */
+  readonly token?: string;
+  /** Guest token the server issued earlier, to keep the same guest identity. */
+  readonly guest?: string;
+  /** Display name for a guest. */
+  readonly name?: string;
+}
+
+export interface SubscribeMessage {
+  readonly type: 'subscribe';
+  readonly image: string;
+  readonly since?: SeqPosition;
+}
+
+export interface UnsubscribeMessage {
+  readonly type: 'unsubscribe';
+  readonly image: string;
+}
+
+export interface CreateImageChatMessage {
+  readonly type: 'create-image-chat';
+  readonly image: string;
+  readonly broadcastId: string;
+  readonly x: number;
+  readonly y: number;
+  readonly text: string;
+}
+
+export interface UpdateImageChatMessage {
+  readonly type: 'update-image-chat';
+  readonly image: string;
+  readonly broadcastId: string;
+  readonly chatId: string;
+  readonly change: Change;
+}
+
+export interface DeleteImageChatMessage {
+  readonly type: 'delete-image-chat';
+  readonly image: string;
+  readonly broadcastId: string;
+  readonly chatId: string;
+}
+
+export interface PingMessage {
+  readonly type: 'ping';
+}
+
+export type ActionMessage = CreateImageChatMessage | UpdateImageChatMessage | DeleteImageChatMessage;
+
+export type ClientMessage =
+  | HelloMessage
+  | SubscribeMessage
+  | UnsubscribeMessage
+  | ActionMessage
+  | PingMessage;
+
+// ---------------------------------------------------------------- server to client
+
+export interface WelcomeMessage {
+  readonly type: 'welcome';
+  readonly user: User;
+  /** A fresh or renewed guest token; the widget keeps it to stay the same guest. */
+  readonly guest?: string;
+}
+
+export interface SnapshotMessage {
+  readonly type: 'snapshot';
+  readonly image: string;
+  readonly epoch: string;
+  readonly seq: number;
+  readonly chats: readonly Chat[];
+}
+
+export interface ReplayMessage {
+  readonly type: 'replay';
+  readonly image: string;
+  readonly events: readonly ChatEvent[];
+}
+
+export interface AckMessage {
+  readonly type: 'ack';
+  readonly broadcastId: string;
+  readonly seq: number;
+  /** The stored conversation after the action; absent after a delete. */
+  readonly chat?: Chat;
+}
+
+export interface NewImageChatEvent {
+  readonly type: 'new-image-chat';
+  readonly image: string;
+  readonly seq: number;
+  readonly broadcastId: string;
+  readonly chat: Chat;
+}
+
+export interface ImageChatUpdatedEvent {
+  readonly type: 'image-chat-updated';
+  readonly image: string;
+  readonly seq: number;
+  readonly broadcastId: string;
+  readonly chatId: string;
+  readonly change: AppliedChange;
+}
+
+export interface DeletedImageChatEvent {
+  readonly type: 'deleted-image-chat';
+  readonly image: string;
+  readonly seq: number;
+  readonly broadcastId: string;
+  readonly chatId: string;
+}
+
+export type ChatEvent = NewImageChatEvent | ImageChatUpdatedEvent | DeletedImageChatEvent;
+
+export type ErrorCode =
+  | 'unauthorized'
+  | 'forbidden'
+  | 'invalid'
+  | 'not-found'
+  | 'rate-limited'
+  | 'too-large'
+  | 'unavailable';
+
+export interface ErrorMessage {
+  readonly type: 'error';
+  readonly code: ErrorCode;
+  readonly message: string;
+  readonly broadcastId?: string;
+}
+
+export interface PongMessage {
+  readonly type: 'pong';
+}
+
+export type ServerMessage =
+  | WelcomeMessage
+  | SnapshotMessage
+  | ReplayMessage
+  | AckMessage
+  | ChatEvent
+  | ErrorMessage
+  | PongMessage;

@@ -1,0 +1,16 @@
+// Element tests in real Chromium: `src/widget/**/*.test.ts` and `src/sync/**/*.test.ts`.
+import { esbuildPlugin } from '@web/dev-server-esbuild';
+import { playwrightLauncher } from '@web/test-runner-playwright';
+import { launchOptions } from './scripts/browser.mjs';
+import { countingReporter } from './scripts/wtr-counting-reporter.mjs';
+import { defaultReporter } from '@web/test-runner';
+
+export default {
+  files: ['src/widget/**/*.test.ts', 'src/sync/**/*.test.ts'],
+  nodeResolve: true,
+  concurrency: 1,
+  browsers: [playwrightLauncher({ product: 'chromium', launchOptions: launchOptions() })],
+  plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig: './tsconfig.json' })],
+  reporters: [defaultReporter(), countingReporter()],
+  testFramework: { config: { timeout: 5000 } },
+};
