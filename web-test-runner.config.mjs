@@ -4,13 +4,14 @@ import { playwrightLauncher } from '@web/test-runner-playwright';
 import { launchOptions } from './scripts/browser.mjs';
 import { countingReporter } from './scripts/wtr-counting-reporter.mjs';
 import { defaultReporter } from '@web/test-runner';
+import { testServerPlugin } from './scripts/wtr-test-server.mjs';
 
 export default {
   files: ['src/widget/**/*.test.ts', 'src/sync/**/*.test.ts'],
   nodeResolve: true,
   concurrency: 1,
   browsers: [playwrightLauncher({ product: 'chromium', launchOptions: launchOptions() })],
-  plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig: './tsconfig.json' })],
+  plugins: [testServerPlugin(), esbuildPlugin({ ts: true, target: 'es2022', tsconfig: './tsconfig.json' })],
   reporters: [defaultReporter(), countingReporter()],
   testFramework: { config: { timeout: 5000 } },
 };
