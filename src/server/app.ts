@@ -1,0 +1,118 @@
+/**
+ * Wires the pieces: store + bus + core, node:http for the routes and `ws`
+ * (noServer) for `/ws`, so the upgrade decision stays in our hands.
+ */
+import { createServer } from 'node:http';
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { WebSocketServer } from 'ws';
+import type { WebSocket } from 'ws';
+import { MAX_FRAME_BYTES } from '../protocol/limits.ts';
+import { SqliteStore } from '../store/sqlite-store.ts';
+import { InProcessBus } from './bus.ts';
+import { DEFAULT_DATABASE_URL, parseDatabaseUrl } from './config.ts';
+import { ChatCore } from './core.ts';
+import { TENANT_ID, createRequestHandler } from './http.ts';
+
+export interface ServerOptions {
+  /** 0 picks a free port (default 8787). */
+  port?: number;
+  /** Default 127.0.0.1, so nothing is exposed by accident; main uses HOST (default 0.0.0.0). */
+  host?: string;
+  /** SQLite path, `file:`/`sqlite:` URL or `:memory:` (default ./data/image-chat.sqlite). */
+  databaseUrl?: string;
+  /** Folder holding index.html, dist/ and demo/ (default the repository root). */
+  staticRoot?: string;
+  guestSecret?: string;
+}
+
+export interface RunningServer {
+  port: number;
+  url: string;
+  core: ChatCore;
+  close(): Promise<void>;
+}
+
+const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+/** How long close() lets clients answer the close handshake before cutting them off. */
+const CLOSE_GRACE_MS = 1000;
+
+export async function startServer(opts: ServerOptions = {}): Promise<RunningServer> {
+  const target = parseDatabaseUrl(opts.databaseUrl ?? DEFAULT_DATABASE_URL);
+  const store = new SqliteStore(target.path);
+  const bus = new InProcessBus();
+  const core = new ChatCore(opts.guestSecret !== undefined ? { store, bus, guestSecret: opts.guestSecret } : { store, bus });
+  const server = createServer(createRequestHandler({ core, staticRoot: opts.staticRoot ?? REPO_ROOT }));
+  // ws answers an oversized frame by closing with 1009 itself.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
+
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const [path = '', query = ''] = (req.url ?? '').split('?', 2);
+    if (path !== '/ws') return refuseUpgrade(socket, 404, 'Not Found');
+    const tenant = new URLSearchParams(query).get('tenant') ?? 'demo';
+    if (!TENANT_ID.test(tenant)) return refuseUpgrade(socket, 400, 'Bad Request');
+    wss.handleUpgrade(req, socket, head, (ws) => accept(ws, tenant, req.socket.remoteAddress));
+  });
+
+  function accept(ws: WebSocket, tenant: string, ip: string | undefined): void {
+    const conn = core.connect(ws, ip === undefined ? { tenant } : { tenant, ip });
+    ws.on('message', (data, isBinary) => {
+      if (isBinary) conn.receiveBinary();
+      else conn.receive(Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data as ArrayBuffer).toString('utf8'));
+    });
+    ws.on('close', () => conn.close());
+    // A protocol error (bad frame, too large) is followed by 'close'; nothing else to do.
+    ws.on('error', () => {});
+  }
+
+  try {
+    await new Promise<void>((resolveListen, rejectListen) => {
+      server.once('error', rejectListen);
+      server.listen(opts.port ?? 8787, opts.host ?? '127.0.0.1', () => {
+        server.off('error', rejectListen);
+        resolveListen();
+      });
+    });
+  } catch (e) {
+    await store.close();
+    throw e;
+  }
+
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : (opts.port ?? 0);
+  const host = opts.host ?? '127.0.0.1';
+  const shown = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
+
+  let closing: Promise<void> | undefined;
+  async function close(): Promise<void> {
+    closing ??= (async () => {
+      const closed = new Promise<void>((done) => server.close(() => done()));
+      server.closeIdleConnections();
+      await core.close(); // says 1001 to every session's socket
+      await waitForClients(wss, CLOSE_GRACE_MS);
+      await new Promise<void>((done) => wss.close(() => done()));
+      server.closeAllConnections();
+      await closed;
+      await bus.close();
+      await store.close();
+    })();
+    return closing;
+  }
+
+  return { port, url: `http://${shown}:${port}`, core, close };
+}
+
+function refuseUpgrade(socket: Duplex, status: number, text: string): void {
+  socket.end(`HTTP/1.1 ${status} ${text}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
+}
+
+/** Resolves once every client socket has closed, terminating the stragglers after `graceMs`. */
+async function waitForClients(wss: WebSocketServer, graceMs: number): Promise<void> {
+  const open = [...wss.clients];
+  if (open.length === 0) return;
+  const all = Promise.all(open.map((ws) => new Promise<void>((done) => (ws.readyState === ws.CLOSED ? done() : ws.once('close', () => done())))));
+  const timer = setTimeout(() => open.forEach((ws) => ws.terminate()), graceMs);
+  await all;
+  clearTimeout(timer);
+}

@@ -1,0 +1,90 @@
+/**
+ * Forward-only schema migrations, tracked with SQLite's `user_version`.
+ * Never edit a shipped migration: append a new one.
+ */
+import type Database from 'better-sqlite3';
+
+const MIGRATIONS: readonly string[] = [
+  // 1: the initial schema. Every row is keyed by (tenant, image) so one image id
+  // in two tenants never meets; chats and comments cascade with their parent.
+  `
+  CREATE TABLE images (
+    tenant     TEXT    NOT NULL,
+    image      TEXT    NOT NULL,
+    epoch      TEXT    NOT NULL,
+    seq        INTEGER NOT NULL DEFAULT 0,
+    created_at INTEGER NOT NULL,
+    PRIMARY KEY (tenant, image)
+  ) WITHOUT ROWID;
+
+  CREATE TABLE chats (
+    tenant      TEXT    NOT NULL,
+    image       TEXT    NOT NULL,
+    id          TEXT    NOT NULL,
+    x           REAL    NOT NULL,
+    y           REAL    NOT NULL,
+    author_id   TEXT    NOT NULL,
+    author_name TEXT    NOT NULL,
+    created_at  INTEGER NOT NULL,
+    resolved    INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (tenant, image, id),
+    FOREIGN KEY (tenant, image) REFERENCES images (tenant, image) ON DELETE CASCADE
+  );
+
+  -- rowid gives the comments' order (new rowids are always above every live one).
+  CREATE TABLE comments (
+    tenant      TEXT    NOT NULL,
+    image       TEXT    NOT NULL,
+    chat_id     TEXT    NOT NULL,
+    id          TEXT    NOT NULL,
+    author_id   TEXT    NOT NULL,
+    author_name TEXT    NOT NULL,
+    text        TEXT    NOT NULL,
+    created_at  INTEGER NOT NULL,
+    edited_at   INTEGER,
+    UNIQUE (tenant, image, id),
+    FOREIGN KEY (tenant, image, chat_id) REFERENCES chats (tenant, image, id) ON DELETE CASCADE
+  );
+  CREATE INDEX comments_by_chat ON comments (tenant, image, chat_id);
+
+  -- The event log: what replay will read, and the idempotency record.
+  CREATE TABLE events (
+    tenant       TEXT    NOT NULL,
+    image        TEXT    NOT NULL,
+    seq          INTEGER NOT NULL,
+    type         TEXT    NOT NULL,
+    payload      TEXT    NOT NULL,
+    broadcast_id TEXT    NOT NULL,
+    actor_id     TEXT    NOT NULL,
+    created_at   INTEGER NOT NULL,
+    PRIMARY KEY (tenant, image, seq),
+    UNIQUE (tenant, image, broadcast_id),
+    FOREIGN KEY (tenant, image) REFERENCES images (tenant, image) ON DELETE CASCADE
+  ) WITHOUT ROWID;
+
+  CREATE TABLE meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+  ) WITHOUT ROWID;
+  `,
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+export function migrate(db: Database.Database): void {
+  for (let version = 0; version < MIGRATIONS.length; version++) {
+    // IMMEDIATE takes the write lock first, so two processes opening one file
+    // cannot both run the same migration; the version is re-read under the lock.
+    db.transaction(() => {
+      const current = db.pragma('user_version', { simple: true }) as number;
+      if (current > MIGRATIONS.length) {
+        throw new Error(
+          `the database schema (version ${current}) is newer than this server understands (${MIGRATIONS.length}); upgrade image-chat`,
+        );
+      }
+      if (current !== version) return;
+      db.exec(MIGRATIONS[version]!);
+      db.pragma(`user_version = ${version + 1}`);
+    }).immediate();
+  }
+}

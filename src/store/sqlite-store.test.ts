@@ -1,0 +1,78 @@
+import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import Database from 'better-sqlite3';
+import { SqliteStore } from './sqlite-store.ts';
+import { SCHEMA_VERSION } from './sqlite-migrations.ts';
+import { storeConformance } from './store-conformance.ts';
+import type { User } from '../protocol/messages.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'image-chat-store-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+storeConformance('sqlite file', async () => new SqliteStore(join(dir, `${randomUUID()}.sqlite`)));
+storeConformance('sqlite :memory:', async () => new SqliteStore(':memory:'));
+
+const alice: User = { id: 'g_alice', name: 'Alice', kind: 'guest' };
+
+test('sqlite: data, seq, epoch and secrets survive close and reopen; the parent folder is created', async () => {
+  const file = join(dir, 'nested', 'deeper', 'persist.sqlite');
+  let store = new SqliteStore(file);
+  const { chat } = await store.apply('t1', 'img', { type: 'create-image-chat', image: 'img', broadcastId: randomUUID(), x: 0.1, y: 0.2, text: 'kept' }, alice);
+  const secret = await store.secret('guest');
+  const before = await store.snapshot('t1', 'img');
+  await store.close();
+  assert.ok(existsSync(file), "existsSync(file)");
+
+  store = new SqliteStore(file);
+  try {
+    assert.deepEqual(await store.snapshot('t1', 'img'), before);
+    assert.equal(await store.secret('guest'), secret);
+    const next = await store.apply('t1', 'img', { type: 'delete-image-chat', image: 'img', broadcastId: randomUUID(), chatId: chat!.id }, alice);
+    assert.equal(next.event.seq, 2);
+  } finally {
+    await store.close();
+  }
+});
+
+test('sqlite: WAL, foreign keys and the schema version are set at open', async () => {
+  const file = join(dir, 'pragmas.sqlite');
+  const store = new SqliteStore(file);
+  await store.close();
+  const db = new Database(file);
+  try {
+    assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
+    assert.equal(db.pragma('user_version', { simple: true }), SCHEMA_VERSION);
+    const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all();
+    assert.deepEqual(tables, ['chats', 'comments', 'events', 'images', 'meta']);
+  } finally {
+    db.close();
+  }
+});
+
+test('sqlite: a database from a newer version is refused rather than misread', () => {
+  const file = join(dir, 'future.sqlite');
+  const db = new Database(file);
+  db.pragma(`user_version = ${SCHEMA_VERSION + 5}`);
+  db.close();
+  assert.throws(() => new SqliteStore(file), /newer than this server/);
+});
+
+test('sqlite: the event log holds each stored event once, with actor and broadcastId', async () => {
+  const file = join(dir, 'log.sqlite');
+  const store = new SqliteStore(file);
+  const action = { type: 'create-image-chat', image: 'img', broadcastId: randomUUID(), x: 0, y: 0, text: 'a' } as const;
+  await store.apply('t1', 'img', action, alice);
+  await store.apply('t1', 'img', action, alice);
+  await store.close();
+  const db = new Database(file, { readonly: true });
+  try {
+    const rows = db.prepare('SELECT seq, type, broadcast_id, actor_id FROM events').all();
+    assert.deepEqual(rows, [{ seq: 1, type: 'new-image-chat', broadcast_id: action.broadcastId, actor_id: 'g_alice' }]);
+  } finally {
+    db.close();
+  }
+});

@@ -1,0 +1,265 @@
+/**
+ * The behaviour every Store must have. Each implementation's test file calls
+ * storeConformance() with a factory that opens a fresh, empty store.
+ */
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import type { ActionMessage, Change, Chat, User } from '../protocol/messages.ts';
+import { StoreError } from './store.ts';
+import type { Store } from './store.ts';
+
+const alice: User = { id: 'g_alice', name: 'Alice', kind: 'guest' };
+const bob: User = { id: 'g_bob', name: 'Bob', kind: 'guest' };
+const mod: User = { id: 'u_mod', name: 'Mo', kind: 'user', role: 'moderator' };
+const SAFE_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+const create = (image: string, text = 'hello', x = 0.25, y = 0.75): ActionMessage => ({
+  type: 'create-image-chat',
+  image,
+  broadcastId: randomUUID(),
+  x,
+  y,
+  text,
+});
+const update = (image: string, chatId: string, change: Change): ActionMessage => ({
+  type: 'update-image-chat',
+  image,
+  broadcastId: randomUUID(),
+  chatId,
+  change,
+});
+const remove = (image: string, chatId: string): ActionMessage => ({
+  type: 'delete-image-chat',
+  image,
+  broadcastId: randomUUID(),
+  chatId,
+});
+
+async function rejects(promise: Promise<unknown>, code: string): Promise<void> {
+  await assert.rejects(promise, (e: unknown) => {
+    assert.ok(e instanceof StoreError, `expected a StoreError, got ${String(e)}`);
+    assert.equal(e.code, code);
+    assert.ok(e.message.length > 0, "e.message.length > 0");
+    return true;
+  });
+}
+
+export function storeConformance(name: string, open: () => Promise<Store>): void {
+  /** Runs `body` with a fresh store, closed afterwards whatever happens. */
+  const withStore = (body: (store: Store) => Promise<void>) => async () => {
+    const store = await open();
+    try {
+      await body(store);
+    } finally {
+      await store.close();
+    }
+  };
+
+  /** Creates a chat as `who` and returns it. */
+  async function seed(store: Store, tenant: string, image: string, who = alice): Promise<Chat> {
+    const { chat } = await store.apply(tenant, image, create(image), who);
+    assert.ok(chat, "chat");
+    return chat;
+  }
+
+  describe(`Store conformance: ${name}`, () => {
+    test('an image with no history is empty at seq 0, and reading writes nothing', withStore(async (s) => {
+      const snap = await s.snapshot('t1', 'img');
+      assert.equal(snap.seq, 0);
+      assert.deepEqual(snap.chats, []);
+      assert.ok(snap.epoch.length > 0 && snap.epoch.length <= 64, "snap.epoch.length > 0 && snap.epoch.length <= 64");
+      const { event } = await s.apply('t1', 'img', create('img'), alice);
+      assert.equal(event.seq, 1, 'reading must not have used a seq');
+    }));
+
+    test('create: the snapshot holds the chat at seq 1 with its first comment', withStore(async (s) => {
+      const action = create('img', 'first!', 0, 1);
+      const { event, chat, duplicate } = await s.apply('t1', 'img', action, alice);
+      assert.equal(duplicate, false);
+      assert.equal(event.type, 'new-image-chat');
+      assert.equal(event.seq, 1);
+      assert.equal(event.image, 'img');
+      assert.equal(event.broadcastId, action.broadcastId);
+      assert.ok(chat, "chat");
+      assert.match(chat.id, SAFE_ID);
+      assert.equal(chat.x, 0);
+      assert.equal(chat.y, 1);
+      assert.deepEqual(chat.author, { id: 'g_alice', name: 'Alice' });
+      assert.equal(chat.resolved, false);
+      assert.equal(typeof chat.createdAt, 'number');
+      assert.equal(chat.comments.length, 1);
+      assert.match(chat.comments[0]!.id, SAFE_ID);
+      assert.equal(chat.comments[0]!.text, 'first!');
+      assert.ok(event.type === 'new-image-chat' && event.chat.id === chat.id, "event.type === 'new-image-chat' && event.chat.id === chat.id");
+      const snap = await s.snapshot('t1', 'img');
+      assert.equal(snap.seq, 1);
+      assert.deepEqual(snap.chats, [chat]);
+      const again = await s.snapshot('t1', 'img');
+      assert.equal(again.epoch, snap.epoch, 'the epoch is stable once the image has history');
+    }));
+
+    test('every change kind is stored, and seq rises by one per event', withStore(async (s) => {
+      const chat = await seed(s, 't1', 'img');
+      const added = await s.apply('t1', 'img', update('img', chat.id, { kind: 'add-comment', text: 'reply' }), bob);
+      assert.equal(added.event.seq, 2);
+      assert.ok(added.event.type === 'image-chat-updated' && added.event.change.kind === 'add-comment', "added.event.type === 'image-chat-updated' && added.event.change.kind === 'add-comment'");
+      const reply = added.event.change.comment;
+      assert.equal(reply.text, 'reply');
+      assert.deepEqual(reply.author, { id: 'g_bob', name: 'Bob' });
+      assert.match(reply.id, SAFE_ID);
+
+      const edited = await s.apply('t1', 'img', update('img', chat.id, { kind: 'edit-comment', commentId: reply.id, text: 'better reply' }), bob);
+      assert.equal(edited.event.seq, 3);
+      assert.ok(edited.event.type === 'image-chat-updated' && edited.event.change.kind === 'edit-comment', "edited.event.type === 'image-chat-updated' && edited.event.change.kind === 'edit-comment'");
+      assert.equal(typeof edited.event.change.editedAt, 'number');
+
+      const moved = await s.apply('t1', 'img', update('img', chat.id, { kind: 'move', x: 0.5, y: 0.5 }), alice);
+      assert.equal(moved.event.seq, 4);
+      const resolved = await s.apply('t1', 'img', update('img', chat.id, { kind: 'resolve', resolved: true }), bob);
+      assert.equal(resolved.event.seq, 5);
+
+      let snap = await s.snapshot('t1', 'img');
+      assert.equal(snap.seq, 5);
+      const stored = snap.chats[0]!;
+      assert.equal(stored.x, 0.5);
+      assert.equal(stored.y, 0.5);
+      assert.equal(stored.resolved, true);
+      assert.deepEqual(stored.comments.map((c) => c.text), ['hello', 'better reply']);
+      assert.equal(typeof stored.comments[1]!.editedAt, 'number');
+      assert.deepEqual(resolved.chat, stored, 'apply returns the chat as stored');
+
+      const deleted = await s.apply('t1', 'img', update('img', chat.id, { kind: 'delete-comment', commentId: reply.id }), bob);
+      assert.equal(deleted.event.seq, 6);
+      snap = await s.snapshot('t1', 'img');
+      assert.deepEqual(snap.chats[0]!.comments.map((c) => c.text), ['hello']);
+
+      const gone = await s.apply('t1', 'img', remove('img', chat.id), alice);
+      assert.equal(gone.event.type, 'deleted-image-chat');
+      assert.equal(gone.event.seq, 7);
+      assert.equal(gone.chat, undefined);
+      snap = await s.snapshot('t1', 'img');
+      assert.equal(snap.seq, 7);
+      assert.deepEqual(snap.chats, []);
+    }));
+
+    test('chats and comments keep their order', withStore(async (s) => {
+      const a = await seed(s, 't1', 'img');
+      const b = await seed(s, 't1', 'img');
+      for (const text of ['one', 'two', 'three']) {
+        await s.apply('t1', 'img', update('img', a.id, { kind: 'add-comment', text }), bob);
+      }
+      const snap = await s.snapshot('t1', 'img');
+      assert.deepEqual(snap.chats.map((c) => c.id), [a.id, b.id]);
+      assert.deepEqual(snap.chats[0]!.comments.map((c) => c.text), ['hello', 'one', 'two', 'three']);
+    }));
+
+    test('unknown chat or comment is not-found', withStore(async (s) => {
+      const chat = await seed(s, 't1', 'img');
+      await rejects(s.apply('t1', 'img', update('img', 'nope', { kind: 'add-comment', text: 'x' }), alice), 'not-found');
+      await rejects(s.apply('t1', 'img', remove('img', 'nope'), alice), 'not-found');
+      await rejects(s.apply('t1', 'img', update('img', chat.id, { kind: 'edit-comment', commentId: 'nope', text: 'x' }), alice), 'not-found');
+      await rejects(s.apply('t1', 'img', update('img', chat.id, { kind: 'delete-comment', commentId: 'nope' }), alice), 'not-found');
+      await rejects(s.apply('t1', 'other-img', update('other-img', chat.id, { kind: 'resolve', resolved: true }), alice), 'not-found');
+      assert.equal((await s.snapshot('t1', 'img')).seq, 1);
+      assert.equal((await s.snapshot('t1', 'other-img')).seq, 0);
+    }));
+
+    test("another actor is forbidden to edit, delete or move what is not theirs; anyone may comment and resolve", withStore(async (s) => {
+      const chat = await seed(s, 't1', 'img');
+      const first = chat.comments[0]!.id;
+      const { event } = await s.apply('t1', 'img', update('img', chat.id, { kind: 'add-comment', text: 'mine' }), bob);
+      assert.ok(event.type === 'image-chat-updated' && event.change.kind === 'add-comment', "event.type === 'image-chat-updated' && event.change.kind === 'add-comment'");
+      const bobs = event.change.comment.id;
+      await rejects(s.apply('t1', 'img', update('img', chat.id, { kind: 'edit-comment', commentId: first, text: 'x' }), bob), 'forbidden');
+      await rejects(s.apply('t1', 'img', update('img', chat.id, { kind: 'delete-comment', commentId: bobs }), alice), 'forbidden');
+      await rejects(s.apply('t1', 'img', update('img', chat.id, { kind: 'edit-comment', commentId: bobs, text: 'x' }), alice), 'forbidden');
+      await rejects(s.apply('t1', 'img', update('img', chat.id, { kind: 'move', x: 0, y: 0 }), bob), 'forbidden');
+      await rejects(s.apply('t1', 'img', remove('img', chat.id), bob), 'forbidden');
+      const resolved = await s.apply('t1', 'img', update('img', chat.id, { kind: 'resolve', resolved: true }), bob);
+      assert.equal(resolved.event.seq, 3);
+    }));
+
+    test('a moderator may do all', withStore(async (s) => {
+      const chat = await seed(s, 't1', 'img');
+      const { event } = await s.apply('t1', 'img', update('img', chat.id, { kind: 'add-comment', text: 'b' }), bob);
+      assert.ok(event.type === 'image-chat-updated' && event.change.kind === 'add-comment', "event.type === 'image-chat-updated' && event.change.kind === 'add-comment'");
+      const bobs = event.change.comment.id;
+      await s.apply('t1', 'img', update('img', chat.id, { kind: 'edit-comment', commentId: chat.comments[0]!.id, text: 'tidied' }), mod);
+      await s.apply('t1', 'img', update('img', chat.id, { kind: 'delete-comment', commentId: bobs }), mod);
+      await s.apply('t1', 'img', update('img', chat.id, { kind: 'move', x: 1, y: 0 }), { ...mod, role: 'admin' });
+      const gone = await s.apply('t1', 'img', remove('img', chat.id), mod);
+      assert.equal(gone.event.seq, 6);
+    }));
+
+    test('the opening comment cannot be deleted on its own', withStore(async (s) => {
+      const chat = await seed(s, 't1', 'img');
+      await rejects(s.apply('t1', 'img', update('img', chat.id, { kind: 'delete-comment', commentId: chat.comments[0]!.id }), alice), 'invalid');
+      assert.equal((await s.snapshot('t1', 'img')).chats[0]!.comments.length, 1);
+    }));
+
+    test('the same image id in two tenants is two independent images', withStore(async (s) => {
+      const chat = await seed(s, 'acme', 'shared.png');
+      await seed(s, 'acme', 'shared.png');
+      const other = await s.apply('globex', 'shared.png', create('shared.png', 'elsewhere'), alice);
+      assert.equal(other.event.seq, 1);
+      await rejects(s.apply('globex', 'shared.png', remove('shared.png', chat.id), alice), 'not-found');
+      const acme = await s.snapshot('acme', 'shared.png');
+      const globex = await s.snapshot('globex', 'shared.png');
+      assert.equal(acme.seq, 2);
+      assert.equal(globex.seq, 1);
+      assert.deepEqual(globex.chats.map((c) => c.comments[0]!.text), ['elsewhere']);
+      assert.equal(acme.chats.length, 2);
+    }));
+
+    test('a repeated broadcastId from the same actor returns the original event and writes nothing', withStore(async (s) => {
+      const action = create('img');
+      const first = await s.apply('t1', 'img', action, alice);
+      const again = await s.apply('t1', 'img', action, alice);
+      assert.equal(again.duplicate, true);
+      assert.deepEqual(again.event, first.event);
+      assert.deepEqual(again.chat, first.chat);
+      const snap = await s.snapshot('t1', 'img');
+      assert.equal(snap.seq, 1);
+      assert.equal(snap.chats.length, 1);
+      // After the chat is gone, the retry still answers with the original event and no chat.
+      await s.apply('t1', 'img', remove('img', first.chat!.id), alice);
+      const late = await s.apply('t1', 'img', action, alice);
+      assert.equal(late.duplicate, true);
+      assert.equal(late.event.seq, 1);
+      assert.equal(late.chat, undefined);
+    }));
+
+    test('a broadcastId already used by another actor is invalid', withStore(async (s) => {
+      const action = create('img');
+      await s.apply('t1', 'img', action, alice);
+      await rejects(s.apply('t1', 'img', action, bob), 'invalid');
+      assert.equal((await s.snapshot('t1', 'img')).seq, 1);
+    }));
+
+    test('a failed action leaves the snapshot and seq unchanged', withStore(async (s) => {
+      const chat = await seed(s, 't1', 'img');
+      const before = await s.snapshot('t1', 'img');
+      const failing = update('img', chat.id, { kind: 'move', x: 0.9, y: 0.9 });
+      await rejects(s.apply('t1', 'img', failing, bob), 'forbidden');
+      assert.deepEqual(await s.snapshot('t1', 'img'), before);
+      // The refused broadcastId was not recorded: its rightful retry is a fresh action.
+      const retried = await s.apply('t1', 'img', failing, alice);
+      assert.equal(retried.duplicate, false);
+      assert.equal(retried.event.seq, 2);
+    }));
+
+    test('a failed action on an image with no history leaves it without history', withStore(async (s) => {
+      await rejects(s.apply('t1', 'blank', remove('blank', 'nope'), alice), 'not-found');
+      const { event } = await s.apply('t1', 'blank', create('blank'), alice);
+      assert.equal(event.seq, 1);
+    }));
+
+    test('secret() is created once and then stable', withStore(async (s) => {
+      const a = await s.secret('guest');
+      assert.ok(a.length >= 32, "a.length >= 32");
+      assert.equal(await s.secret('guest'), a);
+      assert.notEqual(await s.secret('other'), a);
+    }));
+  });
+}
