@@ -1,0 +1,17 @@
+/**
+ * The widget bundle: `<script type="module" src=".../image-chat.js">` defines
+ * `<image-chat>` (and its thread popup `<image-chat-thread>`) once.
+ */
+import { ImageChat } from './widget/image-chat.ts';
+import { ImageChatThread } from './widget/chat-thread.ts';
+
+if (!customElements.get('image-chat-thread')) customElements.define('image-chat-thread', ImageChatThread);
+if (!customElements.get('image-chat')) customElements.define('image-chat', ImageChat);
+
+export { ImageChat, ImageChatThread };
+export type { ImageChatChangeDetail, ImageChatErrorDetail, ImageChatStatus } from './widget/image-chat.ts';
+export type { ChatView, CommentView } from './widget/chat-list.ts';
+export { acquireConnection, ActionError, Connection } from './sync/connection.ts';
+export type { ConnectionState, ConnectionStatus } from './sync/state.ts';
+export type * from './protocol/messages.ts';
+export { MAX_TEXT_CHARS, MAX_IMAGE_ID_CHARS } from './protocol/limits.ts';

@@ -1,0 +1,150 @@
+import { expect } from '@open-wc/testing';
+import type { Author, Chat, ChatEvent } from '../protocol/messages.ts';
+import {
+  EMPTY_CHAT_LIST,
+  addPending,
+  applyAck,
+  applyEvent,
+  applySnapshot,
+  isOwnEcho,
+  rollback,
+  view,
+  type ChatListState,
+} from './chat-list.ts';
+
+const ME: Author = { id: 'me', name: 'Me' };
+const ANN: Author = { id: 'ann', name: 'Ann' };
+const B1 = '00000000-0000-4000-8000-000000000001';
+const B2 = '00000000-0000-4000-8000-000000000002';
+const B3 = '00000000-0000-4000-8000-000000000003';
+
+function chat(id: string, author: Author, text: string, createdAt: number, extra: Partial<Chat> = {}): Chat {
+  return {
+    id,
+    x: 0.25,
+    y: 0.75,
+    author,
+    createdAt,
+    resolved: false,
+    comments: [{ id: `${id}-c1`, author, text, createdAt }],
+    ...extra,
+  };
+}
+
+function loaded(...chats: Chat[]): ChatListState {
+  return applySnapshot(EMPTY_CHAT_LIST, { type: 'snapshot', image: 'img', epoch: 'e1', seq: 10, chats });
+}
+
+describe('chat-list', () => {
+  it('applies a snapshot, oldest first', () => {
+    const s = loaded(chat('b', ANN, 'second', 200), chat('a', ANN, 'first', 100));
+    expect(s.loaded).to.equal(true);
+    expect(s.seq).to.equal(10);
+    expect(view(s).map((c) => c.id)).to.deep.equal(['a', 'b']);
+    expect(view(s).every((c) => !c.pending)).to.equal(true);
+  });
+
+  it('applies other clients\' events and skips already-seen seqs', () => {
+    let s = loaded(chat('a', ANN, 'hi', 100));
+    const added: ChatEvent = { type: 'new-image-chat', image: 'img', seq: 11, broadcastId: B1, chat: chat('b', ANN, 'yo', 200) };
+    s = applyEvent(s, added);
+    expect(view(s).map((c) => c.id)).to.deep.equal(['a', 'b']);
+    const reply: ChatEvent = {
+      type: 'image-chat-updated',
+      image: 'img',
+      seq: 12,
+      broadcastId: B2,
+      chatId: 'a',
+      change: { kind: 'add-comment', text: 'reply', comment: { id: 'a-c2', author: ANN, text: 'reply', createdAt: 300 } },
+    };
+    s = applyEvent(s, reply);
+    s = applyEvent(s, reply); // a duplicate delivery changes nothing
+    expect(view(s)[0]?.comments.map((c) => c.text)).to.deep.equal(['hi', 'reply']);
+    s = applyEvent(s, { type: 'deleted-image-chat', image: 'img', seq: 13, broadcastId: B3, chatId: 'b' });
+    expect(view(s).map((c) => c.id)).to.deep.equal(['a']);
+    expect(s.seq).to.equal(13);
+  });
+
+  it('shows an optimistic create at once, with the broadcastId as a temporary id', () => {
+    let s = loaded();
+    s = addPending(s, { type: 'create-image-chat', image: 'img', broadcastId: B1, x: 0.1, y: 0.2, text: 'hello' }, ME, 500);
+    const [c] = view(s);
+    expect(c?.id).to.equal(B1);
+    expect(c?.pending).to.equal(true);
+    expect(c?.unsaved).to.equal(true);
+    expect(c?.author).to.deep.equal(ME);
+    expect([c?.x, c?.y]).to.deep.equal([0.1, 0.2]);
+    expect(c?.comments[0]?.text).to.equal('hello');
+  });
+
+  it('ack replaces the optimistic chat with the server chat', () => {
+    let s = loaded();
+    s = addPending(s, { type: 'create-image-chat', image: 'img', broadcastId: B1, x: 0.1, y: 0.2, text: 'hello' }, ME, 500);
+    const stored = chat('srv1', ME, 'hello', 510, { x: 0.1, y: 0.2 });
+    s = applyAck(s, { type: 'ack', broadcastId: B1, seq: 11, chat: stored });
+    const list = view(s);
+    expect(list.map((c) => c.id)).to.deep.equal(['srv1']);
+    expect(list[0]?.pending).to.equal(false);
+    expect(s.pending).to.have.length(0);
+  });
+
+  it('ignores the echo of our own action, before or after the ack, and never duplicates', () => {
+    let s = loaded();
+    s = addPending(s, { type: 'create-image-chat', image: 'img', broadcastId: B1, x: 0.1, y: 0.2, text: 'hello' }, ME, 500);
+    const stored = chat('srv1', ME, 'hello', 510);
+    const echo: ChatEvent = { type: 'new-image-chat', image: 'img', seq: 11, broadcastId: B1, chat: stored };
+    expect(isOwnEcho(s, echo)).to.equal(true);
+    s = applyEvent(s, echo);
+    expect(view(s).map((c) => c.id)).to.deep.equal([B1]); // still the optimistic one
+    s = applyAck(s, { type: 'ack', broadcastId: B1, seq: 11, chat: stored });
+    s = applyEvent(s, echo);
+    expect(view(s).map((c) => c.id)).to.deep.equal(['srv1']);
+    expect(isOwnEcho(s, { ...echo, broadcastId: B2 })).to.equal(false);
+  });
+
+  it('rolls back exactly the refused action', () => {
+    let s = loaded(chat('a', ANN, 'hi', 100), chat('b', ANN, 'yo', 200));
+    s = addPending(s, { type: 'delete-image-chat', image: 'img', broadcastId: B1, chatId: 'a' }, ME, 500);
+    s = addPending(s, { type: 'update-image-chat', image: 'img', broadcastId: B2, chatId: 'b', change: { kind: 'add-comment', text: 'mine' } }, ME, 501);
+    s = addPending(s, { type: 'create-image-chat', image: 'img', broadcastId: B3, x: 0.5, y: 0.5, text: 'new' }, ME, 502);
+    expect(view(s).map((c) => c.id)).to.deep.equal(['b', B3]);
+    expect(view(s)[0]?.comments.map((c) => [c.text, c.pending])).to.deep.equal([['yo', false], ['mine', true]]);
+
+    s = rollback(s, B1); // the delete was forbidden: the chat is back
+    expect(view(s).map((c) => c.id)).to.deep.equal(['a', 'b', B3]);
+    expect(view(s)[1]?.comments.map((c) => c.text)).to.deep.equal(['yo', 'mine']);
+
+    s = rollback(s, B2); // the reply was refused: only the reply goes
+    expect(view(s)[1]?.comments.map((c) => c.text)).to.deep.equal(['yo']);
+    expect(view(s).map((c) => c.id)).to.deep.equal(['a', 'b', B3]);
+  });
+
+  it('applies optimistic resolve and delete-comment, and the delete ack removes the chat for good', () => {
+    let s = loaded(chat('a', ME, 'hi', 100));
+    s = addPending(s, { type: 'update-image-chat', image: 'img', broadcastId: B1, chatId: 'a', change: { kind: 'resolve', resolved: true } }, ME, 500);
+    expect(view(s)[0]?.resolved).to.equal(true);
+    s = applyAck(s, { type: 'ack', broadcastId: B1, seq: 11, chat: { ...chat('a', ME, 'hi', 100), resolved: true } });
+    expect(view(s)[0]?.resolved).to.equal(true);
+    expect(view(s)[0]?.pending).to.equal(false);
+    s = addPending(s, { type: 'delete-image-chat', image: 'img', broadcastId: B2, chatId: 'a' }, ME, 501);
+    expect(view(s)).to.have.length(0);
+    s = applyAck(s, { type: 'ack', broadcastId: B2, seq: 12 });
+    expect(view(s)).to.have.length(0);
+    expect(s.confirmed.size).to.equal(0);
+  });
+
+  it('keeps a newer event from someone else over an older ack', () => {
+    let s = loaded(chat('a', ME, 'hi', 100));
+    s = addPending(s, { type: 'update-image-chat', image: 'img', broadcastId: B1, chatId: 'a', change: { kind: 'resolve', resolved: true } }, ME, 500);
+    s = applyEvent(s, { type: 'image-chat-updated', image: 'img', seq: 12, broadcastId: B2, chatId: 'a', change: { kind: 'move', x: 0.9, y: 0.9 } });
+    s = applyAck(s, { type: 'ack', broadcastId: B1, seq: 11, chat: { ...chat('a', ME, 'hi', 100), resolved: true } });
+    expect(view(s)[0]?.x).to.equal(0.9);
+  });
+
+  it('a fresh snapshot keeps our pending actions on top', () => {
+    let s = loaded(chat('a', ANN, 'hi', 100));
+    s = addPending(s, { type: 'create-image-chat', image: 'img', broadcastId: B1, x: 0.5, y: 0.5, text: 'new' }, ME, 502);
+    s = applySnapshot(s, { type: 'snapshot', image: 'img', epoch: 'e1', seq: 20, chats: [] });
+    expect(view(s).map((c) => c.id)).to.deep.equal([B1]);
+  });
+});

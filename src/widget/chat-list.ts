@@ -1,0 +1,195 @@
+/**
+ * The conversations of one image, as pure immutable state: what the server
+ * confirmed (from the snapshot, events and acks) plus our own actions still in
+ * flight, laid over it optimistically. An ack folds the action into the
+ * confirmed state; an error drops exactly that action, which is the rollback.
+ */
+import type {
+  AckMessage,
+  ActionMessage,
+  AppliedChange,
+  Author,
+  Chat,
+  ChatEvent,
+  Comment,
+  SnapshotMessage,
+} from '../protocol/messages.ts';
+
+export interface CommentView extends Comment {
+  /** Sent by us, not confirmed yet. */
+  readonly pending: boolean;
+}
+
+export interface ChatView extends Chat {
+  /** Created, changed or being deleted by us and not confirmed yet. */
+  readonly pending: boolean;
+  /** Created by us and not stored yet: its id is our broadcastId, it cannot be changed yet. */
+  readonly unsaved: boolean;
+  readonly comments: readonly CommentView[];
+}
+
+interface PendingAction {
+  readonly action: ActionMessage;
+  readonly author: Author;
+  readonly at: number;
+}
+
+export interface ChatListState {
+  readonly loaded: boolean;
+  readonly epoch: string | undefined;
+  /** Highest event seq applied. */
+  readonly seq: number;
+  /** Server truth, with the seq at which each conversation was last set. */
+  readonly confirmed: ReadonlyMap<string, { readonly chat: Chat; readonly seq: number }>;
+  /** Our actions in flight, in the order made. */
+  readonly pending: readonly PendingAction[];
+  /** broadcastIds we made (recent ones), so their echoes are ignored. */
+  readonly own: readonly string[];
+}
+
+const OWN_REMEMBERED = 200;
+
+export const EMPTY_CHAT_LIST: ChatListState = {
+  loaded: false,
+  epoch: undefined,
+  seq: 0,
+  confirmed: new Map(),
+  pending: [],
+  own: [],
+};
+
+export function applySnapshot(state: ChatListState, snapshot: SnapshotMessage): ChatListState {
+  const confirmed = new Map(snapshot.chats.map((chat) => [chat.id, { chat, seq: snapshot.seq }] as const));
+  return { ...state, loaded: true, epoch: snapshot.epoch, seq: snapshot.seq, confirmed };
+}
+
+/** True for the server's echo of one of our own actions. */
+export function isOwnEcho(state: ChatListState, event: ChatEvent): boolean {
+  return state.own.includes(event.broadcastId);
+}
+
+/** Applies another client's event; our own echoes and already-seen seqs are skipped. */
+export function applyEvent(state: ChatListState, event: ChatEvent): ChatListState {
+  if (event.seq <= state.seq && state.loaded) return state;
+  const seq = Math.max(state.seq, event.seq);
+  if (isOwnEcho(state, event)) return { ...state, seq };
+  const confirmed = new Map(state.confirmed);
+  switch (event.type) {
+    case 'new-image-chat':
+      confirmed.set(event.chat.id, { chat: event.chat, seq: event.seq });
+      break;
+    case 'image-chat-updated': {
+      const entry = confirmed.get(event.chatId);
+      if (entry) confirmed.set(event.chatId, { chat: applyChange(entry.chat, event.change), seq: event.seq });
+      break;
+    }
+    case 'deleted-image-chat':
+      confirmed.delete(event.chatId);
+      break;
+  }
+  return { ...state, seq, confirmed };
+}
+
+/** Shows an action at once, before the server answers. */
+export function addPending(state: ChatListState, action: ActionMessage, author: Author, at: number): ChatListState {
+  return {
+    ...state,
+    pending: [...state.pending, { action, author, at }],
+    own: [...state.own, action.broadcastId].slice(-OWN_REMEMBERED),
+  };
+}
+
+/** The server confirmed our action: its stored conversation replaces the optimistic one. */
+export function applyAck(state: ChatListState, ack: AckMessage): ChatListState {
+  const entry = state.pending.find((p) => p.action.broadcastId === ack.broadcastId);
+  if (!entry) return state;
+  const pending = state.pending.filter((p) => p !== entry);
+  const confirmed = new Map(state.confirmed);
+  if (ack.chat) {
+    const current = confirmed.get(ack.chat.id);
+    // A newer event from someone else may already be folded in; keep the newer one.
+    if (!current || current.seq <= ack.seq) confirmed.set(ack.chat.id, { chat: ack.chat, seq: ack.seq });
+  } else if (entry.action.type === 'delete-image-chat') {
+    confirmed.delete(entry.action.chatId);
+  }
+  return { ...state, pending, confirmed };
+}
+
+/** The server refused our action (or it never got there): only that action is undone. */
+export function rollback(state: ChatListState, broadcastId: string): ChatListState {
+  const pending = state.pending.filter((p) => p.action.broadcastId !== broadcastId);
+  return pending.length === state.pending.length ? state : { ...state, pending };
+}
+
+export function hasPending(state: ChatListState, broadcastId: string): boolean {
+  return state.pending.some((p) => p.action.broadcastId === broadcastId);
+}
+
+/** What to draw: confirmed conversations with our pending actions applied, oldest first. */
+export function view(state: ChatListState): ChatView[] {
+  const chats = new Map<string, ChatView>();
+  for (const { chat } of state.confirmed.values()) chats.set(chat.id, toView(chat, false));
+  for (const p of state.pending) {
+    const a = p.action;
+    if (a.type === 'create-image-chat') {
+      const comment: CommentView = { id: a.broadcastId, author: p.author, text: a.text, createdAt: p.at, pending: true };
+      chats.set(a.broadcastId, {
+        id: a.broadcastId,
+        x: a.x,
+        y: a.y,
+        author: p.author,
+        createdAt: p.at,
+        resolved: false,
+        comments: [comment],
+        pending: true,
+        unsaved: true,
+      });
+      continue;
+    }
+    const chat = chats.get(a.chatId);
+    if (!chat) continue;
+    if (a.type === 'delete-image-chat') {
+      chats.delete(a.chatId);
+      continue;
+    }
+    const change = a.change;
+    const applied: AppliedChange =
+      change.kind === 'add-comment'
+        ? { ...change, comment: { id: a.broadcastId, author: p.author, text: change.text, createdAt: p.at } }
+        : change.kind === 'edit-comment'
+          ? { ...change, editedAt: p.at }
+          : change;
+    const next = applyChange(chat, applied) as ChatView;
+    const pendingComment = (c: Comment) =>
+      (change.kind === 'add-comment' && c.id === a.broadcastId) || (change.kind === 'edit-comment' && c.id === change.commentId);
+    chats.set(a.chatId, {
+      ...next,
+      pending: true,
+      comments: next.comments.map((c) => ({ ...c, pending: (c as CommentView).pending || pendingComment(c) })),
+    });
+  }
+  return [...chats.values()].sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+function toView(chat: Chat, pending: boolean): ChatView {
+  return { ...chat, pending, unsaved: false, comments: chat.comments.map((c) => ({ ...c, pending })) };
+}
+
+/** One change applied to a conversation, as the server applies it. */
+export function applyChange<C extends Chat>(chat: C, change: AppliedChange): C {
+  switch (change.kind) {
+    case 'add-comment':
+      return { ...chat, comments: [...chat.comments, change.comment] };
+    case 'edit-comment':
+      return {
+        ...chat,
+        comments: chat.comments.map((c) => (c.id === change.commentId ? { ...c, text: change.text, editedAt: change.editedAt } : c)),
+      };
+    case 'delete-comment':
+      return { ...chat, comments: chat.comments.filter((c) => c.id !== change.commentId) };
+    case 'move':
+      return { ...chat, x: change.x, y: change.y };
+    case 'resolve':
+      return { ...chat, resolved: change.resolved };
+  }
+}

@@ -1,0 +1,24 @@
+/** What <image-chat> provides to its children (the thread popup) through @lit/context. */
+import { createContext } from '@lit/context';
+import type { User } from '../protocol/messages.ts';
+import type { ConnectionStatus } from '../sync/state.ts';
+import type { ChatView } from './chat-list.ts';
+
+export interface ThreadContext {
+  /** The open conversation, or undefined when none is open. */
+  readonly chat: ChatView | undefined;
+  /** Its number as shown on the marker. */
+  readonly number: number;
+  readonly user: User | undefined;
+  readonly status: ConnectionStatus;
+  readonly readonly: boolean;
+  readonly locale: string | undefined;
+  /** Each returns an error text to show, or undefined when the action was sent. */
+  reply(text: string): string | undefined;
+  deleteChat(): string | undefined;
+  deleteComment(commentId: string): string | undefined;
+  setResolved(resolved: boolean): string | undefined;
+  close(): void;
+}
+
+export const threadContext = createContext<ThreadContext | undefined>(Symbol('image-chat-thread'));

@@ -1,0 +1,284 @@
+import { css } from 'lit';
+
+export const styles = css`
+  :host {
+    --image-chat-accent: #2563eb;
+    --image-chat-accent-fg: #ffffff;
+    --image-chat-marker-color: var(--image-chat-accent);
+    --image-chat-marker-fg: var(--image-chat-accent-fg);
+    --image-chat-marker-size: 32px;
+    --image-chat-marker-resolved-color: #6b7280;
+    --image-chat-popup-bg: #ffffff;
+    --image-chat-popup-fg: #111827;
+    --image-chat-muted-fg: #6b7280;
+    --image-chat-border: #d1d5db;
+    --image-chat-danger: #b91c1c;
+    --image-chat-focus-ring: #f59e0b;
+    --image-chat-font: system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif;
+    --image-chat-font-size: 14px;
+    --image-chat-radius: 10px;
+    --image-chat-popup-width: 300px;
+    --image-chat-shadow: 0 8px 28px rgba(0, 0, 0, 0.22);
+    display: inline-block;
+    position: relative;
+    max-width: 100%;
+    line-height: 0;
+    font-family: var(--image-chat-font);
+    font-size: var(--image-chat-font-size);
+  }
+  :host([data-theme='dark']) {
+    --image-chat-accent: #60a5fa;
+    --image-chat-accent-fg: #0b1220;
+    --image-chat-popup-bg: #1f2937;
+    --image-chat-popup-fg: #f9fafb;
+    --image-chat-muted-fg: #9ca3af;
+    --image-chat-border: #374151;
+    --image-chat-danger: #f87171;
+  }
+  :host([hidden]) {
+    display: none;
+  }
+  * {
+    box-sizing: border-box;
+  }
+  [part~='image'],
+  ::slotted(img) {
+    display: block;
+    max-width: 100%;
+  }
+  [part~='image'] {
+    width: 100%;
+    height: auto;
+  }
+  [part~='overlay'] {
+    position: absolute;
+    line-height: normal;
+    cursor: crosshair;
+    outline: none;
+  }
+  :host([readonly]) [part~='overlay'] {
+    cursor: default;
+  }
+  [part~='overlay']:focus-visible {
+    box-shadow: inset 0 0 0 3px var(--image-chat-focus-ring);
+  }
+  [part~='marker'],
+  .ghost {
+    position: absolute;
+    transform: translate(-50%, -50%);
+    width: var(--image-chat-marker-size);
+    height: var(--image-chat-marker-size);
+    min-width: 24px;
+    min-height: 24px;
+    padding: 0;
+    border-radius: 50% 50% 50% 0;
+    border: 2px solid var(--image-chat-marker-fg);
+    background: var(--image-chat-marker-color);
+    color: var(--image-chat-marker-fg);
+    font: 600 calc(var(--image-chat-marker-size) * 0.42) / 1 var(--image-chat-font);
+    box-shadow: 0 2px 6px rgba(0, 0, 0, 0.35);
+    cursor: pointer;
+    display: grid;
+    place-items: center;
+  }
+  [part~='marker']::after {
+    /* a touch target of at least 44px */
+    content: '';
+    position: absolute;
+    inset: -8px;
+  }
+  [part~='marker'][data-resolved] {
+    background: var(--image-chat-marker-resolved-color);
+  }
+  [part~='marker'][data-pending],
+  .ghost {
+    opacity: 0.65;
+    border-style: dashed;
+  }
+  [part~='marker'][aria-expanded='true'] {
+    outline: 3px solid var(--image-chat-focus-ring);
+    outline-offset: 2px;
+  }
+  .ghost {
+    pointer-events: none;
+    background: transparent;
+    border-color: var(--image-chat-marker-color);
+    border-width: 3px;
+  }
+  button:focus-visible,
+  textarea:focus-visible {
+    outline: 3px solid var(--image-chat-focus-ring);
+    outline-offset: 2px;
+  }
+  .popup,
+  [part~='thread'] {
+    position: absolute;
+    z-index: 2;
+    display: flex;
+    flex-direction: column;
+    gap: 8px;
+    overflow: auto;
+    padding: 10px 12px;
+    line-height: 1.4;
+    background: var(--image-chat-popup-bg);
+    color: var(--image-chat-popup-fg);
+    border: 1px solid var(--image-chat-border);
+    border-radius: var(--image-chat-radius);
+    box-shadow: var(--image-chat-shadow);
+    text-align: start;
+  }
+  .thread-head {
+    display: flex;
+    align-items: center;
+    justify-content: space-between;
+    gap: 8px;
+  }
+  .title {
+    margin: 0;
+    font-size: 1em;
+    font-weight: 600;
+    display: flex;
+    gap: 6px;
+    align-items: center;
+  }
+  .badge {
+    display: inline-grid;
+    place-items: center;
+    min-width: 1.6em;
+    height: 1.6em;
+    border-radius: 50%;
+    background: var(--image-chat-marker-color);
+    color: var(--image-chat-marker-fg);
+    font-size: 0.85em;
+  }
+  .resolved-tag {
+    font-size: 0.8em;
+    font-weight: 500;
+    color: var(--image-chat-muted-fg);
+  }
+  .comments {
+    list-style: none;
+    margin: 0;
+    padding: 0;
+    display: flex;
+    flex-direction: column;
+    gap: 8px;
+  }
+  [part~='comment'][data-pending] {
+    opacity: 0.7;
+  }
+  .meta {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 6px;
+    align-items: baseline;
+    font-size: 0.85em;
+    color: var(--image-chat-muted-fg);
+  }
+  .author {
+    font-weight: 600;
+    color: var(--image-chat-popup-fg);
+  }
+  .text {
+    margin: 2px 0 0;
+    white-space: pre-wrap;
+    overflow-wrap: anywhere;
+  }
+  textarea {
+    width: 100%;
+    min-height: 3.2em;
+    resize: vertical;
+    font: inherit;
+    color: inherit;
+    background: transparent;
+    padding: 6px 8px;
+    border: 1px solid var(--image-chat-border);
+    border-radius: calc(var(--image-chat-radius) / 2);
+  }
+  .hint {
+    margin: 4px 0 0;
+    color: var(--image-chat-danger);
+    font-size: 0.9em;
+  }
+  .actions,
+  .thread-actions {
+    display: flex;
+    justify-content: flex-end;
+    gap: 8px;
+    margin-top: 6px;
+  }
+  .thread-actions {
+    justify-content: space-between;
+  }
+  button {
+    font: inherit;
+    min-height: 32px;
+    padding: 4px 12px;
+    border-radius: calc(var(--image-chat-radius) / 2);
+    border: 1px solid transparent;
+    background: var(--image-chat-accent);
+    color: var(--image-chat-accent-fg);
+    cursor: pointer;
+  }
+  button:disabled {
+    opacity: 0.5;
+    cursor: not-allowed;
+  }
+  button.secondary,
+  button.icon,
+  button.link {
+    background: transparent;
+    color: inherit;
+    border-color: var(--image-chat-border);
+  }
+  button.icon {
+    min-width: 32px;
+    padding: 0;
+    font-size: 1.3em;
+    line-height: 1;
+  }
+  button.link {
+    border: 0;
+    min-height: 0;
+    padding: 0 4px;
+    text-decoration: underline;
+    color: var(--image-chat-muted-fg);
+  }
+  button.danger {
+    background: transparent;
+    color: var(--image-chat-danger);
+    border-color: var(--image-chat-danger);
+  }
+  [part~='status'] {
+    position: absolute;
+    z-index: 3;
+    left: 8px;
+    right: 8px;
+    bottom: 8px;
+    line-height: 1.4;
+    pointer-events: none;
+    display: flex;
+    justify-content: center;
+  }
+  [part~='status'] span {
+    pointer-events: auto;
+    padding: 6px 12px;
+    border-radius: var(--image-chat-radius);
+    background: var(--image-chat-popup-bg);
+    color: var(--image-chat-popup-fg);
+    box-shadow: var(--image-chat-shadow);
+    border: 1px solid var(--image-chat-border);
+  }
+  [part~='status'] span.error {
+    border-color: var(--image-chat-danger);
+    color: var(--image-chat-danger);
+  }
+  .visually-hidden {
+    position: absolute;
+    width: 1px;
+    height: 1px;
+    overflow: hidden;
+    clip: rect(0 0 0 0);
+    white-space: nowrap;
+  }
+`;

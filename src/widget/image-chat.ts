@@ -1,0 +1,449 @@
+/**
+ * `<image-chat>`: live conversations pinned to points of an image.
+ *
+ * ```html
+ * <image-chat tenant="acme" src="/mockup.png" alt="Checkout mockup"></image-chat>
+ * <image-chat tenant="acme"><img src="/mockup.png" alt="Checkout mockup"></image-chat>
+ * ```
+ *
+ * @attr src - Image to show (rendered as `part="image"`). Without it, a slotted `<img>` is used.
+ * @attr alt - Text alternative of the image.
+ * @attr server - Server origin (default: the origin this script was loaded from).
+ * @attr tenant - Tenant id (default `demo`).
+ * @attr image-id - Conversation key (default: the image's absolute URL without #fragment, hashed down when too long).
+ * @attr user-name - Display name for a guest.
+ * @attr user-token - SSO token (kept; sign-in with it arrives in a later version).
+ * @attr locale - Locale for times (default: the browser's).
+ * @attr readonly - View only: no placing, no replies, no deleting.
+ * @attr theme - `light` | `dark` | `auto` (default; follows `prefers-color-scheme`). Sets `data-theme` on the host.
+ * @attr status - Reflected, read-only: `connecting` | `online` | `reconnecting` | `offline`.
+ *
+ * @csspart image - The `<img>` rendered from `src`.
+ * @csspart overlay - Focusable layer exactly over the displayed image content (letterbox-aware).
+ * @csspart marker - One `<button>` per conversation, with `data-chat-id` (and `data-pending`, `data-resolved`).
+ * @csspart placing - The ghost marker while choosing a point from the keyboard or composing.
+ * @csspart new-chat - The popup (role=dialog) holding the composer for a new conversation.
+ * @csspart thread - The conversation popup (role=dialog).
+ * @csspart comment - One message in a thread.
+ * @csspart comment-delete - Deletes one of your own messages.
+ * @csspart composer - The text box (new conversation or reply).
+ * @csspart send - The send button.
+ * @csspart delete - Deletes the conversation (shown to its author only).
+ * @csspart resolve - Resolves / reopens the conversation.
+ * @csspart status - The live banner with the connection state and errors.
+ *
+ * @cssproperty [--image-chat-accent=#2563eb] - Buttons and markers.
+ * @cssproperty [--image-chat-accent-fg=#ffffff] - Text on the accent colour.
+ * @cssproperty [--image-chat-marker-color=var(--image-chat-accent)] - Marker fill.
+ * @cssproperty [--image-chat-marker-fg=var(--image-chat-accent-fg)] - Marker number and border.
+ * @cssproperty [--image-chat-marker-size=32px] - Marker diameter (touch target is 16px larger).
+ * @cssproperty [--image-chat-marker-resolved-color=#6b7280] - Marker fill once resolved.
+ * @cssproperty [--image-chat-popup-bg=#ffffff] - Popup background.
+ * @cssproperty [--image-chat-popup-fg=#111827] - Popup text.
+ * @cssproperty [--image-chat-muted-fg=#6b7280] - Secondary text.
+ * @cssproperty [--image-chat-border=#d1d5db] - Borders.
+ * @cssproperty [--image-chat-danger=#b91c1c] - Errors and delete.
+ * @cssproperty [--image-chat-focus-ring=#f59e0b] - Focus outline.
+ * @cssproperty [--image-chat-font=system-ui, sans-serif] - Font family.
+ * @cssproperty [--image-chat-font-size=14px] - Base font size.
+ * @cssproperty [--image-chat-radius=10px] - Popup corner radius.
+ * @cssproperty [--image-chat-popup-width=300px] - Popup width (kept inside the element).
+ * @cssproperty [--image-chat-shadow=0 8px 28px rgba(0,0,0,.22)] - Popup shadow.
+ *
+ * @fires image-chat-created - `{chat, local}` a conversation appeared (local: made here, fired on the server's ack).
+ * @fires image-chat-updated - `{chat, local}` a reply, edit, resolve or move (local: on ack).
+ * @fires image-chat-deleted - `{chat, local}` a conversation was deleted (chat: its last known state).
+ * @fires image-chat-status - `{status}` the connection state changed.
+ * @fires image-chat-error - `{code, message}` an action failed or was refused (the banner shows it too).
+ */
+import { LitElement, html, nothing } from 'lit';
+import { ContextProvider } from '@lit/context';
+import { styles } from './image-chat.styles.ts';
+import { ChatSync } from './chat-sync.ts';
+import { threadContext, type ThreadContext } from './context.ts';
+import { composerTemplate, validateText } from './composer.ts';
+import { ImageChatThread } from './chat-thread.ts';
+import type { ChatView } from './chat-list.ts';
+import { nudge, pointToFraction, type Point } from './geometry.ts';
+import { STATUS_TEXT, markerTemplate, popupStyle, type ImageChatChangeDetail, type ImageChatErrorDetail } from './templates.ts';
+import { ImageBox } from './image-box.ts';
+import { imageIdFromUrl } from './image-id.ts';
+import type { ConnectionState, ConnectionStatus } from '../sync/state.ts';
+
+export type { ImageChatChangeDetail, ImageChatErrorDetail, ImageChatStatus } from './templates.ts';
+
+const DEFAULT_SERVER = (() => {
+  try {
+    return new URL(import.meta.url).origin;
+  } catch {
+    return globalThis.location?.origin ?? '';
+  }
+})();
+
+export class ImageChat extends LitElement {
+  static override styles = styles;
+  static override properties = {
+    src: { type: String },
+    alt: { type: String },
+    server: { type: String },
+    tenant: { type: String },
+    imageId: { type: String, attribute: 'image-id' },
+    userName: { type: String, attribute: 'user-name' },
+    userToken: { type: String, attribute: 'user-token' },
+    locale: { type: String },
+    readonly: { type: Boolean, reflect: true },
+    theme: { type: String },
+    status: { type: String, reflect: true },
+    placing: { state: true },
+    composing: { state: true },
+    openChatId: { state: true },
+    composerError: { state: true },
+    notice: { state: true },
+    slotted: { state: true },
+  };
+
+  declare src: string | undefined;
+  declare alt: string;
+  declare server: string;
+  declare tenant: string;
+  declare imageId: string | undefined;
+  declare userName: string | undefined;
+  declare userToken: string | undefined;
+  declare locale: string | undefined;
+  declare readonly: boolean;
+  declare theme: 'light' | 'dark' | 'auto';
+  declare status: ConnectionStatus;
+  declare private placing: Point | undefined;
+  declare private composing: boolean;
+  declare private openChatId: string | undefined;
+  declare private composerError: string | undefined;
+  declare private notice: string | undefined;
+  declare private slotted: HTMLImageElement | undefined;
+
+  private readonly sync: ChatSync;
+  private readonly provider: ContextProvider<typeof threadContext, ImageChat>;
+  private readonly box = new ImageBox(this);
+  private readonly darkQuery = globalThis.matchMedia?.('(prefers-color-scheme: dark)');
+  private noticeTimer: ReturnType<typeof setTimeout> | undefined;
+  private refocus = false;
+  private readonly onSchemeChange = () => this.applyTheme();
+
+  constructor() {
+    super();
+    this.src = undefined;
+    this.alt = '';
+    this.server = DEFAULT_SERVER;
+    this.tenant = 'demo';
+    this.imageId = undefined;
+    this.userName = undefined;
+    this.userToken = undefined;
+    this.locale = undefined;
+    this.readonly = false;
+    this.theme = 'auto';
+    this.status = 'connecting';
+    this.placing = undefined;
+    this.composing = false;
+    this.openChatId = undefined;
+    this.composerError = undefined;
+    this.notice = undefined;
+    this.slotted = undefined;
+    this.provider = new ContextProvider(this, { context: threadContext, initialValue: undefined });
+    this.sync = new ChatSync(this, {
+      status: (status, state) => this.onStatus(status, state),
+      change: (kind, chat, local, tempId) => {
+        if (tempId && this.openChatId === tempId) this.openChatId = chat.id;
+        this.fire(`image-chat-${kind}`, { chat, local } satisfies ImageChatChangeDetail);
+      },
+      error: (code, message) => {
+        this.showNotice(message);
+        this.fire('image-chat-error', { code, message } satisfies ImageChatErrorDetail);
+      },
+    });
+  }
+
+  /** The conversations as shown (including our unconfirmed ones), oldest first. */
+  get chats(): readonly ChatView[] {
+    return this.sync.chats;
+  }
+
+  /** True once the server's snapshot of this image has been applied. */
+  get loaded(): boolean {
+    return this.sync.list.loaded;
+  }
+
+  /** The image id in use: `image-id`, or derived from the image URL. */
+  get effectiveImageId(): string {
+    if (this.imageId) return this.imageId;
+    const url = this.src || this.slotted?.getAttribute('src');
+    return url ? imageIdFromUrl(url) : '';
+  }
+
+  /** Starts a conversation at fractions (x, y) of the image. Returns why it was refused, or undefined. */
+  createChat(x: number, y: number, text: string): string | undefined {
+    if (this.readonly) return 'This image is read-only.';
+    return validateText(text) ?? this.sync.create(x, y, text);
+  }
+
+  /** Deletes a conversation. Returns why it was refused, or undefined once sent. */
+  deleteChat(chatId: string): string | undefined {
+    if (this.readonly) return 'This image is read-only.';
+    return this.sync.remove(chatId);
+  }
+
+  /** Replies to a conversation. Returns why it was refused, or undefined once sent. */
+  reply(chatId: string, text: string): string | undefined {
+    if (this.readonly) return 'This image is read-only.';
+    return validateText(text) ?? this.sync.update(chatId, { kind: 'add-comment', text });
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.darkQuery?.addEventListener?.('change', this.onSchemeChange);
+    if (this.hasUpdated) this.reconnect();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.darkQuery?.removeEventListener?.('change', this.onSchemeChange);
+    clearTimeout(this.noticeTimer);
+  }
+
+  protected override willUpdate(changed: Map<PropertyKey, unknown>): void {
+    if (changed.has('theme')) this.applyTheme();
+    if (this.openChatId && !this.sync.chats.some((c) => c.id === this.openChatId)) {
+      // The open conversation is gone (deleted here or elsewhere): close it, keep focus in the element.
+      this.refocus = !!this.renderRoot.querySelector('[part~="thread"]')?.matches(':focus-within');
+      this.openChatId = undefined;
+    }
+    if (this.readonly) {
+      this.placing = undefined;
+      this.composing = false;
+    }
+    this.provider.setValue(this.threadValue());
+  }
+
+  protected override updated(changed: Map<PropertyKey, unknown>): void {
+    const keys = ['server', 'tenant', 'userName', 'imageId', 'src', 'slotted'];
+    if (keys.some((k) => changed.has(k))) this.reconnect();
+    this.box.track(this.image);
+    if (this.refocus) {
+      this.refocus = false;
+      this.overlayEl?.focus();
+    }
+  }
+
+  private reconnect(): void {
+    if (!this.isConnected) return;
+    this.sync.connect({ server: this.server || DEFAULT_SERVER, tenant: this.tenant || 'demo', name: this.userName || undefined, image: this.effectiveImageId });
+  }
+
+  private fire(type: string, detail: unknown): void {
+    this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
+  }
+
+  private onStatus(status: ConnectionStatus, state: ConnectionState): void {
+    this.status = status;
+    if (state.status === 'offline' && !state.retry) this.showNotice(state.reason);
+    this.fire('image-chat-status', { status });
+  }
+
+  private showNotice(message: string): void {
+    this.notice = message;
+    clearTimeout(this.noticeTimer);
+    this.noticeTimer = setTimeout(() => (this.notice = undefined), 8000);
+  }
+
+  private applyTheme(): void {
+    const dark = this.theme === 'dark' || (this.theme !== 'light' && !!this.darkQuery?.matches);
+    this.setAttribute('data-theme', dark ? 'dark' : 'light');
+  }
+
+  private get image(): HTMLImageElement | undefined {
+    return this.src ? (this.renderRoot.querySelector<HTMLImageElement>('img[part~="image"]') ?? undefined) : this.slotted;
+  }
+
+  private onSlotChange(e: Event): void {
+    const slot = e.target as HTMLSlotElement;
+    let img: HTMLImageElement | undefined;
+    for (const el of slot.assignedElements({ flatten: true })) {
+      img = el instanceof HTMLImageElement ? el : (el.querySelector('img') ?? undefined);
+      if (img) break;
+    }
+    this.slotted = img;
+  }
+
+  // ------------------------------------------------------------ placing
+
+  private get overlayEl(): HTMLElement | null {
+    return this.renderRoot.querySelector('[part~="overlay"]');
+  }
+
+  private onOverlayClick(e: MouseEvent): void {
+    const overlay = e.currentTarget as HTMLElement;
+    if (e.target !== overlay && !(e.target as Element).classList?.contains('ghost')) return;
+    if (this.openChatId) {
+      this.closeThread(false);
+      return;
+    }
+    if (this.readonly) return;
+    const box = overlay.getBoundingClientRect();
+    const at = pointToFraction({ x: e.clientX - box.left, y: e.clientY - box.top }, { x: 0, y: 0, width: box.width, height: box.height });
+    if (!at) return; // outside the image content (a letterbox bar)
+    this.startComposing(at);
+  }
+
+  private onOverlayKey(e: KeyboardEvent): void {
+    if (e.target !== e.currentTarget || this.readonly) return;
+    const step = e.shiftKey ? 0.1 : 0.01;
+    const moves: Record<string, [number, number]> = { ArrowLeft: [-step, 0], ArrowRight: [step, 0], ArrowUp: [0, -step], ArrowDown: [0, step] };
+    const move = moves[e.key];
+    if (e.key === 'Enter') {
+      e.preventDefault();
+      if (this.openChatId) this.closeThread(false);
+      if (!this.placing) this.placing = { x: 0.5, y: 0.5 };
+      else this.startComposing(this.placing);
+    } else if (move && this.placing && !this.composing) {
+      e.preventDefault();
+      this.placing = nudge(this.placing, move[0], move[1]);
+    } else if (e.key === 'Escape' && this.placing) {
+      e.preventDefault();
+      this.cancelComposing();
+    }
+  }
+
+  private async startComposing(at: Point): Promise<void> {
+    this.openChatId = undefined;
+    this.placing = at;
+    this.composing = true;
+    this.composerError = undefined;
+    await this.updateComplete;
+    this.renderRoot.querySelector<HTMLTextAreaElement>('[part~="new-chat"] textarea')?.focus();
+  }
+
+  private cancelComposing(): void {
+    this.placing = undefined;
+    this.composing = false;
+    this.composerError = undefined;
+    this.overlayEl?.focus();
+  }
+
+  private sendNew(text: string): boolean {
+    const at = this.placing;
+    if (!at) return false;
+    this.composerError = this.createChat(at.x, at.y, text);
+    if (this.composerError) return false;
+    this.placing = undefined;
+    this.composing = false;
+    this.overlayEl?.focus();
+    return true;
+  }
+
+  // ------------------------------------------------------------ threads
+
+  private async openThread(chatId: string): Promise<void> {
+    this.placing = undefined;
+    this.composing = false;
+    this.openChatId = this.openChatId === chatId ? undefined : chatId;
+    await this.updateComplete;
+    if (!this.openChatId) return;
+    const thread = this.renderRoot.querySelector<ImageChatThread>('[part~="thread"]');
+    await thread?.updateComplete;
+    thread?.focus();
+  }
+
+  private closeThread(restoreFocus: boolean): void {
+    const id = this.openChatId;
+    this.openChatId = undefined;
+    if (!restoreFocus || !id) return;
+    const marker = [...this.renderRoot.querySelectorAll<HTMLElement>('[part~="marker"]')].find((m) => m.dataset.chatId === id);
+    (marker ?? this.overlayEl)?.focus();
+  }
+
+  private threadValue(): ThreadContext | undefined {
+    const index = this.sync.chats.findIndex((c) => c.id === this.openChatId);
+    const chat = this.sync.chats[index];
+    if (!chat) return undefined;
+    return {
+      chat,
+      number: index + 1,
+      user: this.sync.user,
+      status: this.status,
+      readonly: this.readonly,
+      locale: this.locale,
+      reply: (text) => this.reply(chat.id, text),
+      deleteChat: () => this.deleteChat(chat.id),
+      deleteComment: (commentId) => this.sync.update(chat.id, { kind: 'delete-comment', commentId }),
+      setResolved: (resolved) => this.sync.update(chat.id, { kind: 'resolve', resolved }),
+      close: () => this.closeThread(true),
+    };
+  }
+
+  // ------------------------------------------------------------ render
+
+  private popupStyle(at: Point): string {
+    const width = parseFloat(getComputedStyle(this).getPropertyValue('--image-chat-popup-width')) || 300;
+    return popupStyle(this.box.rect, at, width, { width: this.clientWidth, height: this.clientHeight });
+  }
+
+  override render() {
+    const o = this.box.rect;
+    const open = this.sync.chats.find((c) => c.id === this.openChatId);
+    const statusText = this.notice ?? STATUS_TEXT[this.status];
+    const overlayLabel =
+      `${this.alt || 'Image'}: ${this.sync.chats.length} conversation${this.sync.chats.length === 1 ? '' : 's'}.` +
+      (this.readonly ? '' : ' Press Enter to place a new one, arrow keys to move it, Enter again to write.');
+    return html`
+      ${this.src ? html`<img part="image" src=${this.src} alt=${this.alt} @load=${() => this.box.measure()} />` : html`<slot @slotchange=${this.onSlotChange}></slot>`}
+      <div
+        part="overlay"
+        tabindex="0"
+        role="group"
+        aria-label=${overlayLabel}
+        style="left:${o.x}px;top:${o.y}px;width:${o.width}px;height:${o.height}px"
+        @click=${this.onOverlayClick}
+        @keydown=${this.onOverlayKey}
+      >
+        ${this.sync.chats.map((c, i) => markerTemplate(c, i, this.openChatId === c.id, () => this.openThread(c.id)))}
+        ${this.placing
+          ? html`<span part="placing" class="ghost" aria-hidden="true" style="left:${this.placing.x * 100}%;top:${this.placing.y * 100}%"></span>`
+          : nothing}
+      </div>
+      ${this.placing && this.composing && !this.readonly
+        ? html`<div part="new-chat" class="popup" role="dialog" aria-label="New conversation" style=${this.popupStyle(this.placing)}>
+            ${composerTemplate({
+              label: 'New conversation',
+              placeholder: 'Write a comment…',
+              sendLabel: 'Send',
+              error: this.composerError,
+              disabled: false,
+              onSend: (text) => this.sendNew(text),
+              onCancel: () => this.cancelComposing(),
+              onInput: () => (this.composerError = undefined),
+            })}
+          </div>`
+        : nothing}
+      ${open
+        ? html`<image-chat-thread
+            part="thread"
+            role="dialog"
+            aria-label="Conversation ${this.sync.chats.indexOf(open) + 1} by ${open.author.name}"
+            style=${this.popupStyle(open)}
+            @keydown=${(e: KeyboardEvent) => e.key === 'Escape' && (e.preventDefault(), this.closeThread(true))}
+          ></image-chat-thread>`
+        : nothing}
+      <div part="status" role="status" aria-live="polite">
+        ${statusText ? html`<span class=${this.notice ? 'error' : ''}>${statusText}</span>` : nothing}
+      </div>
+    `;
+  }
+}
+
+if (!customElements.get('image-chat-thread')) customElements.define('image-chat-thread', ImageChatThread);
+if (!customElements.get('image-chat')) customElements.define('image-chat', ImageChat);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'image-chat': ImageChat;
+    'image-chat-thread': ImageChatThread;
+  }
+}

@@ -1,0 +1,60 @@
+/** Small pieces of <image-chat>'s rendering and its public event detail types. */
+import { html } from 'lit';
+import type { Chat } from '../protocol/messages.ts';
+import type { ConnectionStatus } from '../sync/state.ts';
+import type { ChatView } from './chat-list.ts';
+import { placePopup, type Point, type Rect, type Size } from './geometry.ts';
+
+export type ImageChatStatus = ConnectionStatus;
+
+/** Detail of `image-chat-created`, `image-chat-updated`, `image-chat-deleted`. */
+export interface ImageChatChangeDetail {
+  readonly chat: Chat;
+  /** True for this element's own action (fired once the server confirmed it). */
+  readonly local: boolean;
+}
+
+/** Detail of `image-chat-error`. */
+export interface ImageChatErrorDetail {
+  readonly code: string;
+  readonly message: string;
+}
+
+export const STATUS_TEXT: Record<ConnectionStatus, string> = {
+  connecting: 'Connecting…',
+  online: '',
+  reconnecting: 'Reconnecting… You can’t post until the connection is back.',
+  offline: 'Offline. You can’t post until the connection is back.',
+};
+
+/** Inline style placing a popup next to a point (fractions of the image content) inside the host. */
+export function popupStyle(content: Rect, at: Point, width: number, bounds: Size): string {
+  const p = placePopup({ x: content.x + at.x * content.width, y: content.y + at.y * content.height }, width, bounds);
+  const v = p.top !== undefined ? `top:${p.top}px` : `bottom:${p.bottom ?? 0}px`;
+  return `left:${p.left}px;width:${p.width}px;${v};max-height:${p.maxHeight}px`;
+}
+
+export function markerLabel(chat: ChatView, index: number): string {
+  const first = chat.comments[0]?.text ?? '';
+  return (
+    `Conversation ${index + 1} by ${chat.author.name}: ${first.length > 80 ? first.slice(0, 80) + '…' : first}` +
+    `${chat.resolved ? ' (resolved)' : ''}${chat.pending ? ' (sending)' : ''}`
+  );
+}
+
+/** One marker: a numbered button at its fraction of the image, so it stays on its point at any size. */
+export function markerTemplate(chat: ChatView, index: number, expanded: boolean, open: () => void) {
+  return html`<button
+    type="button"
+    part="marker"
+    data-chat-id=${chat.id}
+    ?data-pending=${chat.pending}
+    ?data-resolved=${chat.resolved}
+    aria-label=${markerLabel(chat, index)}
+    aria-expanded=${expanded ? 'true' : 'false'}
+    style="left:${chat.x * 100}%;top:${chat.y * 100}%"
+    @click=${open}
+  >
+    ${index + 1}
+  </button>`;
+}
