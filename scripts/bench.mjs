@@ -14,6 +14,7 @@ import { chromium } from 'playwright-core';
 import { WebSocket, WebSocketServer } from 'ws';
 import { tsImport } from 'tsx/esm/api';
 import { launchOptions } from './browser.mjs';
+import { widgetsReady } from './page-ready.mjs';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 20);
 const root = new URL('..', import.meta.url);
@@ -81,7 +82,7 @@ async function widgetLatency(browser, url) {
   for (const name of ['Ada', 'Bo']) {
     const page = await (await browser.newContext()).newPage();
     await page.goto(`${url}/?name=${name}`);
-    await page.locator('image-chat[status="online"]').first().waitFor();
+    await page.waitForFunction(widgetsReady);
     pages.push(page);
   }
   const [a, b] = pages;
@@ -117,6 +118,7 @@ async function widgetLatency(browser, url) {
 
 async function relayLatency(browser) {
   const wss = new WebSocketServer({ port: 0, host: '127.0.0.1' });
+  await new Promise((r) => wss.once('listening', r));
   wss.on('connection', (ws) => ws.on('message', (data) => {
     for (const other of wss.clients) if (other !== ws) other.send(data.toString());
   }));

@@ -2,6 +2,7 @@
 // "browsers": no shared storage, two sockets) on the demo page.
 import type { Browser, Page } from '@playwright/test';
 import { test, expect } from './fixtures.ts';
+import { widgetsReady } from '../../scripts/page-ready.mjs';
 
 async function openDemo(browser: Browser, url: string, name: string): Promise<Page> {
   const context = await browser.newContext();
@@ -9,14 +10,7 @@ async function openDemo(browser: Browser, url: string, name: string): Promise<Pa
   await page.goto(`${url}/?name=${encodeURIComponent(name)}`);
   const chat = page.locator('image-chat').first();
   await expect(chat).toHaveAttribute('status', 'online');
-  // Clicks are aimed by the overlay's box, which takes its final size once the images have loaded.
-  await page.waitForFunction(() =>
-    [...document.querySelectorAll('image-chat')].every((el) => {
-      const img = el.shadowRoot?.querySelector('img') ?? el.querySelector('img');
-      const overlay = el.shadowRoot?.querySelector<HTMLElement>('[part~="overlay"]');
-      return img?.complete && img.naturalWidth > 0 && overlay && overlay.getBoundingClientRect().height > 0;
-    }),
-  );
+  await page.waitForFunction(widgetsReady);
   return page;
 }
 
