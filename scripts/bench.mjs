@@ -4,6 +4,10 @@
 //   2. bytes of one new-image-chat frame (100-char message)  vs the 1 KB budget of design.md
 //   3. median Enter-in-browser-A → marker-in-browser-B (20 runs)  vs a bare WebSocket relay
 //      carrying one message between the same two pages
+//   4. server restart: time from the server listening again to all N=50 raw clients caught up on the
+//      events they missed, by `subscribe {since}` replay  vs the same clients each taking a fresh snapshot
+//   5. one client catching up on 1,000 missed events: bytes and ms of the replay  vs a fresh snapshot
+//      of the same image (median of 5)
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -76,6 +80,121 @@ async function frameBytes(url) {
 }
 
 const now = () => performance.timeOrigin + performance.now();
+const RESYNC_CLIENTS = Number(process.env.BENCH_RESYNC_CLIENTS ?? 50);
+const MISSED = 100;
+const GUEST = { id: 'g_bench', name: 'Bench', kind: 'guest' };
+
+/** Writes `n` events straight into a store: the bench measures replay, not the per-user action rate limits. */
+async function seedEvents(store, image, n) {
+  const { chat } = await store.apply('demo', image, { type: 'create-image-chat', image, broadcastId: crypto.randomUUID(), x: 0.5, y: 0.5, text: 'x'.repeat(100) }, GUEST);
+  for (let i = 1; i < n; i++) {
+    const action = i % 10 === 0
+      ? { type: 'create-image-chat', image, broadcastId: crypto.randomUUID(), x: Math.random(), y: Math.random(), text: `marker ${i} `.padEnd(100, '.') }
+      : { type: 'update-image-chat', image, broadcastId: crypto.randomUUID(), chatId: chat.id, change: { kind: 'add-comment', text: `reply ${i} `.padEnd(100, '.') } };
+    await store.apply('demo', image, action, GUEST);
+  }
+}
+
+/**
+ * A raw client that keeps reconnecting every 50 ms (so the figure is the server's, not a backoff's),
+ * says hello and subscribes with `since` (replay mode) or without (snapshot mode) every time.
+ */
+function resyncClient(url, image, mode, position, onCaughtUp) {
+  let closed = false;
+  let ws;
+  const connect = () => {
+    if (closed) return;
+    ws = new WebSocket(`${url.replace('http', 'ws')}/ws?tenant=demo`);
+    ws.on('error', () => {});
+    ws.on('close', () => setTimeout(connect, 50));
+    ws.on('open', () => ws.send(JSON.stringify({ type: 'hello', name: 'R' })));
+    ws.on('message', (data) => {
+      for (const m of [JSON.parse(data.toString())].flat()) {
+        if (m.type === 'welcome') {
+          ws.send(JSON.stringify(mode === 'replay' && position.epoch ? { type: 'subscribe', image, since: position } : { type: 'subscribe', image }));
+        } else if (m.type === 'snapshot') {
+          const first = position.epoch === undefined;
+          position.epoch = m.epoch;
+          position.seq = m.seq;
+          if (!first) onCaughtUp(m, data.length);
+        } else if (m.type === 'replay') {
+          position.seq = m.events.at(-1)?.seq ?? position.seq;
+          onCaughtUp(m, data.length);
+        }
+      }
+    });
+  };
+  connect();
+  return {
+    ready: () => position.epoch !== undefined,
+    close() {
+      closed = true;
+      ws?.removeAllListeners('close');
+      ws?.close();
+    },
+  };
+}
+
+/** Stops the server, writes MISSED events into its file, starts it again on the same port: ms until every client caught up. */
+async function restartResync(mode) {
+  const dir = mkdtempSync(join(tmpdir(), 'image-chat-bench-resync-'));
+  const databaseUrl = join(dir, 'resync.sqlite');
+  const { startServer } = await tsImport('../src/server/app.ts', import.meta.url);
+  const { SqliteStore } = await tsImport('../src/store/sqlite-store.ts', import.meta.url);
+  let server = await startServer({ port: 0, host: '127.0.0.1', databaseUrl });
+  const port = server.port;
+  const image = `bench-resync-${mode}`;
+  await seedEvents(server.core.store, image, 50);
+  const caught = [];
+  let bytes = 0;
+  let backAt = 0;
+  const clients = Array.from({ length: RESYNC_CLIENTS }, () =>
+    resyncClient(server.url, image, mode, {}, (m, size) => {
+      caught.push({ at: now(), events: m.type === 'replay' ? m.events.length : -1 });
+      bytes += size;
+    }),
+  );
+  while (!clients.every((c) => c.ready())) await new Promise((r) => setTimeout(r, 10));
+  await server.close();
+  const store = new SqliteStore(databaseUrl);
+  await seedEvents(store, image, MISSED);
+  await store.close();
+  server = await startServer({ port, host: '127.0.0.1', databaseUrl });
+  backAt = now();
+  while (caught.length < RESYNC_CLIENTS) await new Promise((r) => setTimeout(r, 5));
+  const ms = Math.max(...caught.map((c) => c.at)) - backAt;
+  const exact = caught.every((c) => (mode === 'replay' ? c.events === MISSED : c.events === -1));
+  for (const c of clients) c.close();
+  await server.close();
+  rmSync(dir, { recursive: true, force: true });
+  return { ms, exact, bytesEach: Math.round(bytes / caught.length) };
+}
+
+/** One client 1,000 events behind: the replay, then a fresh snapshot of the same image; bytes and ms. */
+async function catchUp(url, store) {
+  const image = `bench-catchup-${Date.now()}`;
+  await seedEvents(store, image, 1000);
+  const { epoch } = await store.snapshot('demo', image);
+  const ws = await client(url, 'Late');
+  const measure = async (message, type) => {
+    const t0 = now();
+    const got = nextFrame(ws, (m) => m.type === type);
+    ws.send(JSON.stringify(message));
+    const frame = await got;
+    return { ms: now() - t0, bytes: Buffer.byteLength(frame), count: type === 'replay' ? JSON.parse(frame).events.length : JSON.parse(frame).chats.length };
+  };
+  const replays = [];
+  const snaps = [];
+  for (let i = 0; i < 5; i++) {
+    replays.push(await measure({ type: 'subscribe', image, since: { epoch, seq: 0 } }, 'replay'));
+    snaps.push(await measure({ type: 'subscribe', image }, 'snapshot'));
+  }
+  ws.close();
+  return {
+    replay: { ms: median(replays.map((r) => r.ms)), bytes: replays[0].bytes, count: replays[0].count },
+    snapshot: { ms: median(snaps.map((r) => r.ms)), bytes: snaps[0].bytes, count: snaps[0].count },
+  };
+}
 
 async function widgetLatency(browser, url) {
   const pages = [];
@@ -167,6 +286,13 @@ try {
   const relay = await relayLatency(browser);
   console.log(`latency Enter in A → marker in B, median of ${RUNS}: ${fmt(median(widget))}  (min ${fmt(Math.min(...widget))}, max ${fmt(Math.max(...widget))})`);
   console.log(`  peer  bare ws relay page → page, median of ${RUNS}: ${fmt(median(relay))}  (min ${fmt(Math.min(...relay))}, max ${fmt(Math.max(...relay))})`);
+  const byReplay = await restartResync('replay');
+  const bySnapshot = await restartResync('snapshot');
+  console.log(`resync  server back → all ${RESYNC_CLIENTS} clients caught up on ${MISSED} missed events by replay: ${fmt(byReplay.ms)}  (${byReplay.bytesEach} B each${byReplay.exact ? ', exactly the missed events' : ', NOT EXACT'})`);
+  console.log(`  peer  the same, each client taking a fresh snapshot: ${fmt(bySnapshot.ms)}  (${bySnapshot.bytesEach} B each)`);
+  const c = await catchUp(server.url, server.core.store);
+  console.log(`catchup 1 client, ${c.replay.count} missed events by replay: ${c.replay.bytes} B, ${fmt(c.replay.ms)} (median of 5)`);
+  console.log(`  peer  fresh snapshot of the same image (${c.snapshot.count} conversations): ${c.snapshot.bytes} B, ${fmt(c.snapshot.ms)} (median of 5)`);
 } finally {
   await browser.close();
   await server.close();

@@ -5,6 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tsImport } from 'tsx/esm/api';
 
+/** The `sso-test` tenant's secret; browser tests mint their tokens with it (test only, never a real one). */
+export const WTR_SSO_SECRET = 'wtr-sso-test-secret-0123456789abcdef';
+
 export function testServerPlugin() {
   let server;
   let dir;
@@ -15,7 +18,17 @@ export function testServerPlugin() {
       dir = mkdtempSync(join(tmpdir(), 'image-chat-wtr-'));
       try {
         const { startServer } = await tsImport('../src/server/app.ts', import.meta.url);
-        server = await startServer({ port: 0, host: '127.0.0.1', databaseUrl: join(dir, 'test.sqlite') });
+        const { Tenants, DEMO_TENANT, DEFAULT_LIMITS } = await tsImport('../src/server/tenants.ts', import.meta.url);
+        // The demo tenant (any localhost origin, as npm start ships it), plus tenants for the access tests
+        // (src/widget/access.test.ts): SSO with a known secret, guests view-only, and a foreign-origin-only one.
+        const local = DEMO_TENANT.origins;
+        const tenants = new Tenants([
+          DEMO_TENANT,
+          { id: 'sso-test', origins: local, ssoSecret: WTR_SSO_SECRET, guests: 'post', limits: DEFAULT_LIMITS },
+          { id: 'viewers', origins: local, guests: 'read', limits: DEFAULT_LIMITS },
+          { id: 'elsewhere', origins: ['https://elsewhere.example'], guests: 'post', limits: DEFAULT_LIMITS },
+        ]);
+        server = await startServer({ port: 0, host: '127.0.0.1', databaseUrl: join(dir, 'test.sqlite'), tenants });
       } catch (e) {
         startError = e;
         console.error('test server did not start:', e);

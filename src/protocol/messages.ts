@@ -36,6 +36,15 @@ export interface User extends Author {
   /** `guest` for server-made identities, `user` for SSO. */
   readonly kind: 'guest' | 'user';
   readonly role?: 'moderator' | 'admin';
+  /** From the SSO token's `picture` claim (https only). */
+  readonly avatar?: string;
+  /**
+   * May view but not act: a read-only token, a `readonly` element, or a guest
+   * where the tenant lets guests only read. The server refuses its actions with
+   * `forbidden`; `readonlyReason` says why, in words the widget shows.
+   */
+  readonly readonly?: boolean;
+  readonly readonlyReason?: string;
 }
 
 export interface SeqPosition {
@@ -70,6 +79,8 @@ export interface HelloMessage {
   readonly guest?: string;
   /** Display name for a guest. */
   readonly name?: string;
+  /** This connection only views (the element's `readonly` attribute): the server refuses its actions. */
+  readonly readonly?: boolean;
 }
 
 export interface SubscribeMessage {

@@ -132,8 +132,9 @@ function message(value: unknown): ClientMessage {
   const type = (value as Record<string, unknown>).type;
   switch (type) {
     case 'hello': {
-      const get = record(value, 'message', ['type'], ['token', 'guest', 'name']);
-      const out: { type: 'hello'; token?: string; guest?: string; name?: string } = { type };
+      const get = record(value, 'message', ['type'], ['token', 'guest', 'name', 'readonly']);
+      const out: { type: 'hello'; token?: string; guest?: string; name?: string; readonly?: boolean } = { type };
+      if (get('readonly') !== undefined) out.readonly = boolean(get('readonly'), 'readonly');
       if (get('token') !== undefined) out.token = string(1, MAX_TOKEN_CHARS)(get('token'), 'token');
       if (get('guest') !== undefined) out.guest = string(1, MAX_TOKEN_CHARS)(get('guest'), 'guest');
       if (get('name') !== undefined) {

@@ -4,6 +4,7 @@
  */
 import { createServer } from 'node:http';
 import type { IncomingMessage } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { Duplex } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { WebSocketServer } from 'ws';
@@ -13,7 +14,9 @@ import { SqliteStore } from '../store/sqlite-store.ts';
 import { InProcessBus } from './bus.ts';
 import { DEFAULT_DATABASE_URL, parseDatabaseUrl } from './config.ts';
 import { ChatCore } from './core.ts';
-import { TENANT_ID, createRequestHandler } from './http.ts';
+import type { ChatCoreOptions } from './core.ts';
+import { createRequestHandler } from './http.ts';
+import { TENANT_ID, Tenants } from './tenants.ts';
 
 export interface ServerOptions {
   /** 0 picks a free port (default 8787). */
@@ -25,6 +28,17 @@ export interface ServerOptions {
   /** Folder holding index.html, dist/ and demo/ (default the repository root). */
   staticRoot?: string;
   guestSecret?: string;
+  /** Events kept per image for `subscribe {since}` replays (default 10000; older gaps get a snapshot). */
+  logKeep?: number;
+  /** Who may connect (default: only the `demo` tenant, for pages on localhost). */
+  tenants?: Tenants;
+  /** PEM certificate chain and key: serve https and wss instead of http and ws. */
+  tls?: { cert: string | Buffer; key: string | Buffer };
+  /** Take the client's address from the last X-Forwarded-For hop (set behind a reverse proxy only). */
+  trustProxy?: boolean;
+  /** Core limits (tests lower them). */
+  maxBufferedBytes?: number;
+  now?: () => number;
 }
 
 export interface RunningServer {
@@ -40,10 +54,16 @@ const CLOSE_GRACE_MS = 1000;
 
 export async function startServer(opts: ServerOptions = {}): Promise<RunningServer> {
   const target = parseDatabaseUrl(opts.databaseUrl ?? DEFAULT_DATABASE_URL);
-  const store = new SqliteStore(target.path);
+  const store = new SqliteStore(target.path, opts.logKeep !== undefined ? { logKeep: opts.logKeep } : {});
   const bus = new InProcessBus();
-  const core = new ChatCore(opts.guestSecret !== undefined ? { store, bus, guestSecret: opts.guestSecret } : { store, bus });
-  const server = createServer(createRequestHandler({ core, staticRoot: opts.staticRoot ?? REPO_ROOT }));
+  const coreOptions: ChatCoreOptions = { store, bus, tenants: opts.tenants ?? Tenants.demo() };
+  if (opts.guestSecret !== undefined) coreOptions.guestSecret = opts.guestSecret;
+  if (opts.maxBufferedBytes !== undefined) coreOptions.maxBufferedBytes = opts.maxBufferedBytes;
+  if (opts.now !== undefined) coreOptions.now = opts.now;
+  const core = new ChatCore(coreOptions);
+  const clientIp = (req: IncomingMessage) => clientAddress(req, opts.trustProxy ?? false);
+  const handler = createRequestHandler({ core, staticRoot: opts.staticRoot ?? REPO_ROOT, clientIp });
+  const server = opts.tls ? createTlsServer({ cert: opts.tls.cert, key: opts.tls.key }, handler) : createServer(handler);
   // ws answers an oversized frame by closing with 1009 itself.
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
 
@@ -51,8 +71,13 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
     const [path = '', query = ''] = (req.url ?? '').split('?', 2);
     if (path !== '/ws') return refuseUpgrade(socket, 404, 'Not Found');
     const tenant = new URLSearchParams(query).get('tenant') ?? 'demo';
-    if (!TENANT_ID.test(tenant)) return refuseUpgrade(socket, 400, 'Bad Request');
-    wss.handleUpgrade(req, socket, head, (ws) => accept(ws, tenant, req.socket.remoteAddress));
+    if (!TENANT_ID.test(tenant)) return refuseUpgrade(socket, 400, 'Bad Request', 'the tenant id is not valid');
+    // Refused before the handshake, with a status a proxy log or curl shows; the widget learns the
+    // sentence by GETting the same URL (http.ts answers it with the same check).
+    const ip = clientIp(req);
+    const refusal = core.admit(tenant, req.headers.origin, ip);
+    if (refusal) return refuseUpgrade(socket, refusal.status, STATUS_TEXT[refusal.status], refusal.message);
+    wss.handleUpgrade(req, socket, head, (ws) => accept(ws, tenant, ip));
   });
 
   function accept(ws: WebSocket, tenant: string, ip: string | undefined): void {
@@ -100,11 +125,25 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
     return closing;
   }
 
-  return { port, url: `http://${shown}:${port}`, core, close };
+  return { port, url: `${opts.tls ? 'https' : 'http'}://${shown}:${port}`, core, close };
 }
 
-function refuseUpgrade(socket: Duplex, status: number, text: string): void {
-  socket.end(`HTTP/1.1 ${status} ${text}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
+const STATUS_TEXT = { 400: 'Bad Request', 403: 'Forbidden', 404: 'Not Found', 429: 'Too Many Requests' } as const;
+
+function refuseUpgrade(socket: Duplex, status: number, text: string, message = text): void {
+  const body = JSON.stringify({ error: { code: status === 429 ? 'rate-limited' : status === 400 ? 'invalid' : status === 403 ? 'forbidden' : 'not-found', message } });
+  socket.end(
+    `HTTP/1.1 ${status} ${text}\r\nconnection: close\r\ncontent-type: application/json; charset=utf-8\r\n` +
+      `content-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
+}
+
+/** The peer's address, or with `trustProxy` the last X-Forwarded-For hop (the one our proxy added). */
+export function clientAddress(req: IncomingMessage, trustProxy: boolean): string | undefined {
+  const forwarded = trustProxy ? req.headers['x-forwarded-for'] : undefined;
+  const value = Array.isArray(forwarded) ? forwarded.at(-1) : forwarded;
+  const last = value?.split(',').at(-1)?.trim();
+  return last || req.socket.remoteAddress;
 }
 
 /** Resolves once every client socket has closed, terminating the stragglers after `graceMs`. */

@@ -9,12 +9,13 @@ import Database from 'better-sqlite3';
 import { startServer } from './app.ts';
 import type { RunningServer } from './app.ts';
 import { TestClient } from './test-client.ts';
+import { testTenants } from './test-tenants.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'image-chat-frames-'));
 const file = join(dir, 'frames.sqlite');
 let server: RunningServer;
 before(async () => {
-  server = await startServer({ port: 0, host: '127.0.0.1', databaseUrl: file, staticRoot: dir });
+  server = await startServer({ port: 0, host: '127.0.0.1', databaseUrl: file, staticRoot: dir, tenants: testTenants() });
 });
 after(async () => {
   await server.close();

@@ -3,12 +3,14 @@ import assert from 'node:assert/strict';
 import { ConfigError, loadConfig, parseDatabaseUrl } from './config.ts';
 
 test('defaults', () => {
-  assert.deepEqual(loadConfig({}), { port: 8787, host: '0.0.0.0', databaseUrl: './data/image-chat.sqlite' });
+  const { tenants, ...rest } = loadConfig({});
+  assert.deepEqual(rest, { port: 8787, host: '0.0.0.0', databaseUrl: './data/image-chat.sqlite', trustProxy: false });
+  assert.deepEqual(tenants.ids, ['demo'], 'with no tenants configured, the demo tenant');
 });
 
 test('environment values are read', () => {
-  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: 'sqlite:/tmp/x.sqlite', GUEST_SECRET: 'a-long-enough-secret' });
-  assert.deepEqual(config, { port: 0, host: '127.0.0.1', databaseUrl: 'sqlite:/tmp/x.sqlite', guestSecret: 'a-long-enough-secret' });
+  const { tenants: _t, ...config } = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: 'sqlite:/tmp/x.sqlite', GUEST_SECRET: 'a-long-enough-secret', TRUST_PROXY: '1' });
+  assert.deepEqual(config, { port: 0, host: '127.0.0.1', databaseUrl: 'sqlite:/tmp/x.sqlite', guestSecret: 'a-long-enough-secret', trustProxy: true });
 });
 
 test('database URLs: plain paths, file: and sqlite: forms, :memory:', () => {
@@ -35,6 +37,11 @@ test('mistakes are ConfigErrors with a clear sentence', () => {
     [{ DATABASE_URL: 'mysql://db/ic' }, /scheme "mysql:" is not supported/],
     [{ DATABASE_URL: 'sqlite:' }, /names no file/],
     [{ GUEST_SECRET: 'short' }, /GUEST_SECRET must be at least 16 characters/],
+    [{ TLS_CERT: '/x.pem' }, /set both TLS_CERT and TLS_KEY/],
+    [{ TLS_CERT: '/nonexistent/cert.pem', TLS_KEY: '/nonexistent/key.pem' }, /cannot read TLS_CERT/],
+    [{ TRUST_PROXY: 'maybe' }, /TRUST_PROXY must be 1 or 0/],
+    [{ TENANTS_FILE: '/nonexistent/tenants.json' }, /cannot read the tenants file/],
+    [{ TENANT_ORIGINS: 'https://a.example' }, /TENANT_ORIGINS is set but TENANT_ID is not/],
   ];
   for (const [env, message] of cases) {
     assert.throws(() => loadConfig(env), (e: unknown) => e instanceof ConfigError && message.test(e.message), JSON.stringify(env));

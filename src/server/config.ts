@@ -2,20 +2,27 @@
  * Configuration from the environment. Every mistake becomes a ConfigError
  * with a sentence an operator can act on; main prints it and exits 1.
  */
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { ConfigError } from './config-error.ts';
+import { loadTenants } from './tenants.ts';
+import type { Tenants } from './tenants.ts';
 
-export class ConfigError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ConfigError';
-  }
-}
+export { ConfigError } from './config-error.ts';
 
 export interface Config {
   port: number;
   host: string;
   databaseUrl: string;
   guestSecret?: string;
+  /** LOG_KEEP: events kept per image for replay (the store's default, 10000, when unset). */
+  logKeep?: number;
+  /** From TENANTS_FILE / CONFIG_FILE and TENANT_*; the demo tenant when none is configured. */
+  tenants: Tenants;
+  /** PEM certificate chain and key (TLS_CERT / TLS_KEY file paths, read at start): serve https and wss. */
+  tls?: { cert: string; key: string };
+  /** TRUST_PROXY=1: take the client address from X-Forwarded-For (behind a reverse proxy). */
+  trustProxy: boolean;
 }
 
 export const DEFAULT_PORT = 8787;
@@ -23,12 +30,18 @@ export const DEFAULT_HOST = '0.0.0.0';
 export const DEFAULT_DATABASE_URL = './data/image-chat.sqlite';
 const MIN_SECRET_CHARS = 16;
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, readFile: (path: string) => string = (p) => readFileSync(p, 'utf8')): Config {
   const config: Config = {
     port: parsePort(env.PORT),
     host: env.HOST?.trim() || DEFAULT_HOST,
     databaseUrl: env.DATABASE_URL?.trim() || DEFAULT_DATABASE_URL,
+    tenants: loadTenants(env, readFile),
+    trustProxy: parseFlag(env.TRUST_PROXY, 'TRUST_PROXY'),
   };
+  const cert = env.TLS_CERT?.trim();
+  const key = env.TLS_KEY?.trim();
+  if (!!cert !== !!key) throw new ConfigError('set both TLS_CERT and TLS_KEY (PEM file paths), or neither');
+  if (cert && key) config.tls = { cert: readPem(cert, 'TLS_CERT', readFile), key: readPem(key, 'TLS_KEY', readFile) };
   parseDatabaseUrl(config.databaseUrl); // fail now, not after the port is bound
   const secret = env.GUEST_SECRET;
   if (secret !== undefined && secret !== '') {
@@ -37,7 +50,32 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     }
     config.guestSecret = secret;
   }
+  const logKeep = env.LOG_KEEP?.trim();
+  if (logKeep) {
+    if (!/^\d+$/.test(logKeep) || Number(logKeep) < 1 || !Number.isSafeInteger(Number(logKeep))) {
+      throw new ConfigError(`LOG_KEEP must be a whole number of events of at least 1, not "${env.LOG_KEEP}"`);
+    }
+    config.logKeep = Number(logKeep);
+  }
   return config;
+}
+
+function readPem(path: string, name: string, readFile: (path: string) => string): string {
+  let text: string;
+  try {
+    text = readFile(path);
+  } catch (e) {
+    throw new ConfigError(`cannot read ${name} "${path}": ${(e as Error).message}`);
+  }
+  if (!text.includes('-----BEGIN ')) throw new ConfigError(`${name} "${path}" is not a PEM file`);
+  return text;
+}
+
+function parseFlag(value: string | undefined, name: string): boolean {
+  const v = value?.trim().toLowerCase() ?? '';
+  if (v === '' || v === '0' || v === 'false' || v === 'no') return false;
+  if (v === '1' || v === 'true' || v === 'yes') return true;
+  throw new ConfigError(`${name} must be 1 or 0, not "${value}"`);
 }
 
 function parsePort(value: string | undefined): number {

@@ -10,6 +10,7 @@ import type { Store } from '../store/store.ts';
 import { InProcessBus } from './bus.ts';
 import { ChatCore } from './core.ts';
 import type { ChatCoreOptions } from './core.ts';
+import { testTenants } from './test-tenants.ts';
 
 class FakeSocket {
   frames: string[] = [];
@@ -40,7 +41,7 @@ function setup(options: Partial<ChatCoreOptions> = {}, wrap: (s: Store) => Store
   const inner = new SqliteStore(':memory:');
   const store = wrap(inner);
   const logged: unknown[] = [];
-  const core = new ChatCore({ store, bus: new InProcessBus(), guestSecret: 'test-secret-0123456789', log: (_m, e) => logged.push(e), ...options });
+  const core = new ChatCore({ store, bus: new InProcessBus(), guestSecret: 'test-secret-0123456789', tenants: testTenants(), log: (_m, e) => logged.push(e), ...options });
   async function session(name: string, tenant = 'acme') {
     const socket = new FakeSocket();
     const conn = core.connect(socket, { tenant });
@@ -78,6 +79,8 @@ test('an image\'s events are broadcast in seq order even when the store answers 
     snapshot: (t, i) => s.snapshot(t, i),
     secret: (n) => s.secret(n),
     close: () => s.close(),
+    conversationCount: (t) => s.conversationCount(t),
+    eventsSince: (t, i, since) => s.eventsSince(t, i, since),
     async apply(t, i, a, u) {
       await sleep(Math.random() * 5);
       const r = await s.apply(t, i, a, u);
@@ -106,6 +109,8 @@ test('an event stored while a snapshot is being read is delivered once: in the s
       apply: (t, i, a, u) => s.apply(t, i, a, u),
       secret: (n) => s.secret(n),
       close: () => s.close(),
+      conversationCount: (t) => s.conversationCount(t),
+      eventsSince: (t, i, since) => s.eventsSince(t, i, since),
       async snapshot(t, i) {
         const early = readFirst ? await s.snapshot(t, i) : undefined;
         await opened;
@@ -160,6 +165,8 @@ test('an unexpected store failure answers unavailable, is logged, and the sessio
     },
     secret: (n) => s.secret(n),
     close: () => s.close(),
+    conversationCount: (t) => s.conversationCount(t),
+    eventsSince: (t, i, since) => s.eventsSince(t, i, since),
   });
   const { core, session, logged, done } = setup({}, broken);
   const { socket, conn } = await session('A');

@@ -3,11 +3,18 @@
  * it a store and a bus, hand it each socket with `connect()`. HTTP, `ws` and
  * tests are thin layers around it.
  */
-import type { ActionMessage, User } from '../protocol/messages.ts';
+import type { ActionMessage, ChatEvent, HelloMessage, SeqPosition, User } from '../protocol/messages.ts';
+import { textLength } from '../protocol/limits.ts';
+import { StoreError } from '../store/store.ts';
 import type { Applied, Snapshot, Store } from '../store/store.ts';
 import { topicFor } from './bus.ts';
 import type { Bus } from './bus.ts';
+import { identify } from './identity.ts';
+import type { Identified } from './identity.ts';
 import { Metrics } from './metrics.ts';
+import { RateLimiter } from './rate-limit.ts';
+import { Tenants, originAllowed } from './tenants.ts';
+import type { Tenant } from './tenants.ts';
 import { Session } from './session.ts';
 import type { Connection, SessionHost, SocketLike } from './session.ts';
 
@@ -24,6 +31,10 @@ export interface ChatCoreOptions {
   maxBufferedBytes?: number;
   /** Messages of one connection waiting to be handled before new ones are refused (default 200). */
   maxPending?: number;
+  /** Who may connect, and their limits (default: only the `demo` tenant, localhost origins). */
+  tenants?: Tenants;
+  /** Clock of the action rate limits (tests). */
+  now?: () => number;
   log?: (message: string, error?: unknown) => void;
 }
 
@@ -31,6 +42,15 @@ export interface ConnectionInfo {
   tenant: string;
   ip?: string;
 }
+
+/** Why a connection attempt is refused before the WebSocket handshake: an HTTP status and a sentence. */
+export interface Refusal {
+  status: 400 | 403 | 404 | 429;
+  message: string;
+}
+
+/** An IP address that may hold one more connection, before the address is known (tests, other transports). */
+const ANY_IP = '';
 
 interface Topic {
   readonly image: string;
@@ -43,7 +63,11 @@ export class ChatCore implements SessionHost {
   readonly store: Store;
   readonly bus: Bus;
   readonly limits: SessionHost['limits'];
+  readonly tenants: Tenants;
   private readonly sessions = new Set<Session>();
+  /** Open connections per tenant and IP address, for the per-IP limit. */
+  private readonly perIp = new Map<string, number>();
+  private readonly rate: RateLimiter;
   private readonly topics = new Map<string, Topic>();
   /** Tail of the work queued per image: actions on one image run one at a time on this node. */
   private readonly imageTails = new Map<string, Promise<unknown>>();
@@ -59,17 +83,45 @@ export class ChatCore implements SessionHost {
       maxBufferedBytes: options.maxBufferedBytes ?? 1024 * 1024,
       maxPending: options.maxPending ?? 200,
     };
+    this.tenants = options.tenants ?? Tenants.demo();
+    this.rate = new RateLimiter(options.now);
     if (options.guestSecret !== undefined) this.secret = Promise.resolve(options.guestSecret);
     this.logger = options.log ?? ((message, error) => console.error(`image-chat: ${message}`, error ?? ''));
   }
 
+  /**
+   * Should a connection to `tenant` from this origin and address be accepted?
+   * The transport asks before the handshake and answers a refusal with its
+   * HTTP status; `connect` checks again (a burst of upgrades can race).
+   */
+  admit(tenantId: string, origin: string | undefined, ip: string | undefined): Refusal | undefined {
+    const tenant = this.tenants.get(tenantId);
+    if (!tenant) return { status: 404, message: `There is no tenant "${tenantId.slice(0, 63)}" on this server: check the tenant attribute.` };
+    if (!originAllowed(tenant, origin)) {
+      return { status: 403, message: `This page's origin may not use tenant "${tenant.id}": add it to the tenant's allowed origins.` };
+    }
+    if ((this.perIp.get(ipKey(tenant.id, ip)) ?? 0) >= tenant.limits.connectionsPerIp) {
+      return { status: 429, message: 'Too many connections from your address: close some tabs or try again later.' };
+    }
+    return undefined;
+  }
+
   connect(socket: SocketLike, info: ConnectionInfo): Connection {
-    const session = new Session(this, socket, info.tenant, info.ip);
+    const refused = () => ({ receive() {}, receiveBinary() {}, close() {} });
     if (this.closed) {
       socket.close(1001, 'server shutting down');
-      return { receive() {}, receiveBinary() {}, close() {} };
+      return refused();
     }
+    const refusal = this.admit(info.tenant, undefined, info.ip);
+    if (refusal) {
+      // 1008 policy violation for an unknown tenant, 1013 try again later for too many connections.
+      socket.close(refusal.status === 429 ? 1013 : 1008, refusal.status === 429 ? 'too many connections' : 'unknown tenant');
+      return refused();
+    }
+    const session = new Session(this, socket, info.tenant, info.ip);
     this.sessions.add(session);
+    const key = ipKey(info.tenant, info.ip);
+    this.perIp.set(key, (this.perIp.get(key) ?? 0) + 1);
     this.metrics.connectionOpened(info.tenant);
     return session;
   }
@@ -100,15 +152,49 @@ export class ChatCore implements SessionHost {
     return this.store.snapshot(tenant, image);
   }
 
+  eventsSince(tenant: string, image: string, since: SeqPosition): Promise<ChatEvent[] | null> {
+    return this.store.eventsSince(tenant, image, since);
+  }
+
+  identify(tenant: string, hello: HelloMessage): Promise<Identified> {
+    const t = this.tenants.get(tenant);
+    if (!t) return Promise.resolve({ refused: `There is no tenant "${tenant}" on this server.` });
+    return identify(t, hello, () => this.guestSecret());
+  }
+
+  /**
+   * The tenant's rules an action must pass before it reaches the store:
+   * read-only identities, the tenant's text length and the rate limits (per
+   * user, and per address so fresh guest identities do not reset it).
+   */
+  private permit(tenant: Tenant, action: ActionMessage, actor: User, ip: string | undefined): StoreError | undefined {
+    if (actor.readonly) return new StoreError('forbidden', actor.readonlyReason ?? 'You may view but not post here.');
+    const text = action.type === 'create-image-chat' ? action.text : action.type === 'update-image-chat' && 'text' in action.change ? action.change.text : undefined;
+    const max = tenant.limits.maxTextChars;
+    if (text !== undefined && textLength(text) > max) return new StoreError('invalid', `text is longer than ${max} characters`);
+    const { actionsPerMinute: perMinute, actionBurst: burst } = tenant.limits;
+    const userKey = `${tenant.id}\nuser\n${actor.id}`;
+    const addressKey = `${tenant.id}\nip\n${ip ?? ANY_IP}`;
+    const ok = this.rate.take(userKey, perMinute, burst) && (ip === undefined || this.rate.take(addressKey, perMinute * 5, burst * 5));
+    if (!ok) {
+      const wait = Math.max(this.rate.waitSeconds(userKey, perMinute), ip === undefined ? 0 : this.rate.waitSeconds(addressKey, perMinute * 5));
+      return new StoreError('rate-limited', `Too many actions: wait ${wait} s and try again.`);
+    }
+    return undefined;
+  }
+
   /**
    * Stores the action, lets the caller ack, then broadcasts. Serialised per
    * image so this node publishes an image's events in seq order even when the
    * store resolves concurrent writes out of order.
    */
-  act(tenant: string, action: ActionMessage, actor: User, stored: (applied: Applied) => void): Promise<void> {
+  act(tenant: string, action: ActionMessage, actor: User, stored: (applied: Applied) => void, ip?: string): Promise<void> {
+    const t = this.tenants.get(tenant);
+    const refusal = t ? this.permit(t, action, actor, ip) : new StoreError('unauthorized', 'unknown tenant');
+    if (refusal || !t) return Promise.reject(refusal);
     const topic = topicFor(tenant, action.image);
     return this.serialize(topic, async () => {
-      const applied = await this.store.apply(tenant, action.image, action, actor);
+      const applied = await this.store.apply(tenant, action.image, action, actor, { maxChatsPerImage: t.limits.maxChatsPerImage });
       stored(applied);
       // A retried broadcastId was broadcast the first time; sending it again would repeat a seq.
       if (applied.duplicate) return;
@@ -147,7 +233,12 @@ export class ChatCore implements SessionHost {
   }
 
   ended(session: Session): void {
-    if (this.sessions.delete(session)) this.metrics.connectionClosed(session.tenant);
+    if (!this.sessions.delete(session)) return;
+    this.metrics.connectionClosed(session.tenant);
+    const key = ipKey(session.tenant, session.ip);
+    const n = (this.perIp.get(key) ?? 1) - 1;
+    if (n > 0) this.perIp.set(key, n);
+    else this.perIp.delete(key);
   }
 
   log(message: string, error?: unknown): void {
@@ -185,4 +276,8 @@ export class ChatCore implements SessionHost {
     });
     return result;
   }
+}
+
+function ipKey(tenant: string, ip: string | undefined): string {
+  return `${tenant}\n${ip ?? ANY_IP}`;
 }

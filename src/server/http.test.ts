@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { startServer } from './app.ts';
 import type { RunningServer } from './app.ts';
 import { TestClient } from './test-client.ts';
+import { testTenant, testTenants } from './test-tenants.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'image-chat-http-'));
 mkdirSync(join(root, 'demo', 'img'), { recursive: true });
@@ -19,9 +20,10 @@ writeFileSync(join(root, 'demo', '.env.png'), 'hidden');
 writeFileSync(join(root, 'demo', 'notes.txt'), 'not served');
 writeFileSync(join(root, 'secret.txt'), 'top secret');
 
+const METRICS_TENANT = `m-${randomUUID().slice(0, 8)}`;
 let server: RunningServer;
 before(async () => {
-  server = await startServer({ port: 0, host: '127.0.0.1', databaseUrl: join(root, 'data', 'http.sqlite'), staticRoot: root });
+  server = await startServer({ port: 0, host: '127.0.0.1', databaseUrl: join(root, 'data', 'http.sqlite'), staticRoot: root, tenants: testTenants(testTenant(METRICS_TENANT), testTenant('shop', { origins: ['https://shop.example'] })) });
 });
 after(async () => {
   await server.close();
@@ -35,9 +37,9 @@ interface Reply {
 }
 
 /** Sends the path exactly as given (fetch would normalise `..` away before sending). */
-function get(path: string, method = 'GET'): Promise<Reply> {
+function get(path: string, method = 'GET', headers: Record<string, string> = {}): Promise<Reply> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port: server.port, path, method }, (res) => {
+    const req = request({ host: '127.0.0.1', port: server.port, path, method, headers }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString() }));
@@ -100,9 +102,10 @@ test('REST chats: the current conversations of an URL-encoded image, with CORS',
   c.send({ type: 'create-image-chat', image, broadcastId: randomUUID(), x: 0.1, y: 0.9, text: 'over here' });
   await c.take('ack');
   await c.close();
-  const r = await get(`/api/v1/tenants/acme/images/${encodeURIComponent(image)}/chats`);
+  const r = await get(`/api/v1/tenants/acme/images/${encodeURIComponent(image)}/chats`, 'GET', { origin: 'https://any.example' });
   assert.equal(r.status, 200);
-  assert.equal(r.headers['access-control-allow-origin'], '*');
+  assert.equal(r.headers['access-control-allow-origin'], 'https://any.example', 'an allowed origin is echoed');
+  assert.equal(r.headers.vary, 'Origin');
   const body = JSON.parse(r.body);
   assert.equal(body.image, image);
   assert.equal(body.seq, 1);
@@ -111,6 +114,16 @@ test('REST chats: the current conversations of an URL-encoded image, with CORS',
   const other = JSON.parse((await get(`/api/v1/tenants/globex/images/${encodeURIComponent(image)}/chats`)).body);
   assert.deepEqual([other.seq, other.chats], [0, []], 'another tenant sees nothing');
   assert.equal((await get('/api/v1/tenants/Not_Valid/images/x/chats')).status, 400);
+  assert.equal((await get('/api/v1/tenants/nobody/images/x/chats')).status, 404);
+  // A tenant that allows only its own site: another page's origin gets 403 and no CORS header.
+  const shop = `/api/v1/tenants/shop/images/x/chats`;
+  const evil = await get(shop, 'GET', { origin: 'https://evil.example' });
+  assert.equal(evil.status, 403);
+  assert.equal(evil.headers['access-control-allow-origin'], undefined);
+  assert.equal(JSON.parse(evil.body).error.code, 'forbidden');
+  const own = await get(shop, 'GET', { origin: 'https://shop.example' });
+  assert.equal(own.status, 200);
+  assert.equal(own.headers['access-control-allow-origin'], 'https://shop.example');
 });
 
 test('/healthz, HEAD, 405 and 404', async () => {
@@ -134,7 +147,7 @@ test('/healthz, HEAD, 405 and 404', async () => {
 });
 
 test('/metrics counts an open connection and stored events per tenant', async () => {
-  const tenant = `m-${randomUUID().slice(0, 8)}`;
+  const tenant = METRICS_TENANT;
   const line = (text: string, name: string) => new RegExp(`^${name}\\{tenant="${tenant}"\\} (\\d+)$`, 'm').exec(text)?.[1];
   const c = await TestClient.open(server.url, tenant);
   await c.hello({ name: 'M' });

@@ -8,8 +8,11 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { MAX_IMAGE_ID_CHARS, textLength } from '../protocol/limits.ts';
 import type { ErrorCode } from '../protocol/messages.ts';
 import type { ChatCore } from './core.ts';
+import { authorizeApi, authorizeRead } from './http-auth.ts';
+import { TENANT_ID, originAllowed } from './tenants.ts';
+import type { Tenant } from './tenants.ts';
 
-export const TENANT_ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
+export { TENANT_ID } from './tenants.ts';
 
 const DEMO_TYPES: Record<string, string> = {
   '.png': 'image/png',
@@ -27,6 +30,8 @@ export interface HttpOptions {
   core: ChatCore;
   /** Holds index.html, dist/image-chat.js and demo/. */
   staticRoot: string;
+  /** The client's address (for the per-IP connection limit the /ws check reports). */
+  clientIp?: (req: IncomingMessage) => string | undefined;
 }
 
 class HttpError extends Error {
@@ -71,6 +76,10 @@ export function createRequestHandler(options: HttpOptions) {
     if (path === 'metrics') return send(req, res, 200, 'text/plain; version=0.0.4; charset=utf-8', options.core.metrics.toPrometheus());
     if (path === 'image-chat.js') return sendWidget(req, res);
     if (seg[0] === 'demo' && seg.length >= 2) return sendDemo(req, res, seg.slice(1));
+    if (path === 'ws') return explainSocket(req, res);
+    if (seg.length === 5 && seg[0] === 'api' && seg[1] === 'v1' && seg[2] === 'tenants' && seg[4] === 'usage') {
+      return sendUsage(req, res, seg[3]!);
+    }
     if (seg.length === 7 && seg[0] === 'api' && seg[1] === 'v1' && seg[2] === 'tenants' && seg[4] === 'images' && seg[6] === 'chats') {
       return sendChats(req, res, seg[3]!, seg[5]!);
     }
@@ -92,17 +101,73 @@ export function createRequestHandler(options: HttpOptions) {
     const type = DEMO_TYPES[extname(parts[parts.length - 1]!).toLowerCase()];
     const file = resolve(demoRoot, ...parts);
     if (!type || !file.startsWith(demoRoot + sep)) throw new HttpError(404, 'not-found', 'no such demo file');
+    if (parts.length === 1 && parts[0] === 'sw.js') {
+      // The demo's service worker lives in /demo/ but serves the page at `/`; always re-checked.
+      res.setHeader('service-worker-allowed', '/');
+      res.setHeader('cache-control', 'no-cache');
+    }
     return sendFile(req, res, file, type);
   }
 
-  async function sendChats(req: IncomingMessage, res: ServerResponse, tenant: string, image: string): Promise<void> {
+  /**
+   * A plain GET of the socket URL answers what the upgrade would: 200, or the
+   * refusal's status and sentence. A browser cannot read why an upgrade was
+   * refused, so the widget asks here after a socket fails to open.
+   */
+  function explainSocket(req: IncomingMessage, res: ServerResponse): void {
     res.setHeader('access-control-allow-origin', '*');
+    const tenant = new URLSearchParams((req.url ?? '').split('?', 2)[1] ?? '').get('tenant') ?? 'demo';
     if (!TENANT_ID.test(tenant)) throw new HttpError(400, 'invalid', 'the tenant id is not valid');
+    const refusal = options.core.admit(tenant, headerOf(req, 'origin'), options.clientIp?.(req) ?? req.socket.remoteAddress);
+    if (!refusal) return sendJson(req, res, 200, { ok: true, tenant });
+    const code = refusal.status === 429 ? 'rate-limited' : refusal.status === 403 ? 'forbidden' : 'not-found';
+    throw new HttpError(refusal.status, code, refusal.message);
+  }
+
+  /** The tenant, or 404; and a browser page's origin must be one the tenant allows (CORS). */
+  function tenantFor(req: IncomingMessage, res: ServerResponse, id: string): Tenant {
+    if (!TENANT_ID.test(id)) throw new HttpError(400, 'invalid', 'the tenant id is not valid');
+    const tenant = options.core.tenants.get(id);
+    if (!tenant) throw new HttpError(404, 'not-found', `there is no tenant "${id}" on this server`);
+    const origin = headerOf(req, 'origin');
+    res.setHeader('vary', 'Origin');
+    if (!originAllowed(tenant, origin)) throw new HttpError(403, 'forbidden', `this page's origin may not read tenant "${id}"`);
+    if (origin !== undefined) res.setHeader('access-control-allow-origin', origin);
+    return tenant;
+  }
+
+  async function sendChats(req: IncomingMessage, res: ServerResponse, tenantId: string, image: string): Promise<void> {
+    const tenant = tenantFor(req, res, tenantId);
     if (image === '' || textLength(image) > MAX_IMAGE_ID_CHARS || /[\u0000-\u001f]/.test(image)) {
       throw new HttpError(400, 'invalid', 'the image id is not valid');
     }
-    const snap = await options.core.store.snapshot(tenant, image);
+    const denied = await authorizeRead(tenant, headerOf(req, 'authorization'));
+    if (denied) {
+      if (denied.status === 401) res.setHeader('www-authenticate', 'Bearer');
+      throw new HttpError(denied.status, denied.status === 401 ? 'unauthorized' : 'forbidden', denied.message);
+    }
+    const snap = await options.core.store.snapshot(tenant.id, image);
     return sendJson(req, res, 200, { image, epoch: snap.epoch, seq: snap.seq, chats: snap.chats });
+  }
+
+  /** design.md: per-tenant usage, for the tenant's API key only. */
+  async function sendUsage(req: IncomingMessage, res: ServerResponse, tenantId: string): Promise<void> {
+    const tenant = tenantFor(req, res, tenantId);
+    const denied = authorizeApi(tenant, headerOf(req, 'authorization'));
+    if (denied) {
+      if (denied.status === 401) res.setHeader('www-authenticate', 'Bearer');
+      throw new HttpError(denied.status, denied.status === 401 ? 'unauthorized' : 'forbidden', denied.message);
+    }
+    const u = options.core.metrics.tenant(tenant.id);
+    res.setHeader('cache-control', 'no-store');
+    return sendJson(req, res, 200, {
+      tenant: tenant.id,
+      pubSubMessageCount: u.messagesSent,
+      pubSubBandwidth: u.bytesSent,
+      connections: u.connections,
+      conversations: await options.core.store.conversationCount(tenant.id),
+      eventsStored: u.eventsStored,
+    });
   }
 
   return function handle(req: IncomingMessage, res: ServerResponse): void {
@@ -119,6 +184,11 @@ export function createRequestHandler(options: HttpOptions) {
       sendJson(req, res, 500, { error: { code: 'unavailable', message: 'the server could not answer this request' } });
     });
   };
+}
+
+function headerOf(req: IncomingMessage, name: string): string | undefined {
+  const v = req.headers[name];
+  return Array.isArray(v) ? v[0] : v;
 }
 
 async function isFile(path: string): Promise<boolean> {

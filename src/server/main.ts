@@ -25,7 +25,11 @@ try {
     port: config.port,
     host: config.host,
     databaseUrl: config.databaseUrl,
+    tenants: config.tenants,
+    trustProxy: config.trustProxy,
+    ...(config.tls ? { tls: config.tls } : {}),
     ...(config.guestSecret !== undefined ? { guestSecret: config.guestSecret } : {}),
+    ...(config.logKeep !== undefined ? { logKeep: config.logKeep } : {}),
   });
 } catch (e) {
   const err = e as NodeJS.ErrnoException;
@@ -36,7 +40,10 @@ try {
 }
 
 const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
-console.log(`image-chat listening on http://${shownHost}:${server.port} (store: sqlite ${parseDatabaseUrl(config.databaseUrl).path})`);
+console.log(
+  `image-chat listening on ${config.tls ? 'https' : 'http'}://${shownHost}:${server.port} ` +
+    `(store: sqlite ${parseDatabaseUrl(config.databaseUrl).path}; tenants: ${config.tenants.ids.join(', ')})`,
+);
 
 let stopping = false;
 function stop(signal: string): void {

@@ -9,13 +9,14 @@ import type { Chat, ChatEvent, ServerMessage } from '../protocol/messages.ts';
 import { startServer } from './app.ts';
 import type { RunningServer } from './app.ts';
 import { TestClient } from './test-client.ts';
+import { testTenants } from './test-tenants.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'image-chat-server-'));
 let server: RunningServer;
 const clients: TestClient[] = [];
 
 before(async () => {
-  server = await startServer({ port: 0, host: '127.0.0.1', databaseUrl: join(dir, 'server.sqlite'), staticRoot: dir });
+  server = await startServer({ port: 0, host: '127.0.0.1', databaseUrl: join(dir, 'server.sqlite'), staticRoot: dir, tenants: testTenants() });
 });
 after(async () => {
   await Promise.all(clients.map((c) => c.close()));
@@ -155,12 +156,12 @@ describe('refusals', () => {
     assert.ok(again.type === 'error' && again.code === 'invalid', "again.type === 'error' && again.code === 'invalid'");
   });
 
-  test('an SSO token is refused (not configured) and the connection closes', async () => {
+  test('an SSO token that is not a valid JWT is refused and the connection closes with 4401', async () => {
     const c = await client('acme');
     c.send({ type: 'hello', token: 'eyJ.fake.jwt' });
     const error = await c.take('error');
-    assert.ok(error.type === 'error' && error.code === 'unauthorized' && /SSO is not configured/.test(error.message), "error.type === 'error' && error.code === 'unauthorized' && /SSO is not configured/.test(error.message)");
-    assert.equal((await c.closed).code, 1008);
+    assert.ok(error.type === 'error' && error.code === 'unauthorized' && /sign-in token is not valid/.test(error.message), `got ${JSON.stringify(error)}`);
+    assert.equal((await c.closed).code, 4401);
   });
 
   test('not-found and forbidden carry the broadcastId and change nothing', async () => {
@@ -209,6 +210,7 @@ describe('refusals', () => {
       [`${server.url.replace('http', 'ws')}/socket`, 404],
       [`${server.url.replace('http', 'ws')}/ws?tenant=Bad_Tenant`, 400],
       [`${server.url.replace('http', 'ws')}/ws?tenant=-lead`, 400],
+      [`${server.url.replace('http', 'ws')}/ws?tenant=nobody`, 404],
     ] as const) {
       const { WebSocket } = await import('ws');
       const ws = new WebSocket(url);
@@ -250,7 +252,7 @@ describe('guest identity', () => {
     }
 
     // The signing secret lives in the database, so a restarted server still honours the token.
-    const other = await startServer({ port: 0, host: '127.0.0.1', databaseUrl: join(dir, 'server.sqlite'), staticRoot: dir });
+    const other = await startServer({ port: 0, host: '127.0.0.1', databaseUrl: join(dir, 'server.sqlite'), staticRoot: dir, tenants: testTenants() });
     try {
       const c = await TestClient.open(other.url, 'acme');
       const w = await c.hello({ guest: token });

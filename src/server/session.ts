@@ -5,7 +5,9 @@
  */
 import type {
   ActionMessage,
+  ChatEvent,
   HelloMessage,
+  SeqPosition,
   ServerMessage,
   SubscribeMessage,
   User,
@@ -15,7 +17,7 @@ import type { Parsed } from '../protocol/parse.ts';
 import { MAX_FRAME_BYTES } from '../protocol/limits.ts';
 import { StoreError } from '../store/store.ts';
 import type { Applied, Snapshot } from '../store/store.ts';
-import { guestToken, newGuestId, verifyGuestToken } from './guest.ts';
+import type { Identified } from './identity.ts';
 import type { Metrics } from './metrics.ts';
 
 export interface SocketLike {
@@ -37,9 +39,13 @@ export interface Connection {
 export interface SessionHost {
   readonly metrics: Metrics;
   readonly limits: { readonly maxSubscriptions: number; readonly maxBufferedBytes: number; readonly maxPending: number };
-  guestSecret(): Promise<string>;
   snapshot(tenant: string, image: string): Promise<Snapshot>;
-  act(tenant: string, action: ActionMessage, actor: User, stored: (applied: Applied) => void): Promise<void>;
+  /** The events after `since`, or null when only a snapshot can bring the client up to date. */
+  eventsSince(tenant: string, image: string, since: SeqPosition): Promise<ChatEvent[] | null>;
+  /** Who this hello makes the connection (SSO, guest, read-only) or why it is refused. */
+  identify(tenant: string, hello: HelloMessage): Promise<Identified>;
+  /** Checks the tenant's rules (read-only, limits), stores, acks via `stored`, broadcasts; rejects with StoreError. */
+  act(tenant: string, action: ActionMessage, actor: User, stored: (applied: Applied) => void, ip?: string): Promise<void>;
   join(session: Session, image: string): void;
   leave(session: Session, image: string): void;
   ended(session: Session): void;
@@ -152,18 +158,16 @@ export class Session implements Connection {
 
   private async hello(m: HelloMessage): Promise<void> {
     if (this.user) return this.error('invalid', 'hello was already said on this connection');
-    if (m.token !== undefined) {
-      // design.md: a refused hello is an error, then the connection closes.
-      this.error('unauthorized', 'SSO is not configured for this tenant');
-      this.closeAfterFlush = { code: 1008, reason: 'unauthorized' };
+    const who = await this.host.identify(this.tenant, m);
+    if (this.ended) return;
+    if ('refused' in who) {
+      // design.md: a refused hello is an error, then the connection closes (4401, like HTTP 401).
+      this.error('unauthorized', who.refused);
+      this.closeAfterFlush = { code: 4401, reason: 'unauthorized' };
       return;
     }
-    const secret = await this.host.guestSecret();
-    if (this.ended) return;
-    // A bad token is not an error: the visitor simply becomes a new guest.
-    const id = (m.guest !== undefined ? verifyGuestToken(secret, m.guest) : undefined) ?? newGuestId();
-    this.user = { id, name: m.name ?? 'Guest', kind: 'guest' };
-    this.send({ type: 'welcome', user: this.user, guest: guestToken(secret, id) });
+    this.user = who.user;
+    this.send(who.guest === undefined ? { type: 'welcome', user: who.user } : { type: 'welcome', user: who.user, guest: who.guest });
   }
 
   private async subscribe(m: SubscribeMessage): Promise<void> {
@@ -175,14 +179,26 @@ export class Session implements Connection {
       }
       sub = { floor: 0, held: [] };
       this.subs.set(m.image, sub);
-      // Join before reading, holding events meanwhile, so none falls between snapshot and live.
+      // Join before reading, holding events meanwhile, so none falls between snapshot (or replay) and live.
       this.host.join(this, m.image);
     } else {
+      // Subscribing again (a client catching up on a gap) holds live events the same way.
       sub.held ??= [];
     }
-    let snap: Snapshot;
+    let answer: ServerMessage;
+    let floor: number;
     try {
-      snap = await this.host.snapshot(this.tenant, m.image);
+      // A replay is exactly the events after `since`; when the store cannot give them (another epoch,
+      // a trimmed log) the client gets the whole picture instead.
+      const events = m.since ? await this.host.eventsSince(this.tenant, m.image, m.since) : null;
+      if (m.since && events) {
+        answer = { type: 'replay', image: m.image, events };
+        floor = events.at(-1)?.seq ?? m.since.seq;
+      } else {
+        const snap: Snapshot = await this.host.snapshot(this.tenant, m.image);
+        answer = { type: 'snapshot', image: m.image, epoch: snap.epoch, seq: snap.seq, chats: snap.chats };
+        floor = snap.seq;
+      }
     } catch (e) {
       if (this.subs.get(m.image) === sub) {
         this.subs.delete(m.image);
@@ -191,10 +207,11 @@ export class Session implements Connection {
       throw e;
     }
     if (this.ended || this.subs.get(m.image) !== sub) return;
-    this.send({ type: 'snapshot', image: m.image, epoch: snap.epoch, seq: snap.seq, chats: snap.chats });
+    this.send(answer);
+    // Held events the answer already holds are dropped by the floor; the rest follow it, in order.
     const held = sub.held ?? [];
     sub.held = null;
-    sub.floor = snap.seq;
+    sub.floor = floor;
     for (const { seq, json } of held) this.deliver(m.image, seq, json);
   }
 
@@ -202,7 +219,7 @@ export class Session implements Connection {
     try {
       await this.host.act(this.tenant, m, user, ({ event, chat }) => {
         this.send(chat ? { type: 'ack', broadcastId: m.broadcastId, seq: event.seq, chat } : { type: 'ack', broadcastId: m.broadcastId, seq: event.seq });
-      });
+      }, this.ip);
     } catch (e) {
       if (e instanceof StoreError) return this.error(e.code, e.message, m.broadcastId);
       this.fault(e, m.broadcastId);

@@ -13,8 +13,8 @@ import type { User } from '../protocol/messages.ts';
 const dir = mkdtempSync(join(tmpdir(), 'image-chat-store-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-storeConformance('sqlite file', async () => new SqliteStore(join(dir, `${randomUUID()}.sqlite`)));
-storeConformance('sqlite :memory:', async () => new SqliteStore(':memory:'));
+storeConformance('sqlite file', async (options) => new SqliteStore(join(dir, `${randomUUID()}.sqlite`), options));
+storeConformance('sqlite :memory:', async (options) => new SqliteStore(':memory:', options));
 
 const alice: User = { id: 'g_alice', name: 'Alice', kind: 'guest' };
 
@@ -74,5 +74,21 @@ test('sqlite: the event log holds each stored event once, with actor and broadca
     assert.deepEqual(rows, [{ seq: 1, type: 'new-image-chat', broadcast_id: action.broadcastId, actor_id: 'g_alice' }]);
   } finally {
     db.close();
+  }
+});
+
+test('sqlite: an empty image reads one epoch across reopen; another database file has another', async () => {
+  const file = join(dir, 'epoch.sqlite');
+  let store = new SqliteStore(file);
+  const first = (await store.snapshot('t1', 'empty')).epoch;
+  await store.close();
+  store = new SqliteStore(file);
+  const other = new SqliteStore(join(dir, 'epoch-other.sqlite'));
+  try {
+    assert.equal((await store.snapshot('t1', 'empty')).epoch, first, 'same file, same epoch');
+    assert.notEqual((await other.snapshot('t1', 'empty')).epoch, first, 'a fresh database must not match an old position');
+  } finally {
+    await store.close();
+    await other.close();
   }
 });

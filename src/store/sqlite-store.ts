@@ -12,12 +12,14 @@ import type {
   Chat,
   ChatEvent,
   Comment,
+  SeqPosition,
   UpdateImageChatMessage,
   User,
 } from '../protocol/messages.ts';
 import { migrate } from './sqlite-migrations.ts';
 import { StoreError, isModerator } from './store.ts';
-import type { Applied, Snapshot, Store } from './store.ts';
+import { DEFAULT_LOG_KEEP } from './store.ts';
+import type { Applied, ApplyLimits, Snapshot, Store, StoreOptions } from './store.ts';
 
 interface ChatRow {
   id: string;
@@ -80,7 +82,18 @@ export class SqliteStore implements Store {
   private closed = false;
 
   /** `path` is a file (its folder is created) or `:memory:`. */
-  constructor(path: string) {
+  /** Events kept per image (older ones are trimmed as new ones are stored). */
+  readonly logKeep: number;
+  /**
+   * The epoch of every image's first history in this database: random per
+   * database file (so a wiped or swapped database never matches an old
+   * client's position), fixed within it (so an empty image reads the same
+   * epoch every time, and its first event keeps it).
+   */
+  private readonly firstEpoch: string;
+
+  constructor(path: string, options: StoreOptions = {}) {
+    this.logKeep = Math.max(1, Math.floor(options.logKeep ?? DEFAULT_LOG_KEEP));
     if (path !== ':memory:' && path !== '') mkdirSync(dirname(path), { recursive: true });
     this.description = `sqlite ${path}`;
     this.db = new Database(path);
@@ -149,9 +162,17 @@ export class SqliteStore implements Store {
         `INSERT INTO events (tenant, image, seq, type, payload, broadcast_id, actor_id, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
+      chatCount: db.prepare<[string, string], { n: number }>('SELECT count(*) AS n FROM chats WHERE tenant = ? AND image = ?'),
+      tenantChatCount: db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM chats WHERE tenant = ?'),
       ensureMeta: db.prepare<[string, string]>('INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)'),
       meta: db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?'),
+      eventsAfter: db.prepare<[string, string, number], { seq: number; payload: string }>(
+        'SELECT seq, payload FROM events WHERE tenant = ? AND image = ? AND seq > ? ORDER BY seq',
+      ),
+      trimLog: db.prepare<[string, string, number]>('DELETE FROM events WHERE tenant = ? AND image = ? AND seq <= ?'),
     };
+    this.q.ensureMeta.run('epoch', randomUUID());
+    this.firstEpoch = this.q.meta.get('epoch')!.value;
   }
 
   async snapshot(tenant: string, image: string): Promise<Snapshot> {
@@ -159,7 +180,7 @@ export class SqliteStore implements Store {
     // One read transaction: the seq and the chats it describes come from the same state.
     return this.db.transaction((): Snapshot => {
       const head = this.q.image.get(tenant, image);
-      if (!head) return { epoch: randomUUID(), seq: 0, chats: [] };
+      if (!head) return { epoch: this.firstEpoch, seq: 0, chats: [] };
       const byChat = new Map<string, Comment[]>();
       for (const row of this.q.comments.all(tenant, image)) {
         const list = byChat.get(row.chat_id) ?? [];
@@ -171,9 +192,27 @@ export class SqliteStore implements Store {
     }).deferred();
   }
 
-  async apply(tenant: string, image: string, action: ActionMessage, actor: User): Promise<Applied> {
+  async apply(tenant: string, image: string, action: ActionMessage, actor: User, limits: ApplyLimits = {}): Promise<Applied> {
     this.assertOpen();
-    return this.db.transaction(() => this.applyNow(tenant, image, action, actor)).immediate();
+    return this.db.transaction(() => this.applyNow(tenant, image, action, actor, limits)).immediate();
+  }
+
+  async conversationCount(tenant: string): Promise<number> {
+    this.assertOpen();
+    return this.q.tenantChatCount.get(tenant)!.n;
+  }
+
+  async eventsSince(tenant: string, image: string, since: SeqPosition): Promise<ChatEvent[] | null> {
+    this.assertOpen();
+    return this.db.transaction((): ChatEvent[] | null => {
+      const head = this.q.image.get(tenant, image) ?? { epoch: this.firstEpoch, seq: 0 };
+      if (since.epoch !== head.epoch || since.seq > head.seq) return null;
+      if (since.seq === head.seq) return [];
+      const rows = this.q.eventsAfter.all(tenant, image, since.seq);
+      // The first event after `since` was trimmed: the range cannot be given exactly.
+      if (rows[0]?.seq !== since.seq + 1 || rows.length !== head.seq - since.seq) return null;
+      return rows.map((r) => JSON.parse(r.payload) as ChatEvent);
+    }).deferred();
   }
 
   async secret(name: string): Promise<string> {
@@ -195,7 +234,7 @@ export class SqliteStore implements Store {
   }
 
   /** Runs inside the transaction: any throw rolls everything back. */
-  private applyNow(tenant: string, image: string, action: ActionMessage, actor: User): Applied {
+  private applyNow(tenant: string, image: string, action: ActionMessage, actor: User, limits: ApplyLimits): Applied {
     const prior = this.q.eventByBroadcastId.get(tenant, image, action.broadcastId);
     if (prior) {
       if (prior.actor_id !== actor.id) throw new StoreError('invalid', 'broadcastId already used');
@@ -205,13 +244,17 @@ export class SqliteStore implements Store {
     }
 
     const now = Date.now();
-    this.q.ensureImage.run(tenant, image, randomUUID(), now);
+    this.q.ensureImage.run(tenant, image, this.firstEpoch, now);
     const author = { id: actor.id, name: actor.name };
     let body: (seq: number) => ChatEvent;
     let chatId: string;
 
     switch (action.type) {
       case 'create-image-chat': {
+        const max = limits.maxChatsPerImage;
+        if (max !== undefined && this.q.chatCount.get(tenant, image)!.n >= max) {
+          throw new StoreError('too-large', `this image already holds ${max} conversations, the most allowed: resolve and delete old ones first`);
+        }
         chatId = randomUUID();
         const commentId = randomUUID();
         this.q.insertChat.run(tenant, image, chatId, action.x, action.y, author.id, author.name, now);
@@ -241,6 +284,8 @@ export class SqliteStore implements Store {
     const { seq } = this.q.nextSeq.get(tenant, image)!;
     const event = body(seq);
     this.q.insertEvent.run(tenant, image, seq, event.type, JSON.stringify(event), action.broadcastId, actor.id, now);
+    // Trimmed here, in the same transaction: the log never holds more than logKeep events of an image.
+    if (seq > this.logKeep) this.q.trimLog.run(tenant, image, seq - this.logKeep);
     const chat = action.type === 'delete-image-chat' ? undefined : this.loadChat(tenant, image, chatId);
     return chat ? { event, chat, duplicate: false } : { event, duplicate: false };
   }

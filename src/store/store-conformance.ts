@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { ActionMessage, Change, Chat, User } from '../protocol/messages.ts';
 import { StoreError } from './store.ts';
-import type { Store } from './store.ts';
+import type { Store, StoreOptions } from './store.ts';
 
 const alice: User = { id: 'g_alice', name: 'Alice', kind: 'guest' };
 const bob: User = { id: 'g_bob', name: 'Bob', kind: 'guest' };
@@ -45,10 +45,10 @@ async function rejects(promise: Promise<unknown>, code: string): Promise<void> {
   });
 }
 
-export function storeConformance(name: string, open: () => Promise<Store>): void {
+export function storeConformance(name: string, open: (options?: StoreOptions) => Promise<Store>): void {
   /** Runs `body` with a fresh store, closed afterwards whatever happens. */
-  const withStore = (body: (store: Store) => Promise<void>) => async () => {
-    const store = await open();
+  const withStore = (body: (store: Store) => Promise<void>, options?: StoreOptions) => async () => {
+    const store = await open(options);
     try {
       await body(store);
     } finally {
@@ -72,6 +72,43 @@ export function storeConformance(name: string, open: () => Promise<Store>): void
       const { event } = await s.apply('t1', 'img', create('img'), alice);
       assert.equal(event.seq, 1, 'reading must not have used a seq');
     }));
+
+    test('the epoch of an image with no history is stable, and its first event keeps it', withStore(async (s) => {
+      const first = await s.snapshot('t1', 'img');
+      assert.equal((await s.snapshot('t1', 'img')).epoch, first.epoch, 'two reads of an empty image give one epoch');
+      assert.deepEqual(await s.eventsSince('t1', 'img', { epoch: first.epoch, seq: 0 }), [], 'nothing to replay yet');
+      const { event } = await s.apply('t1', 'img', create('img'), alice);
+      assert.equal((await s.snapshot('t1', 'img')).epoch, first.epoch, 'a client that saw the image empty can replay');
+      assert.deepEqual(await s.eventsSince('t1', 'img', { epoch: first.epoch, seq: 0 }), [event]);
+    }));
+
+    test('eventsSince gives exactly the events after a position, in order', withStore(async (s) => {
+      const chat = await seed(s, 't1', 'img');
+      const stored = [];
+      for (const text of ['a', 'b', 'c', 'd']) {
+        stored.push((await s.apply('t1', 'img', update('img', chat.id, { kind: 'add-comment', text }), bob)).event);
+      }
+      await seed(s, 't1', 'other'); // another image's events are not in this log
+      const { epoch, seq } = await s.snapshot('t1', 'img');
+      assert.equal(seq, 5);
+      assert.deepEqual(await s.eventsSince('t1', 'img', { epoch, seq: 1 }), stored);
+      assert.deepEqual(await s.eventsSince('t1', 'img', { epoch, seq: 3 }), stored.slice(2));
+      assert.deepEqual(await s.eventsSince('t1', 'img', { epoch, seq: 5 }), [], 'up to date: nothing');
+      assert.equal(await s.eventsSince('t1', 'img', { epoch, seq: 6 }), null, 'ahead of the image: cannot replay');
+      assert.equal(await s.eventsSince('t1', 'img', { epoch: 'another-epoch', seq: 3 }), null, 'another epoch: cannot replay');
+      assert.equal(await s.eventsSince('t2', 'img', { epoch, seq: 0 }).then((r) => r?.length ?? null), 0, 'another tenant: empty');
+    }));
+
+    test('the log keeps logKeep events per image; older gaps cannot be replayed', withStore(async (s) => {
+      const chat = await seed(s, 't1', 'img');
+      for (let i = 0; i < 6; i++) await s.apply('t1', 'img', update('img', chat.id, { kind: 'resolve', resolved: i % 2 === 0 }), alice);
+      const { epoch, seq } = await s.snapshot('t1', 'img');
+      assert.equal(seq, 7);
+      assert.equal(await s.eventsSince('t1', 'img', { epoch, seq: 3 }), null, 'events 4 and earlier were trimmed');
+      const kept = await s.eventsSince('t1', 'img', { epoch, seq: 4 });
+      assert.deepEqual(kept?.map((e) => e.seq), [5, 6, 7], 'the last 3 are kept');
+      assert.equal((await s.snapshot('t1', 'img')).chats.length, 1, 'trimming the log leaves the conversations alone');
+    }, { logKeep: 3 }));
 
     test('create: the snapshot holds the chat at seq 1 with its first comment', withStore(async (s) => {
       const action = create('img', 'first!', 0, 1);
@@ -253,6 +290,33 @@ export function storeConformance(name: string, open: () => Promise<Store>): void
       await rejects(s.apply('t1', 'blank', remove('blank', 'nope'), alice), 'not-found');
       const { event } = await s.apply('t1', 'blank', create('blank'), alice);
       assert.equal(event.seq, 1);
+    }));
+
+    test('maxChatsPerImage refuses one conversation too many as too-large, per image and tenant', withStore(async (s) => {
+      const limits = { maxChatsPerImage: 2 };
+      await s.apply('t1', 'img', create('img'), alice, limits);
+      await s.apply('t1', 'img', create('img'), bob, limits);
+      const before = await s.snapshot('t1', 'img');
+      await rejects(s.apply('t1', 'img', create('img'), alice, limits), 'too-large');
+      assert.deepEqual(await s.snapshot('t1', 'img'), before, 'nothing written');
+      // Replies still work; another image and another tenant have their own count.
+      await s.apply('t1', 'img', update('img', before.chats[0]!.id, { kind: 'add-comment', text: 'still fine' }), bob, limits);
+      await s.apply('t1', 'img2', create('img2'), alice, limits);
+      await s.apply('t2', 'img', create('img'), alice, limits);
+      // Deleting one makes room again.
+      await s.apply('t1', 'img', remove('img', before.chats[0]!.id), alice, limits);
+      await s.apply('t1', 'img', create('img'), alice, limits);
+    }));
+
+    test('conversationCount counts one tenant over all its images', withStore(async (s) => {
+      assert.equal(await s.conversationCount('t1'), 0);
+      const chat = await seed(s, 't1', 'a');
+      await seed(s, 't1', 'b');
+      await seed(s, 't2', 'a');
+      assert.equal(await s.conversationCount('t1'), 2);
+      await s.apply('t1', 'a', remove('a', chat.id), alice);
+      assert.equal(await s.conversationCount('t1'), 1);
+      assert.equal(await s.conversationCount('t2'), 1);
     }));
 
     test('secret() is created once and then stable', withStore(async (s) => {

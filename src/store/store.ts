@@ -2,7 +2,7 @@
  * The storage contract. Async so that a networked database (PostgreSQL) can
  * implement it later; both implementations must pass store-conformance.ts.
  */
-import type { ActionMessage, Chat, ChatEvent, ErrorCode, User } from '../protocol/messages.ts';
+import type { ActionMessage, Chat, ChatEvent, ErrorCode, SeqPosition, User } from '../protocol/messages.ts';
 
 export interface Snapshot {
   readonly epoch: string;
@@ -23,16 +23,47 @@ export interface Applied {
   readonly duplicate: boolean;
 }
 
+/** Events kept per image for replay by default (see StoreOptions.logKeep). */
+export const DEFAULT_LOG_KEEP = 10_000;
+
+export interface StoreOptions {
+  /**
+   * Events kept per image: older ones are trimmed in the transaction that
+   * stores a new one. A client further behind gets a snapshot. Trimmed events
+   * also stop guarding their broadcastId against a (very) late retry.
+   */
+  readonly logKeep?: number;
+}
+
+/** Per-tenant bounds the store checks inside the same transaction as the write. */
+export interface ApplyLimits {
+  /** A create on an image that already holds this many conversations is refused with `too-large`. */
+  readonly maxChatsPerImage?: number;
+}
+
 export interface Store {
   /** Human description for logs, e.g. `sqlite ./data/image-chat.sqlite`. */
   readonly description: string;
-  /** The image's current conversations. An image with no history gets seq 0 and a fresh epoch, and nothing is written. */
+  /**
+   * The image's current conversations. An image with no history is seq 0 and
+   * nothing is written; its epoch is still stable (the same on every read, and
+   * kept by its first stored event), so a client that saw it empty can replay.
+   */
   snapshot(tenant: string, image: string): Promise<Snapshot>;
+  /**
+   * The stored events after `since`, in seq order, read in one consistent view:
+   * `[]` when `since` is the current position; null when they cannot be given
+   * exactly (another epoch, a seq beyond the image's, or a gap older than the
+   * kept log): the caller then sends a snapshot.
+   */
+  eventsSince(tenant: string, image: string, since: SeqPosition): Promise<ChatEvent[] | null>;
   /**
    * Validates existence and permission, writes the change, assigns the image's
    * next seq and appends the event: all or nothing. Throws StoreError.
    */
-  apply(tenant: string, image: string, action: ActionMessage, actor: User): Promise<Applied>;
+  apply(tenant: string, image: string, action: ActionMessage, actor: User, limits?: ApplyLimits): Promise<Applied>;
+  /** How many conversations the tenant holds over all its images (the usage API). */
+  conversationCount(tenant: string): Promise<number>;
   /** A random secret persisted under `name`, created on first use, the same ever after. */
   secret(name: string): Promise<string>;
   close(): Promise<void>;

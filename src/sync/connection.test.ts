@@ -1,6 +1,6 @@
 import { expect } from '@open-wc/testing';
-import { ActionError, Connection, socketUrl, type SocketLike, type Timers } from './connection.ts';
-import { INITIAL_STATE, backoffDelay, transition } from './state.ts';
+import { ActionError, Connection, socketUrl, type ConnectionOptions, type SocketLike, type Timers } from './connection.ts';
+import type { SeqPosition } from '../protocol/messages.ts';
 
 class FakeSocket implements SocketLike {
   readyState = 0;
@@ -30,13 +30,27 @@ class FakeSocket implements SocketLike {
   }
 }
 
+/** Timers and a clock in one: `advance` moves time and fires what falls due, in order. */
 class FakeTimers implements Timers {
   private next = 1;
-  readonly due = new Map<number, { fn: () => void; ms: number }>();
+  t = 0;
+  readonly due = new Map<number, { fn: () => void; ms: number; at: number }>();
+  readonly now = () => this.t;
   setTimeout(fn: () => void, ms: number) {
     const id = this.next++;
-    this.due.set(id, { fn, ms });
+    this.due.set(id, { fn, ms, at: this.t + ms });
     return id;
+  }
+  advance(ms: number) {
+    const end = this.t + ms;
+    for (;;) {
+      const [id, first] = [...this.due].sort((a, b) => a[1].at - b[1].at)[0] ?? [];
+      if (id === undefined || !first || first.at > end) break;
+      this.due.delete(id);
+      this.t = first.at;
+      first.fn();
+    }
+    this.t = end;
   }
   clearTimeout(h: unknown) {
     this.due.delete(h as number);
@@ -52,7 +66,7 @@ class FakeTimers implements Timers {
   }
 }
 
-function setup() {
+function setup(extra: Partial<ConnectionOptions> = {}) {
   const sockets: FakeSocket[] = [];
   const timers = new FakeTimers();
   const store = new Map<string, string>();
@@ -68,10 +82,13 @@ function setup() {
       return s;
     },
     timers,
+    now: timers.now,
     random: () => 0.5,
     storage,
     heartbeat: 0,
+    online: true,
     name: 'Zoe',
+    ...extra,
   });
   const last = () => sockets[sockets.length - 1]!;
   const welcome = (s: FakeSocket) => s.receive({ type: 'welcome', user: { id: 'u1', name: 'Zoe', kind: 'guest' }, guest: 'tok' });
@@ -80,29 +97,7 @@ function setup() {
 
 const ACTION = { type: 'delete-image-chat', image: 'img', broadcastId: '00000000-0000-4000-8000-00000000000a', chatId: 'c1' } as const;
 
-describe('connection state', () => {
-  it('transitions: connecting → online → reconnecting → offline after repeated failures', () => {
-    const o = { offlineAfter: 3 };
-    let s = transition(INITIAL_STATE, { type: 'welcome', user: { id: 'u', name: 'U', kind: 'guest' } }, o);
-    expect(s.status).to.equal('online');
-    s = transition(s, { type: 'lost' }, o);
-    expect(s).to.deep.equal({ status: 'reconnecting', attempt: 0 });
-    s = transition(transition(s, { type: 'lost' }, o), { type: 'lost' }, o);
-    expect(s).to.deep.equal({ status: 'reconnecting', attempt: 2 });
-    s = transition(s, { type: 'lost' }, o);
-    expect(s.status).to.equal('offline');
-    expect(transition(s, { type: 'refused', reason: 'no' }, o)).to.deep.equal({ status: 'offline', attempt: 0, reason: 'no', retry: false });
-  });
-
-  it('backoff grows exponentially, is capped, and jittered within [half, full]', () => {
-    const b = { base: 100, cap: 1000 };
-    expect(backoffDelay(0, () => 0, b)).to.equal(50);
-    expect(backoffDelay(0, () => 1, b)).to.equal(100);
-    expect(backoffDelay(3, () => 1, b)).to.equal(800);
-    expect(backoffDelay(10, () => 1, b)).to.equal(1000);
-    expect(backoffDelay(10, () => 0, b)).to.equal(500);
-  });
-
+describe('socket URLs', () => {
   it('maps server URLs to socket URLs', () => {
     expect(socketUrl('http://a.test:8787', 'demo')).to.equal('ws://a.test:8787/ws?tenant=demo');
     expect(socketUrl('https://a.test/chat/', 'acme')).to.equal('wss://a.test/chat/ws?tenant=acme');
@@ -189,5 +184,98 @@ describe('Connection', () => {
     expect(statuses[statuses.length - 1]).to.equal('offline');
     conn.close();
     expect(timers.due.size).to.equal(0);
+  });
+
+  it('subscribes with since the listeners\' position, after every reconnect, and catches up on request', () => {
+    const { conn, last, welcome, timers } = setup();
+    let position: SeqPosition | undefined;
+    const got: { type: string }[] = [];
+    conn.subscribe('img', (m) => got.push(m), () => position);
+    last().open();
+    welcome(last());
+    expect(last().sent).to.deep.include({ type: 'subscribe', image: 'img' }); // nothing held yet: a snapshot
+    // A live event before the answer is covered by the answer: not passed on.
+    last().receive({ type: 'deleted-image-chat', image: 'img', seq: 1, broadcastId: 'b', chatId: 'c' });
+    last().receive({ type: 'snapshot', image: 'img', epoch: 'e', seq: 4, chats: [] });
+    position = { epoch: 'e', seq: 4 };
+    last().receive({ type: 'deleted-image-chat', image: 'img', seq: 5, broadcastId: 'b', chatId: 'c' });
+    expect(got.map((m) => m.type)).to.deep.equal(['snapshot', 'deleted-image-chat']);
+
+    position = { epoch: 'e', seq: 5 };
+    last().drop();
+    timers.advance(60_000);
+    last().open();
+    welcome(last());
+    expect(last().sent).to.deep.include({ type: 'subscribe', image: 'img', since: { epoch: 'e', seq: 5 } });
+    last().receive({ type: 'replay', image: 'img', events: [] });
+
+    // A gap seen by the listener: one resync, however many times it is asked before the answer.
+    conn.resync('img');
+    conn.resync('img');
+    const subs = last().sent.filter((m) => (m as { type: string }).type === 'subscribe');
+    expect(subs).to.have.length(2);
+    expect(subs[1]).to.deep.equal({ type: 'subscribe', image: 'img', since: { epoch: 'e', seq: 5 } });
+    conn.close();
+  });
+
+  it('with two listeners on one image, since is the lower position; one without a position asks for a snapshot', () => {
+    const { conn, last, welcome } = setup();
+    let a: SeqPosition | undefined = { epoch: 'e', seq: 9 };
+    const b: SeqPosition | undefined = { epoch: 'e', seq: 7 };
+    conn.subscribe('img', () => {}, () => a);
+    conn.subscribe('img', () => {}, () => b);
+    last().open();
+    welcome(last());
+    expect(last().sent).to.deep.include({ type: 'subscribe', image: 'img', since: { epoch: 'e', seq: 7 } });
+    a = undefined;
+    last().receive({ type: 'replay', image: 'img', events: [] });
+    conn.resync('img');
+    expect(last().sent.at(-1)).to.deep.equal({ type: 'subscribe', image: 'img' });
+    conn.close();
+  });
+
+  it('the browser\'s offline event shows offline at once, drops the socket and refuses actions; online reconnects without waiting', () => {
+    const { conn, last, welcome, sockets, timers } = setup();
+    last().open();
+    welcome(last());
+    const statuses: string[] = [];
+    conn.onStatus((s) => statuses.push(s.status));
+    const inFlight = conn.send(ACTION);
+    window.dispatchEvent(new Event('offline'));
+    expect(conn.status).to.equal('offline');
+    expect(statuses).to.deep.equal(['offline']);
+    expect(last().readyState).to.equal(3);
+    expect(() => conn.send({ ...ACTION, broadcastId: '00000000-0000-4000-8000-00000000000d' })).to.throw(ActionError);
+    timers.advance(120_000);
+    expect(sockets).to.have.length(1); // nothing tried while the browser says offline
+    window.dispatchEvent(new Event('online'));
+    expect(sockets).to.have.length(2); // at once, no backoff wait
+    last().open();
+    welcome(last());
+    expect(conn.status).to.equal('online');
+    const sent = sockets.flatMap((s) => s.sent as { type: string }[]).filter((m) => m.type === 'delete-image-chat');
+    expect(sent).to.have.length(1, 'only the action sent while online went out; none was replayed');
+    conn.close();
+    return inFlight.then(
+      () => expect.fail('the in-flight action should have failed'),
+      (e: ActionError) => expect(e.code).to.equal('unavailable'),
+    );
+  });
+
+  it('heartbeat: pings a quiet connection and drops it when the ping goes unanswered', () => {
+    const { conn, last, welcome, sockets, timers } = setup({ heartbeat: { every: 1000, pingAfter: 2000, pongTimeout: 3000 } });
+    last().open();
+    welcome(last());
+    timers.advance(2000);
+    expect(last().sent.at(-1)).to.deep.equal({ type: 'ping' });
+    last().receive({ type: 'pong' });
+    timers.advance(2000);
+    expect(conn.status).to.equal('online');
+    timers.advance(3000); // pinged again, never answered
+    expect(conn.status).to.equal('reconnecting');
+    expect(sockets[0]!.readyState).to.equal(3);
+    timers.advance(1000);
+    expect(sockets).to.have.length(2);
+    conn.close();
   });
 });

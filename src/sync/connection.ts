@@ -1,8 +1,10 @@
 /**
  * One WebSocket per (server, tenant) shared by every <image-chat> on the page.
- * Says hello, subscribes images (again after every reconnect: each answered by
- * a fresh snapshot), reconnects with capped exponential backoff and jitter,
- * and routes acks and errors to the action that caused them by broadcastId.
+ * Says hello, subscribes images (again after every reconnect, with `since`
+ * the position the listeners hold, answered by a replay or a snapshot),
+ * reconnects with capped exponential backoff and jitter, and routes acks and
+ * errors to the action that caused them by broadcastId. Every timing decision
+ * is the pure reducer's (state.ts); this class only carries out its effects.
  * Actions are never queued: `send` throws at once when not online.
  */
 import type {
@@ -15,17 +17,21 @@ import type {
   SnapshotMessage,
   ReplayMessage,
   ChatEvent,
+  SeqPosition,
   User,
 } from '../protocol/messages.ts';
 import { decodeServerFrame, encodeFrame } from '../protocol/decode.ts';
 import {
+  DEFAULT_OPTIONS,
   INITIAL_STATE,
-  backoffDelay,
   transition,
   type BackoffOptions,
   type ConnectionEvent,
   type ConnectionState,
   type ConnectionStatus,
+  type Effect,
+  type HeartbeatOptions,
+  type TransitionOptions,
 } from './state.ts';
 
 export type { ConnectionState, ConnectionStatus } from './state.ts';
@@ -51,18 +57,31 @@ export type KeyValueStorage = Pick<Storage, 'getItem' | 'setItem' | 'removeItem'
 export interface ConnectionOptions {
   /** Guest display name sent in hello. */
   readonly name?: string;
+  /** SSO token (`user-token`): sent in hello instead of the guest token. */
+  readonly token?: string;
+  /** View only: the server gives this connection a read-only identity (the element's `readonly`). */
+  readonly readonly?: boolean;
   readonly createSocket?: (url: string) => SocketLike;
   readonly timers?: Timers;
+  /** The clock the reducer reads (default Date.now). */
+  readonly now?: () => number;
   readonly random?: () => number;
   /** Where the guest token is kept (default localStorage); null to keep none. */
   readonly storage?: KeyValueStorage | null;
   readonly backoff?: BackoffOptions;
   readonly offlineAfter?: number;
+  /** Online this long resets the backoff (default 10 s). */
+  readonly stableAfter?: number;
   /** How long an action waits for its ack before failing. */
   readonly ackTimeout?: number;
-  /** Ping interval while online; a socket silent for two intervals is dropped. 0 = none. */
-  readonly heartbeat?: number;
+  /** Ping and dead-connection timing (see state.ts DEFAULT_OPTIONS); 0 or null = none. */
+  readonly heartbeat?: HeartbeatOptions | 0 | null;
+  /** Whether the browser says it is online at start (default navigator.onLine). */
+  readonly online?: boolean;
 }
+
+/** The position a listener holds for its image, used as `since` when (re)subscribing. */
+export type PositionSource = () => SeqPosition | undefined;
 
 export type ImageMessage = SnapshotMessage | ReplayMessage | ChatEvent;
 
@@ -115,11 +134,14 @@ export class Connection {
   private socket: SocketLike | undefined;
   private retryTimer: unknown;
   private heartbeatTimer: unknown;
-  private heardSincePing = true;
   private sentGuest = false;
   private closed = false;
   private refs = 0;
-  private readonly images = new Map<string, Set<(m: ImageMessage) => void>>();
+  private readonly images = new Map<string, Map<(m: ImageMessage) => void, PositionSource | undefined>>();
+  /** Images whose subscribe awaits its snapshot or replay: live events for them are dropped meanwhile (the answer covers them). */
+  private readonly syncing = new Set<string>();
+  private readonly machine: TransitionOptions;
+  private readonly now: () => number;
   private readonly statusListeners = new Set<(s: ConnectionState) => void>();
   private readonly noticeListeners = new Set<(e: ErrorMessage) => void>();
   private readonly pending = new Map<string, Pending>();
@@ -133,6 +155,15 @@ export class Connection {
   ) {
     this.url = url;
     this.timers = options.timers ?? defaultTimers;
+    this.now = options.now ?? Date.now;
+    const heartbeat = options.heartbeat === undefined ? DEFAULT_OPTIONS.heartbeat : options.heartbeat || null;
+    this.machine = {
+      backoff: options.backoff ?? DEFAULT_OPTIONS.backoff,
+      offlineAfter: options.offlineAfter ?? DEFAULT_OPTIONS.offlineAfter,
+      stableAfter: options.stableAfter ?? DEFAULT_OPTIONS.stableAfter,
+      heartbeat,
+      random: options.random ?? Math.random,
+    };
     const onOnline = () => this.retryNow();
     const onOffline = () => this.dispatch({ type: 'network-offline' });
     globalThis.addEventListener?.('online', onOnline);
@@ -141,7 +172,7 @@ export class Connection {
       globalThis.removeEventListener?.('online', onOnline);
       globalThis.removeEventListener?.('offline', onOffline);
     };
-    this.open();
+    this.dispatch({ type: 'start', online: options.online ?? globalThis.navigator?.onLine !== false });
   }
 
   get status(): ConnectionStatus {
@@ -152,18 +183,31 @@ export class Connection {
     return this.state.status === 'online' ? this.state.user : undefined;
   }
 
-  /** Listen to one image's snapshots and events; subscribes it (again for each new listener). */
-  subscribe(image: string, listener: (m: ImageMessage) => void): () => void {
-    let set = this.images.get(image);
-    if (!set) this.images.set(image, (set = new Set()));
-    set.add(listener);
-    if (this.state.status === 'online') this.write({ type: 'subscribe', image });
+  /**
+   * Listen to one image's snapshots, replays and events; subscribes it (again
+   * for each new listener). `position` tells where the listener is, so the
+   * server can answer with just the events after it.
+   */
+  subscribe(image: string, listener: (m: ImageMessage) => void, position?: PositionSource): () => void {
+    let listeners = this.images.get(image);
+    if (!listeners) this.images.set(image, (listeners = new Map()));
+    listeners.set(listener, position);
+    this.subscribeNow(image);
     return () => {
       const current = this.images.get(image);
       if (!current?.delete(listener) || current.size > 0) return;
       this.images.delete(image);
+      this.syncing.delete(image);
       if (this.state.status === 'online') this.write({ type: 'unsubscribe', image });
     };
+  }
+
+  /**
+   * A listener saw a gap (an event whose seq is not the next one): subscribe
+   * again with `since`, unless that is already under way.
+   */
+  resync(image: string): void {
+    if (!this.syncing.has(image)) this.subscribeNow(image);
   }
 
   onStatus(listener: (s: ConnectionState) => void): () => void {
@@ -202,7 +246,7 @@ export class Connection {
 
   release(): void {
     if (--this.refs > 0) return;
-    registry.delete(this.guestKey);
+    for (const [key, c] of registry) if (c === this) registry.delete(key);
     this.close();
   }
 
@@ -221,30 +265,70 @@ export class Connection {
     }
   }
 
-  /** Skips the backoff wait (used when the browser comes back online). */
+  /** Skips the backoff wait (the browser's `online` event). */
   retryNow(): void {
-    if (this.closed || this.socket || (this.state.status === 'offline' && !this.state.retry)) return;
-    this.timers.clearTimeout(this.retryTimer);
-    this.open();
+    if (!this.closed) this.dispatch({ type: 'network-online' });
   }
 
   // ------------------------------------------------------------ internals
 
   private dispatch(event: ConnectionEvent): void {
+    if (this.closed) return;
     const before = this.state;
-    this.state = transition(before, event, { offlineAfter: this.options.offlineAfter ?? 4 });
+    const step = transition(before, event, this.now(), this.machine);
+    this.state = step.state;
     const after = this.state;
-    if (after.status !== 'online') {
-      this.timers.clearTimeout(this.heartbeatTimer);
-      this.failPending('The connection was lost before the server confirmed this.');
-      if (event.type === 'network-offline' && this.socket) this.dropSocket();
-      if (after.status === 'reconnecting' || (after.status === 'offline' && after.retry)) {
-        this.timers.clearTimeout(this.retryTimer);
-        const delay = backoffDelay(after.attempt, this.options.random ?? Math.random, this.options.backoff ?? { base: 500, cap: 30_000 });
-        this.retryTimer = this.timers.setTimeout(() => this.open(), delay);
+    if (after.status !== 'online') this.syncing.clear();
+    for (const effect of step.effects) this.perform(effect);
+    // Listeners hear about changes they can see, not every heartbeat.
+    const seen = (s: ConnectionState) => (s.status === 'offline' ? `${s.status}|${s.reason}|${s.retry}` : s.status);
+    if (seen(after) !== seen(before)) for (const l of [...this.statusListeners]) l(after);
+  }
+
+  private perform(effect: Effect): void {
+    switch (effect.type) {
+      case 'open':
+        return this.open();
+      case 'close':
+        return this.dropSocket();
+      case 'wait': {
+        const fire = effect.timer === 'retry' ? () => this.dispatch({ type: 'retry' }) : () => this.dispatch({ type: 'tick' });
+        if (effect.timer === 'retry') {
+          this.timers.clearTimeout(this.retryTimer);
+          this.retryTimer = this.timers.setTimeout(fire, effect.ms);
+        } else {
+          this.timers.clearTimeout(this.heartbeatTimer);
+          this.heartbeatTimer = this.timers.setTimeout(fire, effect.ms);
+        }
+        return;
       }
+      case 'cancel':
+        return this.timers.clearTimeout(effect.timer === 'retry' ? this.retryTimer : this.heartbeatTimer);
+      case 'ping':
+        return this.write({ type: 'ping' });
+      case 'subscribe-all':
+        for (const image of this.images.keys()) this.subscribeNow(image);
+        return;
+      case 'fail-pending':
+        return this.failPending(effect.message);
     }
-    if (after !== before) for (const l of [...this.statusListeners]) l(after);
+  }
+
+  /** Sends `subscribe`, with `since` when every listener of the image holds a position in one epoch. */
+  private subscribeNow(image: string): void {
+    if (this.state.status !== 'online') return;
+    let since: SeqPosition | undefined;
+    for (const position of this.images.get(image)?.values() ?? []) {
+      const p = position?.();
+      // A listener with nothing (or another epoch) needs the whole picture: a snapshot, which every listener takes.
+      if (!p || (since && since.epoch !== p.epoch)) {
+        since = undefined;
+        break;
+      }
+      if (!since || p.seq < since.seq) since = p;
+    }
+    this.syncing.add(image);
+    this.write(since ? { type: 'subscribe', image, since: { epoch: since.epoch, seq: since.seq } } : { type: 'subscribe', image });
   }
 
   private open(): void {
@@ -258,20 +342,31 @@ export class Connection {
       return;
     }
     this.socket = socket;
+    let opened = false;
     socket.onopen = () => {
+      opened = true;
       const storage = this.options.storage === undefined ? defaultStorage() : this.options.storage;
-      const guest = storage?.getItem(this.guestKey) ?? undefined;
+      // A signed-in user is who the token says: no guest token goes with it.
+      const guest = this.options.token ? undefined : (storage?.getItem(this.guestKey) ?? undefined);
       this.sentGuest = guest !== undefined;
-      this.write({ type: 'hello', ...(guest ? { guest } : {}), ...(this.options.name ? { name: this.options.name } : {}) });
+      this.write({
+        type: 'hello',
+        ...(this.options.token ? { token: this.options.token } : {}),
+        ...(guest ? { guest } : {}),
+        ...(this.options.name ? { name: this.options.name } : {}),
+        ...(this.options.readonly ? { readonly: true } : {}),
+      });
     };
     socket.onmessage = (ev) => {
-      this.heardSincePing = true;
+      if (this.socket !== socket) return;
+      this.dispatch({ type: 'heard' });
       if (typeof ev.data === 'string') for (const m of decodeServerFrame(ev.data)) this.receive(m);
     };
     socket.onclose = () => {
       if (this.socket !== socket) return;
       this.socket = undefined;
       this.dispatch({ type: 'lost' });
+      if (!opened) void this.explainRefusal();
     };
     socket.onerror = () => undefined; // a close always follows
   }
@@ -293,9 +388,7 @@ export class Connection {
       case 'welcome': {
         const storage = this.options.storage === undefined ? defaultStorage() : this.options.storage;
         if (m.guest) storage?.setItem(this.guestKey, m.guest);
-        this.dispatch({ type: 'welcome', user: m.user });
-        for (const image of this.images.keys()) this.write({ type: 'subscribe', image });
-        this.beat();
+        this.dispatch({ type: 'welcome', user: m.user }); // subscribes every image again
         return;
       }
       case 'ack':
@@ -309,8 +402,34 @@ export class Connection {
         return;
       case 'pong':
         return;
+      case 'snapshot':
+      case 'replay':
+        this.syncing.delete(m.image);
+        for (const l of [...(this.images.get(m.image)?.keys() ?? [])]) l(m);
+        return;
       default:
-        for (const l of [...(this.images.get(m.image) ?? [])]) l(m);
+        // Sent before the server took our subscribe: the snapshot or replay on its way holds it.
+        if (this.syncing.has(m.image)) return;
+        for (const l of [...(this.images.get(m.image)?.keys() ?? [])]) l(m);
+    }
+  }
+
+  /**
+   * A socket that never opened may have been refused (unknown tenant, this
+   * page's origin not allowed), and a browser cannot read why. The server
+   * answers a plain GET of the socket URL with the same check: a 4xx there is
+   * final and its sentence is shown; anything else keeps the retries going.
+   */
+  private async explainRefusal(): Promise<void> {
+    if (typeof fetch !== 'function' || this.options.createSocket) return;
+    try {
+      const res = await fetch(this.url.replace(/^ws/, 'http'), { cache: 'no-store' });
+      if (res.status === 429 || res.status < 400 || res.status >= 500) return;
+      const body = (await res.json()) as { error?: { message?: unknown } };
+      const reason = typeof body.error?.message === 'string' ? body.error.message : `The server refused the connection (${res.status}).`;
+      if (!this.closed) this.dispatch({ type: 'refused', reason });
+    } catch {
+      // Unreachable or not an image-chat server: the retries go on.
     }
   }
 
@@ -321,8 +440,7 @@ export class Connection {
       storage?.removeItem(this.guestKey);
       return; // the server closes; the reconnect says hello without the token
     }
-    this.dropSocket();
-    this.dispatch({ type: 'refused', reason: m.message });
+    this.dispatch({ type: 'refused', reason: m.message }); // closes the socket
   }
 
   private settle(broadcastId: string, outcome: AckMessage | ActionError): void {
@@ -336,23 +454,6 @@ export class Connection {
 
   private failPending(message: string): void {
     for (const id of [...this.pending.keys()]) this.settle(id, new ActionError('unavailable', message));
-  }
-
-  private beat(): void {
-    const every = this.options.heartbeat ?? 25_000;
-    if (!every) return;
-    this.timers.clearTimeout(this.heartbeatTimer);
-    this.heartbeatTimer = this.timers.setTimeout(() => {
-      if (this.state.status !== 'online') return;
-      if (!this.heardSincePing) {
-        this.dropSocket();
-        this.dispatch({ type: 'lost' });
-        return;
-      }
-      this.heardSincePing = false;
-      this.write({ type: 'ping' });
-      this.beat();
-    }, every);
   }
 
   private write(message: ClientMessage): void {
@@ -370,8 +471,10 @@ const registry = new Map<string, Connection>();
 export function acquireConnection(server: string, tenant: string, options: ConnectionOptions = {}): Connection {
   const url = socketUrl(server, tenant);
   const key = `image-chat:guest:${url}`;
-  let connection = registry.get(key);
-  if (!connection) registry.set(key, (connection = new Connection(url, key, options)));
+  // A read-only element gets its own connection (with a read-only identity); both keep the same guest token.
+  const registryKey = options.readonly ? `${key}#readonly` : key;
+  let connection = registry.get(registryKey);
+  if (!connection) registry.set(registryKey, (connection = new Connection(url, key, options)));
   return connection.retain();
 }
 

@@ -1,7 +1,9 @@
 /**
- * The connection's life as one small pure function: states, events, and the
- * backoff delay. The driver (connection.ts) performs the effects; a later
- * change can turn the driver into a reducer with an injected clock as well.
+ * The connection's life as one pure reducer: `transition(state, event, now,
+ * options)` returns the next state and the effects to perform (open or close
+ * the socket, arm a timer, ping, subscribe, fail actions in flight). The
+ * driver (connection.ts) owns the socket and the timers and does nothing but
+ * carry out effects, so every timing rule here is tested with a fake clock.
  */
 import type { User } from '../protocol/messages.ts';
 
@@ -9,52 +11,212 @@ export type ConnectionStatus = 'connecting' | 'online' | 'reconnecting' | 'offli
 
 export type ConnectionState =
   /** The first try, before any welcome. */
-  | { readonly status: 'connecting'; readonly attempt: number }
-  | { readonly status: 'online'; readonly user: User }
-  /** Lost or not reached yet; `attempt` = failed tries in a row, a retry is scheduled. */
-  | { readonly status: 'reconnecting'; readonly attempt: number }
-  /** Given up for now (`retry` false) or waiting longer / for the network (`retry` true). */
-  | { readonly status: 'offline'; readonly attempt: number; readonly reason: string; readonly retry: boolean };
+  | { readonly status: 'connecting'; readonly attempt: number; readonly socket: boolean }
+  /**
+   * Welcomed. `since`: when; `heard`: last frame from the server; `pinged`: when
+   * a ping went out that no frame has answered yet. `attempt` is kept until
+   * the connection has stayed up `stableAfter`, so a flapping link keeps backing off.
+   */
+  | {
+      readonly status: 'online';
+      readonly user: User;
+      readonly attempt: number;
+      readonly since: number;
+      readonly heard: number;
+      readonly pinged: number | null;
+    }
+  /** Lost: `attempt` failed tries in a row; `socket` true while a retry is opening, else a retry timer is armed. */
+  | { readonly status: 'reconnecting'; readonly attempt: number; readonly socket: boolean }
+  /**
+   * Not connected, and saying so. `retry` false: refused for good (e.g. the SSO
+   * token). `network` true: the browser reports no network; nothing is tried
+   * until its `online` event. Otherwise the server has not answered for
+   * `offlineAfter` tries and retries go on at the backoff pace.
+   */
+  | {
+      readonly status: 'offline';
+      readonly attempt: number;
+      readonly reason: string;
+      readonly retry: boolean;
+      readonly network: boolean;
+      readonly socket: boolean;
+    };
 
 export type ConnectionEvent =
+  /** The driver starts; `online` is what the browser says (navigator.onLine). */
+  | { readonly type: 'start'; readonly online: boolean }
   | { readonly type: 'welcome'; readonly user: User }
+  /** Any frame arrived from the server. */
+  | { readonly type: 'heard' }
   /** The socket closed or failed to open. */
   | { readonly type: 'lost' }
   /** The server refused us for good (for example the SSO token). */
   | { readonly type: 'refused'; readonly reason: string }
-  /** The browser says the network is gone. */
-  | { readonly type: 'network-offline' };
+  /** The retry timer fired. */
+  | { readonly type: 'retry' }
+  /** The heartbeat timer fired. */
+  | { readonly type: 'tick' }
+  /** The browser's `offline` / `online` events. */
+  | { readonly type: 'network-offline' }
+  | { readonly type: 'network-online' };
 
-export interface TransitionOptions {
-  /** Failed tries in a row after which the status reads `offline` (retries go on). */
-  readonly offlineAfter: number;
-}
+export type Timer = 'retry' | 'heartbeat';
 
-export const INITIAL_STATE: ConnectionState = { status: 'connecting', attempt: 0 };
-
-export function transition(state: ConnectionState, event: ConnectionEvent, options: TransitionOptions): ConnectionState {
-  switch (event.type) {
-    case 'welcome':
-      return { status: 'online', user: event.user };
-    case 'lost': {
-      if (state.status === 'offline' && !state.retry) return state;
-      // Losing a working connection retries at once (attempt 0); each failure after that counts.
-      const attempt = state.status === 'online' ? 0 : state.attempt + 1;
-      return attempt >= options.offlineAfter
-        ? { status: 'offline', attempt, reason: 'The server cannot be reached.', retry: true }
-        : { status: 'reconnecting', attempt };
-    }
-    case 'refused':
-      return { status: 'offline', attempt: 0, reason: event.reason, retry: false };
-    case 'network-offline':
-      if (state.status === 'offline' && !state.retry) return state;
-      return { status: 'offline', attempt: 'attempt' in state ? state.attempt : 0, reason: 'The network is offline.', retry: true };
-  }
-}
+export type Effect =
+  /** Make a socket (hello is said when it opens). */
+  | { readonly type: 'open' }
+  /** Drop the current socket without waiting for its close. */
+  | { readonly type: 'close' }
+  /** (Re)arm a timer. */
+  | { readonly type: 'wait'; readonly timer: Timer; readonly ms: number }
+  | { readonly type: 'cancel'; readonly timer: Timer }
+  | { readonly type: 'ping' }
+  /** Subscribe every image again (after a welcome). */
+  | { readonly type: 'subscribe-all' }
+  /** Actions awaiting their ack fail now: they will never be replayed. */
+  | { readonly type: 'fail-pending'; readonly message: string };
 
 export interface BackoffOptions {
   readonly base: number;
   readonly cap: number;
+}
+
+export interface HeartbeatOptions {
+  /** How often the heartbeat timer looks. */
+  readonly every: number;
+  /** Silence after which a ping is sent. */
+  readonly pingAfter: number;
+  /** A ping unanswered this long means the connection is dead. */
+  readonly pongTimeout: number;
+}
+
+export interface TransitionOptions {
+  readonly backoff: BackoffOptions;
+  /** Failed tries in a row after which the status reads `offline` (retries go on). */
+  readonly offlineAfter: number;
+  /** Online this long resets the backoff; shorter stays count as failures. */
+  readonly stableAfter: number;
+  /** null: no heartbeat. */
+  readonly heartbeat: HeartbeatOptions | null;
+  /** Jitter source, in [0, 1). */
+  readonly random: () => number;
+}
+
+/**
+ * Defaults: retries from ~250 ms doubling to a 10 s cap; a ping after 8 s of
+ * silence, dead when unanswered for 12 s, looked at every 4 s — so a dead
+ * connection is noticed within 8 + 4 + 12 + 4 = 28 s of its last frame.
+ */
+export const DEFAULT_OPTIONS: Omit<TransitionOptions, 'random'> = {
+  backoff: { base: 250, cap: 10_000 },
+  offlineAfter: 4,
+  stableAfter: 10_000,
+  heartbeat: { every: 4_000, pingAfter: 8_000, pongTimeout: 12_000 },
+};
+
+export const INITIAL_STATE: ConnectionState = { status: 'connecting', attempt: 0, socket: false };
+
+export interface Step {
+  readonly state: ConnectionState;
+  readonly effects: readonly Effect[];
+}
+
+export const LOST_MESSAGE = 'The connection was lost before the server confirmed this.';
+const UNREACHABLE = 'The server cannot be reached.';
+const NETWORK_OFFLINE = 'The network is offline.';
+
+const stay = (state: ConnectionState): Step => ({ state, effects: [] });
+
+export function transition(state: ConnectionState, event: ConnectionEvent, now: number, o: TransitionOptions): Step {
+  const final = state.status === 'offline' && !state.retry;
+  switch (event.type) {
+    case 'start':
+      if (!event.online) return offlineNetwork(state.attempt, []);
+      return { state: { status: 'connecting', attempt: 0, socket: true }, effects: [{ type: 'open' }] };
+
+    case 'welcome': {
+      const next: ConnectionState = { status: 'online', user: event.user, attempt: state.attempt, since: now, heard: now, pinged: null };
+      const effects: Effect[] = [{ type: 'cancel', timer: 'retry' }, { type: 'subscribe-all' }];
+      if (o.heartbeat) effects.push({ type: 'wait', timer: 'heartbeat', ms: o.heartbeat.every });
+      return { state: next, effects };
+    }
+
+    case 'heard':
+      return state.status === 'online' ? stay({ ...state, heard: now, pinged: null }) : stay(state);
+
+    case 'tick': {
+      if (state.status !== 'online' || !o.heartbeat) return stay(state);
+      const hb = o.heartbeat;
+      const rearm: Effect = { type: 'wait', timer: 'heartbeat', ms: hb.every };
+      // Judged by the ping, not by silence alone: a throttled background tab ticks late but its pongs still arrive.
+      if (state.pinged !== null && now - state.pinged >= hb.pongTimeout) return lose(state, now, o, [{ type: 'close' }]);
+      if (state.pinged === null && now - state.heard >= hb.pingAfter) {
+        return { state: { ...state, pinged: now }, effects: [{ type: 'ping' }, rearm] };
+      }
+      return { state, effects: [rearm] };
+    }
+
+    case 'lost':
+      if (final) return stay(state);
+      if (state.status === 'offline' && state.network) return stay({ ...state, socket: false });
+      return lose(state, now, o, []);
+
+    case 'retry':
+      if (final || state.status === 'online' || ('socket' in state && state.socket)) return stay(state);
+      if (state.status === 'offline' && state.network) return stay(state);
+      return { state: { ...state, socket: true }, effects: [{ type: 'open' }] };
+
+    case 'refused':
+      return {
+        state: { status: 'offline', attempt: 0, reason: event.reason, retry: false, network: false, socket: false },
+        effects: [
+          { type: 'close' },
+          { type: 'cancel', timer: 'retry' },
+          { type: 'cancel', timer: 'heartbeat' },
+          { type: 'fail-pending', message: LOST_MESSAGE },
+        ],
+      };
+
+    case 'network-offline':
+      if (final) return stay(state);
+      return offlineNetwork(state.attempt, [
+        { type: 'close' },
+        { type: 'cancel', timer: 'retry' },
+        { type: 'cancel', timer: 'heartbeat' },
+        { type: 'fail-pending', message: LOST_MESSAGE },
+      ]);
+
+    case 'network-online':
+      // Skips the wait: the network is back, try now.
+      if (final || state.status === 'online' || ('socket' in state && state.socket)) return stay(state);
+      return {
+        state: { status: 'reconnecting', attempt: state.attempt, socket: true },
+        effects: [{ type: 'cancel', timer: 'retry' }, { type: 'open' }],
+      };
+  }
+}
+
+function offlineNetwork(attempt: number, effects: Effect[]): Step {
+  return { state: { status: 'offline', attempt, reason: NETWORK_OFFLINE, retry: true, network: true, socket: false }, effects };
+}
+
+/** The socket is gone (or declared dead): count the failure and arm the retry. */
+function lose(state: ConnectionState, now: number, o: TransitionOptions, before: Effect[]): Step {
+  let attempt: number;
+  const effects: Effect[] = [...before];
+  if (state.status === 'online') {
+    // Only a connection that stayed up a while proves the server healthy again.
+    attempt = now - state.since >= o.stableAfter ? 0 : state.attempt + 1;
+    effects.push({ type: 'cancel', timer: 'heartbeat' }, { type: 'fail-pending', message: LOST_MESSAGE });
+  } else {
+    attempt = state.attempt + 1;
+  }
+  effects.push({ type: 'wait', timer: 'retry', ms: backoffDelay(attempt, o.random, o.backoff) });
+  const next: ConnectionState =
+    attempt >= o.offlineAfter
+      ? { status: 'offline', attempt, reason: UNREACHABLE, retry: true, network: false, socket: false }
+      : { status: 'reconnecting', attempt, socket: false };
+  return { state: next, effects };
 }
 
 /** Capped exponential backoff with jitter: a delay in [half, full] of min(cap, base·2^attempt). */

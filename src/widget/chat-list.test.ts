@@ -5,9 +5,14 @@ import {
   addPending,
   applyAck,
   applyEvent,
+  applyCached,
   applySnapshot,
+  eventFit,
   isOwnEcho,
+  markLoaded,
+  positionOf,
   rollback,
+  toCached,
   view,
   type ChatListState,
 } from './chat-list.ts';
@@ -146,5 +151,48 @@ describe('chat-list', () => {
     s = addPending(s, { type: 'create-image-chat', image: 'img', broadcastId: B1, x: 0.5, y: 0.5, text: 'new' }, ME, 502);
     s = applySnapshot(s, { type: 'snapshot', image: 'img', epoch: 'e1', seq: 20, chats: [] });
     expect(view(s).map((c) => c.id)).to.deep.equal([B1]);
+  });
+
+  it('classifies events by seq: old ones are ignored, the next applies, a jump is a gap to catch up on', () => {
+    const s = loaded(chat('a', ANN, 'hi', 100));
+    const at = (seq: number): ChatEvent => ({ type: 'deleted-image-chat', image: 'img', seq, broadcastId: B1, chatId: 'a' });
+    expect([9, 10, 11, 12].map((n) => eventFit(s, at(n)))).to.deep.equal(['old', 'old', 'next', 'gap']);
+    expect(positionOf(s)).to.deep.equal({ epoch: 'e1', seq: 10 });
+    expect(positionOf(EMPTY_CHAT_LIST)).to.equal(undefined);
+  });
+
+  it('never applies an event twice to a conversation an ack already set at that seq (a replay after the ack)', () => {
+    let s = loaded(chat('a', ANN, 'hi', 100));
+    s = addPending(s, { type: 'update-image-chat', image: 'img', broadcastId: B1, chatId: 'a', change: { kind: 'add-comment', text: 'mine' } }, ME, 500);
+    const mine = { id: 'a-c2', author: ME, text: 'mine', createdAt: 510 };
+    s = applyAck(s, { type: 'ack', broadcastId: B1, seq: 11, chat: { ...chat('a', ANN, 'hi', 100), comments: [chat('a', ANN, 'hi', 100).comments[0]!, mine] } });
+    // Cached at this point, then read back after a reload: our own broadcastIds are not remembered there.
+    const reloaded = applyCached(EMPTY_CHAT_LIST, toCached(s)!);
+    const echo: ChatEvent = { type: 'image-chat-updated', image: 'img', seq: 11, broadcastId: B1, chatId: 'a', change: { kind: 'add-comment', text: 'mine', comment: mine } };
+    expect(isOwnEcho(reloaded, echo)).to.equal(false);
+    const after = markLoaded(applyEvent(reloaded, echo));
+    expect(view(after)[0]?.comments.map((c) => c.text)).to.deep.equal(['hi', 'mine']);
+    expect(after.seq).to.equal(11);
+    expect(after.loaded && !after.cached).to.equal(true);
+  });
+
+  it('an action lost with the connection is not "ours" any more: if the server stored it, its replayed event applies', () => {
+    let s = loaded(chat('a', ANN, 'hi', 100));
+    s = addPending(s, { type: 'update-image-chat', image: 'img', broadcastId: B1, chatId: 'a', change: { kind: 'resolve', resolved: true } }, ME, 500);
+    s = rollback(s, B1);
+    expect(view(s)[0]?.resolved).to.equal(false);
+    s = applyEvent(s, { type: 'image-chat-updated', image: 'img', seq: 11, broadcastId: B1, chatId: 'a', change: { kind: 'resolve', resolved: true } });
+    expect(view(s)[0]?.resolved).to.equal(true);
+  });
+
+  it('the cache holds the confirmed state only, never pending actions', () => {
+    let s = loaded(chat('a', ANN, 'hi', 100));
+    s = addPending(s, { type: 'create-image-chat', image: 'img', broadcastId: B1, x: 0.5, y: 0.5, text: 'unsent' }, ME, 500);
+    const cached = toCached(s)!;
+    expect(cached.chats.map((c) => c.chat.id)).to.deep.equal(['a']);
+    const painted = applyCached(EMPTY_CHAT_LIST, cached);
+    expect(painted.loaded).to.equal(false);
+    expect(painted.cached).to.equal(true);
+    expect(view(painted).map((c) => c.id)).to.deep.equal(['a']);
   });
 });

@@ -3,6 +3,12 @@
  * confirmed (from the snapshot, events and acks) plus our own actions still in
  * flight, laid over it optimistically. An ack folds the action into the
  * confirmed state; an error drops exactly that action, which is the rollback.
+ *
+ * Exactly once: the list holds the last applied `{epoch, seq}`; an event at or
+ * below it is ignored, one above the next is a gap (`eventFit`: the caller
+ * catches up by subscribing with `since`). Each conversation also remembers
+ * the seq it was last set at, so an event already folded in by an ack (or
+ * read from the cache) is never applied a second time.
  */
 import type {
   AckMessage,
@@ -12,8 +18,10 @@ import type {
   Chat,
   ChatEvent,
   Comment,
+  SeqPosition,
   SnapshotMessage,
 } from '../protocol/messages.ts';
+import type { CachedList } from '../sync/cache.ts';
 
 export interface CommentView extends Comment {
   /** Sent by us, not confirmed yet. */
@@ -35,7 +43,10 @@ interface PendingAction {
 }
 
 export interface ChatListState {
+  /** The server's snapshot or replay has been applied (not just the cache). */
   readonly loaded: boolean;
+  /** Showing what the cache held, not yet confirmed by the server. */
+  readonly cached: boolean;
   readonly epoch: string | undefined;
   /** Highest event seq applied. */
   readonly seq: number;
@@ -51,6 +62,7 @@ const OWN_REMEMBERED = 200;
 
 export const EMPTY_CHAT_LIST: ChatListState = {
   loaded: false,
+  cached: false,
   epoch: undefined,
   seq: 0,
   confirmed: new Map(),
@@ -60,7 +72,35 @@ export const EMPTY_CHAT_LIST: ChatListState = {
 
 export function applySnapshot(state: ChatListState, snapshot: SnapshotMessage): ChatListState {
   const confirmed = new Map(snapshot.chats.map((chat) => [chat.id, { chat, seq: snapshot.seq }] as const));
-  return { ...state, loaded: true, epoch: snapshot.epoch, seq: snapshot.seq, confirmed };
+  return { ...state, loaded: true, cached: false, epoch: snapshot.epoch, seq: snapshot.seq, confirmed };
+}
+
+/** The confirmed state, to cache (pending actions are never kept: they are not facts). */
+export function toCached(state: ChatListState): CachedList | undefined {
+  if (state.epoch === undefined) return undefined;
+  return { epoch: state.epoch, seq: state.seq, chats: [...state.confirmed.values()] };
+}
+
+/** Paints from the cache until the server answers; the server's snapshot or replay then takes over. */
+export function applyCached(state: ChatListState, cached: CachedList): ChatListState {
+  const confirmed = new Map(cached.chats.map((entry) => [entry.chat.id, entry] as const));
+  return { ...state, cached: true, epoch: cached.epoch, seq: cached.seq, confirmed };
+}
+
+/** Where the list is, for `subscribe {since}`. */
+export function positionOf(state: ChatListState): SeqPosition | undefined {
+  return state.epoch === undefined ? undefined : { epoch: state.epoch, seq: state.seq };
+}
+
+/** The server's replay has been applied: the list is current. */
+export function markLoaded(state: ChatListState): ChatListState {
+  return state.loaded && !state.cached ? state : { ...state, loaded: true, cached: false };
+}
+
+/** `old`: at or below what we have, ignore; `next`: apply; `gap`: events are missing, catch up first. */
+export function eventFit(state: ChatListState, event: ChatEvent): 'old' | 'next' | 'gap' {
+  if (event.seq <= state.seq) return 'old';
+  return event.seq === state.seq + 1 ? 'next' : 'gap';
 }
 
 /** True for the server's echo of one of our own actions. */
@@ -70,17 +110,20 @@ export function isOwnEcho(state: ChatListState, event: ChatEvent): boolean {
 
 /** Applies another client's event; our own echoes and already-seen seqs are skipped. */
 export function applyEvent(state: ChatListState, event: ChatEvent): ChatListState {
-  if (event.seq <= state.seq && state.loaded) return state;
+  if (event.seq <= state.seq && (state.loaded || state.cached)) return state;
   const seq = Math.max(state.seq, event.seq);
   if (isOwnEcho(state, event)) return { ...state, seq };
   const confirmed = new Map(state.confirmed);
   switch (event.type) {
-    case 'new-image-chat':
-      confirmed.set(event.chat.id, { chat: event.chat, seq: event.seq });
+    case 'new-image-chat': {
+      const entry = confirmed.get(event.chat.id);
+      if (!entry || entry.seq < event.seq) confirmed.set(event.chat.id, { chat: event.chat, seq: event.seq });
       break;
+    }
     case 'image-chat-updated': {
       const entry = confirmed.get(event.chatId);
-      if (entry) confirmed.set(event.chatId, { chat: applyChange(entry.chat, event.change), seq: event.seq });
+      // An ack may already have set this conversation at this seq or later: applying again would repeat a reply.
+      if (entry && entry.seq < event.seq) confirmed.set(event.chatId, { chat: applyChange(entry.chat, event.change), seq: event.seq });
       break;
     }
     case 'deleted-image-chat':
@@ -115,10 +158,15 @@ export function applyAck(state: ChatListState, ack: AckMessage): ChatListState {
   return { ...state, pending, confirmed };
 }
 
-/** The server refused our action (or it never got there): only that action is undone. */
+/**
+ * The server refused our action (or it never got there): only that action is
+ * undone. It is no longer "ours" either: if the server did store it before the
+ * connection dropped, its event comes back in the replay and must be applied.
+ */
 export function rollback(state: ChatListState, broadcastId: string): ChatListState {
   const pending = state.pending.filter((p) => p.action.broadcastId !== broadcastId);
-  return pending.length === state.pending.length ? state : { ...state, pending };
+  if (pending.length === state.pending.length) return state;
+  return { ...state, pending, own: state.own.filter((id) => id !== broadcastId) };
 }
 
 export function hasPending(state: ChatListState, broadcastId: string): boolean {

@@ -2,19 +2,27 @@
  * The element's link to the shared connection: holds one image's chat-list
  * state, turns server messages into state and events, and sends actions
  * optimistically (shown at once, confirmed by the ack, rolled back on error).
+ * Paints from the IndexedDB cache first and subscribes from the cached
+ * position; a live event that skips a seq makes it catch up (`resync`).
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { AckMessage, ActionMessage, Change, Chat, ChatEvent, User } from '../protocol/messages.ts';
 import { ActionError, NOT_ONLINE_MESSAGE, acquireConnection, type Connection, type ImageMessage } from '../sync/connection.ts';
+import { readCache, writeCache, type CacheKey } from '../sync/cache.ts';
 import type { ConnectionState, ConnectionStatus } from '../sync/state.ts';
 import {
   EMPTY_CHAT_LIST,
   addPending,
   applyAck,
+  applyCached,
   applyEvent,
   applySnapshot,
+  eventFit,
   isOwnEcho,
+  markLoaded,
+  positionOf,
   rollback,
+  toCached,
   view,
   type ChatListState,
   type ChatView,
@@ -34,6 +42,10 @@ export interface SyncTarget {
   readonly tenant: string;
   readonly name: string | undefined;
   readonly image: string;
+  /** SSO token (`user-token`). */
+  readonly token?: string | undefined;
+  /** The element's `readonly`: the server gives the connection a read-only identity. */
+  readonly readonly?: boolean;
 }
 
 const WHAT: Record<ActionMessage['type'], string> = {
@@ -50,6 +62,11 @@ export class ChatSync implements ReactiveController {
   private target: SyncTarget | undefined;
   private generation = 0;
   private cleanup: (() => void)[] = [];
+  private cacheKey: CacheKey | undefined;
+  /** The cache is written a moment after the last change, not on every event of a burst. */
+  private cacheTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Delay before writing the cache (tests may shorten it). */
+  static cacheDelay = 150;
 
   constructor(
     private readonly host: ReactiveControllerHost,
@@ -69,29 +86,48 @@ export class ChatSync implements ReactiveController {
   /** Connects to the target (no-op when unchanged); an empty image id means nothing to show. */
   connect(target: SyncTarget): void {
     const t = this.target;
-    if (t && this.connection && t.server === target.server && t.tenant === target.tenant && t.name === target.name && t.image === target.image) {
+    if (t && this.connection && t.server === target.server && t.tenant === target.tenant && t.name === target.name && t.image === target.image && t.token === target.token && !!t.readonly === !!target.readonly) {
       return;
     }
     this.disconnect();
     if (!target.image) return;
     let connection: Connection;
     try {
-      connection = acquireConnection(target.server, target.tenant, target.name ? { name: target.name } : {});
+      connection = acquireConnection(target.server, target.tenant, {
+        ...(target.name ? { name: target.name } : {}),
+        ...(target.token ? { token: target.token } : {}),
+        ...(target.readonly ? { readonly: true } : {}),
+      });
     } catch {
-      this.setState({ status: 'offline', attempt: 0, reason: `"${target.server}" is not a server address.`, retry: false });
+      this.setState({ status: 'offline', attempt: 0, reason: `"${target.server}" is not a server address.`, retry: false, network: false, socket: false });
       return;
     }
     this.target = target;
     this.connection = connection;
+    // A reload or a closed tab must not lose the last moments of the cache.
+    const onHide = () => this.flushCache();
+    globalThis.addEventListener?.('pagehide', onHide);
     this.cleanup = [
       connection.onStatus((s) => this.setState(s)),
-      connection.subscribe(target.image, (m) => this.receive(m)),
       connection.onNotice((e) => this.on.error(e.code, e.message)),
+      () => globalThis.removeEventListener?.('pagehide', onHide),
     ];
     this.setState(connection.state);
+    // Cache first (a few ms), then subscribe: the cached position is the first subscribe's `since`.
+    const generation = this.generation;
+    const key: CacheKey = [connection.url, target.image];
+    this.cacheKey = key;
+    void readCache(key).then((cached) => {
+      if (generation !== this.generation) return;
+      if (cached && !this.list.loaded) this.setList(applyCached(this.list, cached));
+      this.cleanup.push(
+        connection.subscribe(target.image, (m) => this.receive(m), () => positionOf(this.list)),
+      );
+    });
   }
 
   disconnect(): void {
+    this.flushCache();
     this.generation++;
     for (const off of this.cleanup) off();
     this.cleanup = [];
@@ -132,27 +168,53 @@ export class ChatSync implements ReactiveController {
   }
 
   private receive(m: ImageMessage): void {
-    if (m.type === 'snapshot') return this.setList(applySnapshot(this.list, m));
-    if (m.type === 'replay') {
-      for (const e of m.events) this.receiveEvent(e);
+    if (m.type === 'snapshot') {
+      this.setList(applySnapshot(this.list, m));
+    } else if (m.type === 'replay') {
+      // In order, each once: those at or below our seq are skipped by receiveEvent.
+      for (const e of m.events) if (!this.receiveEvent(e)) return;
+      this.setList(markLoaded(this.list));
+    } else if (!this.receiveEvent(m)) {
       return;
     }
-    this.receiveEvent(m);
+    this.scheduleCache();
   }
 
-  private receiveEvent(e: ChatEvent): void {
+  /** Applies one event in seq order; on a gap asks the connection to catch up and returns false. */
+  private receiveEvent(e: ChatEvent): boolean {
+    const fit = eventFit(this.list, e);
+    if (fit === 'old') return true;
+    if (fit === 'gap') {
+      if (this.target) this.connection?.resync(this.target.image);
+      return false;
+    }
     const own = isOwnEcho(this.list, e);
     const id = e.type === 'new-image-chat' ? e.chat.id : e.chatId;
     const before = this.list.confirmed.get(id)?.chat;
     const seqBefore = this.list.seq;
     this.setList(applyEvent(this.list, e));
-    if (own || (this.list.seq === seqBefore && e.seq <= seqBefore)) return;
+    if (own || (this.list.seq === seqBefore && e.seq <= seqBefore)) return true;
     if (e.type === 'deleted-image-chat') {
       if (before) this.on.change('deleted', before, false);
     } else {
       const after = this.list.confirmed.get(id)?.chat;
       if (after) this.on.change(e.type === 'new-image-chat' ? 'created' : 'updated', after, false);
     }
+    return true;
+  }
+
+  private scheduleCache(): void {
+    if (this.cacheTimer !== undefined) return;
+    this.cacheTimer = setTimeout(() => this.flushCache(), ChatSync.cacheDelay);
+  }
+
+  /** Writes the confirmed state as it is now (never pending actions). */
+  private flushCache(): void {
+    if (this.cacheTimer === undefined) return;
+    clearTimeout(this.cacheTimer);
+    this.cacheTimer = undefined;
+    const value = toCached(this.list);
+    if (this.cacheKey && value && (this.list.loaded || this.list.cached)) void writeCache(this.cacheKey, value);
   }
 
   private act(action: ActionMessage): string | undefined {

@@ -9,6 +9,7 @@ import { ContextConsumer } from '@lit/context';
 import { threadContext, type ThreadContext } from './context.ts';
 import { composerTemplate } from './composer.ts';
 import type { CommentView } from './chat-list.ts';
+import { blockedReason } from './templates.ts';
 
 export function relativeTime(ms: number, now: number, locale: string | undefined): string {
   const seconds = Math.round((ms - now) / 1000);
@@ -63,7 +64,7 @@ export class ImageChatThread extends LitElement {
           >${relativeTime(c.createdAt, now, ctx.locale)}${c.editedAt ? ' · edited' : ''}</time
         >
         ${c.pending ? html`<span class="pending-note">sending…</span>` : nothing}
-        ${mine && !ctx.readonly && !c.pending && !ctx.chat?.unsaved
+        ${mine && !ctx.readonly && !c.pending && !ctx.chat?.unsaved && ctx.status === 'online'
           ? html`<button
               type="button"
               part="comment-delete"
@@ -87,6 +88,9 @@ export class ImageChatThread extends LitElement {
     const user = ctx.user;
     const isAuthor = user !== undefined && (chat.author.id === user.id || user.role !== undefined);
     const first = chat.comments[0];
+    // Offline the thread stays readable; every action is disabled, with the reason in words.
+    const blocked = blockedReason(ctx.status);
+    const locked = chat.unsaved || blocked !== undefined;
     return html`<div class="thread-head">
         <h2 class="title" id="thread-title">
           <span class="badge">${ctx.number}</span> ${first ? first.author.name : chat.author.name}
@@ -103,8 +107,8 @@ export class ImageChatThread extends LitElement {
               label: 'Reply',
               placeholder: chat.unsaved ? 'Saving…' : 'Reply…',
               sendLabel: 'Reply',
-              error: this.hint,
-              disabled: chat.unsaved,
+              error: this.hint ?? blocked,
+              disabled: locked,
               onSend: (text) => this.run(() => ctx.reply(text)),
               onCancel: () => ctx.close(),
               onInput: () => {
@@ -116,7 +120,7 @@ export class ImageChatThread extends LitElement {
                 type="button"
                 part="resolve"
                 class="secondary"
-                ?disabled=${chat.unsaved}
+                ?disabled=${locked}
                 @click=${() => this.run(() => ctx.setResolved(!chat.resolved))}
               >
                 ${chat.resolved ? 'Reopen' : 'Resolve'}
@@ -126,7 +130,7 @@ export class ImageChatThread extends LitElement {
                     type="button"
                     part="delete"
                     class="danger"
-                    ?disabled=${chat.unsaved}
+                    ?disabled=${locked}
                     @click=${() => this.run(() => ctx.deleteChat())}
                   >
                     Delete conversation

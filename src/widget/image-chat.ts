@@ -12,7 +12,7 @@
  * @attr tenant - Tenant id (default `demo`).
  * @attr image-id - Conversation key (default: the image's absolute URL without #fragment, hashed down when too long).
  * @attr user-name - Display name for a guest.
- * @attr user-token - SSO token (kept; sign-in with it arrives in a later version).
+ * @attr user-token - SSO token: an HS256 JWT your site signs with the tenant's secret (docs/security.md).
  * @attr locale - Locale for times (default: the browser's).
  * @attr readonly - View only: no placing, no replies, no deleting.
  * @attr theme - `light` | `dark` | `auto` (default; follows `prefers-color-scheme`). Sets `data-theme` on the host.
@@ -65,7 +65,7 @@ import { composerTemplate, validateText } from './composer.ts';
 import { ImageChatThread } from './chat-thread.ts';
 import type { ChatView } from './chat-list.ts';
 import { nudge, pointToFraction, type Point } from './geometry.ts';
-import { STATUS_TEXT, markerTemplate, popupStyle, type ImageChatChangeDetail, type ImageChatErrorDetail } from './templates.ts';
+import { STATUS_TEXT, blockedReason, markerTemplate, popupStyle, type ImageChatChangeDetail, type ImageChatErrorDetail } from './templates.ts';
 import { ImageBox } from './image-box.ts';
 import { imageIdFromUrl } from './image-id.ts';
 import type { ConnectionState, ConnectionStatus } from '../sync/state.ts';
@@ -99,6 +99,7 @@ export class ImageChat extends LitElement {
     openChatId: { state: true },
     composerError: { state: true },
     notice: { state: true },
+    refusal: { state: true },
     slotted: { state: true },
   };
 
@@ -118,6 +119,7 @@ export class ImageChat extends LitElement {
   declare private openChatId: string | undefined;
   declare private composerError: string | undefined;
   declare private notice: string | undefined;
+  declare private refusal: string | undefined;
   declare private slotted: HTMLImageElement | undefined;
 
   private readonly sync: ChatSync;
@@ -146,6 +148,7 @@ export class ImageChat extends LitElement {
     this.openChatId = undefined;
     this.composerError = undefined;
     this.notice = undefined;
+    this.refusal = undefined;
     this.slotted = undefined;
     this.provider = new ContextProvider(this, { context: threadContext, initialValue: undefined });
     this.sync = new ChatSync(this, {
@@ -178,21 +181,34 @@ export class ImageChat extends LitElement {
     return url ? imageIdFromUrl(url) : '';
   }
 
+  /**
+   * View only: the `readonly` attribute, or an identity the server made
+   * read-only (a read-only token, or a guest where guests may only view). The
+   * server refuses such actions anyway; this keeps the UI from offering them.
+   */
+  get viewOnly(): boolean {
+    return this.readonly || !!this.sync.user?.readonly;
+  }
+
+  private get viewOnlyReason(): string {
+    return this.readonly ? 'This image is read-only.' : (this.sync.user?.readonlyReason ?? 'You can view but not post here.');
+  }
+
   /** Starts a conversation at fractions (x, y) of the image. Returns why it was refused, or undefined. */
   createChat(x: number, y: number, text: string): string | undefined {
-    if (this.readonly) return 'This image is read-only.';
+    if (this.viewOnly) return this.viewOnlyReason;
     return validateText(text) ?? this.sync.create(x, y, text);
   }
 
   /** Deletes a conversation. Returns why it was refused, or undefined once sent. */
   deleteChat(chatId: string): string | undefined {
-    if (this.readonly) return 'This image is read-only.';
+    if (this.viewOnly) return this.viewOnlyReason;
     return this.sync.remove(chatId);
   }
 
   /** Replies to a conversation. Returns why it was refused, or undefined once sent. */
   reply(chatId: string, text: string): string | undefined {
-    if (this.readonly) return 'This image is read-only.';
+    if (this.viewOnly) return this.viewOnlyReason;
     return validateText(text) ?? this.sync.update(chatId, { kind: 'add-comment', text });
   }
 
@@ -215,7 +231,7 @@ export class ImageChat extends LitElement {
       this.refocus = !!this.renderRoot.querySelector('[part~="thread"]')?.matches(':focus-within');
       this.openChatId = undefined;
     }
-    if (this.readonly) {
+    if (this.viewOnly) {
       this.placing = undefined;
       this.composing = false;
     }
@@ -223,7 +239,7 @@ export class ImageChat extends LitElement {
   }
 
   protected override updated(changed: Map<PropertyKey, unknown>): void {
-    const keys = ['server', 'tenant', 'userName', 'imageId', 'src', 'slotted'];
+    const keys = ['server', 'tenant', 'userName', 'userToken', 'readonly', 'imageId', 'src', 'slotted'];
     if (keys.some((k) => changed.has(k))) this.reconnect();
     this.box.track(this.image);
     if (this.refocus) {
@@ -234,7 +250,14 @@ export class ImageChat extends LitElement {
 
   private reconnect(): void {
     if (!this.isConnected) return;
-    this.sync.connect({ server: this.server || DEFAULT_SERVER, tenant: this.tenant || 'demo', name: this.userName || undefined, image: this.effectiveImageId });
+    this.sync.connect({
+      server: this.server || DEFAULT_SERVER,
+      tenant: this.tenant || 'demo',
+      name: this.userName || undefined,
+      image: this.effectiveImageId,
+      token: this.userToken || undefined,
+      readonly: this.readonly,
+    });
   }
 
   private fire(type: string, detail: unknown): void {
@@ -243,7 +266,8 @@ export class ImageChat extends LitElement {
 
   private onStatus(status: ConnectionStatus, state: ConnectionState): void {
     this.status = status;
-    if (state.status === 'offline' && !state.retry) this.showNotice(state.reason);
+    // A refusal (unknown tenant, origin not allowed, bad or expired sign-in) stays in the banner: nothing will change it.
+    this.refusal = state.status === 'offline' && !state.retry ? state.reason : undefined;
     this.fire('image-chat-status', { status });
   }
 
@@ -285,7 +309,7 @@ export class ImageChat extends LitElement {
       this.closeThread(false);
       return;
     }
-    if (this.readonly) return;
+    if (this.viewOnly) return;
     const box = overlay.getBoundingClientRect();
     const at = pointToFraction({ x: e.clientX - box.left, y: e.clientY - box.top }, { x: 0, y: 0, width: box.width, height: box.height });
     if (!at) return; // outside the image content (a letterbox bar)
@@ -293,7 +317,7 @@ export class ImageChat extends LitElement {
   }
 
   private onOverlayKey(e: KeyboardEvent): void {
-    if (e.target !== e.currentTarget || this.readonly) return;
+    if (e.target !== e.currentTarget || this.viewOnly) return;
     const step = e.shiftKey ? 0.1 : 0.01;
     const moves: Record<string, [number, number]> = { ArrowLeft: [-step, 0], ArrowRight: [step, 0], ArrowUp: [0, -step], ArrowDown: [0, step] };
     const move = moves[e.key];
@@ -368,7 +392,7 @@ export class ImageChat extends LitElement {
       number: index + 1,
       user: this.sync.user,
       status: this.status,
-      readonly: this.readonly,
+      readonly: this.viewOnly,
       locale: this.locale,
       reply: (text) => this.reply(chat.id, text),
       deleteChat: () => this.deleteChat(chat.id),
@@ -388,10 +412,11 @@ export class ImageChat extends LitElement {
   override render() {
     const o = this.box.rect;
     const open = this.sync.chats.find((c) => c.id === this.openChatId);
-    const statusText = this.notice ?? STATUS_TEXT[this.status];
+    const serverReadOnly = this.status === 'online' && !this.readonly && this.sync.user?.readonly ? this.viewOnlyReason : undefined;
+    const statusText = this.notice ?? this.refusal ?? serverReadOnly ?? STATUS_TEXT[this.status];
     const overlayLabel =
       `${this.alt || 'Image'}: ${this.sync.chats.length} conversation${this.sync.chats.length === 1 ? '' : 's'}.` +
-      (this.readonly ? '' : ' Press Enter to place a new one, arrow keys to move it, Enter again to write.');
+      (this.viewOnly ? '' : ' Press Enter to place a new one, arrow keys to move it, Enter again to write.');
     return html`
       ${this.src ? html`<img part="image" src=${this.src} alt=${this.alt} @load=${() => this.box.measure()} />` : html`<slot @slotchange=${this.onSlotChange}></slot>`}
       <div
@@ -408,14 +433,15 @@ export class ImageChat extends LitElement {
           ? html`<span part="placing" class="ghost" aria-hidden="true" style="left:${this.placing.x * 100}%;top:${this.placing.y * 100}%"></span>`
           : nothing}
       </div>
-      ${this.placing && this.composing && !this.readonly
+      ${this.placing && this.composing && !this.viewOnly
         ? html`<div part="new-chat" class="popup" role="dialog" aria-label="New conversation" style=${this.popupStyle(this.placing)}>
             ${composerTemplate({
               label: 'New conversation',
               placeholder: 'Write a comment…',
               sendLabel: 'Send',
-              error: this.composerError,
-              disabled: false,
+              // Offline or reconnecting: refused before anything is written, and says why.
+              error: this.composerError ?? blockedReason(this.status),
+              disabled: this.status !== 'online',
               onSend: (text) => this.sendNew(text),
               onCancel: () => this.cancelComposing(),
               onInput: () => (this.composerError = undefined),
@@ -432,7 +458,7 @@ export class ImageChat extends LitElement {
           ></image-chat-thread>`
         : nothing}
       <div part="status" role="status" aria-live="polite">
-        ${statusText ? html`<span class=${this.notice ? 'error' : ''}>${statusText}</span>` : nothing}
+        ${statusText ? html`<span class=${this.notice || this.refusal ? 'error' : ''}>${statusText}</span>` : nothing}
       </div>
     `;
   }

@@ -24,8 +24,25 @@ export const STATUS_TEXT: Record<ConnectionStatus, string> = {
   connecting: 'Connecting…',
   online: '',
   reconnecting: 'Reconnecting… You can’t post until the connection is back.',
-  offline: 'Offline. You can’t post until the connection is back.',
+  offline: 'Offline: showing the conversations as last seen. You can’t post until the connection is back.',
 };
+
+/**
+ * Why nothing can be posted, replied, edited or deleted right now, or undefined when it can.
+ * Actions are refused rather than queued: one made offline would otherwise land later, out of context.
+ */
+export function blockedReason(status: ConnectionStatus): string | undefined {
+  switch (status) {
+    case 'online':
+      return undefined;
+    case 'connecting':
+      return 'Connecting… you can write once connected.';
+    case 'reconnecting':
+      return 'Reconnecting… you can’t post, reply or delete until the connection is back.';
+    case 'offline':
+      return 'You are offline, so you can’t post, reply or delete. Conversations stay readable.';
+  }
+}
 
 /** Inline style placing a popup next to a point (fractions of the image content) inside the host. */
 export function popupStyle(content: Rect, at: Point, width: number, bounds: Size): string {

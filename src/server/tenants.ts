@@ -1,0 +1,235 @@
+/**
+ * Tenants: who may connect (origins), how users prove who they are (SSO
+ * secret, guests), who may read usage (API key) and the limits that apply.
+ * Read from a JSON file (`TENANTS_FILE`) and/or the environment (`TENANT_*`,
+ * the simple single-tenant case); with neither, the `demo` tenant, which works
+ * on localhost only. Every mistake is a ConfigError with one clear sentence.
+ */
+import { readFileSync } from 'node:fs';
+import { MAX_TEXT_CHARS } from '../protocol/limits.ts';
+import { ConfigError } from './config-error.ts';
+
+export const TENANT_ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
+
+/** What a guest (no SSO token) may do: post, only view, or not connect at all. */
+export type GuestPolicy = 'post' | 'read' | 'off';
+
+export interface TenantLimits {
+  /** Longest message, in characters (at most the protocol's 2000). */
+  readonly maxTextChars: number;
+  /** Conversations one image may hold; one more is refused with `too-large`. */
+  readonly maxChatsPerImage: number;
+  /** Token bucket per user: actions refilled per minute, and the burst it may hold. */
+  readonly actionsPerMinute: number;
+  readonly actionBurst: number;
+  /** Open WebSocket connections from one IP address to this tenant. */
+  readonly connectionsPerIp: number;
+}
+
+export interface Tenant {
+  readonly id: string;
+  /** Exact origins (`https://a.example`), `scheme://host:*` (any port), `https://*.example.com`, or `*`. */
+  readonly origins: readonly string[];
+  /** HS256 key of the `user-token` JWTs; without one, SSO tokens are refused. */
+  readonly ssoSecret?: string;
+  /** Bearer key of the tenant's HTTP API (usage); without one, the API answers 403. */
+  readonly apiKey?: string;
+  readonly guests: GuestPolicy;
+  readonly limits: TenantLimits;
+}
+
+export const DEFAULT_LIMITS: TenantLimits = {
+  maxTextChars: MAX_TEXT_CHARS,
+  maxChatsPerImage: 500,
+  actionsPerMinute: 120,
+  actionBurst: 60,
+  connectionsPerIp: 100,
+};
+
+/** The demo tenant `npm start` serves with no set-up: any port on this machine, over http or https. */
+export const DEMO_TENANT: Tenant = {
+  id: 'demo',
+  origins: ['http://localhost:*', 'http://127.0.0.1:*', 'http://[::1]:*', 'https://localhost:*', 'https://127.0.0.1:*', 'https://[::1]:*'],
+  guests: 'post',
+  limits: DEFAULT_LIMITS,
+};
+
+const MIN_SSO_SECRET_CHARS = 32;
+const MIN_API_KEY_CHARS = 16;
+
+export class Tenants {
+  private readonly byId: ReadonlyMap<string, Tenant>;
+
+  constructor(tenants: readonly Tenant[]) {
+    this.byId = new Map(tenants.map((t) => [t.id, t]));
+  }
+
+  /** Only the demo tenant: what `npm start` and tests get by default. */
+  static demo(): Tenants {
+    return new Tenants([DEMO_TENANT]);
+  }
+
+  get(id: string): Tenant | undefined {
+    return this.byId.get(id);
+  }
+
+  get ids(): string[] {
+    return [...this.byId.keys()];
+  }
+}
+
+/**
+ * May a browser page at `origin` use this tenant? A request without an Origin
+ * header is not from a browser page (a server, curl): it is let through, since
+ * such a client could send any Origin it liked anyway; origins stop *other
+ * sites' pages* from using the tenant in their visitors' browsers.
+ */
+export function originAllowed(tenant: Tenant, origin: string | undefined): boolean {
+  if (origin === undefined) return true;
+  const o = origin.toLowerCase();
+  return tenant.origins.some((pattern) => matchOrigin(pattern.toLowerCase(), o));
+}
+
+function matchOrigin(pattern: string, origin: string): boolean {
+  if (pattern === '*') return true;
+  if (pattern === origin) return true;
+  if (pattern.endsWith(':*')) {
+    // scheme://host:* — that host on any port (or the default one).
+    const base = pattern.slice(0, -2);
+    return origin === base || (origin.startsWith(base + ':') && /^\d{1,5}$/.test(origin.slice(base.length + 1)));
+  }
+  const wild = /^([a-z]+:\/\/)\*\.(.+)$/.exec(pattern);
+  if (wild) {
+    // scheme://*.example.com — any subdomain, never example.com-evil.org.
+    const [, scheme, rest] = wild;
+    return origin.startsWith(scheme!) && origin.endsWith('.' + rest!) && !origin.slice(scheme!.length, -rest!.length - 1).includes('/');
+  }
+  return false;
+}
+
+// ---------------------------------------------------------------- loading
+
+type Json = Record<string, unknown>;
+
+const TENANT_KEYS = new Set(['id', 'origins', 'ssoSecret', 'apiKey', 'guests', 'limits']);
+
+/** Tenants from `TENANTS_FILE` (or `CONFIG_FILE`) and `TENANT_*`; the demo tenant when neither is set. */
+export function loadTenants(env: NodeJS.ProcessEnv, readFile: (path: string) => string = (p) => readFileSync(p, 'utf8')): Tenants {
+  const tenants: Tenant[] = [];
+  const file = env.TENANTS_FILE?.trim() || env.CONFIG_FILE?.trim();
+  if (file) {
+    let text: string;
+    try {
+      text = readFile(file);
+    } catch (e) {
+      throw new ConfigError(`cannot read the tenants file "${file}": ${(e as Error).message}`);
+    }
+    tenants.push(...parseTenantsJson(text, file));
+  }
+  const fromEnv = tenantFromEnv(env);
+  if (fromEnv) tenants.push(fromEnv);
+  if (tenants.length === 0) return Tenants.demo();
+  const seen = new Set<string>();
+  for (const t of tenants) {
+    if (seen.has(t.id)) throw new ConfigError(`tenant "${t.id}" is configured twice`);
+    seen.add(t.id);
+  }
+  return new Tenants(tenants);
+}
+
+/** `{"tenants": [...]}` or a bare array of tenants. */
+export function parseTenantsJson(text: string, where = 'the tenants file'): Tenant[] {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    throw new ConfigError(`${where} is not valid JSON: ${(e as Error).message}`);
+  }
+  const list = Array.isArray(value) ? value : isObject(value) && Array.isArray(value.tenants) ? value.tenants : undefined;
+  if (!list) throw new ConfigError(`${where} must hold {"tenants": [...]}`);
+  if (isObject(value)) {
+    const extra = Object.keys(value).filter((k) => k !== 'tenants');
+    if (extra.length) throw new ConfigError(`${where}: unknown key "${extra[0]}" (only "tenants")`);
+  }
+  if (list.length === 0) throw new ConfigError(`${where} lists no tenants`);
+  return list.map((entry, i) => parseTenant(entry, `${where}: tenant #${i + 1}`));
+}
+
+export function parseTenant(value: unknown, where: string): Tenant {
+  if (!isObject(value)) throw new ConfigError(`${where} must be an object`);
+  const id = value.id;
+  if (typeof id !== 'string' || !TENANT_ID.test(id)) {
+    throw new ConfigError(`${where}: "id" must be lower-case letters, digits and dashes (1-63), not ${JSON.stringify(id)}`);
+  }
+  const at = `${where.replace(/#\d+$/, '')}"${id}"`;
+  for (const key of Object.keys(value)) {
+    if (!TENANT_KEYS.has(key)) throw new ConfigError(`${at}: unknown key "${key}" (allowed: ${[...TENANT_KEYS].join(', ')})`);
+  }
+  const origins = value.origins;
+  if (!Array.isArray(origins) || origins.length === 0 || !origins.every((o) => typeof o === 'string')) {
+    throw new ConfigError(`${at}: "origins" must be a non-empty list of origins such as "https://www.example.com"`);
+  }
+  for (const o of origins as string[]) checkOriginPattern(o, at);
+  const tenant: { -readonly [K in keyof Tenant]: Tenant[K] } = {
+    id,
+    origins: origins as string[],
+    guests: parseGuests(value.guests, at),
+    limits: parseLimits(value.limits, at),
+  };
+  if (value.ssoSecret !== undefined) tenant.ssoSecret = secretValue(value.ssoSecret, MIN_SSO_SECRET_CHARS, `${at}: "ssoSecret"`);
+  if (value.apiKey !== undefined) tenant.apiKey = secretValue(value.apiKey, MIN_API_KEY_CHARS, `${at}: "apiKey"`);
+  return tenant;
+}
+
+function tenantFromEnv(env: NodeJS.ProcessEnv): Tenant | undefined {
+  const id = env.TENANT_ID?.trim();
+  const related = ['TENANT_ORIGINS', 'TENANT_SSO_SECRET', 'TENANT_API_KEY', 'TENANT_GUESTS'].filter((k) => env[k]?.trim());
+  if (!id) {
+    if (related.length) throw new ConfigError(`${related[0]} is set but TENANT_ID is not`);
+    return undefined;
+  }
+  const raw: Json = {
+    id,
+    origins: (env.TENANT_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+  };
+  if (env.TENANT_SSO_SECRET) raw.ssoSecret = env.TENANT_SSO_SECRET;
+  if (env.TENANT_API_KEY) raw.apiKey = env.TENANT_API_KEY;
+  if (env.TENANT_GUESTS?.trim()) raw.guests = env.TENANT_GUESTS.trim();
+  return parseTenant(raw, 'TENANT_* environment: tenant #1');
+}
+
+function checkOriginPattern(o: string, at: string): void {
+  if (o === '*') return;
+  const ok =
+    /^https?:\/\/(\*\.)?[a-z0-9.-]+(:(\d{1,5}|\*))?$/i.test(o) || /^https?:\/\/\[[0-9a-f:]+\](:(\d{1,5}|\*))?$/i.test(o);
+  if (!ok) throw new ConfigError(`${at}: origin "${o}" must look like https://www.example.com, http://localhost:*, https://*.example.com or *`);
+}
+
+function parseGuests(value: unknown, at: string): GuestPolicy {
+  if (value === undefined || value === true) return 'post';
+  if (value === false) return 'read';
+  if (value === 'post' || value === 'read' || value === 'off') return value;
+  throw new ConfigError(`${at}: "guests" must be "post", "read" or "off", not ${JSON.stringify(value)}`);
+}
+
+function parseLimits(value: unknown, at: string): TenantLimits {
+  if (value === undefined) return DEFAULT_LIMITS;
+  if (!isObject(value)) throw new ConfigError(`${at}: "limits" must be an object`);
+  const out: Record<string, number> = { ...DEFAULT_LIMITS };
+  for (const [key, v] of Object.entries(value)) {
+    if (!(key in DEFAULT_LIMITS)) throw new ConfigError(`${at}: unknown limit "${key}" (allowed: ${Object.keys(DEFAULT_LIMITS).join(', ')})`);
+    if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 1) throw new ConfigError(`${at}: limit "${key}" must be a whole number of at least 1`);
+    out[key] = v;
+  }
+  if (out.maxTextChars! > MAX_TEXT_CHARS) throw new ConfigError(`${at}: limit "maxTextChars" can be at most ${MAX_TEXT_CHARS}`);
+  return out as unknown as TenantLimits;
+}
+
+function secretValue(value: unknown, min: number, what: string): string {
+  if (typeof value !== 'string' || value.length < min) throw new ConfigError(`${what} must be a string of at least ${min} characters`);
+  return value;
+}
+
+function isObject(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,173 @@
+// The connection reducer alone: a fake clock is just a number passed in, the random source a function.
+import { expect } from '@open-wc/testing';
+import { DEFAULT_OPTIONS, INITIAL_STATE, backoffDelay, transition, type ConnectionEvent, type ConnectionState, type Effect, type TransitionOptions } from './state.ts';
+
+const USER = { id: 'u', name: 'U', kind: 'guest' } as const;
+
+/** Drives the reducer like the driver does: a clock, and the effects of every step kept for inspection. */
+function machine(random: () => number = () => 0.5, overrides: Partial<TransitionOptions> = {}) {
+  const o: TransitionOptions = { ...DEFAULT_OPTIONS, random, ...overrides };
+  let state: ConnectionState = INITIAL_STATE;
+  let now = 0;
+  let effects: readonly Effect[] = [];
+  return {
+    o,
+    get state() {
+      return state;
+    },
+    get effects() {
+      return effects;
+    },
+    at(t: number) {
+      now = t;
+      return this;
+    },
+    send(event: ConnectionEvent) {
+      const step = transition(state, event, now, o);
+      state = step.state;
+      effects = step.effects;
+      return this;
+    },
+    waitFor(timer: 'retry' | 'heartbeat'): number | undefined {
+      const e = effects.find((x) => x.type === 'wait' && x.timer === timer);
+      return e?.type === 'wait' ? e.ms : undefined;
+    },
+    has(type: Effect['type']) {
+      return effects.some((e) => e.type === type);
+    },
+  };
+}
+
+describe('connection reducer', () => {
+  it('backoff: from ~250 ms, doubling, capped at 10 s, jittered within [half, full]', () => {
+    const b = DEFAULT_OPTIONS.backoff;
+    expect([backoffDelay(0, () => 0, b), backoffDelay(0, () => 1, b)]).to.deep.equal([125, 250]);
+    expect([backoffDelay(1, () => 0, b), backoffDelay(1, () => 1, b)]).to.deep.equal([250, 500]);
+    expect([backoffDelay(5, () => 0, b), backoffDelay(5, () => 1, b)]).to.deep.equal([4000, 8000]);
+    for (const attempt of [6, 10, 40, 1000]) {
+      expect(backoffDelay(attempt, () => 0, b)).to.equal(5000);
+      expect(backoffDelay(attempt, () => 0.999999, b)).to.equal(10_000);
+    }
+    // Jitter spreads clients: many random draws give many delays, all inside the bounds.
+    let seed = 7;
+    const random = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+    const delays = Array.from({ length: 200 }, () => backoffDelay(3, random, b));
+    expect(Math.min(...delays)).to.be.at.least(1000);
+    expect(Math.max(...delays)).to.be.at.most(2000);
+    expect(new Set(delays).size).to.be.greaterThan(50);
+  });
+
+  it('starts by opening a socket; a first failure reconnects with backoff; repeated failures read offline, retries going on', () => {
+    const m = machine(() => 1);
+    m.send({ type: 'start', online: true });
+    expect(m.state).to.deep.equal({ status: 'connecting', attempt: 0, socket: true });
+    expect(m.effects).to.deep.equal([{ type: 'open' }]);
+    const delays: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      m.send({ type: 'lost' });
+      delays.push(m.waitFor('retry')!);
+      if (i < 3) expect(m.state.status).to.equal('reconnecting');
+      m.send({ type: 'retry' });
+      expect(m.effects).to.deep.equal([{ type: 'open' }]);
+    }
+    expect(delays).to.deep.equal([500, 1000, 2000, 4000, 8000, 10_000]);
+    expect(m.state).to.include({ status: 'offline', retry: true, network: false });
+  });
+
+  it('resets the backoff only after the connection stayed up stableAfter', () => {
+    const m = machine(() => 1).send({ type: 'start', online: true });
+    for (let i = 0; i < 3; i++) m.send({ type: 'lost' }).send({ type: 'retry' });
+    m.at(1000).send({ type: 'welcome', user: USER });
+    expect(m.state.status).to.equal('online');
+    expect(m.has('subscribe-all')).to.equal(true);
+    // Up for 5 s only: a flapping server; the next wait is longer than the last.
+    m.at(6000).send({ type: 'lost' });
+    expect(m.waitFor('retry')).to.equal(4000);
+    expect(m.has('fail-pending')).to.equal(true);
+    m.send({ type: 'retry' }).at(20_000).send({ type: 'welcome', user: USER });
+    // Up for exactly 10 s: healthy again, back to the first step.
+    m.at(30_000).send({ type: 'lost' });
+    expect(m.waitFor('retry')).to.equal(250);
+    expect(m.state).to.deep.equal({ status: 'reconnecting', attempt: 0, socket: false });
+  });
+
+  it('heartbeat: pings after 8 s of silence and drops a connection whose ping goes unanswered, within 30 s of its last frame', () => {
+    const m = machine().send({ type: 'start', online: true }).at(0).send({ type: 'welcome', user: USER });
+    const every = m.waitFor('heartbeat')!;
+    expect(every).to.equal(4000);
+    // Frames keep arriving: no ping needed.
+    m.at(3000).send({ type: 'heard' }).at(4000).send({ type: 'tick' });
+    expect(m.has('ping')).to.equal(false);
+    // Then silence from t=3 s: a tick finds 8 s of it and pings.
+    let t = 4000;
+    let pingedAt: number | undefined;
+    let droppedAt: number | undefined;
+    while (t < 60_000 && droppedAt === undefined) {
+      t += every;
+      m.at(t).send({ type: 'tick' });
+      if (m.has('ping')) pingedAt ??= t;
+      if (m.state.status !== 'online') droppedAt = t;
+    }
+    expect(pingedAt).to.equal(12_000);
+    expect(droppedAt).to.equal(24_000);
+    expect(droppedAt! - 3000).to.be.at.most(30_000);
+    expect(m.effects[0]).to.deep.equal({ type: 'close' });
+    expect(m.has('fail-pending')).to.equal(true);
+    expect(m.state.status).to.equal('reconnecting');
+    expect(m.waitFor('retry')).to.be.a('number');
+  });
+
+  it('heartbeat: a pong clears the ping; a late tick (a throttled background tab) is no reason to drop', () => {
+    const m = machine().send({ type: 'start', online: true }).at(0).send({ type: 'welcome', user: USER });
+    m.at(8000).send({ type: 'tick' });
+    expect(m.has('ping')).to.equal(true);
+    m.at(8005).send({ type: 'heard' });
+    // The next tick comes a minute late: long silence, but the last ping was answered, so ping again.
+    m.at(68_000).send({ type: 'tick' });
+    expect(m.state.status).to.equal('online');
+    expect(m.has('ping')).to.equal(true);
+  });
+
+  it('the browser going offline shows offline at once and tries nothing until it is back; online skips the wait', () => {
+    const m = machine().send({ type: 'start', online: true }).at(0).send({ type: 'welcome', user: USER });
+    m.send({ type: 'network-offline' });
+    expect(m.state).to.include({ status: 'offline', network: true, retry: true, socket: false });
+    expect((m.state as { reason: string }).reason).to.match(/network is offline/i);
+    expect(m.effects.map((e) => e.type)).to.deep.equal(['close', 'cancel', 'cancel', 'fail-pending']);
+    // A stray close or timer changes nothing while the network is away.
+    m.send({ type: 'lost' });
+    expect(m.effects).to.deep.equal([]);
+    m.send({ type: 'retry' });
+    expect(m.effects).to.deep.equal([]);
+    expect(m.state.status).to.equal('offline');
+    m.send({ type: 'network-online' });
+    expect(m.state).to.deep.equal({ status: 'reconnecting', attempt: 0, socket: true });
+    expect(m.effects).to.deep.equal([{ type: 'cancel', timer: 'retry' }, { type: 'open' }]);
+  });
+
+  it('the online event during a backoff wait opens at once; during an opening socket it does nothing', () => {
+    const m = machine().send({ type: 'start', online: true });
+    m.send({ type: 'network-online' });
+    expect(m.effects).to.deep.equal([], 'a socket is already opening');
+    m.send({ type: 'lost' });
+    expect(m.waitFor('retry')).to.be.greaterThan(0);
+    m.send({ type: 'network-online' });
+    expect(m.effects).to.deep.equal([{ type: 'cancel', timer: 'retry' }, { type: 'open' }]);
+  });
+
+  it('starting with the browser offline opens nothing', () => {
+    const m = machine().send({ type: 'start', online: false });
+    expect(m.state).to.include({ status: 'offline', network: true });
+    expect(m.effects).to.deep.equal([]);
+  });
+
+  it('a refusal is final: no retry, whatever happens next', () => {
+    const m = machine().send({ type: 'start', online: true }).send({ type: 'refused', reason: 'Your sign-in has expired.' });
+    expect(m.state).to.deep.equal({ status: 'offline', attempt: 0, reason: 'Your sign-in has expired.', retry: false, network: false, socket: false });
+    for (const event of [{ type: 'lost' }, { type: 'retry' }, { type: 'network-online' }, { type: 'network-offline' }] as const) {
+      m.send(event);
+      expect(m.effects, event.type).to.deep.equal([]);
+      expect(m.state.status).to.equal('offline');
+    }
+  });
+});
