@@ -30,6 +30,8 @@ export interface ServerOptions {
   guestSecret?: string;
   /** Events kept per image for `subscribe {since}` replays (default 10000; older gaps get a snapshot). */
   logKeep?: number;
+  /** Most missed events sent as a replay (default 500); a longer gap gets a snapshot. */
+  maxReplay?: number;
   /** Who may connect (default: only the `demo` tenant, for pages on localhost). */
   tenants?: Tenants;
   /** PEM certificate chain and key: serve https and wss instead of http and ws. */
@@ -60,6 +62,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
   if (opts.guestSecret !== undefined) coreOptions.guestSecret = opts.guestSecret;
   if (opts.maxBufferedBytes !== undefined) coreOptions.maxBufferedBytes = opts.maxBufferedBytes;
   if (opts.now !== undefined) coreOptions.now = opts.now;
+  if (opts.maxReplay !== undefined) coreOptions.maxReplay = opts.maxReplay;
   const core = new ChatCore(coreOptions);
   const clientIp = (req: IncomingMessage) => clientAddress(req, opts.trustProxy ?? false);
   const handler = createRequestHandler({ core, staticRoot: opts.staticRoot ?? REPO_ROOT, clientIp });

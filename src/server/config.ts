@@ -17,6 +17,8 @@ export interface Config {
   guestSecret?: string;
   /** LOG_KEEP: events kept per image for replay (the store's default, 10000, when unset). */
   logKeep?: number;
+  /** REPLAY_MAX: most missed events sent as a replay (default 500). */
+  maxReplay?: number;
   /** From TENANTS_FILE / CONFIG_FILE and TENANT_*; the demo tenant when none is configured. */
   tenants: Tenants;
   /** PEM certificate chain and key (TLS_CERT / TLS_KEY file paths, read at start): serve https and wss. */
@@ -50,13 +52,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, readFile: (path
     }
     config.guestSecret = secret;
   }
-  const logKeep = env.LOG_KEEP?.trim();
-  if (logKeep) {
-    if (!/^\d+$/.test(logKeep) || Number(logKeep) < 1 || !Number.isSafeInteger(Number(logKeep))) {
-      throw new ConfigError(`LOG_KEEP must be a whole number of events of at least 1, not "${env.LOG_KEEP}"`);
-    }
-    config.logKeep = Number(logKeep);
-  }
+  const logKeep = eventCount(env, 'LOG_KEEP');
+  if (logKeep !== undefined) config.logKeep = logKeep;
+  const maxReplay = eventCount(env, 'REPLAY_MAX');
+  if (maxReplay !== undefined) config.maxReplay = maxReplay;
   return config;
 }
 
@@ -120,4 +119,14 @@ export function parseDatabaseUrl(url: string): DatabaseTarget {
     throw new ConfigError(`DATABASE_URL scheme "${scheme[1]}:" is not supported: use a SQLite file path`);
   }
   return { kind: 'sqlite', path: value };
+}
+
+/** A count of events from the environment: unset is undefined, anything but a whole number ≥ 1 is refused. */
+function eventCount(env: Record<string, string | undefined>, name: string): number | undefined {
+  const raw = env[name]?.trim();
+  if (!raw) return undefined;
+  if (!/^\d+$/.test(raw) || Number(raw) < 1 || !Number.isSafeInteger(Number(raw))) {
+    throw new ConfigError(`${name} must be a whole number of events of at least 1, not "${env[name]}"`);
+  }
+  return Number(raw);
 }

@@ -30,6 +30,7 @@ try {
     ...(config.tls ? { tls: config.tls } : {}),
     ...(config.guestSecret !== undefined ? { guestSecret: config.guestSecret } : {}),
     ...(config.logKeep !== undefined ? { logKeep: config.logKeep } : {}),
+    ...(config.maxReplay !== undefined ? { maxReplay: config.maxReplay } : {}),
   });
 } catch (e) {
   const err = e as NodeJS.ErrnoException;

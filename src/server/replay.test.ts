@@ -42,9 +42,12 @@ async function until(check: () => boolean, what: string): Promise<void> {
 const alice: User = { id: 'g_alice', name: 'Alice', kind: 'guest' };
 const create = (image: string, text = 'hi'): ActionMessage => ({ type: 'create-image-chat', image, broadcastId: randomUUID(), x: 0.5, y: 0.5, text });
 
-function setup(storeOptions: StoreOptions = {}, wrap: (s: Store) => Store = (s) => s) {
+function setup(storeOptions: StoreOptions = {}, wrap: (s: Store) => Store = (s) => s, maxReplay?: number) {
   const inner = new SqliteStore(':memory:', storeOptions);
-  const core = new ChatCore({ store: wrap(inner), bus: new InProcessBus(), guestSecret: 'test-secret-0123456789', log: () => {} });
+  const core = new ChatCore({
+    store: wrap(inner), bus: new InProcessBus(), guestSecret: 'test-secret-0123456789', log: () => {},
+    ...(maxReplay !== undefined ? { maxReplay } : {}),
+  });
   async function session(name: string) {
     const socket = new FakeSocket();
     const conn = core.connect(socket, { tenant: 'demo' });
@@ -227,10 +230,32 @@ test('over real sockets: a restart on the same port and file keeps the epoch, an
   }
 });
 
-test('LOG_KEEP sets the kept log; a bad value is a ConfigError', () => {
+test('a gap longer than maxReplay gets a snapshot, the smaller answer', async () => {
+  const { store, session, after, done } = setup({}, (s) => s, 4);
+  for (let i = 0; i < 6; i++) await store.apply('demo', 'img', create('img', `n${i}`), alice);
+  const { epoch } = await store.snapshot('demo', 'img');
+  const { socket, conn } = await session('R');
+  conn.receive(JSON.stringify({ type: 'subscribe', image: 'img', since: { epoch, seq: 1 } }));
+  await until(() => after(socket).length > 0, 'the answer to a gap of 5');
+  const first = after(socket)[0];
+  assert.ok(first?.type === 'snapshot' && first.seq === 6 && first.chats.length === 6, `a full snapshot, got ${first?.type}`);
+  const n = socket.messages.length;
+  conn.receive(JSON.stringify({ type: 'subscribe', image: 'img', since: { epoch, seq: 2 } }));
+  await until(() => after(socket, n).length > 0, 'the answer to a gap of 4');
+  const second = after(socket, n)[0];
+  assert.ok(second?.type === 'replay', `a replay, got ${second?.type}`);
+  assert.deepEqual(second.events.map((e) => e.seq), [3, 4, 5, 6]);
+  await done();
+});
+
+test('LOG_KEEP and REPLAY_MAX set the kept log and the replay bound; a bad value is a ConfigError', () => {
   assert.equal(loadConfig({}).logKeep, undefined, 'unset: the store default');
+  assert.equal(loadConfig({}).maxReplay, undefined, 'unset: the core default');
   assert.equal(loadConfig({ LOG_KEEP: ' 250 ' }).logKeep, 250);
-  for (const bad of ['0', '-5', '1.5', 'many']) {
-    assert.throws(() => loadConfig({ LOG_KEEP: bad }), (e: unknown) => e instanceof ConfigError && /LOG_KEEP/.test(e.message), `LOG_KEEP=${bad}`);
+  assert.equal(loadConfig({ REPLAY_MAX: '40' }).maxReplay, 40);
+  for (const name of ['LOG_KEEP', 'REPLAY_MAX']) {
+    for (const bad of ['0', '-5', '1.5', 'many']) {
+      assert.throws(() => loadConfig({ [name]: bad }), (e: unknown) => e instanceof ConfigError && e.message.startsWith(name), `${name}=${bad}`);
+    }
   }
 });

@@ -202,12 +202,13 @@ export class SqliteStore implements Store {
     return this.q.tenantChatCount.get(tenant)!.n;
   }
 
-  async eventsSince(tenant: string, image: string, since: SeqPosition): Promise<ChatEvent[] | null> {
+  async eventsSince(tenant: string, image: string, since: SeqPosition, max = Infinity): Promise<ChatEvent[] | null> {
     this.assertOpen();
     return this.db.transaction((): ChatEvent[] | null => {
       const head = this.q.image.get(tenant, image) ?? { epoch: this.firstEpoch, seq: 0 };
       if (since.epoch !== head.epoch || since.seq > head.seq) return null;
       if (since.seq === head.seq) return [];
+      if (head.seq - since.seq > max) return null;
       const rows = this.q.eventsAfter.all(tenant, image, since.seq);
       // The first event after `since` was trimmed: the range cannot be given exactly.
       if (rows[0]?.seq !== since.seq + 1 || rows.length !== head.seq - since.seq) return null;

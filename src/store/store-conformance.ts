@@ -97,6 +97,8 @@ export function storeConformance(name: string, open: (options?: StoreOptions) =>
       assert.equal(await s.eventsSince('t1', 'img', { epoch, seq: 6 }), null, 'ahead of the image: cannot replay');
       assert.equal(await s.eventsSince('t1', 'img', { epoch: 'another-epoch', seq: 3 }), null, 'another epoch: cannot replay');
       assert.equal(await s.eventsSince('t2', 'img', { epoch, seq: 0 }).then((r) => r?.length ?? null), 0, 'another tenant: empty');
+      assert.deepEqual(await s.eventsSince('t1', 'img', { epoch, seq: 2 }, 3), stored.slice(1), 'a gap of exactly max is replayed');
+      assert.equal(await s.eventsSince('t1', 'img', { epoch, seq: 1 }, 3), null, 'a gap over max: a snapshot is smaller');
     }));
 
     test('the log keeps logKeep events per image; older gaps cannot be replayed', withStore(async (s) => {

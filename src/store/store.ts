@@ -54,9 +54,10 @@ export interface Store {
    * The stored events after `since`, in seq order, read in one consistent view:
    * `[]` when `since` is the current position; null when they cannot be given
    * exactly (another epoch, a seq beyond the image's, or a gap older than the
-   * kept log): the caller then sends a snapshot.
+   * kept log), or when more than `max` events were missed (then a snapshot
+   * is the smaller answer): the caller then sends a snapshot.
    */
-  eventsSince(tenant: string, image: string, since: SeqPosition): Promise<ChatEvent[] | null>;
+  eventsSince(tenant: string, image: string, since: SeqPosition, max?: number): Promise<ChatEvent[] | null>;
   /**
    * Validates existence and permission, writes the change, assigns the image's
    * next seq and appends the event: all or nothing. Throws StoreError.
