@@ -67,6 +67,8 @@ import type { ChatView } from './chat-list.ts';
 import { nudge, pointToFraction, type Point } from './geometry.ts';
 import { STATUS_TEXT, blockedReason, markerTemplate, popupStyle, type ImageChatChangeDetail, type ImageChatErrorDetail } from './templates.ts';
 import { ImageBox } from './image-box.ts';
+import { NoticeController } from './notice-controller.ts';
+import { ThemeController, type Theme } from './theme-controller.ts';
 import { imageIdFromUrl } from './image-id.ts';
 import type { ConnectionState, ConnectionStatus } from '../sync/state.ts';
 
@@ -98,7 +100,6 @@ export class ImageChat extends LitElement {
     composing: { state: true },
     openChatId: { state: true },
     composerError: { state: true },
-    notice: { state: true },
     refusal: { state: true },
     slotted: { state: true },
   };
@@ -112,23 +113,21 @@ export class ImageChat extends LitElement {
   declare userToken: string | undefined;
   declare locale: string | undefined;
   declare readonly: boolean;
-  declare theme: 'light' | 'dark' | 'auto';
+  declare theme: Theme;
   declare status: ConnectionStatus;
   declare private placing: Point | undefined;
   declare private composing: boolean;
   declare private openChatId: string | undefined;
   declare private composerError: string | undefined;
-  declare private notice: string | undefined;
   declare private refusal: string | undefined;
   declare private slotted: HTMLImageElement | undefined;
 
   private readonly sync: ChatSync;
   private readonly provider: ContextProvider<typeof threadContext, ImageChat>;
   private readonly box = new ImageBox(this);
-  private readonly darkQuery = globalThis.matchMedia?.('(prefers-color-scheme: dark)');
-  private noticeTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly themes = new ThemeController(this, () => this.theme);
+  private readonly notice = new NoticeController(this);
   private refocus = false;
-  private readonly onSchemeChange = () => this.applyTheme();
 
   constructor() {
     super();
@@ -147,7 +146,6 @@ export class ImageChat extends LitElement {
     this.composing = false;
     this.openChatId = undefined;
     this.composerError = undefined;
-    this.notice = undefined;
     this.refusal = undefined;
     this.slotted = undefined;
     this.provider = new ContextProvider(this, { context: threadContext, initialValue: undefined });
@@ -158,7 +156,7 @@ export class ImageChat extends LitElement {
         this.fire(`image-chat-${kind}`, { chat, local } satisfies ImageChatChangeDetail);
       },
       error: (code, message) => {
-        this.showNotice(message);
+        this.notice.show(message);
         this.fire('image-chat-error', { code, message } satisfies ImageChatErrorDetail);
       },
     });
@@ -214,18 +212,11 @@ export class ImageChat extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
-    this.darkQuery?.addEventListener?.('change', this.onSchemeChange);
     if (this.hasUpdated) this.reconnect();
   }
 
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    this.darkQuery?.removeEventListener?.('change', this.onSchemeChange);
-    clearTimeout(this.noticeTimer);
-  }
-
   protected override willUpdate(changed: Map<PropertyKey, unknown>): void {
-    if (changed.has('theme')) this.applyTheme();
+    if (changed.has('theme')) this.themes.apply();
     if (this.openChatId && !this.sync.chats.some((c) => c.id === this.openChatId)) {
       // The open conversation is gone (deleted here or elsewhere): close it, keep focus in the element.
       this.refocus = !!this.renderRoot.querySelector('[part~="thread"]')?.matches(':focus-within');
@@ -269,17 +260,6 @@ export class ImageChat extends LitElement {
     // A refusal (unknown tenant, origin not allowed, bad or expired sign-in) stays in the banner: nothing will change it.
     this.refusal = state.status === 'offline' && !state.retry ? state.reason : undefined;
     this.fire('image-chat-status', { status });
-  }
-
-  private showNotice(message: string): void {
-    this.notice = message;
-    clearTimeout(this.noticeTimer);
-    this.noticeTimer = setTimeout(() => (this.notice = undefined), 8000);
-  }
-
-  private applyTheme(): void {
-    const dark = this.theme === 'dark' || (this.theme !== 'light' && !!this.darkQuery?.matches);
-    this.setAttribute('data-theme', dark ? 'dark' : 'light');
   }
 
   private get image(): HTMLImageElement | undefined {
@@ -413,7 +393,7 @@ export class ImageChat extends LitElement {
     const o = this.box.rect;
     const open = this.sync.chats.find((c) => c.id === this.openChatId);
     const serverReadOnly = this.status === 'online' && !this.readonly && this.sync.user?.readonly ? this.viewOnlyReason : undefined;
-    const statusText = this.notice ?? this.refusal ?? serverReadOnly ?? STATUS_TEXT[this.status];
+    const statusText = this.notice.message ?? this.refusal ?? serverReadOnly ?? STATUS_TEXT[this.status];
     const overlayLabel =
       `${this.alt || 'Image'}: ${this.sync.chats.length} conversation${this.sync.chats.length === 1 ? '' : 's'}.` +
       (this.viewOnly ? '' : ' Press Enter to place a new one, arrow keys to move it, Enter again to write.');
@@ -458,7 +438,7 @@ export class ImageChat extends LitElement {
           ></image-chat-thread>`
         : nothing}
       <div part="status" role="status" aria-live="polite">
-        ${statusText ? html`<span class=${this.notice || this.refusal ? 'error' : ''}>${statusText}</span>` : nothing}
+        ${statusText ? html`<span class=${this.notice.message || this.refusal ? 'error' : ''}>${statusText}</span>` : nothing}
       </div>
     `;
   }
