@@ -8,6 +8,10 @@
 //      events they missed, by `subscribe {since}` replay  vs the same clients each taking a fresh snapshot
 //   5. one client catching up on 1,000 missed events: bytes and ms of the replay  vs a fresh snapshot
 //      of the same image (median of 5)
+//   6. sockets the server holds for 1, 3 and 10 tabs of one browser (leader tab shares one)
+//      vs the same tabs without BroadcastChannel (the fallback: one socket per tab)
+//   7. failover: closing the leader tab → a marker made right after by another client showing in both
+//      remaining tabs (median of 5)  vs the same with one socket per tab (nothing to take over)
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -270,6 +274,73 @@ async function relayLatency(browser) {
   return samples;
 }
 
+const NO_CHANNEL = () => { delete window.BroadcastChannel; };
+const until = async (check, ms = 10_000) => {
+  const end = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error('bench: timed out waiting');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+};
+
+/** A browser context with `n` tabs on the demo, each online and laid out; `fallback`: no BroadcastChannel. */
+async function tabs(browser, url, n, fallback) {
+  const context = await browser.newContext();
+  if (fallback) await context.addInitScript(NO_CHANNEL);
+  const pages = [];
+  for (let i = 0; i < n; i++) {
+    const page = await context.newPage();
+    await page.goto(`${url}/?name=Tabs`);
+    await page.waitForFunction(widgetsReady);
+    pages.push(page);
+  }
+  return { context, pages };
+}
+
+/** Server-side socket count for `n` tabs of one browser, once it has settled (a server of its own: nothing else counted). */
+async function socketsHeld(browser, n, fallback) {
+  const dir = mkdtempSync(join(tmpdir(), 'image-chat-bench-tabs-'));
+  const server = await startServer({ port: 0, host: '127.0.0.1', databaseUrl: join(dir, 'tabs.sqlite') });
+  const { context } = await tabs(browser, server.url, n, fallback);
+  await until(() => server.core.connectionCount >= (fallback ? n : 1));
+  await new Promise((r) => setTimeout(r, 300));
+  const held = server.core.connectionCount;
+  await context.close();
+  await server.close();
+  rmSync(dir, { recursive: true, force: true });
+  return held;
+}
+
+/** Close the first tab, then another client makes a marker: ms until both remaining tabs show it. */
+async function failover(browser, server, fallback) {
+  const samples = [];
+  const image = `${server.url}/demo/checkout.svg`;
+  const maker = await client(server.url, 'Maker');
+  for (let run = 0; run < 5; run++) {
+    const { context, pages } = await tabs(browser, server.url, 3, fallback);
+    const rest = pages.slice(1);
+    for (const p of rest) {
+      await p.evaluate(() => {
+        const root = document.querySelector('image-chat').shadowRoot;
+        const start = root.querySelectorAll('[part~="marker"]').length;
+        window.__seenAt = undefined;
+        new MutationObserver(() => {
+          if (window.__seenAt === undefined && root.querySelectorAll('[part~="marker"]').length > start) window.__seenAt = performance.timeOrigin + performance.now();
+        }).observe(root, { subtree: true, childList: true });
+      });
+    }
+    const t0 = now();
+    await pages[0].close();
+    maker.send(JSON.stringify({ type: 'create-image-chat', image, broadcastId: crypto.randomUUID(), x: Math.random(), y: Math.random(), text: `failover ${run}` }));
+    for (const p of rest) await p.waitForFunction(() => window.__seenAt !== undefined, null, { timeout: 15_000 });
+    const seen = await Promise.all(rest.map((p) => p.evaluate(() => window.__seenAt)));
+    samples.push(Math.max(...seen) - t0);
+    await context.close();
+  }
+  maker.close();
+  return samples;
+}
+
 const size = await bundleSize();
 console.log(`bundle  /image-chat.js      ${size.widget.min} B min, ${size.widget.gzip} B min+gzip`);
 console.log(`  peer  lit runtime alone   ${size.lit.min} B min, ${size.lit.gzip} B min+gzip  (widget's own code ≈ ${size.widget.gzip - size.lit.gzip} B gzip)`);
@@ -295,6 +366,17 @@ try {
   console.log(`catchup 1 client, ${c.replay.count} missed events by replay: ${c.replay.bytes} B, ${fmt(c.replay.ms)} (median of 5)`);
   console.log(`  peer  fresh snapshot of the same image (${c.snapshot.count} conversations): ${c.snapshot.bytes} B, ${fmt(c.snapshot.ms)} (median of 5)`);
   console.log(`        (a server with the default REPLAY_MAX of 500 answers this 1,000-event gap with the snapshot)`);
+  const held = { shared: [], own: [] };
+  for (const n of [1, 3, 10]) {
+    held.shared.push(await socketsHeld(browser, n, false));
+    held.own.push(await socketsHeld(browser, n, true));
+  }
+  console.log(`sockets server-side for 1 / 3 / 10 tabs of one browser, leader tab: ${held.shared.join(' / ')}`);
+  console.log(`  peer  the same tabs without BroadcastChannel (one socket each): ${held.own.join(' / ')}`);
+  const fo = await failover(browser, server, false);
+  const foOwn = await failover(browser, server, true);
+  console.log(`failover close the leader tab → next event in both other tabs, median of 5: ${fmt(median(fo))}  (min ${fmt(Math.min(...fo))}, max ${fmt(Math.max(...fo))})`);
+  console.log(`  peer  the same with one socket per tab (nothing to take over): ${fmt(median(foOwn))}  (min ${fmt(Math.min(...foOwn))}, max ${fmt(Math.max(...foOwn))})`);
 } finally {
   await browser.close();
   await server.close();

@@ -11,7 +11,10 @@ if (!customElements.get('image-chat')) customElements.define('image-chat', Image
 export { ImageChat, ImageChatThread };
 export type { ImageChatChangeDetail, ImageChatErrorDetail, ImageChatStatus } from './widget/image-chat.ts';
 export type { ChatView, CommentView } from './widget/chat-list.ts';
-export { acquireConnection, ActionError, Connection } from './sync/connection.ts';
+export { ActionError, Connection } from './sync/connection.ts';
+export { acquireConnection } from './sync/registry.ts';
+export { TabConnection } from './sync/tab-connection.ts';
+export type { ChatConnection } from './sync/types.ts';
 export type { ConnectionState, ConnectionStatus } from './sync/state.ts';
 export type * from './protocol/messages.ts';
 export { MAX_TEXT_CHARS, MAX_IMAGE_ID_CHARS } from './protocol/limits.ts';

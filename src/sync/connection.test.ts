@@ -1,34 +1,7 @@
 import { expect } from '@open-wc/testing';
-import { ActionError, Connection, socketUrl, type ConnectionOptions, type SocketLike, type Timers } from './connection.ts';
+import { ActionError, Connection, socketUrl, type ConnectionOptions, type Timers } from './connection.ts';
+import { FakeSocket } from './test-socket.ts';
 import type { SeqPosition } from '../protocol/messages.ts';
-
-class FakeSocket implements SocketLike {
-  readyState = 0;
-  sent: unknown[] = [];
-  onopen: SocketLike['onopen'] = null;
-  onmessage: SocketLike['onmessage'] = null;
-  onclose: SocketLike['onclose'] = null;
-  onerror: SocketLike['onerror'] = null;
-  constructor(readonly url: string) {}
-  send(data: string) {
-    this.sent.push(JSON.parse(data));
-  }
-  close() {
-    this.readyState = 3;
-  }
-  // test side
-  open() {
-    this.readyState = 1;
-    this.onopen?.(new Event('open'));
-  }
-  receive(m: unknown) {
-    this.onmessage?.(new MessageEvent('message', { data: JSON.stringify(m) }));
-  }
-  drop() {
-    this.readyState = 3;
-    this.onclose?.(new CloseEvent('close'));
-  }
-}
 
 /** Timers and a clock in one: `advance` moves time and fires what falls due, in order. */
 class FakeTimers implements Timers {

@@ -1,5 +1,7 @@
 /**
- * One WebSocket per (server, tenant) shared by every <image-chat> on the page.
+ * The socket driver: one WebSocket to (server, tenant), shared by every
+ * <image-chat> of the page (where tabs cannot share), or by every tab of the
+ * browser when this tab is the leader (leader.ts relays it over a channel).
  * Says hello, subscribes images (again after every reconnect, with `since`
  * the position the listeners hold, answered by a replay or a snapshot),
  * reconnects with capped exponential backoff and jitter, and routes acks and
@@ -7,96 +9,37 @@
  * is the pure reducer's (state.ts); this class only carries out its effects.
  * Actions are never queued: `send` throws at once when not online.
  */
-import type {
-  AckMessage,
-  ActionMessage,
-  ClientMessage,
-  ErrorCode,
-  ErrorMessage,
-  ServerMessage,
-  SnapshotMessage,
-  ReplayMessage,
-  ChatEvent,
-  SeqPosition,
-  User,
-} from '../protocol/messages.ts';
+import type { AckMessage, ActionMessage, ClientMessage, ErrorMessage, ServerMessage, SeqPosition, User } from '../protocol/messages.ts';
 import { decodeServerFrame, encodeFrame } from '../protocol/decode.ts';
 import {
   DEFAULT_OPTIONS,
   INITIAL_STATE,
   transition,
-  type BackoffOptions,
   type ConnectionEvent,
   type ConnectionState,
   type ConnectionStatus,
   type Effect,
-  type HeartbeatOptions,
   type TransitionOptions,
 } from './state.ts';
+import {
+  ACK_TIMEOUT_MESSAGE,
+  ActionError,
+  CLOSED_MESSAGE,
+  NOT_ONLINE_MESSAGE,
+  defaultStorage,
+  defaultTimers,
+  lowestPosition,
+  type ChatConnection,
+  type ConnectionOptions,
+  type ImageListener,
+  type PositionSource,
+  type SocketLike,
+  type Timers,
+} from './types.ts';
 
 export type { ConnectionState, ConnectionStatus } from './state.ts';
-
-/** What a socket must offer; the browser WebSocket does. */
-export interface SocketLike {
-  readonly readyState: number;
-  onopen: ((ev: Event) => unknown) | null;
-  onmessage: ((ev: MessageEvent) => unknown) | null;
-  onclose: ((ev: CloseEvent) => unknown) | null;
-  onerror: ((ev: Event) => unknown) | null;
-  send(data: string): void;
-  close(code?: number, reason?: string): void;
-}
-
-export interface Timers {
-  setTimeout(fn: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
-
-export type KeyValueStorage = Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
-
-export interface ConnectionOptions {
-  /** Guest display name sent in hello. */
-  readonly name?: string;
-  /** SSO token (`user-token`): sent in hello instead of the guest token. */
-  readonly token?: string;
-  /** View only: the server gives this connection a read-only identity (the element's `readonly`). */
-  readonly readonly?: boolean;
-  readonly createSocket?: (url: string) => SocketLike;
-  readonly timers?: Timers;
-  /** The clock the reducer reads (default Date.now). */
-  readonly now?: () => number;
-  readonly random?: () => number;
-  /** Where the guest token is kept (default localStorage); null to keep none. */
-  readonly storage?: KeyValueStorage | null;
-  readonly backoff?: BackoffOptions;
-  readonly offlineAfter?: number;
-  /** Online this long resets the backoff (default 10 s). */
-  readonly stableAfter?: number;
-  /** How long an action waits for its ack before failing. */
-  readonly ackTimeout?: number;
-  /** Ping and dead-connection timing (see state.ts DEFAULT_OPTIONS); 0 or null = none. */
-  readonly heartbeat?: HeartbeatOptions | 0 | null;
-  /** Whether the browser says it is online at start (default navigator.onLine). */
-  readonly online?: boolean;
-}
-
-/** The position a listener holds for its image, used as `since` when (re)subscribing. */
-export type PositionSource = () => SeqPosition | undefined;
-
-export type ImageMessage = SnapshotMessage | ReplayMessage | ChatEvent;
-
-/** An action that failed: refused by the server, or not sent / not confirmed. */
-export class ActionError extends Error {
-  constructor(
-    readonly code: ErrorCode,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'ActionError';
-  }
-}
-
-export const NOT_ONLINE_MESSAGE = 'You are not connected, so this was not sent. Try again when back online.';
+export type { ChatConnection, ConnectionOptions, ImageListener, ImageMessage, KeyValueStorage, PositionSource, SocketLike, Timers } from './types.ts';
+export { ActionError, NOT_ONLINE_MESSAGE, socketUrl } from './types.ts';
 
 interface Pending {
   resolve(ack: AckMessage): void;
@@ -104,31 +47,7 @@ interface Pending {
   timer: unknown;
 }
 
-const defaultTimers: Timers = {
-  setTimeout: (fn, ms) => globalThis.setTimeout(fn, ms),
-  clearTimeout: (h) => globalThis.clearTimeout(h as number),
-};
-
-function defaultStorage(): KeyValueStorage | null {
-  try {
-    return globalThis.localStorage ?? null;
-  } catch {
-    return null;
-  }
-}
-
-/** `http(s)://host[/prefix]` → `ws(s)://host[/prefix]/ws?tenant=ID`. */
-export function socketUrl(server: string, tenant: string): string {
-  const url = new URL(server);
-  url.protocol = url.protocol === 'https:' || url.protocol === 'wss:' ? 'wss:' : 'ws:';
-  url.pathname = url.pathname.replace(/\/+$/, '') + '/ws';
-  url.search = '';
-  url.hash = '';
-  url.searchParams.set('tenant', tenant);
-  return url.href;
-}
-
-export class Connection {
+export class Connection implements ChatConnection {
   readonly url: string;
   state: ConnectionState = INITIAL_STATE;
   private socket: SocketLike | undefined;
@@ -137,9 +56,15 @@ export class Connection {
   private sentGuest = false;
   private closed = false;
   private refs = 0;
-  private readonly images = new Map<string, Map<(m: ImageMessage) => void, PositionSource | undefined>>();
+  onClosed: (() => void) | undefined;
+  private readonly images = new Map<string, Map<ImageListener, PositionSource | undefined>>();
   /** Images whose subscribe awaits its snapshot or replay: live events for them are dropped meanwhile (the answer covers them). */
   private readonly syncing = new Set<string>();
+  /**
+   * The `since` of each subscribe awaiting its answer, per image, oldest first: the server answers
+   * one connection's subscribes in order, so a replay is handed on with the position it starts from.
+   */
+  private readonly asked = new Map<string, (SeqPosition | undefined)[]>();
   private readonly machine: TransitionOptions;
   private readonly now: () => number;
   private readonly statusListeners = new Set<(s: ConnectionState) => void>();
@@ -188,7 +113,7 @@ export class Connection {
    * for each new listener). `position` tells where the listener is, so the
    * server can answer with just the events after it.
    */
-  subscribe(image: string, listener: (m: ImageMessage) => void, position?: PositionSource): () => void {
+  subscribe(image: string, listener: ImageListener, position?: PositionSource): () => void {
     let listeners = this.images.get(image);
     if (!listeners) this.images.set(image, (listeners = new Map()));
     listeners.set(listener, position);
@@ -198,6 +123,7 @@ export class Connection {
       if (!current?.delete(listener) || current.size > 0) return;
       this.images.delete(image);
       this.syncing.delete(image);
+      this.asked.delete(image);
       if (this.state.status === 'online') this.write({ type: 'unsubscribe', image });
     };
   }
@@ -208,6 +134,11 @@ export class Connection {
    */
   resync(image: string): void {
     if (!this.syncing.has(image)) this.subscribeNow(image);
+  }
+
+  /** Subscribes again now, from the listeners' lowest position (a tab joined an image this socket already follows). */
+  refresh(image: string): void {
+    if (this.images.has(image)) this.subscribeNow(image);
   }
 
   onStatus(listener: (s: ConnectionState) => void): () => void {
@@ -230,7 +161,7 @@ export class Connection {
     if (this.state.status !== 'online' || !this.socket) throw new ActionError('unavailable', NOT_ONLINE_MESSAGE);
     return new Promise<AckMessage>((resolve, reject) => {
       const timer = this.timers.setTimeout(
-        () => this.settle(action.broadcastId, new ActionError('unavailable', 'The server did not confirm this in time.')),
+        () => this.settle(action.broadcastId, new ActionError('unavailable', ACK_TIMEOUT_MESSAGE)),
         this.options.ackTimeout ?? 15_000,
       );
       this.pending.set(action.broadcastId, { resolve, reject, timer });
@@ -246,23 +177,24 @@ export class Connection {
 
   release(): void {
     if (--this.refs > 0) return;
-    for (const [key, c] of registry) if (c === this) registry.delete(key);
     this.close();
   }
 
   /** Closes for good (the registry calls this when the last element lets go). */
   close(): void {
+    if (this.closed) return;
     this.closed = true;
     this.offNetwork();
     this.timers.clearTimeout(this.retryTimer);
     this.timers.clearTimeout(this.heartbeatTimer);
-    this.failPending('The connection was closed.');
+    this.failPending(CLOSED_MESSAGE);
     const socket = this.socket;
     this.socket = undefined;
     if (socket) {
       socket.onclose = socket.onmessage = socket.onerror = socket.onopen = null;
       socket.close(1000, 'done');
     }
+    this.onClosed?.();
   }
 
   /** Skips the backoff wait (the browser's `online` event). */
@@ -278,7 +210,10 @@ export class Connection {
     const step = transition(before, event, this.now(), this.machine);
     this.state = step.state;
     const after = this.state;
-    if (after.status !== 'online') this.syncing.clear();
+    if (after.status !== 'online') {
+      this.syncing.clear();
+      this.asked.clear();
+    }
     for (const effect of step.effects) this.perform(effect);
     // Listeners hear about changes they can see, not every heartbeat.
     const seen = (s: ConnectionState) => (s.status === 'offline' ? `${s.status}|${s.reason}|${s.retry}` : s.status);
@@ -317,17 +252,12 @@ export class Connection {
   /** Sends `subscribe`, with `since` when every listener of the image holds a position in one epoch. */
   private subscribeNow(image: string): void {
     if (this.state.status !== 'online') return;
-    let since: SeqPosition | undefined;
-    for (const position of this.images.get(image)?.values() ?? []) {
-      const p = position?.();
-      // A listener with nothing (or another epoch) needs the whole picture: a snapshot, which every listener takes.
-      if (!p || (since && since.epoch !== p.epoch)) {
-        since = undefined;
-        break;
-      }
-      if (!since || p.seq < since.seq) since = p;
-    }
+    // A listener with nothing (or another epoch) needs the whole picture: a snapshot, which every listener takes.
+    const since = lowestPosition([...(this.images.get(image)?.values() ?? [])].map((position) => position?.()));
     this.syncing.add(image);
+    const asked = this.asked.get(image);
+    if (asked) asked.push(since);
+    else this.asked.set(image, [since]);
     this.write(since ? { type: 'subscribe', image, since: { epoch: since.epoch, seq: since.seq } } : { type: 'subscribe', image });
   }
 
@@ -403,10 +333,15 @@ export class Connection {
       case 'pong':
         return;
       case 'snapshot':
-      case 'replay':
+      case 'replay': {
         this.syncing.delete(m.image);
-        for (const l of [...(this.images.get(m.image)?.keys() ?? [])]) l(m);
+        const base = this.asked.get(m.image)?.shift();
+        for (const l of [...(this.images.get(m.image)?.keys() ?? [])]) {
+          if (m.type === 'replay' && base) l(m, base);
+          else l(m);
+        }
         return;
+      }
       default:
         // Sent before the server took our subscribe: the snapshot or replay on its way holds it.
         if (this.syncing.has(m.image)) return;
@@ -459,26 +394,4 @@ export class Connection {
   private write(message: ClientMessage): void {
     if (this.socket?.readyState === 1) this.socket.send(encodeFrame([message]));
   }
-}
-
-const registry = new Map<string, Connection>();
-
-/**
- * The page's connection to (server, tenant), made on first use and shared;
- * call `release()` once per acquire — the last release closes it.
- * The first caller's options (e.g. the guest name) win.
- */
-export function acquireConnection(server: string, tenant: string, options: ConnectionOptions = {}): Connection {
-  const url = socketUrl(server, tenant);
-  const key = `image-chat:guest:${url}`;
-  // A read-only element gets its own connection (with a read-only identity); both keep the same guest token.
-  const registryKey = options.readonly ? `${key}#readonly` : key;
-  let connection = registry.get(registryKey);
-  if (!connection) registry.set(registryKey, (connection = new Connection(url, key, options)));
-  return connection.retain();
-}
-
-/** How many shared connections are open (for tests and diagnostics). */
-export function openConnectionCount(): number {
-  return registry.size;
 }

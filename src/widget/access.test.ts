@@ -82,9 +82,10 @@ describe('<image-chat> tenants and sign-in', () => {
     await ready(second);
     expect(userOf(second)).to.equal(id);
     expect(second.deleteChat(chatId)).to.equal(undefined);
-    await waitUntil(() => second.chats.length === 0, 'the delete was not confirmed');
-    const res = await fetch(`${url}/api/v1/tenants/demo/images/${encodeURIComponent(image)}/chats`);
-    expect(((await res.json()) as { chats: unknown[] }).chats).to.have.length(0);
+    // The optimistic removal shows at once; wait for the server's word (the ack), not just the view.
+    const stored = async () => ((await (await fetch(`${url}/api/v1/tenants/demo/images/${encodeURIComponent(image)}/chats`)).json()) as { chats: unknown[] }).chats;
+    await waitUntil(async () => (await stored()).length === 0, 'the delete was not stored', { timeout: 3000 });
+    expect(second.chats).to.have.length(0, 'and it was not rolled back');
   });
 
   it('where guests may only view, a guest is read-only and told why', async () => {

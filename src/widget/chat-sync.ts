@@ -7,7 +7,8 @@
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { AckMessage, ActionMessage, Change, Chat, ChatEvent, User } from '../protocol/messages.ts';
-import { ActionError, NOT_ONLINE_MESSAGE, acquireConnection, type Connection, type ImageMessage } from '../sync/connection.ts';
+import { acquireConnection } from '../sync/registry.ts';
+import { ActionError, NOT_ONLINE_MESSAGE, type ChatConnection, type ImageMessage } from '../sync/types.ts';
 import { readCache, writeCache, type CacheKey } from '../sync/cache.ts';
 import type { ConnectionState, ConnectionStatus } from '../sync/state.ts';
 import {
@@ -58,7 +59,7 @@ export class ChatSync implements ReactiveController {
   list: ChatListState = EMPTY_CHAT_LIST;
   chats: ChatView[] = [];
   status: ConnectionStatus = 'connecting';
-  private connection: Connection | undefined;
+  private connection: ChatConnection | undefined;
   private target: SyncTarget | undefined;
   private generation = 0;
   private cleanup: (() => void)[] = [];
@@ -91,7 +92,7 @@ export class ChatSync implements ReactiveController {
     }
     this.disconnect();
     if (!target.image) return;
-    let connection: Connection;
+    let connection: ChatConnection;
     try {
       connection = acquireConnection(target.server, target.tenant, {
         ...(target.name ? { name: target.name } : {}),

@@ -2,7 +2,7 @@ import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import '../index.ts';
 import type { ImageChat } from './image-chat.ts';
-import { openConnectionCount } from '../sync/connection.ts';
+import { openConnectionCount } from '../sync/registry.ts';
 import { markers, otherSpelling, part, parts, pngOf, randomImageId, ready, serverChats, testServer } from './test-support.ts';
 
 async function make(server: string, image: string, extra: { readonly?: boolean } = {}): Promise<ImageChat> {

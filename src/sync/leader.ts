@@ -1,0 +1,197 @@
+/**
+ * The leader tab's relay: while this tab holds the leader lock it owns the
+ * one socket (a `Connection`) and serves every tab over the channel.
+ *
+ * - Subscriptions are counted per image across tabs: the socket follows an
+ *   image while any tab does. A tab joining an image the socket already
+ *   follows makes it subscribe again from the lowest position any tab holds,
+ *   so the answer is a consistent start for the newcomer; the others skip
+ *   what they already applied.
+ * - Each tab's position is what it reported, moved on by what the leader
+ *   posted since (`trackPosition`), so a reconnect asks for exactly what the
+ *   slowest tab is missing.
+ * - Server messages for an image are posted once; acks and errors go to the
+ *   tab that sent the action.
+ * - A tab's retry after a failover (`resend`) waits for the socket to be
+ *   welcomed instead of being refused; the server answers a repeated
+ *   broadcastId with the original ack and stores nothing twice.
+ */
+import type { ActionMessage, ErrorCode, SeqPosition } from '../protocol/messages.ts';
+import { Connection } from './connection.ts';
+import type { ConnectionState } from './state.ts';
+import { LOST_MESSAGE } from './state.ts';
+import { trackPosition, tabLockName, type LeaderMessage, type TabMessage } from './tab-protocol.ts';
+import { ActionError, NOT_ONLINE_MESSAGE, lowestPosition, type ChannelLike, type ConnectionOptions, type ImageMessage, type LocksLike } from './types.ts';
+
+interface Tab {
+  /** The images this tab follows, with where the leader believes it is. */
+  readonly images: Map<string, SeqPosition | undefined>;
+  /** Aborts the wait on the tab's lock (the tab said bye, or we stopped leading). */
+  readonly watch: AbortController;
+}
+
+export class Leader {
+  readonly connection: Connection;
+  private readonly tabs = new Map<string, Tab>();
+  /** Images the socket follows → how to stop following. */
+  private readonly followed = new Map<string, () => void>();
+  /** Retries after a failover, waiting for the socket to be welcomed. */
+  private held: { tab: string; action: ActionMessage }[] = [];
+  private stopped = false;
+
+  constructor(
+    readonly id: string,
+    url: string,
+    guestKey: string,
+    options: ConnectionOptions,
+    private readonly channel: ChannelLike,
+    private readonly locks: LocksLike,
+  ) {
+    this.connection = new Connection(url, guestKey, options);
+    this.connection.onStatus((state) => this.statusChanged(state));
+    this.connection.onNotice((error) => this.post({ kind: 'notice', error }));
+    channel.onmessage = (ev: MessageEvent) => this.receive(ev.data as TabMessage | LeaderMessage);
+    this.post({ kind: 'leader', leader: id });
+    this.post({ kind: 'status', leader: id, state: this.connection.state });
+  }
+
+  /** How many tabs the leader serves (tests, diagnostics). */
+  get tabCount(): number {
+    return this.tabs.size;
+  }
+
+  /** Stops leading: the socket closes, nothing more is posted (the next leader takes the tabs' retries). */
+  stop(): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    for (const tab of this.tabs.values()) tab.watch.abort();
+    this.tabs.clear();
+    this.held = [];
+    this.connection.close();
+    this.channel.onmessage = null;
+    this.channel.close();
+  }
+
+  private receive(m: TabMessage | LeaderMessage): void {
+    if (this.stopped) return;
+    switch (m.kind) {
+      case 'hello':
+        return this.post({ kind: 'status', leader: this.id, state: this.connection.state });
+      case 'subscribe':
+        return this.subscribe(m.tab, m.image, m.since);
+      case 'unsubscribe': {
+        this.tabs.get(m.tab)?.images.delete(m.image);
+        return this.unfollowIfUnused(m.image);
+      }
+      case 'action':
+        return this.act(m.tab, m.action, m.resend === true);
+      case 'bye':
+        return this.forget(m.tab);
+      default:
+        // Another leader's message: only while a stale one is still on its way out. Nothing to do.
+        return;
+    }
+  }
+
+  private subscribe(tabId: string, image: string, since: SeqPosition | undefined): void {
+    const tab = this.tabOf(tabId);
+    tab.images.set(image, since);
+    if (this.followed.has(image)) {
+      this.connection.refresh(image);
+      return;
+    }
+    const off = this.connection.subscribe(
+      image,
+      (message, base) => this.fanOut(image, message, base),
+      () => lowestPosition(this.positionsOf(image)),
+    );
+    this.followed.set(image, off);
+  }
+
+  private fanOut(image: string, message: ImageMessage, base?: SeqPosition): void {
+    for (const tab of this.tabs.values()) {
+      if (tab.images.has(image)) tab.images.set(image, trackPosition(tab.images.get(image), message, base));
+    }
+    this.post(base ? { kind: 'image', image, message, base } : { kind: 'image', image, message });
+  }
+
+  private *positionsOf(image: string): Iterable<SeqPosition | undefined> {
+    for (const tab of this.tabs.values()) if (tab.images.has(image)) yield tab.images.get(image);
+  }
+
+  private unfollowIfUnused(image: string): void {
+    for (const tab of this.tabs.values()) if (tab.images.has(image)) return;
+    this.followed.get(image)?.();
+    this.followed.delete(image);
+  }
+
+  private tabOf(id: string): Tab {
+    let tab = this.tabs.get(id);
+    if (tab) return tab;
+    tab = { images: new Map(), watch: new AbortController() };
+    this.tabs.set(id, tab);
+    // The tab holds its own lock while it lives; we get it only once the tab is gone (closed or crashed).
+    this.locks
+      .request(tabLockName(id), { signal: tab.watch.signal }, () => this.forget(id))
+      .catch(() => undefined);
+    return tab;
+  }
+
+  private forget(id: string): void {
+    const tab = this.tabs.get(id);
+    if (!tab) return;
+    this.tabs.delete(id);
+    tab.watch.abort();
+    this.held = this.held.filter((h) => h.tab !== id);
+    for (const image of tab.images.keys()) this.unfollowIfUnused(image);
+  }
+
+  private act(tab: string, action: ActionMessage, resend: boolean): void {
+    this.tabOf(tab);
+    if (this.connection.status !== 'online') {
+      if (resend) this.held.push({ tab, action });
+      else this.answer(tab, action.broadcastId, { code: 'unavailable', message: NOT_ONLINE_MESSAGE });
+      return;
+    }
+    let sent;
+    try {
+      sent = this.connection.send(action);
+    } catch (e) {
+      this.answer(tab, action.broadcastId, errorOf(e));
+      return;
+    }
+    sent.then(
+      (ack) => {
+        if (!this.stopped) this.post({ kind: 'result', tab, broadcastId: action.broadcastId, ack });
+      },
+      (e: unknown) => this.answer(tab, action.broadcastId, errorOf(e)),
+    );
+  }
+
+  private answer(tab: string, broadcastId: string, error: { code: ErrorCode; message: string }): void {
+    // A leader that stopped says nothing: the tab sends its action to the next leader once.
+    if (!this.stopped) this.post({ kind: 'result', tab, broadcastId, error });
+  }
+
+  private statusChanged(state: ConnectionState): void {
+    if (this.stopped) return;
+    this.post({ kind: 'status', leader: this.id, state });
+    if (state.status === 'online') {
+      const held = this.held;
+      this.held = [];
+      for (const { tab, action } of held) this.act(tab, action, false);
+    } else if (state.status === 'offline') {
+      const held = this.held;
+      this.held = [];
+      for (const { tab, action } of held) this.answer(tab, action.broadcastId, { code: 'unavailable', message: LOST_MESSAGE });
+    }
+  }
+
+  private post(message: LeaderMessage): void {
+    if (!this.stopped) this.channel.postMessage(message);
+  }
+}
+
+function errorOf(e: unknown): { code: ErrorCode; message: string } {
+  return e instanceof ActionError ? { code: e.code, message: e.message } : { code: 'unavailable', message: e instanceof Error ? e.message : String(e) };
+}

@@ -1,0 +1,233 @@
+// Tabs sharing one socket, in real Chromium: real BroadcastChannel and Web Locks. Several
+// TabConnections in one page are separate tabs to each other (each has its own channel objects,
+// id and locks); the socket is a fake the test drives, counted across all of them.
+import { expect, waitUntil } from '@open-wc/testing';
+import type { SeqPosition } from '../protocol/messages.ts';
+import { Connection } from './connection.ts';
+import { acquireConnection } from './registry.ts';
+import { TabConnection } from './tab-connection.ts';
+import { FakeSocket } from './test-socket.ts';
+import type { ConnectionOptions, ImageMessage, LocksLike } from './types.ts';
+import { testServer } from '../widget/test-support.ts';
+
+const URL_ = 'ws://x.test/ws?tenant=t';
+const USER = { id: 'g1', name: 'Zoe', kind: 'guest' };
+const uuid = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
+
+function browser() {
+  const key = `test-${crypto.randomUUID()}`;
+  const sockets: FakeSocket[] = [];
+  const store = new Map<string, string>();
+  const options: ConnectionOptions = {
+    createSocket: (url) => {
+      const s = new FakeSocket(url);
+      sockets.push(s);
+      return s;
+    },
+    heartbeat: 0,
+    online: true,
+    random: () => 0.5,
+    storage: { getItem: (k) => store.get(k) ?? null, setItem: (k, v) => void store.set(k, v), removeItem: (k) => void store.delete(k) },
+  };
+  const tabs: TabConnection[] = [];
+  const tab = () => {
+    const t = new TabConnection(URL_, 'guest-key', key, options, (name) => new BroadcastChannel(name), navigator.locks as LocksLike);
+    tabs.push(t);
+    return t;
+  };
+  const last = () => sockets[sockets.length - 1]!;
+  /** Opens the newest socket and welcomes it once its hello went out. */
+  const welcome = async () => {
+    await waitUntil(() => sockets.length > 0, 'no socket was made');
+    const s = last();
+    s.open();
+    s.receive({ type: 'welcome', user: USER, guest: 'tok' });
+  };
+  const sentOf = (s: FakeSocket, type: string) => (s.sent as { type: string }[]).filter((m) => m.type === type);
+  const close = () => tabs.forEach((t) => t.close());
+  return { tab, sockets, last, welcome, sentOf, close };
+}
+
+function recorder() {
+  const got: ImageMessage[] = [];
+  return { got, listener: (m: ImageMessage) => void got.push(m), seqs: () => got.map((m) => ('seq' in m ? m.seq : m.type)) };
+}
+
+const online = (...tabs: TabConnection[]) => waitUntil(() => tabs.every((t) => t.status === 'online'), 'not every tab went online');
+
+describe('TabConnection: tabs sharing one socket', () => {
+  it('three tabs hold one socket; images are counted across tabs; events reach the tabs that follow the image', async () => {
+    const b = browser();
+    try {
+      const [t1, t2, t3] = [b.tab(), b.tab(), b.tab()];
+      await b.welcome();
+      await online(t1, t2, t3);
+      expect(b.sockets).to.have.length(1);
+      expect(t2.user?.id).to.equal('g1');
+
+      const [r1, r2, r3] = [recorder(), recorder(), recorder()];
+      const off1 = t1.subscribe('img', r1.listener);
+      const off2 = t2.subscribe('img', r2.listener);
+      const off3 = t3.subscribe('other', r3.listener);
+      const s = b.last();
+      await waitUntil(() => b.sentOf(s, 'subscribe').length === 3, 'subscribes did not reach the socket');
+      // The socket answers each subscribe in order.
+      for (const m of s.sent as { type: string; image?: string }[]) {
+        if (m.type === 'subscribe') s.receive({ type: 'snapshot', image: m.image, epoch: 'e', seq: 4, chats: [] });
+      }
+      s.receive({ type: 'deleted-image-chat', image: 'img', seq: 5, broadcastId: uuid(1), chatId: 'c' });
+      await waitUntil(() => r1.seqs().includes(5) && r2.seqs().includes(5), 'the event did not reach both tabs on the image');
+      expect(r3.got.map((m) => m.type)).to.deep.equal(['snapshot'], 'the tab on the other image hears only its own');
+
+      off1();
+      await new Promise((r) => setTimeout(r, 50));
+      expect(b.sentOf(s, 'unsubscribe')).to.deep.equal([], 'another tab still follows the image');
+      off2();
+      await waitUntil(() => b.sentOf(s, 'unsubscribe').length === 1, 'the last tab left and the socket did not unsubscribe');
+      expect(b.sentOf(s, 'unsubscribe')[0]).to.deep.equal({ type: 'unsubscribe', image: 'img' });
+      off3();
+      expect(b.sockets).to.have.length(1);
+    } finally {
+      b.close();
+    }
+  });
+
+  it('a tab joining a followed image gets a start from the lowest position; it passes over answers that do not cover it', async () => {
+    const b = browser();
+    try {
+      const [t1, t2] = [b.tab(), b.tab()];
+      await b.welcome();
+      await online(t1, t2);
+      const s = b.last();
+      const r1 = recorder();
+      t1.subscribe('img', r1.listener, () => ({ epoch: 'e', seq: 10 }));
+      await waitUntil(() => b.sentOf(s, 'subscribe').length === 1);
+      expect(b.sentOf(s, 'subscribe')[0]).to.deep.equal({ type: 'subscribe', image: 'img', since: { epoch: 'e', seq: 10 } });
+      const r2 = recorder();
+      const p2: SeqPosition = { epoch: 'e', seq: 3 };
+      t2.subscribe('img', r2.listener, () => p2);
+      await waitUntil(() => b.sentOf(s, 'subscribe').length === 2);
+      expect(b.sentOf(s, 'subscribe')[1]).to.deep.equal({ type: 'subscribe', image: 'img', since: { epoch: 'e', seq: 3 } }, 'again, from the lowest');
+      s.receive({ type: 'replay', image: 'img', events: [] }); // the answer to t1's (from 10)
+      s.receive({ type: 'deleted-image-chat', image: 'img', seq: 11, broadcastId: uuid(2), chatId: 'c' });
+      s.receive({ type: 'replay', image: 'img', events: [4, 5, 6, 7, 8, 9, 10, 11].map((seq) => ({ type: 'deleted-image-chat', image: 'img', seq, broadcastId: uuid(seq), chatId: 'c' })) });
+      await waitUntil(() => r2.got.length > 0 && r1.got.length >= 3, 'answers did not arrive');
+      expect(r2.got.map((m) => m.type)).to.deep.equal(['replay'], 'the joining tab waited for the answer from its own position');
+      expect(r1.got.map((m) => m.type)).to.deep.equal(['replay', 'deleted-image-chat', 'replay'], 'the first tab skips what it has (chat-list does)');
+    } finally {
+      b.close();
+    }
+  });
+
+  it("an action's ack goes back to the tab that sent it, an error too; not online refuses at once", async () => {
+    const b = browser();
+    try {
+      const [t1, t2] = [b.tab(), b.tab()];
+      expect(() => t2.send({ type: 'delete-image-chat', image: 'img', broadcastId: uuid(9), chatId: 'c' })).to.throw(/not connected/);
+      await b.welcome();
+      await online(t1, t2);
+      const s = b.last();
+      const ok = t2.send({ type: 'delete-image-chat', image: 'img', broadcastId: uuid(1), chatId: 'c' });
+      const refused = t1.send({ type: 'delete-image-chat', image: 'img', broadcastId: uuid(2), chatId: 'c' });
+      await waitUntil(() => b.sentOf(s, 'delete-image-chat').length === 2, 'actions did not reach the socket');
+      s.receive({ type: 'ack', broadcastId: uuid(1), seq: 7 });
+      s.receive({ type: 'error', code: 'forbidden', message: 'not yours', broadcastId: uuid(2) });
+      expect((await ok).seq).to.equal(7);
+      const e = await refused.then(() => null, (x: Error & { code: string }) => x);
+      expect(e?.code).to.equal('forbidden');
+    } finally {
+      b.close();
+    }
+  });
+
+  it('failover: the leader goes, another tab reconnects, resubscribes from each position and resends an unanswered action once', async () => {
+    const b = browser();
+    try {
+      const t1 = b.tab();
+      await b.welcome();
+      await online(t1);
+      const [t2, t3] = [b.tab(), b.tab()];
+      await online(t2, t3);
+      expect(t1.leaderRole, 'the first tab leads').to.not.equal(undefined);
+      t2.subscribe('img', () => {}, () => ({ epoch: 'e', seq: 5 }));
+      t3.subscribe('img', () => {}, () => ({ epoch: 'e', seq: 7 }));
+      t3.subscribe('two', () => {}, () => ({ epoch: 'e', seq: 1 }));
+      const first = b.last();
+      await waitUntil(() => b.sentOf(first, 'subscribe').length === 3);
+      const action = { type: 'create-image-chat', image: 'img', broadcastId: uuid(3), x: 0.5, y: 0.5, text: 'hi' } as const;
+      const sent = t2.send(action);
+      await waitUntil(() => b.sentOf(first, 'create-image-chat').length === 1);
+      const statuses: string[] = [];
+      t3.onStatus((s) => statuses.push(s.status));
+
+      t1.close(); // the leader goes before the ack came
+      await waitUntil(() => b.sockets.length === 2, 'no tab took over the socket', { timeout: 1000 });
+      expect(first.readyState).to.equal(3, 'the old socket is closed');
+      await waitUntil(() => t2.status === 'reconnecting' && t3.status === 'reconnecting', 'followers did not show reconnecting');
+      await b.welcome();
+      await online(t2, t3);
+      const second = b.last();
+      await waitUntil(() => b.sentOf(second, 'create-image-chat').length === 1, 'the action was not sent again');
+      expect(b.sentOf(second, 'subscribe')).to.deep.include.members([
+        { type: 'subscribe', image: 'img', since: { epoch: 'e', seq: 5 } },
+        { type: 'subscribe', image: 'two', since: { epoch: 'e', seq: 1 } },
+      ]);
+      expect(b.sentOf(second, 'subscribe')).to.have.length(2, 'one subscribe per image');
+      expect(b.sentOf(second, 'create-image-chat')[0]).to.deep.equal(action, 'the same broadcastId');
+      second.receive({ type: 'ack', broadcastId: uuid(3), seq: 8 });
+      expect((await sent).seq).to.equal(8);
+      expect(statuses).to.deep.equal(['reconnecting', 'online']);
+      expect(b.sentOf(second, 'create-image-chat')).to.have.length(1, 'sent once more, not twice');
+    } finally {
+      b.close();
+    }
+  });
+
+  it('a leader in another browsing context that vanishes (its locks go as a crashed tab\'s do): this tab takes over on the real server', async () => {
+    const server = await testServer();
+    const key = `iframe-${crypto.randomUUID()}`;
+    const url = `${server.replace('http', 'ws')}/ws?tenant=demo`;
+    const frame = document.createElement('iframe');
+    frame.srcdoc = `<script type="module">
+      import { TabConnection } from '/src/sync/tab-connection.ts';
+      window.tab = new TabConnection(${JSON.stringify(url)}, 'image-chat:guest:${url}', ${JSON.stringify(key)}, {}, (n) => new BroadcastChannel(n), navigator.locks);
+    </script>`;
+    document.body.append(frame);
+    const inFrame = () => (frame.contentWindow as unknown as { tab?: TabConnection }).tab;
+    await waitUntil(() => inFrame()?.status === 'online', 'the frame did not get online', { timeout: 4000 });
+    expect(inFrame()?.leaderRole, 'the frame leads').to.not.equal(undefined);
+    const here = new TabConnection(url, `image-chat:guest:${url}`, key, {}, (n) => new BroadcastChannel(n), navigator.locks as LocksLike);
+    try {
+      await online(here);
+      expect(here.leaderRole).to.equal(undefined);
+      const statuses: string[] = [];
+      here.onStatus((s) => statuses.push(s.status));
+      const t0 = performance.now();
+      frame.remove();
+      await waitUntil(() => here.leaderRole !== undefined, 'this tab did not take the lock', { timeout: 1000 });
+      await online(here);
+      expect(performance.now() - t0).to.be.below(1000, 'took over within a second');
+      expect(statuses).to.deep.equal(['reconnecting', 'online']);
+    } finally {
+      here.close();
+      frame.remove();
+    }
+  });
+
+  it('where Web Locks or BroadcastChannel are missing, a page keeps a socket of its own', async () => {
+    const server = await testServer();
+    const fallback = acquireConnection(server, 'demo', { locks: null });
+    const noChannel = acquireConnection(server, 'demo', { channels: null, readonly: true });
+    const shared = acquireConnection(server, 'demo', { token: 'not-a-real-token' });
+    try {
+      expect(fallback).to.be.instanceOf(Connection);
+      expect(noChannel).to.be.instanceOf(Connection);
+      expect(shared).to.be.instanceOf(TabConnection);
+      await waitUntil(() => fallback.status === 'online', 'the fallback did not get online');
+    } finally {
+      fallback.release();
+      noChannel.release();
+      shared.release();
+    }
+  });
+});

@@ -1,0 +1,283 @@
+/**
+ * One tab's side of the browser's shared socket. Every tab asks for the
+ * leader lock (Web Locks); the holder runs a `Leader`, which owns the one
+ * WebSocket, and every tab — the leader's own too — talks to it over a
+ * BroadcastChannel. To an element this looks like a `Connection`: status,
+ * user, subscribe with a position, resync, send with an ack.
+ *
+ * Failover: a leader that closes or crashes releases its lock; the next tab in
+ * the lock's queue takes it, opens a socket and announces itself. Every tab
+ * then sends it the images it follows with its own position and its actions
+ * still unanswered (once, with the same broadcastId: the server acks a
+ * repeated one without storing it again). Meanwhile the tab shows
+ * `reconnecting`.
+ */
+import type { AckMessage, ActionMessage, ErrorMessage, SeqPosition, User } from '../protocol/messages.ts';
+import { INITIAL_STATE, type ConnectionState, type ConnectionStatus } from './state.ts';
+import { Leader } from './leader.ts';
+import {
+  RESEND_LOST_MESSAGE,
+  answerCovers,
+  channelName,
+  handoverState,
+  leaderLockName,
+  presentState,
+  tabLockName,
+  type LeaderMessage,
+  type TabMessage,
+} from './tab-protocol.ts';
+import {
+  ACK_TIMEOUT_MESSAGE,
+  ActionError,
+  CLOSED_MESSAGE,
+  NOT_ONLINE_MESSAGE,
+  defaultTimers,
+  lowestPosition,
+  type ChannelLike,
+  type ChatConnection,
+  type ConnectionOptions,
+  type ImageListener,
+  type ImageMessage,
+  type LocksLike,
+  type PositionSource,
+  type Timers,
+} from './types.ts';
+
+interface Pending {
+  readonly action: ActionMessage;
+  resolve(ack: AckMessage): void;
+  reject(error: ActionError): void;
+  timer: unknown;
+  /** The leader it was last sent to. */
+  leader: string;
+  resent: boolean;
+}
+
+/** Extra wait on top of the leader's own ack timeout, for a leader that vanished without a word. */
+const ACK_GRACE = 5_000;
+
+export class TabConnection implements ChatConnection {
+  readonly id = crypto.randomUUID();
+  state: ConnectionState = INITIAL_STATE;
+  onClosed: (() => void) | undefined;
+  /** The running relay while this tab holds the leader lock. */
+  leaderRole: Leader | undefined;
+  private leader: string | undefined;
+  private wasOnline = false;
+  private closed = false;
+  private refs = 0;
+  private readonly channel: ChannelLike;
+  private readonly images = new Map<string, Map<ImageListener, PositionSource | undefined>>();
+  /** Images whose (re)subscribe awaits an answer that covers it, with the position asked from. */
+  private readonly syncing = new Map<string, SeqPosition | undefined>();
+  private readonly pending = new Map<string, Pending>();
+  private readonly statusListeners = new Set<(s: ConnectionState) => void>();
+  private readonly noticeListeners = new Set<(e: ErrorMessage) => void>();
+  private readonly timers: Timers;
+  private readonly abort = new AbortController();
+  /**
+   * Messages wait here until this tab holds its own lock: a leader starts watching that lock when it
+   * first hears from a tab (Leader.tabOf), and would take it at once if the tab did not hold it yet.
+   */
+  private outbox: TabMessage[] | null = [];
+  private releaseLocks: (() => void)[] = [];
+
+  constructor(
+    readonly url: string,
+    private readonly guestKey: string,
+    readonly key: string,
+    private readonly options: ConnectionOptions,
+    private readonly channels: (name: string) => ChannelLike,
+    private readonly locks: LocksLike,
+  ) {
+    this.timers = options.timers ?? defaultTimers;
+    this.channel = channels(channelName(key));
+    this.channel.onmessage = (ev: MessageEvent) => this.receive(ev.data as LeaderMessage | TabMessage);
+    const signal = this.abort.signal;
+    this.hold(tabLockName(this.id), signal, () => {
+      const waiting = this.outbox ?? [];
+      this.outbox = null;
+      for (const m of waiting) this.channel.postMessage(m);
+    });
+    this.hold(leaderLockName(key), signal, () => this.lead());
+    this.post({ kind: 'hello', tab: this.id });
+  }
+
+  get status(): ConnectionStatus {
+    return this.state.status;
+  }
+
+  get user(): User | undefined {
+    return this.state.status === 'online' ? this.state.user : undefined;
+  }
+
+  subscribe(image: string, listener: ImageListener, position?: PositionSource): () => void {
+    let listeners = this.images.get(image);
+    if (!listeners) this.images.set(image, (listeners = new Map()));
+    listeners.set(listener, position);
+    this.subscribeNow(image);
+    return () => {
+      const current = this.images.get(image);
+      if (!current?.delete(listener) || current.size > 0) return;
+      this.images.delete(image);
+      this.syncing.delete(image);
+      this.post({ kind: 'unsubscribe', tab: this.id, image });
+    };
+  }
+
+  resync(image: string): void {
+    if (this.images.has(image) && !this.syncing.has(image)) this.subscribeNow(image);
+  }
+
+  onStatus(listener: (s: ConnectionState) => void): () => void {
+    this.statusListeners.add(listener);
+    return () => this.statusListeners.delete(listener);
+  }
+
+  onNotice(listener: (e: ErrorMessage) => void): () => void {
+    this.noticeListeners.add(listener);
+    return () => this.noticeListeners.delete(listener);
+  }
+
+  send(action: ActionMessage): Promise<AckMessage> {
+    const leader = this.leader;
+    if (this.state.status !== 'online' || !leader) throw new ActionError('unavailable', NOT_ONLINE_MESSAGE);
+    return new Promise<AckMessage>((resolve, reject) => {
+      const timer = this.timers.setTimeout(
+        () => this.settle(action.broadcastId, new ActionError('unavailable', ACK_TIMEOUT_MESSAGE)),
+        (this.options.ackTimeout ?? 15_000) + ACK_GRACE,
+      );
+      this.pending.set(action.broadcastId, { action, resolve, reject, timer, leader, resent: false });
+      this.post({ kind: 'action', tab: this.id, action });
+    });
+  }
+
+  retain(): this {
+    this.refs++;
+    return this;
+  }
+
+  release(): void {
+    if (--this.refs > 0) return;
+    this.close();
+  }
+
+  /** Lets go for good: says bye, stops leading (the next tab in the lock queue takes over), drops both locks. */
+  close(): void {
+    if (this.closed) return;
+    this.post({ kind: 'bye', tab: this.id });
+    this.closed = true;
+    for (const id of [...this.pending.keys()]) this.settle(id, new ActionError('unavailable', CLOSED_MESSAGE));
+    this.leaderRole?.stop();
+    this.leaderRole = undefined;
+    this.abort.abort();
+    for (const release of this.releaseLocks) release();
+    this.releaseLocks = [];
+    this.channel.onmessage = null;
+    this.channel.close();
+    this.onClosed?.();
+  }
+
+  // ------------------------------------------------------------ internals
+
+  /** Asks for a lock and holds it until close; `granted` runs when it is ours. */
+  private hold(name: string, signal: AbortSignal, granted: () => void): void {
+    this.locks
+      .request(name, { signal }, () => {
+        if (this.closed) return undefined;
+        granted();
+        return new Promise<void>((release) => this.releaseLocks.push(release));
+      })
+      .catch(() => undefined); // aborted: we closed while waiting in the queue
+  }
+
+  private lead(): void {
+    if (this.closed) return;
+    // The leader's channel is an object of its own, so the leader's tab hears it like every other tab.
+    this.leaderRole = new Leader(this.id, this.url, this.guestKey, this.options, this.channels(channelName(this.key)), this.locks);
+  }
+
+  private receive(m: LeaderMessage | TabMessage): void {
+    if (this.closed) return;
+    switch (m.kind) {
+      case 'leader':
+        return this.follow(m.leader);
+      case 'status':
+        if (m.leader !== this.leader) this.follow(m.leader);
+        if (m.state.status === 'online') this.wasOnline = true;
+        return this.setState(presentState(m.state, this.wasOnline));
+      case 'image':
+        return this.deliver(m.image, m.message, m.base);
+      case 'result':
+        if (m.tab !== this.id) return;
+        if (m.ack) return this.settle(m.broadcastId, m.ack);
+        return this.settle(m.broadcastId, new ActionError(m.error?.code ?? 'unavailable', m.error?.message ?? NOT_ONLINE_MESSAGE));
+      case 'notice':
+        for (const l of [...this.noticeListeners]) l(m.error);
+        return;
+      default:
+        return; // another tab's message to the leader
+    }
+  }
+
+  /** A (new) leader: hand it everything this tab follows, and its one retry of each unanswered action. */
+  private follow(leader: string): void {
+    if (leader === this.leader) return;
+    const hadLeader = this.leader !== undefined;
+    this.leader = leader;
+    if (hadLeader) this.setState(handoverState(this.state, this.wasOnline));
+    for (const image of this.images.keys()) this.subscribeNow(image);
+    for (const p of [...this.pending.values()]) {
+      if (p.leader === leader) continue;
+      if (p.resent) {
+        this.settle(p.action.broadcastId, new ActionError('unavailable', RESEND_LOST_MESSAGE));
+        continue;
+      }
+      p.resent = true;
+      p.leader = leader;
+      this.post({ kind: 'action', tab: this.id, action: p.action, resend: true });
+    }
+  }
+
+  private deliver(image: string, message: ImageMessage, base?: SeqPosition): void {
+    const listeners = this.images.get(image);
+    if (!listeners) return;
+    if (this.syncing.has(image)) {
+      // Live events and other tabs' answers until ours: our answer holds them.
+      if (!answerCovers(this.syncing.get(image), message, base)) return;
+      this.syncing.delete(image);
+    }
+    for (const l of [...listeners.keys()]) {
+      if (base) l(message, base);
+      else l(message);
+    }
+  }
+
+  private subscribeNow(image: string): void {
+    const since = lowestPosition([...(this.images.get(image)?.values() ?? [])].map((position) => position?.()));
+    this.syncing.set(image, since);
+    this.post(since ? { kind: 'subscribe', tab: this.id, image, since } : { kind: 'subscribe', tab: this.id, image });
+  }
+
+  private setState(state: ConnectionState): void {
+    const before = this.state;
+    this.state = state;
+    const seen = (s: ConnectionState) => (s.status === 'offline' ? `${s.status}|${s.reason}|${s.retry}` : s.status);
+    if (seen(state) !== seen(before)) for (const l of [...this.statusListeners]) l(state);
+  }
+
+  private settle(broadcastId: string, outcome: AckMessage | ActionError): void {
+    const p = this.pending.get(broadcastId);
+    if (!p) return;
+    this.pending.delete(broadcastId);
+    this.timers.clearTimeout(p.timer);
+    if (outcome instanceof ActionError) p.reject(outcome);
+    else p.resolve(outcome);
+  }
+
+  private post(message: TabMessage): void {
+    if (this.closed) return;
+    if (this.outbox) this.outbox.push(message);
+    else this.channel.postMessage(message);
+  }
+}

@@ -1,0 +1,118 @@
+/**
+ * What tabs and the leader tab say to each other over the BroadcastChannel,
+ * and the pure rules both sides follow (unit-tested without a browser):
+ * names of the channel and locks, how the leader keeps each tab's position,
+ * whether an answer covers a tab waiting for one, what status a tab shows.
+ *
+ * Every tab, the leader's own included, talks to the leader only through the
+ * channel, so there is one code path. Messages are plain structured-clone data.
+ */
+import type { AckMessage, ActionMessage, ErrorCode, ErrorMessage, SeqPosition } from '../protocol/messages.ts';
+import type { ConnectionState } from './state.ts';
+import type { ImageMessage } from './types.ts';
+
+/** Tab → leader. `tab` is the sending tab's random id. */
+export type TabMessage =
+  /** A tab started (or asks again): the leader answers with its status. */
+  | { readonly kind: 'hello'; readonly tab: string }
+  /** Follow an image from `since` (absent: the tab needs a snapshot). Sent again to catch up on a gap. */
+  | { readonly kind: 'subscribe'; readonly tab: string; readonly image: string; readonly since?: SeqPosition }
+  | { readonly kind: 'unsubscribe'; readonly tab: string; readonly image: string }
+  /** An action; `resend`: the leader it went to is gone, this is its one retry (same broadcastId). */
+  | { readonly kind: 'action'; readonly tab: string; readonly action: ActionMessage; readonly resend?: boolean }
+  /** The tab let go of this connection. */
+  | { readonly kind: 'bye'; readonly tab: string };
+
+/** Leader → tabs. */
+export type LeaderMessage =
+  /** A tab took the lock and holds the socket now: tabs send their subscriptions and unanswered actions to it. */
+  | { readonly kind: 'leader'; readonly leader: string }
+  | { readonly kind: 'status'; readonly leader: string; readonly state: ConnectionState }
+  /** A snapshot, replay or event of one image, posted once for every tab that follows it; `base`: a replay's `since`. */
+  | { readonly kind: 'image'; readonly image: string; readonly message: ImageMessage; readonly base?: SeqPosition }
+  /** The answer to one tab's action. */
+  | {
+      readonly kind: 'result';
+      readonly tab: string;
+      readonly broadcastId: string;
+      readonly ack?: AckMessage;
+      readonly error?: { readonly code: ErrorCode; readonly message: string };
+    }
+  /** A server error that belongs to no action. */
+  | { readonly kind: 'notice'; readonly error: ErrorMessage };
+
+export type ChannelMessage = TabMessage | LeaderMessage;
+
+export const RESEND_LOST_MESSAGE = 'The tab holding the connection closed twice before the server confirmed this.';
+
+/** FNV-1a: a short, stable tag for a token in channel and lock names (not a secret: both are origin-private). */
+export function tag(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0).toString(36);
+}
+
+/**
+ * Tabs share a socket only when it would be the same socket: same URL (server
+ * and tenant), same read-only flag, same SSO token. The guest token is shared
+ * through localStorage anyway, so guests in every tab are one user.
+ */
+export function sharedKey(url: string, options: { readonly readonly?: boolean; readonly token?: string }): string {
+  return `${url}${options.readonly ? '#readonly' : ''}${options.token ? `#user-${tag(options.token)}` : ''}`;
+}
+
+export const channelName = (key: string) => `image-chat:${key}`;
+export const leaderLockName = (key: string) => `image-chat:leader:${key}`;
+/** Held by each tab while it lives: the leader waits on it to learn that a tab is gone, even one that crashed. */
+export const tabLockName = (tab: string) => `image-chat:tab:${tab}`;
+
+/**
+ * Where a tab will be after applying a message, as the leader sees it (the
+ * same rules as chat-list): a snapshot sets it; a replay that starts at or
+ * below it moves it to the replay's last event; the next live event moves it
+ * by one. Anything else leaves it: the tab will ask again with its own.
+ */
+export function trackPosition(position: SeqPosition | undefined, message: ImageMessage, base?: SeqPosition): SeqPosition | undefined {
+  switch (message.type) {
+    case 'snapshot':
+      return { epoch: message.epoch, seq: message.seq };
+    case 'replay': {
+      if (!position || !base || base.epoch !== position.epoch || base.seq > position.seq) return position;
+      const last = message.events.at(-1)?.seq ?? 0;
+      return last > position.seq ? { epoch: position.epoch, seq: last } : position;
+    }
+    default:
+      return position && message.seq === position.seq + 1 ? { epoch: position.epoch, seq: message.seq } : position;
+  }
+}
+
+/**
+ * A tab that asked to (re)subscribe from `asked` (undefined: from nothing)
+ * waits for an answer that covers it: any snapshot, or a replay from at or
+ * below `asked` in its epoch. Other tabs' answers, and live events, are
+ * passed over meanwhile; its own answer holds them.
+ */
+export function answerCovers(asked: SeqPosition | undefined, message: ImageMessage, base?: SeqPosition): boolean {
+  if (message.type === 'snapshot') return true;
+  if (message.type !== 'replay') return false;
+  return !!asked && !!base && base.epoch === asked.epoch && base.seq <= asked.seq;
+}
+
+/**
+ * The status a tab shows for the leader's state. A leader that just took over
+ * starts its socket as `connecting`; a tab that was online already shows that
+ * as `reconnecting`, as it would for its own socket.
+ */
+export function presentState(state: ConnectionState, wasOnline: boolean): ConnectionState {
+  if (state.status === 'connecting' && wasOnline) return { status: 'reconnecting', attempt: state.attempt, socket: state.socket };
+  return state;
+}
+
+/** What a tab shows between losing its leader and hearing the next one. */
+export function handoverState(current: ConnectionState, wasOnline: boolean): ConnectionState {
+  if (current.status === 'offline' && !current.retry) return current;
+  return wasOnline ? { status: 'reconnecting', attempt: 0, socket: true } : { status: 'connecting', attempt: 0, socket: true };
+}

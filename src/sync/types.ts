@@ -1,0 +1,151 @@
+/**
+ * What the sync layer's parts share: the injected factories (socket, timers,
+ * storage, channel, locks), the options, the one interface an element talks
+ * to (`ChatConnection`, implemented by the socket driver and by the tab side
+ * of a shared socket), and the action error.
+ */
+import type { AckMessage, ActionMessage, ErrorCode, ErrorMessage, ReplayMessage, SeqPosition, SnapshotMessage, ChatEvent, User } from '../protocol/messages.ts';
+import type { BackoffOptions, ConnectionState, ConnectionStatus, HeartbeatOptions } from './state.ts';
+
+/** What a socket must offer; the browser WebSocket does. */
+export interface SocketLike {
+  readonly readyState: number;
+  onopen: ((ev: Event) => unknown) | null;
+  onmessage: ((ev: MessageEvent) => unknown) | null;
+  onclose: ((ev: CloseEvent) => unknown) | null;
+  onerror: ((ev: Event) => unknown) | null;
+  send(data: string): void;
+  close(code?: number, reason?: string): void;
+}
+
+export interface Timers {
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+export type KeyValueStorage = Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
+
+/** What a BroadcastChannel must offer (tests may pass their own). */
+export interface ChannelLike {
+  onmessage: ((ev: MessageEvent) => unknown) | null;
+  postMessage(message: unknown): void;
+  close(): void;
+}
+
+/** The part of the Web Locks API we use (`navigator.locks`). */
+export interface LocksLike {
+  request(name: string, options: { signal?: AbortSignal }, callback: (lock: unknown) => unknown): Promise<unknown>;
+}
+
+export interface ConnectionOptions {
+  /** Guest display name sent in hello. */
+  readonly name?: string;
+  /** SSO token (`user-token`): sent in hello instead of the guest token. */
+  readonly token?: string;
+  /** View only: the server gives this connection a read-only identity (the element's `readonly`). */
+  readonly readonly?: boolean;
+  readonly createSocket?: (url: string) => SocketLike;
+  readonly timers?: Timers;
+  /** The clock the reducer reads (default Date.now). */
+  readonly now?: () => number;
+  readonly random?: () => number;
+  /** Where the guest token is kept (default localStorage); null to keep none. */
+  readonly storage?: KeyValueStorage | null;
+  readonly backoff?: BackoffOptions;
+  readonly offlineAfter?: number;
+  /** Online this long resets the backoff (default 10 s). */
+  readonly stableAfter?: number;
+  /** How long an action waits for its ack before failing. */
+  readonly ackTimeout?: number;
+  /** Ping and dead-connection timing (see state.ts DEFAULT_OPTIONS); 0 or null = none. */
+  readonly heartbeat?: HeartbeatOptions | 0 | null;
+  /** Whether the browser says it is online at start (default navigator.onLine). */
+  readonly online?: boolean;
+  /** Opens a BroadcastChannel (default the browser's); null = absent: this tab keeps a socket of its own. */
+  readonly channels?: ((name: string) => ChannelLike) | null;
+  /** The Web Locks API (default navigator.locks); null = absent: this tab keeps a socket of its own. */
+  readonly locks?: LocksLike | null;
+}
+
+/** The position a listener holds for its image, used as `since` when (re)subscribing. */
+export type PositionSource = () => SeqPosition | undefined;
+
+export type ImageMessage = SnapshotMessage | ReplayMessage | ChatEvent;
+
+/**
+ * Hears one image's snapshots, replays and events. `base` comes with a
+ * replay: the `since` it answers, so a listener can tell whether the replay
+ * starts at or below its own position.
+ */
+export type ImageListener = (message: ImageMessage, base?: SeqPosition) => void;
+
+/** What an element needs from its connection, whether it owns the socket or shares another tab's. */
+export interface ChatConnection {
+  /** The socket URL (server and tenant): part of the cache key. */
+  readonly url: string;
+  readonly state: ConnectionState;
+  readonly status: ConnectionStatus;
+  readonly user: User | undefined;
+  subscribe(image: string, listener: ImageListener, position?: PositionSource): () => void;
+  resync(image: string): void;
+  onStatus(listener: (s: ConnectionState) => void): () => void;
+  onNotice(listener: (e: ErrorMessage) => void): () => void;
+  send(action: ActionMessage): Promise<AckMessage>;
+  retain(): this;
+  release(): void;
+  /** Called once when the connection closes for good (the registry forgets it). */
+  onClosed: (() => void) | undefined;
+}
+
+/** An action that failed: refused by the server, or not sent / not confirmed. */
+export class ActionError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ActionError';
+  }
+}
+
+export const NOT_ONLINE_MESSAGE = 'You are not connected, so this was not sent. Try again when back online.';
+export const ACK_TIMEOUT_MESSAGE = 'The server did not confirm this in time.';
+export const CLOSED_MESSAGE = 'The connection was closed.';
+
+export const defaultTimers: Timers = {
+  setTimeout: (fn, ms) => globalThis.setTimeout(fn, ms),
+  clearTimeout: (h) => globalThis.clearTimeout(h as number),
+};
+
+export function defaultStorage(): KeyValueStorage | null {
+  try {
+    return globalThis.localStorage ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/** `http(s)://host[/prefix]` → `ws(s)://host[/prefix]/ws?tenant=ID`. */
+export function socketUrl(server: string, tenant: string): string {
+  const url = new URL(server);
+  url.protocol = url.protocol === 'https:' || url.protocol === 'wss:' ? 'wss:' : 'ws:';
+  url.pathname = url.pathname.replace(/\/+$/, '') + '/ws';
+  url.search = '';
+  url.hash = '';
+  url.searchParams.set('tenant', tenant);
+  return url.href;
+}
+
+/**
+ * The lowest position among listeners of one image, as `since`: undefined
+ * (ask for a snapshot, which every listener takes) when one holds nothing or
+ * the positions are in different epochs.
+ */
+export function lowestPosition(positions: Iterable<SeqPosition | undefined>): SeqPosition | undefined {
+  let since: SeqPosition | undefined;
+  for (const p of positions) {
+    if (!p || (since && since.epoch !== p.epoch)) return undefined;
+    if (!since || p.seq < since.seq) since = p;
+  }
+  return since && { epoch: since.epoch, seq: since.seq };
+}
