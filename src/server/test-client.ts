@@ -2,6 +2,7 @@
  * Test helper (not a test): a `ws` client that records every frame and lets a
  * test wait for the next message matching a predicate.
  */
+import { randomUUID } from 'node:crypto';
 import { WebSocket } from 'ws';
 import type { ServerMessage, WelcomeMessage } from '../protocol/messages.ts';
 import { decodeServerFrame } from '../protocol/decode.ts';
@@ -69,10 +70,16 @@ export class TestClient {
     }
   }
 
-  /** Round-trips a ping, so everything the server sent before it has arrived. */
+  /**
+   * A round trip that no other message can be mistaken for, so everything the server sent
+   * before it has arrived. Not a ping: a test may send pings of its own, and any pong would do.
+   * An action with a bad chat id is refused by the parser (before hello, and storing nothing)
+   * with an error that carries our own broadcastId.
+   */
   async sync(): Promise<void> {
-    this.send({ type: 'ping' });
-    await this.take('pong');
+    const broadcastId = randomUUID();
+    this.send({ type: 'delete-image-chat', image: 'sync', broadcastId, chatId: '!' });
+    await this.take((m) => m.type === 'error' && m.broadcastId === broadcastId);
   }
 
   async hello(fields: Record<string, unknown> = {}): Promise<WelcomeMessage> {
