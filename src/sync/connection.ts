@@ -9,18 +9,10 @@
  * is the pure reducer's (state.ts); this class only carries out its effects.
  * Actions are never queued: `send` throws at once when not online.
  */
-import type { AckMessage, ActionMessage, ClientMessage, ErrorMessage, ServerMessage, SeqPosition, User } from '../protocol/messages.ts';
+import type { AckMessage, ActionMessage, ClientMessage, ErrorMessage, ServerMessage, SeqPosition } from '../protocol/messages.ts';
 import { decodeServerFrame, encodeFrame } from '../protocol/decode.ts';
-import {
-  DEFAULT_OPTIONS,
-  INITIAL_STATE,
-  transition,
-  type ConnectionEvent,
-  type ConnectionState,
-  type ConnectionStatus,
-  type Effect,
-  type TransitionOptions,
-} from './state.ts';
+import { ConnectionBase } from './connection-base.ts';
+import { DEFAULT_OPTIONS, transition, type ConnectionEvent, type Effect, type TransitionOptions } from './state.ts';
 import {
   ACK_TIMEOUT_MESSAGE,
   ActionError,
@@ -28,36 +20,21 @@ import {
   NOT_ONLINE_MESSAGE,
   defaultStorage,
   defaultTimers,
-  lowestPosition,
-  type ChatConnection,
   type ConnectionOptions,
-  type ImageListener,
-  type PositionSource,
   type SocketLike,
-  type Timers,
 } from './types.ts';
 
 export type { ConnectionState, ConnectionStatus } from './state.ts';
 export type { ChatConnection, ConnectionOptions, ImageListener, ImageMessage, KeyValueStorage, PositionSource, SocketLike, Timers } from './types.ts';
 export { ActionError, NOT_ONLINE_MESSAGE, socketUrl } from './types.ts';
 
-interface Pending {
-  resolve(ack: AckMessage): void;
-  reject(error: ActionError): void;
-  timer: unknown;
-}
-
-export class Connection implements ChatConnection {
+export class Connection extends ConnectionBase {
   readonly url: string;
-  state: ConnectionState = INITIAL_STATE;
   private socket: SocketLike | undefined;
   private retryTimer: unknown;
   private heartbeatTimer: unknown;
   private sentGuest = false;
   private closed = false;
-  private refs = 0;
-  onClosed: (() => void) | undefined;
-  private readonly images = new Map<string, Map<ImageListener, PositionSource | undefined>>();
   /** Images whose subscribe awaits its snapshot or replay: live events for them are dropped meanwhile (the answer covers them). */
   private readonly syncing = new Set<string>();
   /**
@@ -67,10 +44,6 @@ export class Connection implements ChatConnection {
   private readonly asked = new Map<string, (SeqPosition | undefined)[]>();
   private readonly machine: TransitionOptions;
   private readonly now: () => number;
-  private readonly statusListeners = new Set<(s: ConnectionState) => void>();
-  private readonly noticeListeners = new Set<(e: ErrorMessage) => void>();
-  private readonly pending = new Map<string, Pending>();
-  private readonly timers: Timers;
   private readonly offNetwork: () => void;
 
   constructor(
@@ -78,8 +51,8 @@ export class Connection implements ChatConnection {
     private readonly guestKey: string,
     private readonly options: ConnectionOptions = {},
   ) {
+    super(options.timers ?? defaultTimers);
     this.url = url;
-    this.timers = options.timers ?? defaultTimers;
     this.now = options.now ?? Date.now;
     const heartbeat = options.heartbeat === undefined ? DEFAULT_OPTIONS.heartbeat : options.heartbeat || null;
     this.machine = {
@@ -100,39 +73,11 @@ export class Connection implements ChatConnection {
     this.dispatch({ type: 'start', online: options.online ?? globalThis.navigator?.onLine !== false });
   }
 
-  get status(): ConnectionStatus {
-    return this.state.status;
-  }
-
-  get user(): User | undefined {
-    return this.state.status === 'online' ? this.state.user : undefined;
-  }
-
-  /**
-   * Listen to one image's snapshots, replays and events; subscribes it (again
-   * for each new listener). `position` tells where the listener is, so the
-   * server can answer with just the events after it.
-   */
-  subscribe(image: string, listener: ImageListener, position?: PositionSource): () => void {
-    let listeners = this.images.get(image);
-    if (!listeners) this.images.set(image, (listeners = new Map()));
-    listeners.set(listener, position);
-    this.subscribeNow(image);
-    return () => {
-      const current = this.images.get(image);
-      if (!current?.delete(listener) || current.size > 0) return;
-      this.images.delete(image);
-      this.syncing.delete(image);
-      this.asked.delete(image);
-      if (this.state.status === 'online') this.write({ type: 'unsubscribe', image });
-    };
-  }
-
   /**
    * A listener saw a gap (an event whose seq is not the next one): subscribe
    * again with `since`, unless that is already under way.
    */
-  resync(image: string): void {
+  override resync(image: string): void {
     if (!this.syncing.has(image)) this.subscribeNow(image);
   }
 
@@ -141,23 +86,12 @@ export class Connection implements ChatConnection {
     if (this.images.has(image)) this.subscribeNow(image);
   }
 
-  onStatus(listener: (s: ConnectionState) => void): () => void {
-    this.statusListeners.add(listener);
-    return () => this.statusListeners.delete(listener);
-  }
-
-  /** Errors the server sent that belong to no action. */
-  onNotice(listener: (e: ErrorMessage) => void): () => void {
-    this.noticeListeners.add(listener);
-    return () => this.noticeListeners.delete(listener);
-  }
-
   /**
    * Sends an action now. Throws an ActionError('unavailable') at once when not
    * online (nothing is queued); the promise settles with the ack, or rejects with
    * the server's error, a timeout, or the connection being lost first.
    */
-  send(action: ActionMessage): Promise<AckMessage> {
+  override send(action: ActionMessage): Promise<AckMessage> {
     if (this.state.status !== 'online' || !this.socket) throw new ActionError('unavailable', NOT_ONLINE_MESSAGE);
     return new Promise<AckMessage>((resolve, reject) => {
       const timer = this.timers.setTimeout(
@@ -169,19 +103,8 @@ export class Connection implements ChatConnection {
     });
   }
 
-  /** Registry bookkeeping: see acquireConnection / release. */
-  retain(): this {
-    this.refs++;
-    return this;
-  }
-
-  release(): void {
-    if (--this.refs > 0) return;
-    this.close();
-  }
-
   /** Closes for good (the registry calls this when the last element lets go). */
-  close(): void {
+  override close(): void {
     if (this.closed) return;
     this.closed = true;
     this.offNetwork();
@@ -215,9 +138,7 @@ export class Connection implements ChatConnection {
       this.asked.clear();
     }
     for (const effect of step.effects) this.perform(effect);
-    // Listeners hear about changes they can see, not every heartbeat.
-    const seen = (s: ConnectionState) => (s.status === 'offline' ? `${s.status}|${s.reason}|${s.retry}` : s.status);
-    if (seen(after) !== seen(before)) for (const l of [...this.statusListeners]) l(after);
+    this.announce(before, after);
   }
 
   private perform(effect: Effect): void {
@@ -250,15 +171,22 @@ export class Connection implements ChatConnection {
   }
 
   /** Sends `subscribe`, with `since` when every listener of the image holds a position in one epoch. */
-  private subscribeNow(image: string): void {
+  protected override subscribeNow(image: string): void {
     if (this.state.status !== 'online') return;
     // A listener with nothing (or another epoch) needs the whole picture: a snapshot, which every listener takes.
-    const since = lowestPosition([...(this.images.get(image)?.values() ?? [])].map((position) => position?.()));
+    const since = this.since(image);
     this.syncing.add(image);
     const asked = this.asked.get(image);
     if (asked) asked.push(since);
     else this.asked.set(image, [since]);
     this.write(since ? { type: 'subscribe', image, since: { epoch: since.epoch, seq: since.seq } } : { type: 'subscribe', image });
+  }
+
+  /** The server would go on sending it: say so, when there is a socket to say it on (a new one subscribes only what is followed). */
+  protected override forget(image: string): void {
+    this.syncing.delete(image);
+    this.asked.delete(image);
+    if (this.state.status === 'online') this.write({ type: 'unsubscribe', image });
   }
 
   private open(): void {
@@ -328,15 +256,14 @@ export class Connection implements ChatConnection {
           return this.settle(m.broadcastId, new ActionError(m.code, m.message));
         }
         if (this.state.status !== 'online') return this.helloRefused(m);
-        for (const l of [...this.noticeListeners]) l(m);
-        return;
+        return this.notice(m);
       case 'pong':
         return;
       case 'snapshot':
       case 'replay': {
         this.syncing.delete(m.image);
         const base = this.asked.get(m.image)?.shift();
-        for (const l of [...(this.images.get(m.image)?.keys() ?? [])]) {
+        for (const l of this.listenersOf(m.image)) {
           if (m.type === 'replay' && base) l(m, base);
           else l(m);
         }
@@ -345,7 +272,7 @@ export class Connection implements ChatConnection {
       default:
         // Sent before the server took our subscribe: the snapshot or replay on its way holds it.
         if (this.syncing.has(m.image)) return;
-        for (const l of [...(this.images.get(m.image)?.keys() ?? [])]) l(m);
+        for (const l of this.listenersOf(m.image)) l(m);
     }
   }
 
@@ -376,19 +303,6 @@ export class Connection implements ChatConnection {
       return; // the server closes; the reconnect says hello without the token
     }
     this.dispatch({ type: 'refused', reason: m.message }); // closes the socket
-  }
-
-  private settle(broadcastId: string, outcome: AckMessage | ActionError): void {
-    const p = this.pending.get(broadcastId);
-    if (!p) return;
-    this.pending.delete(broadcastId);
-    this.timers.clearTimeout(p.timer);
-    if (outcome instanceof ActionError) p.reject(outcome);
-    else p.resolve(outcome);
-  }
-
-  private failPending(message: string): void {
-    for (const id of [...this.pending.keys()]) this.settle(id, new ActionError('unavailable', message));
   }
 
   private write(message: ClientMessage): void {

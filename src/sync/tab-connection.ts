@@ -12,8 +12,9 @@
  * repeated one without storing it again). Meanwhile the tab shows
  * `reconnecting`.
  */
-import type { AckMessage, ActionMessage, ErrorMessage, SeqPosition, User } from '../protocol/messages.ts';
-import { INITIAL_STATE, type ConnectionState, type ConnectionStatus } from './state.ts';
+import type { AckMessage, ActionMessage, SeqPosition } from '../protocol/messages.ts';
+import type { ConnectionState } from './state.ts';
+import { ConnectionBase, type PendingAction } from './connection-base.ts';
 import { Leader } from './leader.ts';
 import {
   RESEND_LOST_MESSAGE,
@@ -32,22 +33,14 @@ import {
   CLOSED_MESSAGE,
   NOT_ONLINE_MESSAGE,
   defaultTimers,
-  lowestPosition,
   type ChannelLike,
-  type ChatConnection,
   type ConnectionOptions,
-  type ImageListener,
   type ImageMessage,
   type LocksLike,
-  type PositionSource,
-  type Timers,
 } from './types.ts';
 
-interface Pending {
+interface Pending extends PendingAction {
   readonly action: ActionMessage;
-  resolve(ack: AckMessage): void;
-  reject(error: ActionError): void;
-  timer: unknown;
   /** The leader it was last sent to. */
   leader: string;
   resent: boolean;
@@ -56,24 +49,16 @@ interface Pending {
 /** Extra wait on top of the leader's own ack timeout, for a leader that vanished without a word. */
 const ACK_GRACE = 5_000;
 
-export class TabConnection implements ChatConnection {
+export class TabConnection extends ConnectionBase<Pending> {
   readonly id = crypto.randomUUID();
-  state: ConnectionState = INITIAL_STATE;
-  onClosed: (() => void) | undefined;
   /** The running relay while this tab holds the leader lock. */
   leaderRole: Leader | undefined;
   private leader: string | undefined;
   private wasOnline = false;
   private closed = false;
-  private refs = 0;
   private readonly channel: ChannelLike;
-  private readonly images = new Map<string, Map<ImageListener, PositionSource | undefined>>();
   /** Images whose (re)subscribe awaits an answer that covers it, with the position asked from. */
   private readonly syncing = new Map<string, SeqPosition | undefined>();
-  private readonly pending = new Map<string, Pending>();
-  private readonly statusListeners = new Set<(s: ConnectionState) => void>();
-  private readonly noticeListeners = new Set<(e: ErrorMessage) => void>();
-  private readonly timers: Timers;
   private readonly abort = new AbortController();
   /**
    * Messages wait here until this tab holds its own lock: a leader starts watching that lock when it
@@ -90,7 +75,7 @@ export class TabConnection implements ChatConnection {
     private readonly channels: (name: string) => ChannelLike,
     private readonly locks: LocksLike,
   ) {
-    this.timers = options.timers ?? defaultTimers;
+    super(options.timers ?? defaultTimers);
     this.channel = channels(channelName(key));
     this.channel.onmessage = (ev: MessageEvent) => this.receive(ev.data as LeaderMessage | TabMessage);
     const signal = this.abort.signal;
@@ -103,43 +88,11 @@ export class TabConnection implements ChatConnection {
     this.post({ kind: 'hello', tab: this.id });
   }
 
-  get status(): ConnectionStatus {
-    return this.state.status;
-  }
-
-  get user(): User | undefined {
-    return this.state.status === 'online' ? this.state.user : undefined;
-  }
-
-  subscribe(image: string, listener: ImageListener, position?: PositionSource): () => void {
-    let listeners = this.images.get(image);
-    if (!listeners) this.images.set(image, (listeners = new Map()));
-    listeners.set(listener, position);
-    this.subscribeNow(image);
-    return () => {
-      const current = this.images.get(image);
-      if (!current?.delete(listener) || current.size > 0) return;
-      this.images.delete(image);
-      this.syncing.delete(image);
-      this.post({ kind: 'unsubscribe', tab: this.id, image });
-    };
-  }
-
-  resync(image: string): void {
+  override resync(image: string): void {
     if (this.images.has(image) && !this.syncing.has(image)) this.subscribeNow(image);
   }
 
-  onStatus(listener: (s: ConnectionState) => void): () => void {
-    this.statusListeners.add(listener);
-    return () => this.statusListeners.delete(listener);
-  }
-
-  onNotice(listener: (e: ErrorMessage) => void): () => void {
-    this.noticeListeners.add(listener);
-    return () => this.noticeListeners.delete(listener);
-  }
-
-  send(action: ActionMessage): Promise<AckMessage> {
+  override send(action: ActionMessage): Promise<AckMessage> {
     const leader = this.leader;
     if (this.state.status !== 'online' || !leader) throw new ActionError('unavailable', NOT_ONLINE_MESSAGE);
     return new Promise<AckMessage>((resolve, reject) => {
@@ -152,22 +105,12 @@ export class TabConnection implements ChatConnection {
     });
   }
 
-  retain(): this {
-    this.refs++;
-    return this;
-  }
-
-  release(): void {
-    if (--this.refs > 0) return;
-    this.close();
-  }
-
   /** Lets go for good: says bye, stops leading (the next tab in the lock queue takes over), drops both locks. */
-  close(): void {
+  override close(): void {
     if (this.closed) return;
     this.post({ kind: 'bye', tab: this.id });
     this.closed = true;
-    for (const id of [...this.pending.keys()]) this.settle(id, new ActionError('unavailable', CLOSED_MESSAGE));
+    this.failPending(CLOSED_MESSAGE);
     this.leaderRole?.stop();
     this.leaderRole = undefined;
     this.abort.abort();
@@ -213,8 +156,7 @@ export class TabConnection implements ChatConnection {
         if (m.ack) return this.settle(m.broadcastId, m.ack);
         return this.settle(m.broadcastId, new ActionError(m.error?.code ?? 'unavailable', m.error?.message ?? NOT_ONLINE_MESSAGE));
       case 'notice':
-        for (const l of [...this.noticeListeners]) l(m.error);
-        return;
+        return this.notice(m.error);
       default:
         return; // another tab's message to the leader
     }
@@ -240,39 +182,34 @@ export class TabConnection implements ChatConnection {
   }
 
   private deliver(image: string, message: ImageMessage, base?: SeqPosition): void {
-    const listeners = this.images.get(image);
-    if (!listeners) return;
+    if (!this.images.has(image)) return;
     if (this.syncing.has(image)) {
       // Live events and other tabs' answers until ours: our answer holds them.
       if (!answerCovers(this.syncing.get(image), message, base)) return;
       this.syncing.delete(image);
     }
-    for (const l of [...listeners.keys()]) {
+    for (const l of this.listenersOf(image)) {
       if (base) l(message, base);
       else l(message);
     }
   }
 
-  private subscribeNow(image: string): void {
-    const since = lowestPosition([...(this.images.get(image)?.values() ?? [])].map((position) => position?.()));
+  protected override subscribeNow(image: string): void {
+    const since = this.since(image);
     this.syncing.set(image, since);
     this.post(since ? { kind: 'subscribe', tab: this.id, image, since } : { kind: 'subscribe', tab: this.id, image });
+  }
+
+  /** The leader counts images across tabs: it drops this tab's count, and the socket's follow when it was the last. */
+  protected override forget(image: string): void {
+    this.syncing.delete(image);
+    this.post({ kind: 'unsubscribe', tab: this.id, image });
   }
 
   private setState(state: ConnectionState): void {
     const before = this.state;
     this.state = state;
-    const seen = (s: ConnectionState) => (s.status === 'offline' ? `${s.status}|${s.reason}|${s.retry}` : s.status);
-    if (seen(state) !== seen(before)) for (const l of [...this.statusListeners]) l(state);
-  }
-
-  private settle(broadcastId: string, outcome: AckMessage | ActionError): void {
-    const p = this.pending.get(broadcastId);
-    if (!p) return;
-    this.pending.delete(broadcastId);
-    this.timers.clearTimeout(p.timer);
-    if (outcome instanceof ActionError) p.reject(outcome);
-    else p.resolve(outcome);
+    this.announce(before, state);
   }
 
   private post(message: TabMessage): void {

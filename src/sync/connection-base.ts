@@ -1,0 +1,133 @@
+/**
+ * What both ChatConnections keep the same way: the socket driver
+ * (connection.ts) and a tab's side of the shared socket (tab-connection.ts).
+ * The listeners of each image with their positions, the status and notice
+ * listeners, the actions awaiting their ack, and the registry's reference
+ * count. A base class rather than a member both hold: most of it is the
+ * ChatConnection surface itself (`status`, `user`, `subscribe`, `onStatus`,
+ * `retain`…), which a member would make each class forward again, line for
+ * line.
+ *
+ * What differs is left to the two hooks: how an image is subscribed
+ * (`subscribeNow`) and what forgetting it takes (`forget`).
+ */
+import type { AckMessage, ActionMessage, ErrorMessage, SeqPosition, User } from '../protocol/messages.ts';
+import { INITIAL_STATE, type ConnectionState, type ConnectionStatus } from './state.ts';
+import { ActionError, lowestPosition, type ChatConnection, type ImageListener, type PositionSource, type Timers } from './types.ts';
+
+/** An action sent and not yet answered. */
+export interface PendingAction {
+  resolve(ack: AckMessage): void;
+  reject(error: ActionError): void;
+  /** Fails it when no answer comes in time. */
+  timer: unknown;
+}
+
+/** `P`: what a subclass keeps of each unanswered action (the tab side also keeps what it needs to resend it). */
+export abstract class ConnectionBase<P extends PendingAction = PendingAction> implements ChatConnection {
+  abstract readonly url: string;
+  state: ConnectionState = INITIAL_STATE;
+  onClosed: (() => void) | undefined;
+  /** Each followed image's listeners, with where each one is (its `since`). */
+  protected readonly images = new Map<string, Map<ImageListener, PositionSource | undefined>>();
+  /** Unanswered actions by broadcastId: the answer finds its action by it. */
+  protected readonly pending = new Map<string, P>();
+  private readonly statusListeners = new Set<(s: ConnectionState) => void>();
+  private readonly noticeListeners = new Set<(e: ErrorMessage) => void>();
+  private refs = 0;
+
+  constructor(protected readonly timers: Timers) {}
+
+  get status(): ConnectionStatus {
+    return this.state.status;
+  }
+
+  get user(): User | undefined {
+    return this.state.status === 'online' ? this.state.user : undefined;
+  }
+
+  /**
+   * Listen to one image's snapshots, replays and events; subscribes it (again
+   * for each new listener). `position` tells where the listener is, so the
+   * server can answer with just the events after it.
+   */
+  subscribe(image: string, listener: ImageListener, position?: PositionSource): () => void {
+    let listeners = this.images.get(image);
+    if (!listeners) this.images.set(image, (listeners = new Map()));
+    listeners.set(listener, position);
+    this.subscribeNow(image);
+    return () => {
+      const current = this.images.get(image);
+      if (!current?.delete(listener) || current.size > 0) return;
+      this.images.delete(image);
+      this.forget(image);
+    };
+  }
+
+  onStatus(listener: (s: ConnectionState) => void): () => void {
+    this.statusListeners.add(listener);
+    return () => this.statusListeners.delete(listener);
+  }
+
+  /** Errors the server sent that belong to no action. */
+  onNotice(listener: (e: ErrorMessage) => void): () => void {
+    this.noticeListeners.add(listener);
+    return () => this.noticeListeners.delete(listener);
+  }
+
+  /** Registry bookkeeping: see acquireConnection / release. */
+  retain(): this {
+    this.refs++;
+    return this;
+  }
+
+  release(): void {
+    if (--this.refs > 0) return;
+    this.close();
+  }
+
+  abstract resync(image: string): void;
+  abstract send(action: ActionMessage): Promise<AckMessage>;
+  /** Closes for good; the last `release` calls it. */
+  abstract close(): void;
+
+  /** Asks for the image's snapshot or replay now (a new listener, a gap, a new socket or leader). */
+  protected abstract subscribeNow(image: string): void;
+  /** The image's last listener went: stop following it. */
+  protected abstract forget(image: string): void;
+
+  /** The lowest position the image's listeners hold, as `since`; undefined asks for a snapshot. */
+  protected since(image: string): SeqPosition | undefined {
+    return lowestPosition([...(this.images.get(image)?.values() ?? [])].map((position) => position?.()));
+  }
+
+  /** A copy, so a listener that unsubscribes while hearing does not upset the loop. */
+  protected listenersOf(image: string): ImageListener[] {
+    return [...(this.images.get(image)?.keys() ?? [])];
+  }
+
+  /** Status listeners hear about changes they can see, not every heartbeat. */
+  protected announce(before: ConnectionState, after: ConnectionState): void {
+    const seen = (s: ConnectionState) => (s.status === 'offline' ? `${s.status}|${s.reason}|${s.retry}` : s.status);
+    if (seen(after) !== seen(before)) for (const l of [...this.statusListeners]) l(after);
+  }
+
+  protected notice(error: ErrorMessage): void {
+    for (const l of [...this.noticeListeners]) l(error);
+  }
+
+  /** Answers an action once: a late ack after a timeout, or a second answer, finds nothing. */
+  protected settle(broadcastId: string, outcome: AckMessage | ActionError): void {
+    const p = this.pending.get(broadcastId);
+    if (!p) return;
+    this.pending.delete(broadcastId);
+    this.timers.clearTimeout(p.timer);
+    if (outcome instanceof ActionError) p.reject(outcome);
+    else p.resolve(outcome);
+  }
+
+  /** Every unanswered action fails with `message` (lost or closed: nothing will answer them). */
+  protected failPending(message: string): void {
+    for (const id of [...this.pending.keys()]) this.settle(id, new ActionError('unavailable', message));
+  }
+}
