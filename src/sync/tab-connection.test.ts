@@ -7,7 +7,7 @@ import { Connection } from './connection.ts';
 import { acquireConnection } from './registry.ts';
 import { TabConnection } from './tab-connection.ts';
 import { FakeSocket } from './test-socket.ts';
-import type { ConnectionOptions, ImageMessage, LocksLike } from './types.ts';
+import type { ChannelLike, ConnectionOptions, ImageMessage, LocksLike } from './types.ts';
 import { testServer } from '../widget/test-support.ts';
 
 const URL_ = 'ws://x.test/ws?tenant=t';
@@ -30,8 +30,8 @@ function browser() {
     storage: { getItem: (k) => store.get(k) ?? null, setItem: (k, v) => void store.set(k, v), removeItem: (k) => void store.delete(k) },
   };
   const tabs: TabConnection[] = [];
-  const tab = () => {
-    const t = new TabConnection(URL_, 'guest-key', key, options, (name) => new BroadcastChannel(name), navigator.locks as LocksLike);
+  const tab = (channels = (name: string): ChannelLike => new BroadcastChannel(name)) => {
+    const t = new TabConnection(URL_, 'guest-key', key, options, channels, navigator.locks as LocksLike);
     tabs.push(t);
     return t;
   };
@@ -114,6 +114,42 @@ describe('TabConnection: tabs sharing one socket', () => {
       await waitUntil(() => r2.got.length > 0 && r1.got.length >= 3, 'answers did not arrive');
       expect(r2.got.map((m) => m.type)).to.deep.equal(['replay'], 'the joining tab waited for the answer from its own position');
       expect(r1.got.map((m) => m.type)).to.deep.equal(['replay', 'deleted-image-chat', 'replay'], 'the first tab skips what it has (chat-list does)');
+    } finally {
+      b.close();
+    }
+  });
+
+  it("the leader's own tab hears each leader message once, in-process; another tab hears each once too", async () => {
+    const b = browser();
+    try {
+      let opened = 0;
+      const t1 = b.tab((name) => {
+        opened++;
+        return new BroadcastChannel(name);
+      });
+      await b.welcome();
+      await online(t1);
+      const t2 = b.tab();
+      await online(t2);
+      expect(t1.leaderRole, 'the first tab leads').to.not.equal(undefined);
+      expect(opened).to.equal(1, "the leader uses its tab's one channel object, no second one to hear itself through");
+      const [r1, r2] = [recorder(), recorder()];
+      const notices: string[][] = [[], []];
+      t1.onNotice((e) => notices[0]!.push(e.message));
+      t2.onNotice((e) => notices[1]!.push(e.message));
+      t1.subscribe('img', r1.listener);
+      t2.subscribe('img', r2.listener);
+      const s = b.last();
+      await waitUntil(() => b.sentOf(s, 'subscribe').length === 2, 'subscribes did not reach the socket');
+      s.receive({ type: 'snapshot', image: 'img', epoch: 'e', seq: 4, chats: [] }); // covers both tabs' asks
+      for (const seq of [5, 6, 7]) s.receive({ type: 'deleted-image-chat', image: 'img', seq, broadcastId: uuid(seq), chatId: 'c' });
+      s.receive({ type: 'error', code: 'rate-limited', message: 'belongs to no action' });
+      await waitUntil(() => r1.got.length >= 4 && r2.got.length >= 4 && notices.every((n) => n.length >= 1), 'the messages did not reach both tabs');
+      await new Promise((r) => setTimeout(r, 50)); // room for a late second copy
+      expect(r1.got[0]?.type).to.equal('snapshot');
+      expect(r1.seqs()).to.deep.equal([4, 5, 6, 7], "the leader's tab, once each, in order");
+      expect(r2.seqs()).to.deep.equal([4, 5, 6, 7], 'the other tab, once each, in order');
+      expect(notices).to.deep.equal([['belongs to no action'], ['belongs to no action']]);
     } finally {
       b.close();
     }

@@ -1,9 +1,10 @@
 /**
  * One tab's side of the browser's shared socket. Every tab asks for the
  * leader lock (Web Locks); the holder runs a `Leader`, which owns the one
- * WebSocket, and every tab — the leader's own too — talks to it over a
- * BroadcastChannel. To an element this looks like a `Connection`: status,
- * user, subscribe with a position, resync, send with an ack.
+ * WebSocket; the other tabs talk to it over a BroadcastChannel, the leader's
+ * own tab in-process (`TabChannel`). To an element this looks like a
+ * `Connection`: status, user, subscribe with a position, resync, send with an
+ * ack.
  *
  * Failover: a leader that closes or crashes releases its lock; the next tab in
  * the lock's queue takes it, opens a socket and announces itself. Every tab
@@ -16,6 +17,7 @@ import type { AckMessage, ActionMessage, SeqPosition } from '../protocol/message
 import type { ConnectionState } from './state.ts';
 import { ConnectionBase, type PendingAction } from './connection-base.ts';
 import { Leader } from './leader.ts';
+import { TabChannel } from './tab-channel.ts';
 import {
   RESEND_LOST_MESSAGE,
   answerCovers,
@@ -56,6 +58,8 @@ export class TabConnection extends ConnectionBase<Pending> {
   private leader: string | undefined;
   private wasOnline = false;
   private closed = false;
+  /** This tab's BroadcastChannel; `channel` is this connection's end of it, the leader gets another. */
+  private readonly tabChannel: TabChannel;
   private readonly channel: ChannelLike;
   /** Images whose (re)subscribe awaits an answer that covers it, with the position asked from. */
   private readonly syncing = new Map<string, SeqPosition | undefined>();
@@ -72,11 +76,12 @@ export class TabConnection extends ConnectionBase<Pending> {
     private readonly guestKey: string,
     readonly key: string,
     private readonly options: ConnectionOptions,
-    private readonly channels: (name: string) => ChannelLike,
+    channels: (name: string) => ChannelLike,
     private readonly locks: LocksLike,
   ) {
     super(options.timers ?? defaultTimers);
-    this.channel = channels(channelName(key));
+    this.tabChannel = new TabChannel(channels(channelName(key)));
+    this.channel = this.tabChannel.end();
     this.channel.onmessage = (ev: MessageEvent) => this.receive(ev.data as LeaderMessage | TabMessage);
     const signal = this.abort.signal;
     this.hold(tabLockName(this.id), signal, () => {
@@ -136,8 +141,8 @@ export class TabConnection extends ConnectionBase<Pending> {
 
   private lead(): void {
     if (this.closed) return;
-    // The leader's channel is an object of its own, so the leader's tab hears it like every other tab.
-    this.leaderRole = new Leader(this.id, this.url, this.guestKey, this.options, this.channels(channelName(this.key)), this.locks);
+    // The leader's end of this tab's channel: other tabs hear it through the browser, this tab in-process.
+    this.leaderRole = new Leader(this.id, this.url, this.guestKey, this.options, this.tabChannel.end(), this.locks);
   }
 
   private receive(m: LeaderMessage | TabMessage): void {

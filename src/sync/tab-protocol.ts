@@ -4,8 +4,9 @@
  * names of the channel and locks, how the leader keeps each tab's position,
  * whether an answer covers a tab waiting for one, what status a tab shows.
  *
- * Every tab, the leader's own included, talks to the leader only through the
- * channel, so there is one code path. Messages are plain structured-clone data.
+ * Every tab, the leader's own included, sends and hears the same messages;
+ * the leader's own tab exchanges them in-process (tab-channel.ts), the others
+ * over the BroadcastChannel. Messages are plain structured-clone data.
  */
 import type { AckMessage, ActionMessage, ErrorCode, ErrorMessage, SeqPosition } from '../protocol/messages.ts';
 import type { ConnectionState } from './state.ts';
