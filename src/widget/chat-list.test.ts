@@ -12,6 +12,7 @@ import {
   markLoaded,
   positionOf,
   rollback,
+  snapshotChanges,
   toCached,
   view,
   type ChatListState,
@@ -194,5 +195,35 @@ describe('chat-list', () => {
     expect(painted.loaded).to.equal(false);
     expect(painted.cached).to.equal(true);
     expect(view(painted).map((c) => c.id)).to.deep.equal(['a']);
+  });
+});
+
+describe('snapshotChanges', () => {
+  const snap = (seq: number, ...chats: Chat[]) => ({ type: 'snapshot' as const, image: 'img', epoch: 'e1', seq, chats });
+
+  it('names what a snapshot created, updated and deleted against what was shown', () => {
+    const kept = chat('k', ANN, 'unchanged', 1);
+    const edited = chat('e', ANN, 'before', 2);
+    const gone = chat('g', ANN, 'deleted while away', 3);
+    const before = loaded(kept, edited, gone);
+    const editedNow = { ...edited, resolved: true };
+    const fresh = chat('n', ME, 'made while away', 4);
+    const changes = snapshotChanges(before, snap(20, kept, editedNow, fresh));
+    expect(changes.created.map((c) => c.id)).to.deep.equal(['n']);
+    expect(changes.updated).to.deep.equal([editedNow]);
+    expect(changes.deleted).to.deep.equal([gone], 'the deleted one as it was last known');
+  });
+
+  it('counts what the cache showed as shown', () => {
+    const cachedChat = chat('c', ANN, 'from the cache', 1);
+    const before = applyCached(EMPTY_CHAT_LIST, { epoch: 'e1', seq: 3, chats: [{ chat: cachedChat, seq: 3 }] });
+    const changes = snapshotChanges(before, snap(9, chat('n', ANN, 'new', 5)));
+    expect(changes.created.map((c) => c.id)).to.deep.equal(['n']);
+    expect(changes.deleted.map((c) => c.id)).to.deep.equal(['c']);
+  });
+
+  it('the first load is not a change', () => {
+    const changes = snapshotChanges(EMPTY_CHAT_LIST, snap(5, chat('a', ANN, 'hi', 1)));
+    expect(changes).to.deep.equal({ created: [], updated: [], deleted: [] });
   });
 });

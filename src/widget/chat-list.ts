@@ -75,6 +75,34 @@ export function applySnapshot(state: ChatListState, snapshot: SnapshotMessage): 
   return { ...state, loaded: true, cached: false, epoch: snapshot.epoch, seq: snapshot.seq, confirmed };
 }
 
+export interface SnapshotChanges {
+  readonly created: readonly Chat[];
+  readonly updated: readonly Chat[];
+  /** As they were last known. */
+  readonly deleted: readonly Chat[];
+}
+
+/**
+ * What a snapshot changed against what was shown before it (the cache, or an
+ * earlier answer): a snapshot that bridges a long gap carries no events, yet
+ * integrators listening for `image-chat-*` must hear of every change. Nothing
+ * when nothing was shown before: the first load is not a change.
+ */
+export function snapshotChanges(before: ChatListState, snapshot: SnapshotMessage): SnapshotChanges {
+  if (!before.loaded && !before.cached) return { created: [], updated: [], deleted: [] };
+  const next = new Map(snapshot.chats.map((chat) => [chat.id, chat] as const));
+  const created: Chat[] = [];
+  const updated: Chat[] = [];
+  for (const chat of snapshot.chats) {
+    const old = before.confirmed.get(chat.id)?.chat;
+    // Both sides are server-built (or their structured clones), so equal conversations serialise alike.
+    if (!old) created.push(chat);
+    else if (JSON.stringify(old) !== JSON.stringify(chat)) updated.push(chat);
+  }
+  const deleted = [...before.confirmed.values()].map((e) => e.chat).filter((chat) => !next.has(chat.id));
+  return { created, updated, deleted };
+}
+
 /** The confirmed state, to cache (pending actions are never kept: they are not facts). */
 export function toCached(state: ChatListState): CachedList | undefined {
   if (state.epoch === undefined) return undefined;

@@ -18,6 +18,7 @@ import {
   applyCached,
   applyEvent,
   applySnapshot,
+  snapshotChanges,
   eventFit,
   isOwnEcho,
   markLoaded,
@@ -170,7 +171,11 @@ export class ChatSync implements ReactiveController {
 
   private receive(m: ImageMessage): void {
     if (m.type === 'snapshot') {
+      const changes = snapshotChanges(this.list, m);
       this.setList(applySnapshot(this.list, m));
+      for (const chat of changes.created) this.on.change('created', chat, false);
+      for (const chat of changes.updated) this.on.change('updated', chat, false);
+      for (const chat of changes.deleted) this.on.change('deleted', chat, false);
     } else if (m.type === 'replay') {
       // In order, each once: those at or below our seq are skipped by receiveEvent.
       for (const e of m.events) if (!this.receiveEvent(e)) return;
