@@ -356,7 +356,3 @@ export class SqliteStore implements Store {
     return toChat(row, this.q.chatComments.all(tenant, image, chatId).map(toComment));
   }
 }
-
-export function openSqliteStore(path: string): SqliteStore {
-  return new SqliteStore(path);
-}

@@ -197,10 +197,6 @@ export function rollback(state: ChatListState, broadcastId: string): ChatListSta
   return { ...state, pending, own: state.own.filter((id) => id !== broadcastId) };
 }
 
-export function hasPending(state: ChatListState, broadcastId: string): boolean {
-  return state.pending.some((p) => p.action.broadcastId === broadcastId);
-}
-
 /** What to draw: confirmed conversations with our pending actions applied, oldest first. */
 export function view(state: ChatListState): ChatView[] {
   const chats = new Map<string, ChatView>();
