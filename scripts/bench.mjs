@@ -144,7 +144,7 @@ async function restartResync(mode) {
   const dir = mkdtempSync(join(tmpdir(), 'image-chat-bench-resync-'));
   const databaseUrl = join(dir, 'resync.sqlite');
   const { startServer } = await tsImport('../src/server/app.ts', import.meta.url);
-  const { SqliteStore } = await tsImport('../src/store/sqlite-store.ts', import.meta.url);
+  const { SqliteStore } = await tsImport('../src/store/sqlite/sqlite-store.ts', import.meta.url);
   let server = await startServer({ port: 0, host: '127.0.0.1', databaseUrl });
   const port = server.port;
   const image = `bench-resync-${mode}`;

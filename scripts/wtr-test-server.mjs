@@ -18,7 +18,7 @@ export function testServerPlugin() {
       dir = mkdtempSync(join(tmpdir(), 'image-chat-wtr-'));
       try {
         const { startServer } = await tsImport('../src/server/app.ts', import.meta.url);
-        const { Tenants, DEMO_TENANT, DEFAULT_LIMITS } = await tsImport('../src/server/tenants.ts', import.meta.url);
+        const { Tenants, DEMO_TENANT, DEFAULT_LIMITS } = await tsImport('../src/core/tenants.ts', import.meta.url);
         // The demo tenant (any localhost origin, as npm start ships it), plus tenants for the access tests
         // (src/widget/access.test.ts): SSO with a known secret, guests view-only, and a foreign-origin-only one.
         const local = DEMO_TENANT.origins;

@@ -10,13 +10,13 @@ import { fileURLToPath } from 'node:url';
 import { WebSocketServer } from 'ws';
 import type { WebSocket } from 'ws';
 import { MAX_FRAME_BYTES } from '../protocol/limits.ts';
-import { SqliteStore } from '../store/sqlite-store.ts';
-import { InProcessBus } from './bus.ts';
+import { SqliteStore } from '../store/sqlite/sqlite-store.ts';
+import { InProcessBus } from '../bus/bus.ts';
 import { DEFAULT_DATABASE_URL, parseDatabaseUrl } from './config.ts';
-import { ChatCore } from './core.ts';
-import type { ChatCoreOptions } from './core.ts';
+import { ChatCore } from '../core/core.ts';
+import type { ChatCoreOptions } from '../core/core.ts';
 import { createRequestHandler } from './http.ts';
-import { TENANT_ID, Tenants } from './tenants.ts';
+import { TENANT_ID, Tenants } from '../core/tenants.ts';
 
 export interface ServerOptions {
   /** 0 picks a free port (default 8787). */

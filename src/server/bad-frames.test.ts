@@ -8,8 +8,8 @@ import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { startServer } from './app.ts';
 import type { RunningServer } from './app.ts';
-import { TestClient } from './test-client.ts';
-import { testTenants } from './test-tenants.ts';
+import { TestClient } from '../../test/support/test-client.ts';
+import { testTenants } from '../../test/support/test-tenants.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'image-chat-frames-'));
 const file = join(dir, 'frames.sqlite');

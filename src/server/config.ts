@@ -5,8 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ConfigError } from './config-error.ts';
-import { loadTenants } from './tenants.ts';
-import type { Tenants } from './tenants.ts';
+import { loadTenants } from './tenants-config.ts';
+import type { Tenants } from '../core/tenants.ts';
 
 export { ConfigError } from './config-error.ts';
 

@@ -12,8 +12,8 @@ import Database from 'better-sqlite3';
 import type { ServerMessage } from '../protocol/messages.ts';
 import { startServer } from './app.ts';
 import type { RunningServer } from './app.ts';
-import { TestClient } from './test-client.ts';
-import { testTenant, testTenants } from './test-tenants.ts';
+import { TestClient } from '../../test/support/test-client.ts';
+import { testTenant, testTenants } from '../../test/support/test-tenants.ts';
 
 const FRAMES = 10_000;
 const seed = Number(process.env.FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31));

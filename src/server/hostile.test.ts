@@ -12,9 +12,9 @@ import { WebSocket } from 'ws';
 import type { Chat, ServerMessage } from '../protocol/messages.ts';
 import { startServer } from './app.ts';
 import type { RunningServer } from './app.ts';
-import { TestClient } from './test-client.ts';
-import { apiKeyOf, testTenant, testTenants } from './test-tenants.ts';
-import { mintToken, unsignedToken } from './test-tokens.ts';
+import { TestClient } from '../../test/support/test-client.ts';
+import { apiKeyOf, testTenant, testTenants } from '../../test/support/test-tenants.ts';
+import { mintToken, unsignedToken } from '../../test/support/test-tokens.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'image-chat-hostile-'));
 const file = join(dir, 'hostile.sqlite');

@@ -5,8 +5,8 @@
  * constant time, so the comparison leaks nothing about the key.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { SsoError, verifyUserToken } from './sso.ts';
-import type { Tenant } from './tenants.ts';
+import { SsoError, verifyUserToken } from '../core/sso.ts';
+import type { Tenant } from '../core/tenants.ts';
 
 export interface Denied {
   status: 401 | 403;

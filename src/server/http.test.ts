@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { startServer } from './app.ts';
 import type { RunningServer } from './app.ts';
-import { TestClient } from './test-client.ts';
-import { testTenant, testTenants } from './test-tenants.ts';
+import { TestClient } from '../../test/support/test-client.ts';
+import { testTenant, testTenants } from '../../test/support/test-tenants.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'image-chat-http-'));
 mkdirSync(join(root, 'demo', 'img'), { recursive: true });

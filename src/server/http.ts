@@ -7,12 +7,12 @@ import { extname, join, resolve, sep } from 'node:path';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { MAX_IMAGE_ID_CHARS, textLength } from '../protocol/limits.ts';
 import type { ErrorCode } from '../protocol/messages.ts';
-import type { ChatCore } from './core.ts';
+import type { ChatCore } from '../core/core.ts';
 import { authorizeApi, authorizeRead } from './http-auth.ts';
-import { TENANT_ID, originAllowed } from './tenants.ts';
-import type { Tenant } from './tenants.ts';
+import { TENANT_ID, originAllowed } from '../core/tenants.ts';
+import type { Tenant } from '../core/tenants.ts';
 
-export { TENANT_ID } from './tenants.ts';
+export { TENANT_ID } from '../core/tenants.ts';
 
 const DEMO_TYPES: Record<string, string> = {
   '.png': 'image/png',

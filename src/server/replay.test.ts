@@ -9,12 +9,12 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ActionMessage, ChatEvent, ServerMessage, User } from '../protocol/messages.ts';
 import { decodeServerFrame } from '../protocol/decode.ts';
-import { SqliteStore } from '../store/sqlite-store.ts';
+import { SqliteStore } from '../store/sqlite/sqlite-store.ts';
 import type { Store, StoreOptions } from '../store/store.ts';
-import { InProcessBus } from './bus.ts';
-import { ChatCore } from './core.ts';
+import { InProcessBus } from '../bus/bus.ts';
+import { ChatCore } from '../core/core.ts';
 import { startServer } from './app.ts';
-import { TestClient } from './test-client.ts';
+import { TestClient } from '../../test/support/test-client.ts';
 import { ConfigError, loadConfig } from './config.ts';
 
 class FakeSocket {
@@ -141,6 +141,7 @@ test('events stored while the replay is read arrive once: in the replay or right
       description: s.description,
       apply: (t, i, a, u, l) => s.apply(t, i, a, u, l),
       snapshot: (t, i) => s.snapshot(t, i),
+      snapshotPages: (t, i, o) => s.snapshotPages(t, i, o),
       secret: (n) => s.secret(n),
       close: () => s.close(),
       conversationCount: (t) => s.conversationCount(t),

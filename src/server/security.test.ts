@@ -11,9 +11,9 @@ import { request as httpsRequest } from 'node:https';
 import { WebSocket } from 'ws';
 import { startServer } from './app.ts';
 import type { RunningServer } from './app.ts';
-import { TestClient } from './test-client.ts';
-import { apiKeyOf, testTenant, testTenants } from './test-tenants.ts';
-import { mintToken } from './test-tokens.ts';
+import { TestClient } from '../../test/support/test-client.ts';
+import { apiKeyOf, testTenant, testTenants } from '../../test/support/test-tenants.ts';
+import { mintToken } from '../../test/support/test-tokens.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'image-chat-security-'));
 let server: RunningServer;

@@ -8,8 +8,8 @@ import { randomUUID } from 'node:crypto';
 import type { Chat, ChatEvent, ServerMessage } from '../protocol/messages.ts';
 import { startServer } from './app.ts';
 import type { RunningServer } from './app.ts';
-import { TestClient } from './test-client.ts';
-import { testTenants } from './test-tenants.ts';
+import { TestClient } from '../../test/support/test-client.ts';
+import { testTenants } from '../../test/support/test-tenants.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'image-chat-server-'));
 let server: RunningServer;

@@ -1,6 +1,6 @@
 /**
  * The storage contract. Async so that a networked database (PostgreSQL) can
- * implement it later; both implementations must pass store-conformance.ts.
+ * implement it later; both implementations must pass conformance/conformance.ts.
  */
 import type { ActionMessage, Chat, ChatEvent, ErrorCode, SeqPosition, User } from '../protocol/messages.ts';
 
@@ -8,6 +8,26 @@ export interface Snapshot {
   readonly epoch: string;
   readonly seq: number;
   readonly chats: Chat[];
+}
+
+/**
+ * One page of a snapshot. Every page of one read carries the same `epoch` and
+ * `seq` (the pages come from one consistent view); `more` is false on the last.
+ */
+export interface SnapshotPage {
+  readonly epoch: string;
+  readonly seq: number;
+  readonly chats: Chat[];
+  readonly more: boolean;
+}
+
+export interface SnapshotPageOptions {
+  /**
+   * Roughly how many comments a page holds (default 1000). A conversation is
+   * never split across pages, so one page may hold more when a single
+   * conversation does.
+   */
+  readonly commentsPerPage?: number;
 }
 
 export interface Applied {
@@ -50,6 +70,12 @@ export interface Store {
    * kept by its first stored event), so a client that saw it empty can replay.
    */
   snapshot(tenant: string, image: string): Promise<Snapshot>;
+  /**
+   * The same picture as `snapshot`, handed over a page at a time from one
+   * consistent read, yielding to the event loop between pages, so a large
+   * image never stalls the process. Always at least one page.
+   */
+  snapshotPages(tenant: string, image: string, options?: SnapshotPageOptions): AsyncIterable<SnapshotPage>;
   /**
    * The stored events after `since`, in seq order, read in one consistent view:
    * `[]` when `since` is the current position; null when they cannot be given

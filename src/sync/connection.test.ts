@@ -1,6 +1,6 @@
 import { expect } from '@open-wc/testing';
 import { ActionError, Connection, socketUrl, type ConnectionOptions, type Timers } from './connection.ts';
-import { FakeSocket } from './test-socket.ts';
+import { FakeSocket } from '../../test/support/test-socket.ts';
 import type { SeqPosition } from '../protocol/messages.ts';
 
 /** Timers and a clock in one: `advance` moves time and fires what falls due, in order. */

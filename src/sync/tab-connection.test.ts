@@ -6,9 +6,9 @@ import type { SeqPosition } from '../protocol/messages.ts';
 import { Connection } from './connection.ts';
 import { acquireConnection } from './registry.ts';
 import { TabConnection } from './tab-connection.ts';
-import { FakeSocket } from './test-socket.ts';
+import { FakeSocket } from '../../test/support/test-socket.ts';
 import type { ChannelLike, ConnectionOptions, ImageMessage, LocksLike } from './types.ts';
-import { testServer } from '../widget/test-support.ts';
+import { testServer } from '../../test/support/widget.ts';
 
 const URL_ = 'ws://x.test/ws?tenant=t';
 const USER = { id: 'g1', name: 'Zoe', kind: 'guest' };

@@ -4,7 +4,7 @@ import { expect, fixture, html, waitUntil, aTimeout } from '@open-wc/testing';
 import { SignJWT } from 'jose';
 import '../index.ts';
 import type { ImageChat } from './image-chat.ts';
-import { part, pngOf, randomImageId, ready, testServer } from './test-support.ts';
+import { part, pngOf, randomImageId, ready, testServer } from '../../test/support/widget.ts';
 
 const SSO_SECRET = 'wtr-sso-test-secret-0123456789abcdef'; // = WTR_SSO_SECRET in scripts/wtr-test-server.mjs
 

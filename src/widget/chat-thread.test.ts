@@ -3,7 +3,7 @@ import { sendKeys } from '@web/test-runner-commands';
 import '../index.ts';
 import type { ImageChat } from './image-chat.ts';
 import { openConnectionCount } from '../sync/registry.ts';
-import { markers, otherSpelling, part, parts, pngOf, randomImageId, ready, serverChats, testServer } from './test-support.ts';
+import { markers, otherSpelling, part, parts, pngOf, randomImageId, ready, serverChats, testServer } from '../../test/support/widget.ts';
 
 async function make(server: string, image: string, extra: { readonly?: boolean } = {}): Promise<ImageChat> {
   const el = await fixture<ImageChat>(

@@ -13,7 +13,7 @@ import {
   ready,
   serverChats,
   testServer,
-} from './test-support.ts';
+} from '../../test/support/widget.ts';
 
 async function make(server: string, image: string, width = 400): Promise<ImageChat> {
   const el = await fixture<ImageChat>(

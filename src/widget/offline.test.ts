@@ -3,7 +3,7 @@ import '../index.ts';
 import type { ImageChat } from './image-chat.ts';
 import { readCache, writeCache } from '../sync/cache.ts';
 import { socketUrl } from '../sync/connection.ts';
-import { markers, otherSpelling, part, pngOf, randomImageId, ready, testServer } from './test-support.ts';
+import { markers, otherSpelling, part, pngOf, randomImageId, ready, testServer } from '../../test/support/widget.ts';
 
 /** A server nobody answers on (connection refused at once). */
 const NOWHERE = 'http://127.0.0.1:9';

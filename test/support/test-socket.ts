@@ -1,5 +1,5 @@
 /** A socket the test drives by hand (not part of the bundle). */
-import type { SocketLike } from './types.ts';
+import type { SocketLike } from '../../src/sync/types.ts';
 
 export class FakeSocket implements SocketLike {
   readyState = 0;

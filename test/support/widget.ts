@@ -1,7 +1,7 @@
 /** Helpers for the element tests (not part of the bundle). */
 import { waitUntil } from '@open-wc/testing';
-import type { Chat } from '../protocol/messages.ts';
-import type { ImageChat } from './image-chat.ts';
+import type { Chat } from '../../src/protocol/messages.ts';
+import type { ImageChat } from '../../src/widget/image-chat.ts';
 
 let cached: string | null | undefined;
 

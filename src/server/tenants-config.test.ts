@@ -6,8 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError } from './config-error.ts';
-import { DEFAULT_LIMITS, DEMO_TENANT, loadTenants, originAllowed, parseTenantsJson } from './tenants.ts';
-import type { Tenant } from './tenants.ts';
+import { DEFAULT_LIMITS, DEMO_TENANT, originAllowed } from '../core/tenants.ts';
+import { loadTenants, parseTenantsJson } from './tenants-config.ts';
+import type { Tenant } from '../core/tenants.ts';
 
 const SECRET = 'x'.repeat(32);
 

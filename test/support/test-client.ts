@@ -4,8 +4,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { WebSocket } from 'ws';
-import type { ServerMessage, WelcomeMessage } from '../protocol/messages.ts';
-import { decodeServerFrame } from '../protocol/decode.ts';
+import type { ServerMessage, WelcomeMessage } from '../../src/protocol/messages.ts';
+import { decodeServerFrame } from '../../src/protocol/decode.ts';
 
 type Predicate = (m: ServerMessage) => boolean;
 

@@ -6,9 +6,9 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { SqliteStore } from './sqlite-store.ts';
-import { SCHEMA_VERSION } from './sqlite-migrations.ts';
-import { storeConformance } from './store-conformance.ts';
-import type { User } from '../protocol/messages.ts';
+import { SCHEMA_VERSION } from './migrations.ts';
+import { storeConformance } from '../conformance/conformance.ts';
+import type { User } from '../../protocol/messages.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'image-chat-store-'));
 after(() => rmSync(dir, { recursive: true, force: true }));

@@ -15,11 +15,11 @@ import type {
   SeqPosition,
   UpdateImageChatMessage,
   User,
-} from '../protocol/messages.ts';
-import { migrate } from './sqlite-migrations.ts';
-import { StoreError, isModerator } from './store.ts';
-import { DEFAULT_LOG_KEEP } from './store.ts';
-import type { Applied, ApplyLimits, Snapshot, Store, StoreOptions } from './store.ts';
+} from '../../protocol/messages.ts';
+import { migrate } from './migrations.ts';
+import { StoreError, isModerator } from '../store.ts';
+import { DEFAULT_LOG_KEEP } from '../store.ts';
+import type { Applied, ApplyLimits, Snapshot, SnapshotPage, Store, StoreOptions } from '../store.ts';
 
 interface ChatRow {
   id: string;
@@ -190,6 +190,12 @@ export class SqliteStore implements Store {
       const chats = this.q.chats.all(tenant, image).map((row) => toChat(row, byChat.get(row.id) ?? []));
       return { epoch: head.epoch, seq: head.seq, chats };
     }).deferred();
+  }
+
+  // TODO(#8): read in pages from one read transaction instead of one synchronous read.
+  async *snapshotPages(tenant: string, image: string): AsyncIterable<SnapshotPage> {
+    const snap = await this.snapshot(tenant, image);
+    yield { ...snap, more: false };
   }
 
   async apply(tenant: string, image: string, action: ActionMessage, actor: User, limits: ApplyLimits = {}): Promise<Applied> {

@@ -5,12 +5,12 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ServerMessage } from '../protocol/messages.ts';
 import { decodeServerFrame, encodeFrame } from '../protocol/decode.ts';
-import { SqliteStore } from '../store/sqlite-store.ts';
+import { SqliteStore } from '../store/sqlite/sqlite-store.ts';
 import type { Store } from '../store/store.ts';
-import { InProcessBus } from './bus.ts';
+import { InProcessBus } from '../bus/bus.ts';
 import { ChatCore } from './core.ts';
 import type { ChatCoreOptions } from './core.ts';
-import { testTenants } from './test-tenants.ts';
+import { testTenants } from '../../test/support/test-tenants.ts';
 
 class FakeSocket {
   frames: string[] = [];
@@ -77,6 +77,7 @@ test('an image\'s events are broadcast in seq order even when the store answers 
   const slow = (s: Store): Store => ({
     description: s.description,
     snapshot: (t, i) => s.snapshot(t, i),
+    snapshotPages: (t, i, o) => s.snapshotPages(t, i, o),
     secret: (n) => s.secret(n),
     close: () => s.close(),
     conversationCount: (t) => s.conversationCount(t),
@@ -111,6 +112,7 @@ test('an event stored while a snapshot is being read is delivered once: in the s
       close: () => s.close(),
       conversationCount: (t) => s.conversationCount(t),
       eventsSince: (t, i, since) => s.eventsSince(t, i, since),
+      snapshotPages: (t, i, o) => s.snapshotPages(t, i, o),
       async snapshot(t, i) {
         const early = readFirst ? await s.snapshot(t, i) : undefined;
         await opened;
@@ -158,6 +160,9 @@ test('an unexpected store failure answers unavailable, is logged, and the sessio
   const broken = (s: Store): Store => ({
     description: s.description,
     snapshot: async () => {
+      throw new Error('disk on fire');
+    },
+    snapshotPages: async function* () {
       throw new Error('disk on fire');
     },
     apply: async () => {

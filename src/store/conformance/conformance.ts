@@ -5,9 +5,9 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import type { ActionMessage, Change, Chat, User } from '../protocol/messages.ts';
-import { StoreError } from './store.ts';
-import type { Store, StoreOptions } from './store.ts';
+import type { ActionMessage, Change, Chat, User } from '../../protocol/messages.ts';
+import { StoreError } from '../store.ts';
+import type { Store, StoreOptions } from '../store.ts';
 
 const alice: User = { id: 'g_alice', name: 'Alice', kind: 'guest' };
 const bob: User = { id: 'g_bob', name: 'Bob', kind: 'guest' };

@@ -3,8 +3,8 @@
  * origin and has an SSO secret and API key derived from its id, so a test can
  * mint tokens and call the API without setting anything up.
  */
-import { DEFAULT_LIMITS, Tenants } from './tenants.ts';
-import type { GuestPolicy, Tenant, TenantLimits } from './tenants.ts';
+import { DEFAULT_LIMITS, Tenants } from '../../src/core/tenants.ts';
+import type { GuestPolicy, Tenant, TenantLimits } from '../../src/core/tenants.ts';
 
 export const ssoSecretOf = (id: string) => `${id}-sso-secret-for-tests-0123456789abcdef`;
 export const apiKeyOf = (id: string) => `${id}-api-key-for-tests`;

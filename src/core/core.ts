@@ -7,8 +7,8 @@ import type { ActionMessage, ChatEvent, HelloMessage, SeqPosition, User } from '
 import { textLength } from '../protocol/limits.ts';
 import { StoreError } from '../store/store.ts';
 import type { Applied, Snapshot, Store } from '../store/store.ts';
-import { topicFor } from './bus.ts';
-import type { Bus } from './bus.ts';
+import { topicFor } from '../bus/bus.ts';
+import type { Bus } from '../bus/bus.ts';
 import { identify } from './identity.ts';
 import type { Identified } from './identity.ts';
 import { Metrics } from './metrics.ts';
