@@ -204,7 +204,7 @@ export class ChatCore implements SessionHost {
     if (refusal || !t) return Promise.reject(refusal);
     const topic = topicFor(tenant, action.image);
     return this.serialize(topic, async () => {
-      const applied = await this.store.apply(tenant, action.image, action, actor, { maxChatsPerImage: t.limits.maxChatsPerImage });
+      const applied = await this.store.apply(tenant, action.image, action, actor, t.limits);
       stored(applied);
       // A retried broadcastId was broadcast the first time; sending it again would repeat a seq.
       if (applied.duplicate) return;

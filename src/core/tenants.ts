@@ -16,6 +16,8 @@ export interface TenantLimits {
   readonly maxTextChars: number;
   /** Conversations one image may hold; one more is refused with `too-large`. */
   readonly maxChatsPerImage: number;
+  /** Comments one conversation may hold, its opening one included; one more reply is refused with `too-large`. */
+  readonly maxCommentsPerChat: number;
   /** Token bucket per user: actions refilled per minute, and the burst it may hold. */
   readonly actionsPerMinute: number;
   readonly actionBurst: number;
@@ -38,6 +40,7 @@ export interface Tenant {
 export const DEFAULT_LIMITS: TenantLimits = {
   maxTextChars: MAX_TEXT_CHARS,
   maxChatsPerImage: 500,
+  maxCommentsPerChat: 500,
   actionsPerMinute: 120,
   actionBurst: 60,
   connectionsPerIp: 100,

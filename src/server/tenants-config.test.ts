@@ -16,7 +16,7 @@ test('a tenants file: every field, defaults filled in', () => {
   const [acme, blog] = parseTenantsJson(
     JSON.stringify({
       tenants: [
-        { id: 'acme', origins: ['https://acme.example'], ssoSecret: SECRET, apiKey: 'k'.repeat(16), guests: 'read', limits: { maxChatsPerImage: 10, actionsPerMinute: 5 } },
+        { id: 'acme', origins: ['https://acme.example'], ssoSecret: SECRET, apiKey: 'k'.repeat(16), guests: 'read', limits: { maxChatsPerImage: 10, maxCommentsPerChat: 20, actionsPerMinute: 5 } },
         { id: 'blog', origins: ['*'] },
       ],
     }),
@@ -27,7 +27,7 @@ test('a tenants file: every field, defaults filled in', () => {
     ssoSecret: SECRET,
     apiKey: 'k'.repeat(16),
     guests: 'read',
-    limits: { ...DEFAULT_LIMITS, maxChatsPerImage: 10, actionsPerMinute: 5 },
+    limits: { ...DEFAULT_LIMITS, maxChatsPerImage: 10, maxCommentsPerChat: 20, actionsPerMinute: 5 },
   });
   assert.deepEqual(blog, { id: 'blog', origins: ['*'], guests: 'post', limits: DEFAULT_LIMITS });
 });
@@ -60,6 +60,7 @@ test('mistakes in the tenants config are one clear sentence', () => {
     [t({ guests: 'maybe' }), /"guests" must be "post", "read" or "off"/],
     [t({ limits: { maxChatsPerImage: 0 } }), /must be a whole number of at least 1/],
     [t({ limits: { maxChatsPerImage: 1.5 } }), /must be a whole number/],
+    [t({ limits: { maxCommentsPerChat: 0 } }), /limit "maxCommentsPerChat" must be a whole number of at least 1/],
     [t({ limits: { maxTextChars: 5000 } }), /at most 2000/],
     [t({ limits: { speed: 3 } }), /unknown limit "speed"/],
     [t({ colour: 'red' }), /unknown key "colour"/],

@@ -1,6 +1,6 @@
 /**
- * The storage contract. Async so that a networked database (PostgreSQL) can
- * implement it later; both implementations must pass conformance/conformance.ts.
+ * The storage contract, async for a networked database. Both implementations
+ * (sqlite/, postgres/) must pass conformance/conformance.ts.
  */
 import type { ActionMessage, Chat, ChatEvent, ErrorCode, SeqPosition, User } from '../protocol/messages.ts';
 
@@ -33,7 +33,11 @@ export interface SnapshotPageOptions {
 export interface Applied {
   /** The stored event, as broadcast to every subscriber of the image. */
   readonly event: ChatEvent;
-  /** The conversation after the action; absent after a delete (or once it is gone). */
+  /**
+   * The conversation after the action; absent after a delete (or once it is gone).
+   * @deprecated Transitional, read only by the ack in core/session.ts: it goes
+   * once acks carry the change (issue 8), together with ApplyTransaction.loadChat.
+   */
   readonly chat?: Chat;
   /**
    * True when the broadcastId had already been stored for this actor: nothing
@@ -59,6 +63,8 @@ export interface StoreOptions {
 export interface ApplyLimits {
   /** A create on an image that already holds this many conversations is refused with `too-large`. */
   readonly maxChatsPerImage?: number;
+  /** A reply to a conversation that already holds this many comments (its opening one included) is refused with `too-large`. */
+  readonly maxCommentsPerChat?: number;
 }
 
 export interface Store {
@@ -86,7 +92,8 @@ export interface Store {
   eventsSince(tenant: string, image: string, since: SeqPosition, max?: number): Promise<ChatEvent[] | null>;
   /**
    * Validates existence and permission, writes the change, assigns the image's
-   * next seq and appends the event: all or nothing. Throws StoreError.
+   * next seq and appends the event: all or nothing. Throws StoreError. Every
+   * store runs the one set of rules, core/apply.ts, in one of its transactions.
    */
   apply(tenant: string, image: string, action: ActionMessage, actor: User, limits?: ApplyLimits): Promise<Applied>;
   /** How many conversations the tenant holds over all its images (the usage API). */
@@ -104,9 +111,4 @@ export class StoreError extends Error {
     this.name = 'StoreError';
     this.code = code;
   }
-}
-
-/** Moderators and admins may change anyone's conversations and comments. */
-export function isModerator(user: User): boolean {
-  return user.role === 'moderator' || user.role === 'admin';
 }

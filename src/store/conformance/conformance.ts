@@ -1,51 +1,25 @@
 /**
  * The behaviour every Store must have. Each implementation's test file calls
- * storeConformance() with a factory that opens a fresh, empty store.
+ * storeConformance() with factories that open a fresh, empty store, and two
+ * instances (separate connections) on one fresh, empty database: the
+ * concurrency cases race them against each other.
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
-import type { ActionMessage, Change, Chat, User } from '../../protocol/messages.ts';
+import type { Chat } from '../../protocol/messages.ts';
 import { StoreError } from '../store.ts';
 import type { Store, StoreOptions } from '../store.ts';
+import { concurrencyConformance } from './concurrency.ts';
+import { SAFE_ID, alice, bob, create, mod, rejects, remove, update } from './fixtures.ts';
 
-const alice: User = { id: 'g_alice', name: 'Alice', kind: 'guest' };
-const bob: User = { id: 'g_bob', name: 'Bob', kind: 'guest' };
-const mod: User = { id: 'u_mod', name: 'Mo', kind: 'user', role: 'moderator' };
-const SAFE_ID = /^[A-Za-z0-9_-]{1,64}$/;
-
-const create = (image: string, text = 'hello', x = 0.25, y = 0.75): ActionMessage => ({
-  type: 'create-image-chat',
-  image,
-  broadcastId: randomUUID(),
-  x,
-  y,
-  text,
-});
-const update = (image: string, chatId: string, change: Change): ActionMessage => ({
-  type: 'update-image-chat',
-  image,
-  broadcastId: randomUUID(),
-  chatId,
-  change,
-});
-const remove = (image: string, chatId: string): ActionMessage => ({
-  type: 'delete-image-chat',
-  image,
-  broadcastId: randomUUID(),
-  chatId,
-});
-
-async function rejects(promise: Promise<unknown>, code: string): Promise<void> {
-  await assert.rejects(promise, (e: unknown) => {
-    assert.ok(e instanceof StoreError, `expected a StoreError, got ${String(e)}`);
-    assert.equal(e.code, code);
-    assert.ok(e.message.length > 0, "e.message.length > 0");
-    return true;
-  });
+export interface StoreFactories {
+  /** A fresh, empty store. */
+  open(options?: StoreOptions): Promise<Store>;
+  /** Two store instances on one fresh, empty database, each with its own connection(s). */
+  openTwo(options?: StoreOptions): Promise<[Store, Store]>;
 }
 
-export function storeConformance(name: string, open: (options?: StoreOptions) => Promise<Store>): void {
+export function storeConformance(name: string, { open, openTwo }: StoreFactories): void {
   /** Runs `body` with a fresh store, closed afterwards whatever happens. */
   const withStore = (body: (store: Store) => Promise<void>, options?: StoreOptions) => async () => {
     const store = await open(options);
@@ -58,9 +32,9 @@ export function storeConformance(name: string, open: (options?: StoreOptions) =>
 
   /** Creates a chat as `who` and returns it. */
   async function seed(store: Store, tenant: string, image: string, who = alice): Promise<Chat> {
-    const { chat } = await store.apply(tenant, image, create(image), who);
-    assert.ok(chat, "chat");
-    return chat;
+    const { event } = await store.apply(tenant, image, create(image), who);
+    assert.ok(event.type === 'new-image-chat', 'a create stores a new-image-chat event');
+    return event.chat;
   }
 
   describe(`Store conformance: ${name}`, () => {
@@ -114,13 +88,13 @@ export function storeConformance(name: string, open: (options?: StoreOptions) =>
 
     test('create: the snapshot holds the chat at seq 1 with its first comment', withStore(async (s) => {
       const action = create('img', 'first!', 0, 1);
-      const { event, chat, duplicate } = await s.apply('t1', 'img', action, alice);
+      const { event, duplicate } = await s.apply('t1', 'img', action, alice);
       assert.equal(duplicate, false);
-      assert.equal(event.type, 'new-image-chat');
+      assert.ok(event.type === 'new-image-chat', 'a new-image-chat event');
+      const chat = event.chat;
       assert.equal(event.seq, 1);
       assert.equal(event.image, 'img');
       assert.equal(event.broadcastId, action.broadcastId);
-      assert.ok(chat, "chat");
       assert.match(chat.id, SAFE_ID);
       assert.equal(chat.x, 0);
       assert.equal(chat.y, 1);
@@ -130,7 +104,6 @@ export function storeConformance(name: string, open: (options?: StoreOptions) =>
       assert.equal(chat.comments.length, 1);
       assert.match(chat.comments[0]!.id, SAFE_ID);
       assert.equal(chat.comments[0]!.text, 'first!');
-      assert.ok(event.type === 'new-image-chat' && event.chat.id === chat.id, "event.type === 'new-image-chat' && event.chat.id === chat.id");
       const snap = await s.snapshot('t1', 'img');
       assert.equal(snap.seq, 1);
       assert.deepEqual(snap.chats, [chat]);
@@ -166,7 +139,6 @@ export function storeConformance(name: string, open: (options?: StoreOptions) =>
       assert.equal(stored.resolved, true);
       assert.deepEqual(stored.comments.map((c) => c.text), ['hello', 'better reply']);
       assert.equal(typeof stored.comments[1]!.editedAt, 'number');
-      assert.deepEqual(resolved.chat, stored, 'apply returns the chat as stored');
 
       const deleted = await s.apply('t1', 'img', update('img', chat.id, { kind: 'delete-comment', commentId: reply.id }), bob);
       assert.equal(deleted.event.seq, 6);
@@ -176,7 +148,6 @@ export function storeConformance(name: string, open: (options?: StoreOptions) =>
       const gone = await s.apply('t1', 'img', remove('img', chat.id), alice);
       assert.equal(gone.event.type, 'deleted-image-chat');
       assert.equal(gone.event.seq, 7);
-      assert.equal(gone.chat, undefined);
       snap = await s.snapshot('t1', 'img');
       assert.equal(snap.seq, 7);
       assert.deepEqual(snap.chats, []);
@@ -257,16 +228,15 @@ export function storeConformance(name: string, open: (options?: StoreOptions) =>
       const again = await s.apply('t1', 'img', action, alice);
       assert.equal(again.duplicate, true);
       assert.deepEqual(again.event, first.event);
-      assert.deepEqual(again.chat, first.chat);
       const snap = await s.snapshot('t1', 'img');
       assert.equal(snap.seq, 1);
       assert.equal(snap.chats.length, 1);
-      // After the chat is gone, the retry still answers with the original event and no chat.
-      await s.apply('t1', 'img', remove('img', first.chat!.id), alice);
+      // After the chat is gone, the retry still answers with the original event.
+      assert.ok(first.event.type === 'new-image-chat', 'a create');
+      await s.apply('t1', 'img', remove('img', first.event.chat.id), alice);
       const late = await s.apply('t1', 'img', action, alice);
       assert.equal(late.duplicate, true);
-      assert.equal(late.event.seq, 1);
-      assert.equal(late.chat, undefined);
+      assert.deepEqual(late.event, first.event);
     }));
 
     test('a broadcastId already used by another actor is invalid', withStore(async (s) => {
@@ -310,6 +280,32 @@ export function storeConformance(name: string, open: (options?: StoreOptions) =>
       await s.apply('t1', 'img', create('img'), alice, limits);
     }));
 
+    test('maxCommentsPerChat refuses one reply too many as too-large, per conversation', withStore(async (s) => {
+      const limits = { maxCommentsPerChat: 3 };
+      const chat = await seed(s, 't1', 'img');
+      const other = await seed(s, 't1', 'img');
+      await s.apply('t1', 'img', update('img', chat.id, { kind: 'add-comment', text: 'two' }), bob, limits);
+      const third = await s.apply('t1', 'img', update('img', chat.id, { kind: 'add-comment', text: 'three' }), bob, limits);
+      const before = await s.snapshot('t1', 'img');
+      await assert.rejects(s.apply('t1', 'img', update('img', chat.id, { kind: 'add-comment', text: 'four' }), bob, limits), (e: unknown) => {
+        assert.ok(e instanceof StoreError && e.code === 'too-large', `expected too-large, got ${String(e)}`);
+        assert.match(e.message, /already holds 3 comments/);
+        return true;
+      });
+      assert.deepEqual(await s.snapshot('t1', 'img'), before, 'nothing written');
+      // A full conversation can still be edited and resolved; another one has its own count.
+      assert.ok(third.event.type === 'image-chat-updated' && third.event.change.kind === 'add-comment', 'a reply');
+      const thirdId = third.event.change.comment.id;
+      await s.apply('t1', 'img', update('img', chat.id, { kind: 'edit-comment', commentId: thirdId, text: '3' }), bob, limits);
+      await s.apply('t1', 'img', update('img', chat.id, { kind: 'resolve', resolved: true }), bob, limits);
+      await s.apply('t1', 'img', update('img', other.id, { kind: 'add-comment', text: 'elsewhere' }), bob, limits);
+      // Deleting a reply makes room again.
+      await s.apply('t1', 'img', update('img', chat.id, { kind: 'delete-comment', commentId: thirdId }), bob, limits);
+      await s.apply('t1', 'img', update('img', chat.id, { kind: 'add-comment', text: 'four' }), bob, limits);
+      const texts = (await s.snapshot('t1', 'img')).chats.find((c) => c.id === chat.id)?.comments.map((c) => c.text);
+      assert.deepEqual(texts, ['hello', 'two', 'four']);
+    }));
+
     test('conversationCount counts one tenant over all its images', withStore(async (s) => {
       assert.equal(await s.conversationCount('t1'), 0);
       const chat = await seed(s, 't1', 'a');
@@ -328,4 +324,6 @@ export function storeConformance(name: string, open: (options?: StoreOptions) =>
       assert.notEqual(await s.secret('other'), a);
     }));
   });
+
+  concurrencyConformance(name, openTwo);
 }

@@ -13,8 +13,22 @@ import type { User } from '../../protocol/messages.ts';
 const dir = mkdtempSync(join(tmpdir(), 'image-chat-store-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-storeConformance('sqlite file', async (options) => new SqliteStore(join(dir, `${randomUUID()}.sqlite`), options));
-storeConformance('sqlite :memory:', async (options) => new SqliteStore(':memory:', options));
+storeConformance('sqlite file', {
+  open: async (options) => new SqliteStore(join(dir, `${randomUUID()}.sqlite`), options),
+  // Two connections to one file: each waits for the other's write lock (busy_timeout).
+  openTwo: async (options) => {
+    const file = join(dir, `${randomUUID()}.sqlite`);
+    return [new SqliteStore(file, options), new SqliteStore(file, options)];
+  },
+});
+storeConformance('sqlite :memory:', {
+  open: async (options) => new SqliteStore(':memory:', options),
+  // A second connection would open another, empty database: here both callers share one connection.
+  openTwo: async (options) => {
+    const store = new SqliteStore(':memory:', options);
+    return [store, store];
+  },
+});
 
 const alice: User = { id: 'g_alice', name: 'Alice', kind: 'guest' };
 

@@ -1,23 +1,16 @@
 /**
  * The embedded default store: one SQLite file via better-sqlite3. Every apply
- * is one IMMEDIATE transaction, so a refusal or a fault leaves nothing behind.
+ * runs core/apply.ts's steps in one IMMEDIATE transaction, so a refusal or a
+ * fault leaves nothing behind.
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { randomBytes, randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
-import type {
-  ActionMessage,
-  AppliedChange,
-  Chat,
-  ChatEvent,
-  Comment,
-  SeqPosition,
-  UpdateImageChatMessage,
-  User,
-} from '../../protocol/messages.ts';
+import type { ActionMessage, Chat, ChatEvent, Comment, SeqPosition, User } from '../../protocol/messages.ts';
+import { applySteps, runSteps } from '../../core/apply.ts';
+import type { ApplyTransaction } from '../../core/apply.ts';
 import { migrate } from './migrations.ts';
-import { StoreError, isModerator } from '../store.ts';
 import { DEFAULT_LOG_KEEP } from '../store.ts';
 import type { Applied, ApplyLimits, Snapshot, SnapshotPage, Store, StoreOptions } from '../store.ts';
 
@@ -69,10 +62,6 @@ function toChat(row: ChatRow, comments: Comment[]): Chat {
     resolved: row.resolved !== 0,
     comments,
   };
-}
-
-function chatIdOf(event: ChatEvent): string {
-  return event.type === 'new-image-chat' ? event.chat.id : event.chatId;
 }
 
 export class SqliteStore implements Store {
@@ -163,6 +152,9 @@ export class SqliteStore implements Store {
          VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       chatCount: db.prepare<[string, string], { n: number }>('SELECT count(*) AS n FROM chats WHERE tenant = ? AND image = ?'),
+      commentCount: db.prepare<[string, string, string], { n: number }>(
+        'SELECT count(*) AS n FROM comments WHERE tenant = ? AND image = ? AND chat_id = ?',
+      ),
       tenantChatCount: db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM chats WHERE tenant = ?'),
       ensureMeta: db.prepare<[string, string]>('INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)'),
       meta: db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?'),
@@ -200,7 +192,10 @@ export class SqliteStore implements Store {
 
   async apply(tenant: string, image: string, action: ActionMessage, actor: User, limits: ApplyLimits = {}): Promise<Applied> {
     this.assertOpen();
-    return this.db.transaction(() => this.applyNow(tenant, image, action, actor, limits)).immediate();
+    // The steps run to the end synchronously inside one IMMEDIATE transaction: nothing else
+    // runs on this connection meanwhile, and a throw rolls everything back.
+    const steps = applySteps(this.transactionFor(tenant, image), { image, action, actor, limits, logKeep: this.logKeep });
+    return this.db.transaction(() => runSteps(steps)).immediate();
   }
 
   async conversationCount(tenant: string): Promise<number> {
@@ -240,120 +235,54 @@ export class SqliteStore implements Store {
     if (this.closed) throw new Error('the store is closed');
   }
 
-  /** Runs inside the transaction: any throw rolls everything back. */
-  private applyNow(tenant: string, image: string, action: ActionMessage, actor: User, limits: ApplyLimits): Applied {
-    const prior = this.q.eventByBroadcastId.get(tenant, image, action.broadcastId);
-    if (prior) {
-      if (prior.actor_id !== actor.id) throw new StoreError('invalid', 'broadcastId already used');
-      const event = JSON.parse(prior.payload) as ChatEvent;
-      const chat = this.loadChat(tenant, image, chatIdOf(event));
-      return chat ? { event, chat, duplicate: true } : { event, duplicate: true };
-    }
-
-    const now = Date.now();
-    this.q.ensureImage.run(tenant, image, this.firstEpoch, now);
-    const author = { id: actor.id, name: actor.name };
-    let body: (seq: number) => ChatEvent;
-    let chatId: string;
-
-    switch (action.type) {
-      case 'create-image-chat': {
-        const max = limits.maxChatsPerImage;
-        if (max !== undefined && this.q.chatCount.get(tenant, image)!.n >= max) {
-          throw new StoreError('too-large', `this image already holds ${max} conversations, the most allowed: resolve and delete old ones first`);
-        }
-        chatId = randomUUID();
-        const commentId = randomUUID();
-        this.q.insertChat.run(tenant, image, chatId, action.x, action.y, author.id, author.name, now);
-        this.q.insertComment.run(tenant, image, chatId, commentId, author.id, author.name, action.text, now);
-        const chat = this.loadChat(tenant, image, chatId)!;
-        body = (seq) => ({ type: 'new-image-chat', image, seq, broadcastId: action.broadcastId, chat });
-        break;
-      }
-      case 'update-image-chat': {
-        chatId = action.chatId;
-        const change = this.applyChange(tenant, image, action, actor, now);
-        body = (seq) => ({ type: 'image-chat-updated', image, seq, broadcastId: action.broadcastId, chatId, change });
-        break;
-      }
-      case 'delete-image-chat': {
-        chatId = action.chatId;
-        const chat = this.requireChat(tenant, image, chatId);
-        if (chat.author_id !== actor.id && !isModerator(actor)) {
-          throw new StoreError('forbidden', 'only its author or a moderator may delete this conversation');
-        }
-        this.q.deleteChat.run(tenant, image, chatId);
-        body = (seq) => ({ type: 'deleted-image-chat', image, seq, broadcastId: action.broadcastId, chatId });
-        break;
-      }
-    }
-
-    const { seq } = this.q.nextSeq.get(tenant, image)!;
-    const event = body(seq);
-    this.q.insertEvent.run(tenant, image, seq, event.type, JSON.stringify(event), action.broadcastId, actor.id, now);
-    // Trimmed here, in the same transaction: the log never holds more than logKeep events of an image.
-    if (seq > this.logKeep) this.q.trimLog.run(tenant, image, seq - this.logKeep);
-    const chat = action.type === 'delete-image-chat' ? undefined : this.loadChat(tenant, image, chatId);
-    return chat ? { event, chat, duplicate: false } : { event, duplicate: false };
-  }
-
-  private applyChange(
-    tenant: string,
-    image: string,
-    action: UpdateImageChatMessage,
-    actor: User,
-    now: number,
-  ): AppliedChange {
-    const chat = this.requireChat(tenant, image, action.chatId);
-    const change = action.change;
-    const mayChangeChat = chat.author_id === actor.id || isModerator(actor);
-    switch (change.kind) {
-      case 'add-comment': {
-        const id = randomUUID();
-        this.q.insertComment.run(tenant, image, chat.id, id, actor.id, actor.name, change.text, now);
-        const comment: Comment = { id, author: { id: actor.id, name: actor.name }, text: change.text, createdAt: now };
-        return { kind: 'add-comment', text: change.text, comment };
-      }
-      case 'edit-comment': {
-        const comment = this.requireComment(tenant, image, chat.id, change.commentId);
-        if (comment.author_id !== actor.id && !isModerator(actor)) {
-          throw new StoreError('forbidden', 'only its author or a moderator may edit this comment');
-        }
-        this.q.editComment.run(change.text, now, tenant, image, comment.id);
-        return { kind: 'edit-comment', commentId: comment.id, text: change.text, editedAt: now };
-      }
-      case 'delete-comment': {
-        const comment = this.requireComment(tenant, image, chat.id, change.commentId);
-        if (comment.author_id !== actor.id && !isModerator(actor)) {
-          throw new StoreError('forbidden', 'only its author or a moderator may delete this comment');
-        }
-        // The first comment is the conversation's own text: removing it would leave a marker about nothing.
-        if (this.q.firstCommentId.get(tenant, image, chat.id)?.id === comment.id) {
-          throw new StoreError('invalid', 'the first comment opens the conversation: delete the conversation instead');
-        }
-        this.q.deleteComment.run(tenant, image, comment.id);
-        return { kind: 'delete-comment', commentId: comment.id };
-      }
-      case 'move':
-        if (!mayChangeChat) throw new StoreError('forbidden', 'only its author or a moderator may move this conversation');
-        this.q.move.run(change.x, change.y, tenant, image, chat.id);
-        return { kind: 'move', x: change.x, y: change.y };
-      case 'resolve':
-        this.q.resolve.run(change.resolved ? 1 : 0, tenant, image, chat.id);
-        return { kind: 'resolve', resolved: change.resolved };
-    }
-  }
-
-  private requireChat(tenant: string, image: string, chatId: string): ChatRow {
-    const row = this.q.chat.get(tenant, image, chatId);
-    if (!row) throw new StoreError('not-found', 'no such conversation on this image');
-    return row;
-  }
-
-  private requireComment(tenant: string, image: string, chatId: string, commentId: string): CommentRow {
-    const row = this.q.comment.get(tenant, image, chatId, commentId);
-    if (!row) throw new StoreError('not-found', 'no such comment in this conversation');
-    return row;
+  /** The apply steps' store calls for one image, on this connection, answered synchronously. */
+  private transactionFor(tenant: string, image: string): ApplyTransaction {
+    const q = this.q;
+    return {
+      lockImage: () => {
+        // The IMMEDIATE transaction already holds the database's write lock.
+        q.ensureImage.run(tenant, image, this.firstEpoch, Date.now());
+      },
+      eventByBroadcastId: (broadcastId) => {
+        const row = q.eventByBroadcastId.get(tenant, image, broadcastId);
+        return row && { event: JSON.parse(row.payload) as ChatEvent, actorId: row.actor_id };
+      },
+      chatAuthor: (chatId) => q.chat.get(tenant, image, chatId)?.author_id,
+      commentAuthor: (chatId, commentId) => q.comment.get(tenant, image, chatId, commentId)?.author_id,
+      firstCommentId: (chatId) => q.firstCommentId.get(tenant, image, chatId)?.id,
+      chatCount: () => q.chatCount.get(tenant, image)!.n,
+      commentCount: (chatId) => q.commentCount.get(tenant, image, chatId)!.n,
+      insertChat: (chat) => {
+        q.insertChat.run(tenant, image, chat.id, chat.x, chat.y, chat.author.id, chat.author.name, chat.createdAt);
+        for (const c of chat.comments) q.insertComment.run(tenant, image, chat.id, c.id, c.author.id, c.author.name, c.text, c.createdAt);
+      },
+      insertComment: (chatId, c) => {
+        q.insertComment.run(tenant, image, chatId, c.id, c.author.id, c.author.name, c.text, c.createdAt);
+      },
+      editComment: (commentId, text, editedAt) => {
+        q.editComment.run(text, editedAt, tenant, image, commentId);
+      },
+      deleteComment: (commentId) => {
+        q.deleteComment.run(tenant, image, commentId);
+      },
+      moveChat: (chatId, x, y) => {
+        q.move.run(x, y, tenant, image, chatId);
+      },
+      resolveChat: (chatId, resolved) => {
+        q.resolve.run(resolved ? 1 : 0, tenant, image, chatId);
+      },
+      deleteChat: (chatId) => {
+        q.deleteChat.run(tenant, image, chatId);
+      },
+      nextSeq: () => q.nextSeq.get(tenant, image)!.seq,
+      insertEvent: (event, actorId, createdAt) => {
+        q.insertEvent.run(tenant, image, event.seq, event.type, JSON.stringify(event), event.broadcastId, actorId, createdAt);
+      },
+      trimLog: (seq) => {
+        q.trimLog.run(tenant, image, seq);
+      },
+      loadChat: (chatId) => this.loadChat(tenant, image, chatId),
+    };
   }
 
   private loadChat(tenant: string, image: string, chatId: string): Chat | undefined {
