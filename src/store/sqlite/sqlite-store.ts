@@ -11,58 +11,11 @@ import type { ActionMessage, Chat, ChatEvent, Comment, SeqPosition, User } from 
 import { applySteps, runSteps } from '../../core/apply.ts';
 import type { ApplyTransaction } from '../../core/apply.ts';
 import { migrate } from './migrations.ts';
+import { exactReplay, replayRange } from '../replay.ts';
 import { DEFAULT_LOG_KEEP } from '../store.ts';
+import { CHAT_COLUMNS, COMMENT_COLUMNS, toChat, toComment } from '../rows.ts';
+import type { ChatRow, CommentRow, EventRow } from '../rows.ts';
 import type { Applied, ApplyLimits, Snapshot, SnapshotPage, Store, StoreOptions } from '../store.ts';
-
-interface ChatRow {
-  id: string;
-  x: number;
-  y: number;
-  author_id: string;
-  author_name: string;
-  created_at: number;
-  resolved: number;
-}
-
-interface CommentRow {
-  chat_id: string;
-  id: string;
-  author_id: string;
-  author_name: string;
-  text: string;
-  created_at: number;
-  edited_at: number | null;
-}
-
-interface EventRow {
-  payload: string;
-  actor_id: string;
-}
-
-const CHAT_COLUMNS = 'id, x, y, author_id, author_name, created_at, resolved';
-const COMMENT_COLUMNS = 'chat_id, id, author_id, author_name, text, created_at, edited_at';
-
-function toComment(row: CommentRow): Comment {
-  const comment: Comment = {
-    id: row.id,
-    author: { id: row.author_id, name: row.author_name },
-    text: row.text,
-    createdAt: row.created_at,
-  };
-  return row.edited_at === null ? comment : { ...comment, editedAt: row.edited_at };
-}
-
-function toChat(row: ChatRow, comments: Comment[]): Chat {
-  return {
-    id: row.id,
-    x: row.x,
-    y: row.y,
-    author: { id: row.author_id, name: row.author_name },
-    createdAt: row.created_at,
-    resolved: row.resolved !== 0,
-    comments,
-  };
-}
 
 export class SqliteStore implements Store {
   readonly description: string;
@@ -207,13 +160,9 @@ export class SqliteStore implements Store {
     this.assertOpen();
     return this.db.transaction((): ChatEvent[] | null => {
       const head = this.q.image.get(tenant, image) ?? { epoch: this.firstEpoch, seq: 0 };
-      if (since.epoch !== head.epoch || since.seq > head.seq) return null;
-      if (since.seq === head.seq) return [];
-      if (head.seq - since.seq > max) return null;
-      const rows = this.q.eventsAfter.all(tenant, image, since.seq);
-      // The first event after `since` was trimmed: the range cannot be given exactly.
-      if (rows[0]?.seq !== since.seq + 1 || rows.length !== head.seq - since.seq) return null;
-      return rows.map((r) => JSON.parse(r.payload) as ChatEvent);
+      const range = replayRange(head, since, max);
+      if (range === null || Array.isArray(range)) return range;
+      return exactReplay(this.q.eventsAfter.all(tenant, image, range.from), head, range.from);
     }).deferred();
   }
 

@@ -1,0 +1,130 @@
+/**
+ * The PostgreSQL store against a real server: DATABASE_URL (or
+ * TEST_DATABASE_URL) naming a postgres:// database. Every store here gets its
+ * own schema with a random name, dropped at the end, since other test runs
+ * share the database. With CI set and no such URL the suite fails.
+ */
+import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomBytes, randomUUID } from 'node:crypto';
+import postgres from 'postgres';
+import type { ChatEvent } from '../../protocol/messages.ts';
+import { storeConformance } from '../conformance/conformance.ts';
+import { alice, create } from '../conformance/fixtures.ts';
+import type { StoreOptions } from '../store.ts';
+import { PostgresStore } from './postgres-store.ts';
+import { SCHEMA_VERSION } from './migrations.ts';
+
+const url = [process.env.TEST_DATABASE_URL, process.env.DATABASE_URL].find((u) => u && /^postgres(ql)?:\/\//i.test(u));
+
+if (!url) {
+  const why = 'set DATABASE_URL (or TEST_DATABASE_URL) to a postgres:// database to run the PostgreSQL store suite';
+  if (process.env.CI) test('PostgreSQL store', () => assert.fail(`CI must run the PostgreSQL store suite: ${why}`));
+  else test('PostgreSQL store', { skip: why }, () => {});
+} else {
+  postgresSuite(url);
+}
+
+function postgresSuite(url: string): void {
+  const admin = postgres(url, { max: 2, onnotice: () => {} });
+  const schemas: string[] = [];
+  after(async () => {
+    for (const schema of schemas) await admin`DROP SCHEMA IF EXISTS ${admin(schema)} CASCADE`;
+    await admin.end({ timeout: 5 });
+  });
+
+  async function freshSchema(): Promise<string> {
+    const schema = `image_chat_test_${randomBytes(8).toString('hex')}`;
+    schemas.push(schema);
+    await admin`CREATE SCHEMA ${admin(schema)}`;
+    return schema;
+  }
+  const open = (schema: string, options: StoreOptions = {}) => PostgresStore.open(url, { ...options, schema, maxConnections: 4 });
+
+  storeConformance('postgresql', {
+    open: async (options) => open(await freshSchema(), options),
+    // Two pools on one schema, opened at once: they also race on the migrations.
+    openTwo: async (options) => {
+      const schema = await freshSchema();
+      const [a, b] = await Promise.all([open(schema, options), open(schema, options)]);
+      return [a, b];
+    },
+  });
+
+  test('postgres: several nodes starting at once on an empty database migrate it once and share one epoch', async () => {
+    const schema = await freshSchema();
+    const stores = await Promise.all(Array.from({ length: 4 }, () => open(schema)));
+    try {
+      const [row] = await admin`SELECT version FROM ${admin(schema)}.image_chat_schema`;
+      assert.equal(row?.version, SCHEMA_VERSION);
+      const epochs = new Set(await Promise.all(stores.map(async (s) => (await s.snapshot('t1', 'img')).epoch)));
+      assert.equal(epochs.size, 1, 'one first-history epoch for the database');
+    } finally {
+      await Promise.all(stores.map((s) => s.close()));
+    }
+  });
+
+  test('postgres: a database from a newer version is refused rather than misread', async () => {
+    const schema = await freshSchema();
+    await (await open(schema)).close();
+    await admin`UPDATE ${admin(schema)}.image_chat_schema SET version = ${SCHEMA_VERSION + 5}`;
+    await assert.rejects(open(schema), /newer than this server/);
+  });
+
+  test('postgres: data, seq, epoch and secrets survive close and reopen; the description shows no password', async () => {
+    const schema = await freshSchema();
+    const withPassword = new URL(url);
+    withPassword.password = 'not-shown-in-logs';
+    let store = await PostgresStore.open(withPassword.href, { schema });
+    assert.match(store.description, /^postgresql /);
+    assert.doesNotMatch(store.description, /not-shown-in-logs/);
+    const { event } = await store.apply('t1', 'img', create('img', 'kept'), alice);
+    const secret = await store.secret('guest');
+    const before = await store.snapshot('t1', 'img');
+    await store.close();
+    store = await open(schema);
+    try {
+      assert.deepEqual(await store.snapshot('t1', 'img'), before);
+      assert.equal(await store.secret('guest'), secret);
+      assert.deepEqual(await store.eventsSince('t1', 'img', { epoch: before.epoch, seq: 0 }), [event]);
+      const next = await store.apply('t1', 'img', create('img'), alice);
+      assert.equal(next.event.seq, 2);
+    } finally {
+      await store.close();
+    }
+  });
+
+  test('postgres: a broadcastId committed elsewhere after the check is resolved by the unique constraint to the stored event', async () => {
+    const schema = await freshSchema();
+    const store = await open(schema);
+    const other = postgres(url, { max: 2, onnotice: () => {}, connection: { search_path: schema } });
+    try {
+      await store.apply('t1', 'img', create('img'), alice);
+      const action = create('img', 'raced');
+      // What another writer stored under the same broadcastId, without the image lock (so only the
+      // unique constraint stands between the two): its own seq, so the primary key does not meet ours.
+      const theirs = { type: 'deleted-image-chat', image: 'img', seq: 1000, broadcastId: action.broadcastId, chatId: randomUUID() } as const;
+      const conn = await other.reserve();
+      await conn`BEGIN`;
+      const [{ pid }] = (await conn`SELECT pg_backend_pid() AS pid`) as unknown as [{ pid: number }];
+      await conn`INSERT INTO events (tenant, image, seq, type, payload, broadcast_id, actor_id, created_at)
+                 VALUES ('t1', 'img', 1000, ${theirs.type}, ${JSON.stringify(theirs)}, ${action.broadcastId}, ${alice.id}, 0)`;
+      const applying = store.apply('t1', 'img', action, alice);
+      // Our insert now waits on theirs (uncommitted): wait for that state, then let theirs commit.
+      while (((await other`SELECT count(*)::int AS n FROM pg_stat_activity WHERE ${pid}::int = ANY(pg_blocking_pids(pid))`)[0]!.n as number) === 0) {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      await conn`COMMIT`;
+      conn.release();
+      const result = await applying;
+      assert.equal(result.duplicate, true, 'answered as a retry of the stored action');
+      assert.deepEqual(result.event, theirs as ChatEvent);
+      const snap = await store.snapshot('t1', 'img');
+      assert.equal(snap.chats.length, 1, 'our conversation was rolled back');
+      assert.equal(snap.seq, 1, 'and its seq with it');
+    } finally {
+      await other.end({ timeout: 5 });
+      await store.close();
+    }
+  });
+}
