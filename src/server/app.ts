@@ -10,9 +10,9 @@ import { fileURLToPath } from 'node:url';
 import { WebSocketServer } from 'ws';
 import type { WebSocket } from 'ws';
 import { MAX_FRAME_BYTES } from '../protocol/limits.ts';
-import { SqliteStore } from '../store/sqlite/sqlite-store.ts';
+import { openStore } from '../store/open.ts';
 import { InProcessBus } from '../bus/bus.ts';
-import { DEFAULT_DATABASE_URL, parseDatabaseUrl } from './config.ts';
+import { DEFAULT_DATABASE_URL } from './config.ts';
 import { ChatCore } from '../core/core.ts';
 import type { ChatCoreOptions } from '../core/core.ts';
 import { createRequestHandler } from './http.ts';
@@ -23,7 +23,7 @@ export interface ServerOptions {
   port?: number;
   /** Default 127.0.0.1, so nothing is exposed by accident; main uses HOST (default 0.0.0.0). */
   host?: string;
-  /** SQLite path, `file:`/`sqlite:` URL or `:memory:` (default ./data/image-chat.sqlite). */
+  /** SQLite path, `file:`/`sqlite:` URL or `:memory:` (default ./data/image-chat.sqlite), or `postgres://…`. */
   databaseUrl?: string;
   /** Folder holding index.html, dist/ and demo/ (default the repository root). */
   staticRoot?: string;
@@ -55,8 +55,7 @@ const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CLOSE_GRACE_MS = 1000;
 
 export async function startServer(opts: ServerOptions = {}): Promise<RunningServer> {
-  const target = parseDatabaseUrl(opts.databaseUrl ?? DEFAULT_DATABASE_URL);
-  const store = new SqliteStore(target.path, opts.logKeep !== undefined ? { logKeep: opts.logKeep } : {});
+  const store = await openStore(opts.databaseUrl ?? DEFAULT_DATABASE_URL, opts.logKeep !== undefined ? { logKeep: opts.logKeep } : {});
   const bus = new InProcessBus();
   const coreOptions: ChatCoreOptions = { store, bus, tenants: opts.tenants ?? Tenants.demo() };
   if (opts.guestSecret !== undefined) coreOptions.guestSecret = opts.guestSecret;

@@ -26,14 +26,21 @@ test('database URLs: plain paths, file: and sqlite: forms, :memory:', () => {
   for (const [url, path] of cases) assert.deepEqual(parseDatabaseUrl(url), { kind: 'sqlite', path }, url);
 });
 
+test('database URLs: postgres:// and postgresql:// are PostgreSQL', () => {
+  for (const url of ['postgres://user@db/ic', 'postgresql://user:pw@db:5433/ic?sslmode=require', 'POSTGRES://db/ic']) {
+    assert.deepEqual(parseDatabaseUrl(url), { kind: 'postgres', url }, url);
+  }
+  assert.equal(loadConfig({ DATABASE_URL: ' postgres://db/ic ' }).databaseUrl, 'postgres://db/ic');
+});
+
 test('mistakes are ConfigErrors with a clear sentence', () => {
   const cases: [Record<string, string>, RegExp][] = [
     [{ PORT: 'eighty' }, /PORT must be a whole number/],
     [{ PORT: '70000' }, /PORT must be a whole number/],
     [{ PORT: '-1' }, /PORT must be a whole number/],
     [{ PORT: '80.5' }, /PORT must be a whole number/],
-    [{ DATABASE_URL: 'postgres://user@db/ic' }, /PostgreSQL support is not in this version yet/],
-    [{ DATABASE_URL: 'postgresql://db/ic' }, /PostgreSQL support is not in this version yet/],
+    [{ DATABASE_URL: 'postgres:db/ic' }, /not a valid PostgreSQL URL/],
+    [{ DATABASE_URL: 'postgresql://db:notaport/ic' }, /not a valid PostgreSQL URL/],
     [{ DATABASE_URL: 'mysql://db/ic' }, /scheme "mysql:" is not supported/],
     [{ DATABASE_URL: 'sqlite:' }, /names no file/],
     [{ GUEST_SECRET: 'short' }, /GUEST_SECRET must be at least 16 characters/],

@@ -86,19 +86,20 @@ function parsePort(value: string | undefined): number {
   return port;
 }
 
-export type DatabaseTarget = { kind: 'sqlite'; path: string };
+export type DatabaseTarget = { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string };
 
 /**
- * Accepts a plain path, `file:path`, `file:///abs/path`, `sqlite:path`,
- * `sqlite:///abs/path` or `:memory:`.
+ * `postgres://…` or `postgresql://…` is PostgreSQL; otherwise SQLite: a plain
+ * path, `file:path`, `file:///abs/path`, `sqlite:path`, `sqlite:///abs/path` or `:memory:`.
  */
 export function parseDatabaseUrl(url: string): DatabaseTarget {
   const value = url.trim();
   if (value === '') throw new ConfigError('DATABASE_URL is empty');
   if (/^postgres(ql)?:/i.test(value)) {
-    throw new ConfigError(
-      'PostgreSQL support is not in this version yet: set DATABASE_URL to a SQLite file path such as ./data/image-chat.sqlite',
-    );
+    if (!/^postgres(ql)?:\/\//i.test(value) || !URL.canParse(value)) {
+      throw new ConfigError(`DATABASE_URL "${url}" is not a valid PostgreSQL URL: use postgres://user@host:5432/database`);
+    }
+    return { kind: 'postgres', url: value };
   }
   if (/^file:\/\//i.test(value)) {
     try {
@@ -116,7 +117,7 @@ export function parseDatabaseUrl(url: string): DatabaseTarget {
   }
   const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(value);
   if (scheme) {
-    throw new ConfigError(`DATABASE_URL scheme "${scheme[1]}:" is not supported: use a SQLite file path`);
+    throw new ConfigError(`DATABASE_URL scheme "${scheme[1]}:" is not supported: use a SQLite file path or postgres://…`);
   }
   return { kind: 'sqlite', path: value };
 }

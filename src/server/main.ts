@@ -3,7 +3,7 @@
  * SIGINT/SIGTERM. Operator mistakes print one sentence and exit 1.
  */
 import { startServer } from './app.ts';
-import { ConfigError, loadConfig, parseDatabaseUrl } from './config.ts';
+import { ConfigError, loadConfig } from './config.ts';
 import type { Config } from './config.ts';
 
 function fail(message: string): never {
@@ -43,7 +43,7 @@ try {
 const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
 console.log(
   `image-chat listening on ${config.tls ? 'https' : 'http'}://${shownHost}:${server.port} ` +
-    `(store: sqlite ${parseDatabaseUrl(config.databaseUrl).path}; tenants: ${config.tenants.ids.join(', ')})`,
+    `(store: ${server.core.store.description}; tenants: ${config.tenants.ids.join(', ')})`,
 );
 
 let stopping = false;

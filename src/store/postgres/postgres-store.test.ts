@@ -1,12 +1,11 @@
 /**
  * The PostgreSQL store against a real server: DATABASE_URL (or
- * TEST_DATABASE_URL) naming a postgres:// database. Every store here gets its
- * own schema with a random name, dropped at the end, since other test runs
- * share the database. With CI set and no such URL the suite fails.
+ * TEST_DATABASE_URL) naming a postgres:// database; with CI set and no such
+ * URL the suite fails. Every store here gets its own schema (test/support/postgres.ts).
  */
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import postgres from 'postgres';
 import type { ChatEvent } from '../../protocol/messages.ts';
 import { storeConformance } from '../conformance/conformance.ts';
@@ -14,31 +13,13 @@ import { alice, create } from '../conformance/fixtures.ts';
 import type { StoreOptions } from '../store.ts';
 import { PostgresStore } from './postgres-store.ts';
 import { SCHEMA_VERSION } from './migrations.ts';
+import { postgresTestUrl, testSchemas } from '../../../test/support/postgres.ts';
 
-const url = [process.env.TEST_DATABASE_URL, process.env.DATABASE_URL].find((u) => u && /^postgres(ql)?:\/\//i.test(u));
-
-if (!url) {
-  const why = 'set DATABASE_URL (or TEST_DATABASE_URL) to a postgres:// database to run the PostgreSQL store suite';
-  if (process.env.CI) test('PostgreSQL store', () => assert.fail(`CI must run the PostgreSQL store suite: ${why}`));
-  else test('PostgreSQL store', { skip: why }, () => {});
-} else {
-  postgresSuite(url);
-}
+const url = postgresTestUrl('the PostgreSQL store suite');
+if (url) postgresSuite(url);
 
 function postgresSuite(url: string): void {
-  const admin = postgres(url, { max: 2, onnotice: () => {} });
-  const schemas: string[] = [];
-  after(async () => {
-    for (const schema of schemas) await admin`DROP SCHEMA IF EXISTS ${admin(schema)} CASCADE`;
-    await admin.end({ timeout: 5 });
-  });
-
-  async function freshSchema(): Promise<string> {
-    const schema = `image_chat_test_${randomBytes(8).toString('hex')}`;
-    schemas.push(schema);
-    await admin`CREATE SCHEMA ${admin(schema)}`;
-    return schema;
-  }
+  const { admin, fresh: freshSchema } = testSchemas(url);
   const open = (schema: string, options: StoreOptions = {}) => PostgresStore.open(url, { ...options, schema, maxConnections: 4 });
 
   storeConformance('postgresql', {

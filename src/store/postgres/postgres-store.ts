@@ -20,7 +20,10 @@ import { BROADCAST_ID_CONSTRAINT, migrate } from './migrations.ts';
 import { snapshotPages } from './snapshot-pages.ts';
 
 export interface PostgresStoreOptions extends StoreOptions {
-  /** Schema for the tables (default: the connection's search_path, usually `public`); it must exist. */
+  /**
+   * Schema for the tables; it must exist. Default: the connection's search_path
+   * (`?search_path=` in the URL, else the server's, usually `public`).
+   */
   readonly schema?: string;
   /** Connections in this node's pool (default 10). */
   readonly maxConnections?: number;
@@ -52,7 +55,8 @@ export class PostgresStore implements Store {
   /** Connects, migrates (one node at a time) and reads the database's first-history epoch. */
   static async open(url: string, options: PostgresStoreOptions = {}): Promise<PostgresStore> {
     const sql: Sql = postgres(url, {
-      max: options.maxConnections ?? 10,
+      // Unset: the URL's `?max=` or postgres.js's default (10).
+      ...(options.maxConnections !== undefined ? { max: options.maxConnections } : {}),
       types: { int8: INT8_AS_NUMBER },
       onnotice: () => {},
       connection: { application_name: 'image-chat', ...(options.schema ? { search_path: options.schema } : {}) },
@@ -215,6 +219,7 @@ function describe(url: string, schema: string | undefined): string {
   try {
     const u = new URL(url);
     where = `${u.username ? `${decodeURIComponent(u.username)}@` : ''}${u.host}${u.pathname}`;
+    schema ??= u.searchParams.get('search_path') ?? undefined;
   } catch {
     // postgres.js accepts what URL does not (e.g. several hosts); the description stays generic.
   }

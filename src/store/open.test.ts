@@ -1,0 +1,96 @@
+import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { openStore } from './open.ts';
+import { startServer } from '../server/app.ts';
+import { TestClient } from '../../test/support/test-client.ts';
+import { postgresTestUrl, testSchemas } from '../../test/support/postgres.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'image-chat-open-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+test('openStore: a path, a sqlite: or file: URL and :memory: open SQLite', async () => {
+  for (const [url, description] of [
+    [join(dir, 'a.sqlite'), `sqlite ${join(dir, 'a.sqlite')}`],
+    [`sqlite:${join(dir, 'b.sqlite')}`, `sqlite ${join(dir, 'b.sqlite')}`],
+    [`file://${join(dir, 'c.sqlite')}`, `sqlite ${join(dir, 'c.sqlite')}`],
+    [':memory:', 'sqlite :memory:'],
+  ]) {
+    const store = await openStore(url!);
+    try {
+      assert.equal(store.description, description);
+      assert.equal((await store.snapshot('t1', 'img')).seq, 0);
+    } finally {
+      await store.close();
+    }
+  }
+});
+
+const url = postgresTestUrl('the openStore PostgreSQL tests');
+if (url) {
+  const schemas = testSchemas(url);
+
+  test('openStore: postgres:// opens PostgreSQL, migrated, in the schema the URL names', async () => {
+    const schema = await schemas.fresh();
+    const store = await openStore(schemas.urlFor(schema), { logKeep: 5 });
+    try {
+      assert.match(store.description, new RegExp(`^postgresql .*\\(schema ${schema}\\)$`));
+      await store.apply('t1', 'img', { type: 'create-image-chat', image: 'img', broadcastId: randomUUID(), x: 0.5, y: 0.5, text: 'hi' }, { id: 'g_a', name: 'A', kind: 'guest' });
+      const [row] = await schemas.admin`SELECT count(*)::int AS n FROM ${schemas.admin(schema)}.chats`;
+      assert.equal(row?.n, 1, 'the conversation is in that schema');
+    } finally {
+      await store.close();
+    }
+  });
+
+  test('a server on PostgreSQL: a conversation made over a WebSocket is stored there', async () => {
+    const schema = await schemas.fresh();
+    const server = await startServer({ port: 0, host: '127.0.0.1', databaseUrl: schemas.urlFor(schema), staticRoot: dir });
+    const client = await TestClient.open(server.url);
+    try {
+      await client.hello({ name: 'Ann' });
+      const broadcastId = randomUUID();
+      client.send({ type: 'create-image-chat', image: 'img', broadcastId, x: 0.1, y: 0.2, text: 'stored in postgres' });
+      const ack = await client.take('ack');
+      assert.ok(ack.type === 'ack' && ack.broadcastId === broadcastId && ack.seq === 1, JSON.stringify(ack));
+      const rows = await schemas.admin`SELECT text FROM ${schemas.admin(schema)}.comments`;
+      assert.deepEqual(rows.map((r) => r.text), ['stored in postgres']);
+    } finally {
+      await client.close();
+      await server.close();
+    }
+  });
+
+  test('the server (main.ts) started with DATABASE_URL=postgres://… says it uses PostgreSQL', async () => {
+    const schema = await schemas.fresh();
+    const main = fileURLToPath(new URL('../server/main.ts', import.meta.url));
+    const child = spawn(process.execPath, ['--import', 'tsx', main], {
+      env: { ...process.env, DATABASE_URL: schemas.urlFor(schema), PORT: '0', HOST: '127.0.0.1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    let stdout = '';
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    try {
+      const line = await new Promise<string>((resolve, reject) => {
+        child.stdout.on('data', (d) => {
+          stdout += d;
+          const listening = stdout.split('\n').find((l) => l.includes('listening'));
+          if (listening) resolve(listening);
+        });
+        void exited.then((code) => reject(new Error(`exited ${code} before listening: ${stderr}`)));
+      });
+      assert.match(line, new RegExp(`store: postgresql .*\\(schema ${schema}\\)`));
+    } finally {
+      // Only the line is under test here (shutdown has tests of its own): stop it and wait until it is gone.
+      child.kill('SIGKILL');
+      await exited;
+    }
+  });
+}
