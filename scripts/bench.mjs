@@ -12,6 +12,8 @@
 //      vs the same tabs without BroadcastChannel (the fallback: one socket per tab)
 //   7. failover: closing the leader tab → a marker made right after by another client showing in both
 //      remaining tabs (median of 5)  vs the same with one socket per tab (nothing to take over)
+//   8. creates/s on one hot image through the Store (no sockets, no limits), 8 concurrent writers:
+//      PostgreSQL with two store instances (two pools, as two nodes)  vs one SQLite file (one node)
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -90,7 +92,7 @@ const GUEST = { id: 'g_bench', name: 'Bench', kind: 'guest' };
 
 /** Writes `n` events straight into a store: the bench measures replay, not the per-user action rate limits. */
 async function seedEvents(store, image, n) {
-  const { chat } = await store.apply('demo', image, { type: 'create-image-chat', image, broadcastId: crypto.randomUUID(), x: 0.5, y: 0.5, text: 'x'.repeat(100) }, GUEST);
+  const { event: { chat } } = await store.apply('demo', image, { type: 'create-image-chat', image, broadcastId: crypto.randomUUID(), x: 0.5, y: 0.5, text: 'x'.repeat(100) }, GUEST);
   for (let i = 1; i < n; i++) {
     const action = i % 10 === 0
       ? { type: 'create-image-chat', image, broadcastId: crypto.randomUUID(), x: Math.random(), y: Math.random(), text: `marker ${i} `.padEnd(100, '.') }
@@ -344,6 +346,59 @@ async function failover(browser, server, fallback) {
   return samples;
 }
 
+const HOT_WRITERS = 8;
+const HOT_CREATES = Number(process.env.BENCH_HOT_CREATES ?? 2000);
+
+/** `HOT_CREATES` creates on one image by `HOT_WRITERS` writers at once, spread over `stores`: creates per second. */
+async function hotImageRate(stores) {
+  const image = 'hot';
+  const each = Math.ceil(HOT_CREATES / HOT_WRITERS);
+  const t0 = performance.now();
+  await Promise.all(Array.from({ length: HOT_WRITERS }, async (_, w) => {
+    const store = stores[w % stores.length];
+    const who = { id: `g_hot${w}`, name: `Hot ${w}`, kind: 'guest' };
+    for (let i = 0; i < each; i++) {
+      await store.apply('demo', image, { type: 'create-image-chat', image, broadcastId: crypto.randomUUID(), x: Math.random(), y: Math.random(), text: `marker ${w}.${i}` }, who);
+    }
+  }));
+  const seconds = (performance.now() - t0) / 1000;
+  const { seq } = await stores[0].snapshot('demo', image);
+  if (seq !== each * HOT_WRITERS) throw new Error(`hot image: expected seq ${each * HOT_WRITERS}, got ${seq}`);
+  return (each * HOT_WRITERS) / seconds;
+}
+
+/** Section 8: the SQLite file, then PostgreSQL (DATABASE_URL or TEST_DATABASE_URL, in a schema of its own). */
+async function hotImageCreates() {
+  const { SqliteStore } = await tsImport('../src/store/sqlite/sqlite-store.ts', import.meta.url);
+  const { PostgresStore } = await tsImport('../src/store/postgres/postgres-store.ts', import.meta.url);
+  const folder = mkdtempSync(join(tmpdir(), 'image-chat-bench-hot-'));
+  const sqlite = new SqliteStore(join(folder, 'hot.sqlite'));
+  let sqliteRate;
+  try {
+    sqliteRate = await hotImageRate([sqlite]);
+  } finally {
+    await sqlite.close();
+    rmSync(folder, { recursive: true, force: true });
+  }
+  const url = [process.env.DATABASE_URL, process.env.TEST_DATABASE_URL].find((u) => u && /^postgres(ql)?:\/\//i.test(u));
+  if (!url) return { sqliteRate };
+  const { default: postgres } = await import('postgres');
+  const admin = postgres(url, { max: 1, onnotice: () => {} });
+  const schema = `image_chat_bench_${crypto.randomUUID().replaceAll('-', '')}`;
+  await admin`CREATE SCHEMA ${admin(schema)}`;
+  try {
+    const nodes = await Promise.all([PostgresStore.open(url, { schema }), PostgresStore.open(url, { schema })]);
+    try {
+      return { sqliteRate, postgresRate: await hotImageRate(nodes) };
+    } finally {
+      await Promise.all(nodes.map((n) => n.close()));
+    }
+  } finally {
+    await admin`DROP SCHEMA ${admin(schema)} CASCADE`;
+    await admin.end();
+  }
+}
+
 const size = await bundleSize();
 console.log(`bundle  /image-chat.js      ${size.widget.min} B min, ${size.widget.gzip} B min+gzip`);
 console.log(`  peer  lit runtime alone   ${size.lit.min} B min, ${size.lit.gzip} B min+gzip  (widget's own code ≈ ${size.widget.gzip - size.lit.gzip} B gzip)`);
@@ -385,3 +440,7 @@ try {
   await server.close();
   rmSync(dir, { recursive: true, force: true });
 }
+
+const hot = await hotImageCreates();
+console.log(`hot     ${HOT_CREATES} creates on one image, ${HOT_WRITERS} writers at once, PostgreSQL on two store instances: ${hot.postgresRate === undefined ? 'not run (set DATABASE_URL=postgres://…)' : `${hot.postgresRate.toFixed(0)} creates/s`}`);
+console.log(`  peer  the same on one SQLite file (one store): ${hot.sqliteRate.toFixed(0)} creates/s`);
