@@ -12,6 +12,10 @@
 //      vs the same tabs without BroadcastChannel (the fallback: one socket per tab)
 //   7. failover: closing the leader tab → a marker made right after by another client showing in both
 //      remaining tabs (median of 5)  vs the same with one socket per tab (nothing to take over)
+//   8. bounded payloads (scripts/bench-payloads.mjs, each against a server in its own process): the
+//      longest event-loop stall while a 500 × 50 image is snapshotted over a socket and over REST  vs
+//      the whole image read and serialised at once; peak memory under a re-subscribe attack; the size
+//      of the ack for a reply in a 500-comment thread  vs its broadcast
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,6 +27,7 @@ import { WebSocket, WebSocketServer } from 'ws';
 import { tsImport } from 'tsx/esm/api';
 import { launchOptions } from './browser.mjs';
 import { widgetsReady } from './page-ready.mjs';
+import { printPayloads } from './bench-payloads.mjs';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 20);
 const root = new URL('..', import.meta.url);
@@ -385,3 +390,4 @@ try {
   await server.close();
   rmSync(dir, { recursive: true, force: true });
 }
+await printPayloads();

@@ -4,6 +4,7 @@
  * same under `ws`, in tests, or behind any other transport.
  */
 import type {
+  AckMessage,
   ActionMessage,
   ChatEvent,
   HelloMessage,
@@ -217,9 +218,7 @@ export class Session implements Connection {
 
   private async act(m: ActionMessage, user: User): Promise<void> {
     try {
-      await this.host.act(this.tenant, m, user, ({ event, chat }) => {
-        this.send(chat ? { type: 'ack', broadcastId: m.broadcastId, seq: event.seq, chat } : { type: 'ack', broadcastId: m.broadcastId, seq: event.seq });
-      }, this.ip);
+      await this.host.act(this.tenant, m, user, ({ event }) => this.send(ackOf(event)), this.ip);
     } catch (e) {
       if (e instanceof StoreError) return this.error(e.code, e.message, m.broadcastId);
       this.fault(e, m.broadcastId);
@@ -269,6 +268,19 @@ export class Session implements Connection {
     }
     this.host.metrics.sent(this.tenant, parts.length, Buffer.byteLength(frame));
     if (this.closeAfterFlush) this.end(this.closeAfterFlush.code, this.closeAfterFlush.reason);
+  }
+}
+
+/** The ack carries what the action changed, taken from its stored event (the same on a retried broadcastId). */
+function ackOf(event: ChatEvent): AckMessage {
+  const { broadcastId, seq } = event;
+  switch (event.type) {
+    case 'new-image-chat':
+      return { type: 'ack', broadcastId, seq, chat: event.chat };
+    case 'image-chat-updated':
+      return { type: 'ack', broadcastId, seq, change: event.change };
+    case 'deleted-image-chat':
+      return { type: 'ack', broadcastId, seq };
   }
 }
 

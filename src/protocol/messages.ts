@@ -154,12 +154,18 @@ export interface ReplayMessage {
   readonly events: readonly ChatEvent[];
 }
 
+/**
+ * The answer to one's own action: what it changed, never the whole thread (a
+ * reply in a long thread would otherwise carry every comment again).
+ */
 export interface AckMessage {
   readonly type: 'ack';
   readonly broadcastId: string;
   readonly seq: number;
-  /** The stored conversation after the action; absent after a delete. */
+  /** After `create-image-chat`: the stored conversation (its server-made ids, its one comment). */
   readonly chat?: Chat;
+  /** After `update-image-chat`: the change as stored (`add-comment` with its comment), as broadcast. */
+  readonly change?: AppliedChange;
 }
 
 export interface NewImageChatEvent {
