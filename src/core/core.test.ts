@@ -112,11 +112,12 @@ test('an event stored while a snapshot is being read is delivered once: in the s
       close: () => s.close(),
       conversationCount: (t) => s.conversationCount(t),
       eventsSince: (t, i, since) => s.eventsSince(t, i, since),
-      snapshotPages: (t, i, o) => s.snapshotPages(t, i, o),
-      async snapshot(t, i) {
-        const early = readFirst ? await s.snapshot(t, i) : undefined;
+      snapshot: (t, i) => s.snapshot(t, i),
+      async *snapshotPages(t, i, o) {
+        const early = [];
+        if (readFirst) for await (const page of s.snapshotPages(t, i, o)) early.push(page);
         await opened;
-        return early ?? s.snapshot(t, i);
+        yield* readFirst ? early : s.snapshotPages(t, i, o);
       },
     });
     const { session, done } = setup({}, paused);

@@ -140,12 +140,19 @@ export interface WelcomeMessage {
   readonly guest?: string;
 }
 
+/**
+ * The image's conversations at `seq`. A large snapshot comes as several of
+ * these with the same `epoch` and `seq`, each with a page of `chats`, every one
+ * but the last with `more: true`; the client applies them together once the
+ * last has come. A small one is a single message without `more`.
+ */
 export interface SnapshotMessage {
   readonly type: 'snapshot';
   readonly image: string;
   readonly epoch: string;
   readonly seq: number;
   readonly chats: readonly Chat[];
+  readonly more?: boolean;
 }
 
 export interface ReplayMessage {
