@@ -14,6 +14,10 @@
 //      remaining tabs (median of 5)  vs the same with one socket per tab (nothing to take over)
 //   8. creates/s on one hot image through the Store (no sockets, no limits), 8 concurrent writers:
 //      PostgreSQL with two store instances (two pools, as two nodes)  vs one SQLite file (one node)
+//   9. bounded payloads (scripts/bench-payloads.mjs, each against a server in its own process): the
+//      longest event-loop stall while a 500 × 50 image is snapshotted over a socket and over REST  vs
+//      the whole image read and serialised at once; peak memory under a re-subscribe attack; the size
+//      of the ack for a reply in a 500-comment thread  vs its broadcast
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,6 +29,7 @@ import { WebSocket, WebSocketServer } from 'ws';
 import { tsImport } from 'tsx/esm/api';
 import { launchOptions } from './browser.mjs';
 import { widgetsReady } from './page-ready.mjs';
+import { printPayloads } from './bench-payloads.mjs';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 20);
 const root = new URL('..', import.meta.url);
@@ -444,3 +449,5 @@ try {
 const hot = await hotImageCreates();
 console.log(`hot     ${HOT_CREATES} creates on one image, ${HOT_WRITERS} writers at once, PostgreSQL on two store instances: ${hot.postgresRate === undefined ? 'not run (set DATABASE_URL=postgres://…)' : `${hot.postgresRate.toFixed(0)} creates/s`}`);
 console.log(`  peer  the same on one SQLite file (one store): ${hot.sqliteRate.toFixed(0)} creates/s`);
+
+await printPayloads();

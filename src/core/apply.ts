@@ -58,11 +58,6 @@ export interface ApplyTransaction {
   insertEvent(event: ChatEvent, actorId: string, createdAt: number): Step<void>;
   /** Drops the image's events up to and including `seq`. */
   trimLog(seq: number): Step<void>;
-  /**
-   * The conversation as stored now, comments included.
-   * Transitional: only for Applied.chat, which goes once acks carry the change (issue 8).
-   */
-  loadChat(chatId: string): Step<Chat | undefined>;
 }
 
 export interface ApplyRequest {
@@ -89,7 +84,7 @@ export function* applySteps(tx: ApplyTransaction, request: ApplyRequest): Steps<
   const prior = yield* call(tx.eventByBroadcastId(action.broadcastId));
   if (prior) {
     if (prior.actorId !== actor.id) throw new StoreError('invalid', 'broadcastId already used');
-    return yield* applied(tx, prior.event, true);
+    return { event: prior.event, duplicate: true };
   }
   const now = Date.now();
   const eventAt = yield* write(tx, request, now);
@@ -98,7 +93,7 @@ export function* applySteps(tx: ApplyTransaction, request: ApplyRequest): Steps<
   yield* call(tx.insertEvent(event, actor.id, now));
   // Trimmed here, in the same transaction: the log never holds more than logKeep events of an image.
   if (seq > request.logKeep) yield* call(tx.trimLog(seq - request.logKeep));
-  return yield* applied(tx, event, false);
+  return { event, duplicate: false };
 }
 
 /** Checks and writes the change; returns the event it becomes once its seq is known. */
@@ -180,13 +175,6 @@ function* requireComment(tx: ApplyTransaction, chatId: string, commentId: string
   const author = yield* call(tx.commentAuthor(chatId, commentId));
   if (author === undefined) throw new StoreError('not-found', 'no such comment in this conversation');
   return author;
-}
-
-/** Transitional: Applied.chat (the conversation after the action) until acks carry the change. */
-function* applied(tx: ApplyTransaction, event: ChatEvent, duplicate: boolean): Steps<Applied> {
-  const chatId = event.type === 'new-image-chat' ? event.chat.id : event.chatId;
-  const chat = event.type === 'deleted-image-chat' ? undefined : yield* call(tx.loadChat(chatId));
-  return chat ? { event, chat, duplicate } : { event, duplicate };
 }
 
 /** Runs the steps to the end with a store whose calls answer at once (SQLite). */

@@ -112,11 +112,12 @@ test('an event stored while a snapshot is being read is delivered once: in the s
       close: () => s.close(),
       conversationCount: (t) => s.conversationCount(t),
       eventsSince: (t, i, since) => s.eventsSince(t, i, since),
-      snapshotPages: (t, i, o) => s.snapshotPages(t, i, o),
-      async snapshot(t, i) {
-        const early = readFirst ? await s.snapshot(t, i) : undefined;
+      snapshot: (t, i) => s.snapshot(t, i),
+      async *snapshotPages(t, i, o) {
+        const early = [];
+        if (readFirst) for await (const page of s.snapshotPages(t, i, o)) early.push(page);
         await opened;
-        return early ?? s.snapshot(t, i);
+        yield* readFirst ? early : s.snapshotPages(t, i, o);
       },
     });
     const { session, done } = setup({}, paused);
@@ -222,5 +223,155 @@ test('metrics count connections, messages, bytes and events per tenant', async (
   g.conn.close();
   assert.equal(core.metrics.tenant('globex').connections, 0, 'closing twice counts once');
   assert.match(core.metrics.toPrometheus(), /^image_chat_events_total\{tenant="acme"\} 1$/m);
+  await done();
+});
+
+// ------------------------------------------------------------ bounded payloads (#8)
+
+const alice = { id: 'g_alice', name: 'Alice', kind: 'guest' } as const;
+
+/** `n` conversations of one 2000-character text each: about 2.1 KB apiece on the wire. */
+async function fill(store: Store, image: string, n: number): Promise<void> {
+  for (let i = 0; i < n; i++) await store.apply('acme', image, { ...create(image, i), text: `${i} ${'z'.repeat(1990)}` } as never, alice);
+}
+
+/** Every snapshot message of the image, and the snapshot they make together once the last has come. */
+function snapshotsOf(socket: FakeSocket, image: string) {
+  const pages = socket.messages.filter((m) => m.type === 'snapshot' && m.image === image);
+  const last = pages.at(-1);
+  const whole = last?.type === 'snapshot' && !last.more ? { ...last, chats: pages.flatMap((m) => (m.type === 'snapshot' ? m.chats : [])) } : undefined;
+  return { pages, whole };
+}
+
+test('subscribing again answers with what the socket missed, never a second snapshot', async () => {
+  const { store, session, done } = setup();
+  await fill(store, 'img', 3);
+  const { socket, conn } = await session('R');
+  conn.receive(JSON.stringify({ type: 'subscribe', image: 'img' }));
+  await until(() => snapshotsOf(socket, 'img').whole !== undefined, 'the snapshot');
+  const { epoch } = (await store.snapshot('acme', 'img'));
+  const writer = await session('W');
+  writer.conn.receive(JSON.stringify([create('img', 50), create('img', 51)]));
+  await until(() => socket.messages.filter((m) => m.type === 'new-image-chat').length === 2, 'two live events');
+  const answers = (from: number) => socket.messages.slice(from).filter((m) => m.type === 'snapshot' || m.type === 'replay');
+  const ask = async (m: object) => {
+    const from = socket.messages.length;
+    conn.receive(JSON.stringify(m));
+    await until(() => answers(from).length > 0, 'an answer');
+    return answers(from)[0]!;
+  };
+  // Without since: nothing was missed.
+  assert.deepEqual(await ask({ type: 'subscribe', image: 'img' }), { type: 'replay', image: 'img', events: [] });
+  // With a since the store can replay: exactly the events after it (a client catching up on a gap).
+  const fromFour = await ask({ type: 'subscribe', image: 'img', since: { epoch, seq: 3 } });
+  assert.deepEqual(fromFour.type === 'replay' && fromFour.events.map((e) => e.seq), [4, 5]);
+  // With a since it cannot (another epoch): what this socket was not sent, i.e. nothing.
+  assert.deepEqual(await ask({ type: 'subscribe', image: 'img', since: { epoch: 'another', seq: 1 } }), { type: 'replay', image: 'img', events: [] });
+  assert.equal(snapshotsOf(socket, 'img').pages.length, 1, 'one snapshot in all');
+  // And live goes on, once each.
+  writer.conn.receive(JSON.stringify(create('img', 52)));
+  await until(() => socket.messages.filter((m) => m.type === 'new-image-chat').length === 3, 'the next live event');
+  assert.deepEqual(socket.messages.flatMap((m) => (m.type === 'new-image-chat' ? [m.seq] : [])), [4, 5, 6]);
+  await done();
+});
+
+test('a large snapshot goes as several messages with more: true, pieced together it is the store\'s snapshot', async () => {
+  const { store, session, done } = setup();
+  await fill(store, 'big', 400); // ~850 KB: four messages
+  const { socket, conn } = await session('R');
+  conn.receive(JSON.stringify({ type: 'subscribe', image: 'big' }));
+  await until(() => snapshotsOf(socket, 'big').whole !== undefined, 'the last page');
+  const { pages, whole } = snapshotsOf(socket, 'big');
+  assert.ok(pages.length >= 4, `${pages.length} messages`);
+  assert.deepEqual(pages.map((m) => m.type === 'snapshot' && m.more), [...pages.slice(1).map(() => true), undefined], 'more on all but the last');
+  const snap = await store.snapshot('acme', 'big');
+  assert.ok(pages.every((m) => m.type === 'snapshot' && m.epoch === snap.epoch && m.seq === snap.seq), 'one epoch and seq');
+  assert.deepEqual(whole?.chats, snap.chats);
+  assert.ok(socket.frames.every((f) => Buffer.byteLength(f) <= 1024 * 1024), 'no frame past 1 MiB');
+  // A small one stays one message, as design.md shows it.
+  conn.receive(JSON.stringify({ type: 'subscribe', image: 'small' }));
+  await until(() => snapshotsOf(socket, 'small').whole !== undefined, 'the small snapshot');
+  assert.deepEqual(snapshotsOf(socket, 'small').pages, [{ type: 'snapshot', image: 'small', epoch: (await store.snapshot('acme', 'small')).epoch, seq: 0, chats: [] }]);
+  await done();
+});
+
+test('events stored while a paged snapshot is under way follow its last page, once each, in order', async () => {
+  let gate: () => void = () => {};
+  const opened = new Promise<void>((resolve) => (gate = resolve));
+  let firstPageOut: () => void = () => {};
+  const firstPage = new Promise<void>((resolve) => (firstPageOut = resolve));
+  // Holds the read after its first page until the test has stored events.
+  const paused = (s: Store): Store => ({
+    description: s.description,
+    apply: (t, i, a, u, l) => s.apply(t, i, a, u, l),
+    snapshot: (t, i) => s.snapshot(t, i),
+    secret: (n) => s.secret(n),
+    close: () => s.close(),
+    conversationCount: (t) => s.conversationCount(t),
+    eventsSince: (t, i, since, max) => s.eventsSince(t, i, since, max),
+    async *snapshotPages(t, i) {
+      let n = 0;
+      for await (const page of s.snapshotPages(t, i, { commentsPerPage: 50 })) {
+        if (n++ === 1) {
+          firstPageOut();
+          await opened;
+        }
+        yield page;
+      }
+    },
+  });
+  const { store, session, done } = setup({}, paused);
+  await fill(store, 'img', 300);
+  const { socket, conn } = await session('R');
+  conn.receive(JSON.stringify({ type: 'subscribe', image: 'img' }));
+  await firstPage;
+  const writer = await session('W');
+  writer.conn.receive(JSON.stringify([create('img', 70), create('img', 71)]));
+  await until(() => writer.socket.messages.filter((m) => m.type === 'ack').length === 2, 'two acks');
+  gate();
+  writer.conn.receive(JSON.stringify(create('img', 72)));
+  await until(() => socket.messages.filter((m) => m.type === 'new-image-chat').length === 3, 'the three events');
+  const order = socket.messages.filter((m) => m.type !== 'welcome').map((m) => (m.type === 'snapshot' ? `snapshot${m.more ? '+' : ''}@${m.seq}` : m.type === 'new-image-chat' ? `event@${m.seq}` : m.type));
+  const lastPage = order.findIndex((x) => x === 'snapshot@300');
+  assert.ok(lastPage > 0, 'the last page came');
+  assert.deepEqual(order.slice(lastPage), ['snapshot@300', 'event@301', 'event@302', 'event@303']);
+  assert.ok(order.slice(0, lastPage).every((x) => x === 'snapshot+@300'), 'nothing else between the pages');
+  await done();
+});
+
+test('a socket that does not drain between the pages of a snapshot is closed with 1013', async () => {
+  const { core, store, session, done } = setup({ drainTimeoutMs: 20 });
+  await fill(store, 'img', 400);
+  const { socket, conn } = await session('Stuck');
+  const send = socket.send.bind(socket);
+  // Takes the first frame, then everything stays buffered, as with a peer that stopped reading.
+  socket.send = (data: string) => {
+    send(data);
+    socket.bufferedAmount += Buffer.byteLength(data);
+  };
+  socket.bufferedAmount = 0;
+  conn.receive(JSON.stringify({ type: 'subscribe', image: 'img' }));
+  await until(() => socket.closed !== undefined, 'the close');
+  assert.equal(socket.closed?.code, 1013);
+  assert.equal(snapshotsOf(socket, 'img').whole, undefined, 'the snapshot was not finished');
+  assert.equal(core.connectionCount, 0);
+  assert.equal(core.topicCount, 0);
+  await done();
+});
+
+test('what is queued in one tick leaves in frames of at most 1 MiB, in order; none is built past it', async () => {
+  const { session, done } = setup({ maxBufferedBytes: 16 * 1024 * 1024 });
+  const { socket, conn } = await session('R');
+  conn.receive(JSON.stringify({ type: 'subscribe', image: 'img' }));
+  await until(() => socket.messages.some((m) => m.type === 'snapshot'), 'the snapshot');
+  const before = socket.frames.length;
+  const big = (seq: number) => JSON.stringify({ type: 'deleted-image-chat', image: 'img', seq, broadcastId: randomUUID(), chatId: 'x'.repeat(300 * 1024) });
+  const sent = [1, 2, 3, 4, 5].map(big);
+  for (const [i, json] of sent.entries()) (conn as unknown as { deliver(i: string, s: number, j: string): void }).deliver('img', i + 1, json);
+  await until(() => socket.messages.filter((m) => m.type === 'deleted-image-chat').length === 5, 'five messages');
+  const frames = socket.frames.slice(before);
+  assert.deepEqual(frames.map((f) => Buffer.byteLength(f) <= 1024 * 1024), frames.map(() => true));
+  assert.equal(frames.length, 2, 'three fit the first frame, two the second');
+  assert.deepEqual(frames.flatMap(decodeServerFrame), sent.map((s) => JSON.parse(s)));
   await done();
 });

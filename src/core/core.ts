@@ -6,7 +6,7 @@
 import type { ActionMessage, ChatEvent, HelloMessage, SeqPosition, User } from '../protocol/messages.ts';
 import { textLength } from '../protocol/limits.ts';
 import { StoreError } from '../store/store.ts';
-import type { Applied, Snapshot, Store } from '../store/store.ts';
+import type { Applied, SnapshotPage, Store } from '../store/store.ts';
 import { topicFor } from '../bus/bus.ts';
 import type { Bus } from '../bus/bus.ts';
 import { identify } from './identity.ts';
@@ -31,6 +31,8 @@ export interface ChatCoreOptions {
   maxBufferedBytes?: number;
   /** Messages of one connection waiting to be handled before new ones are refused (default 200). */
   maxPending?: number;
+  /** How long a socket may take to drain before the next page of a large snapshot, else 1013 (default 30 s). */
+  drainTimeoutMs?: number;
   /** Who may connect, and their limits (default: only the `demo` tenant, localhost origins). */
   tenants?: Tenants;
   /**
@@ -91,6 +93,7 @@ export class ChatCore implements SessionHost {
       maxSubscriptions: options.maxSubscriptions ?? 100,
       maxBufferedBytes: options.maxBufferedBytes ?? 1024 * 1024,
       maxPending: options.maxPending ?? 200,
+      drainTimeoutMs: options.drainTimeoutMs ?? 30_000,
     };
     this.tenants = options.tenants ?? Tenants.demo();
     this.maxReplay = options.maxReplay ?? DEFAULT_MAX_REPLAY;
@@ -158,8 +161,9 @@ export class ChatCore implements SessionHost {
     return this.secret;
   }
 
-  snapshot(tenant: string, image: string): Promise<Snapshot> {
-    return this.store.snapshot(tenant, image);
+  /** Pages of about 250 comments (~250–500 KB of JSON): each is read and serialised well within 50 ms. */
+  snapshotPages(tenant: string, image: string): AsyncIterable<SnapshotPage> {
+    return this.store.snapshotPages(tenant, image, { commentsPerPage: 250 });
   }
 
   eventsSince(tenant: string, image: string, since: SeqPosition): Promise<ChatEvent[] | null> {

@@ -4,6 +4,7 @@
  * same under `ws`, in tests, or behind any other transport.
  */
 import type {
+  AckMessage,
   ActionMessage,
   ChatEvent,
   HelloMessage,
@@ -16,12 +17,13 @@ import { parseClientFrame } from '../protocol/parse.ts';
 import type { Parsed } from '../protocol/parse.ts';
 import { MAX_FRAME_BYTES } from '../protocol/limits.ts';
 import { StoreError } from '../store/store.ts';
-import type { Applied, Snapshot } from '../store/store.ts';
+import type { Applied, SnapshotPage } from '../store/store.ts';
 import type { Identified } from './identity.ts';
 import type { Metrics } from './metrics.ts';
 
 export interface SocketLike {
-  send(data: string): void;
+  /** `written`, when the transport calls it, wakes a session waiting for the socket to drain (ws does). */
+  send(data: string, written?: (error?: Error) => void): void;
   close(code?: number, reason?: string): void;
   readonly bufferedAmount?: number;
 }
@@ -38,8 +40,15 @@ export interface Connection {
 /** What a session needs from the core (kept narrow so the two can be read apart). */
 export interface SessionHost {
   readonly metrics: Metrics;
-  readonly limits: { readonly maxSubscriptions: number; readonly maxBufferedBytes: number; readonly maxPending: number };
-  snapshot(tenant: string, image: string): Promise<Snapshot>;
+  readonly limits: {
+    readonly maxSubscriptions: number;
+    readonly maxBufferedBytes: number;
+    readonly maxPending: number;
+    /** How long a socket may take to drain before the next page of a large answer (else 1013). */
+    readonly drainTimeoutMs: number;
+  };
+  /** The image's snapshot, a page at a time from one consistent read (Store.snapshotPages). */
+  snapshotPages(tenant: string, image: string): AsyncIterable<SnapshotPage>;
   /** The events after `since`, or null when only a snapshot can bring the client up to date. */
   eventsSince(tenant: string, image: string, since: SeqPosition): Promise<ChatEvent[] | null>;
   /** Who this hello makes the connection (SSO, guest, read-only) or why it is refused. */
@@ -57,12 +66,31 @@ interface Subscription {
   floor: number;
   /** Events that arrive while the snapshot is being read; null once live. */
   held: { seq: number; json: string }[] | null;
+  heldBytes: number;
+  /** What this socket was sent of the image: its answer's epoch and the highest seq since; unset until answered. */
+  position: SeqPosition | undefined;
 }
+
+/** Outgoing frames are never built past this: queued messages are joined up to it, a larger one goes alone. */
+export const MAX_OUT_FRAME_BYTES = 1024 * 1024;
+/** A snapshot larger than this is sent as several `snapshot` messages (`more: true` on all but the last). */
+export const SNAPSHOT_MESSAGE_BYTES = 256 * 1024;
+/** A replay larger than this is not sent: a new subscription gets the (paged) snapshot instead. */
+export const REPLAY_MAX_BYTES = MAX_OUT_FRAME_BYTES;
+/** The next page of a large answer is queued once the socket holds no more than this unsent. */
+const DRAIN_LOW_WATER = SNAPSHOT_MESSAGE_BYTES;
+/** How often a socket that does not say when it has written (test fakes) is looked at again while draining. */
+const DRAIN_POLL_MS = 10;
 
 export class Session implements Connection {
   user: User | undefined;
   private readonly subs = new Map<string, Subscription>();
-  private outbox: string[] = [];
+  private outbox: { json: string; bytes: number }[] = [];
+  private outboxBytes = 0;
+  /** Bytes of the last page of a large answer: sent on purpose, they do not count as falling behind. */
+  private pageAllowance = 0;
+  /** Wakes a wait for the socket to drain (a frame was written, or the session ended). */
+  private wakeDrain: (() => void) | undefined;
   private flushScheduled = false;
   private ended = false;
   private closeAfterFlush: { code: number; reason: string } | undefined;
@@ -100,9 +128,17 @@ export class Session implements Connection {
   deliver(image: string, seq: number, json: string): void {
     const sub = this.subs.get(image);
     if (!sub || this.ended) return;
-    if (sub.held) sub.held.push({ seq, json });
-    // Only the snapshot moves the floor: a networked bus may deliver two nodes' events out of order.
-    else if (seq > sub.floor) this.queue(json);
+    if (sub.held) {
+      sub.held.push({ seq, json });
+      sub.heldBytes += json.length;
+      // Held until a slow socket has taken a large snapshot: bounded like everything else it is owed.
+      if (sub.heldBytes > this.host.limits.maxBufferedBytes) this.end(1013, 'client is not keeping up');
+      return;
+    }
+    // Only the answer moves the floor: a networked bus may deliver two nodes' events out of order.
+    if (seq <= sub.floor) return;
+    this.queue(json);
+    if (sub.position && seq > sub.position.seq) sub.position = { epoch: sub.position.epoch, seq };
   }
 
   get subscriptionCount(): number {
@@ -114,6 +150,8 @@ export class Session implements Connection {
     if (this.ended) return;
     this.ended = true;
     this.outbox = [];
+    this.outboxBytes = 0;
+    this.wakeDrain?.();
     for (const image of this.subs.keys()) this.host.leave(this, image);
     this.subs.clear();
     this.host.ended(this);
@@ -171,55 +209,134 @@ export class Session implements Connection {
   }
 
   private async subscribe(m: SubscribeMessage): Promise<void> {
-    let sub = this.subs.get(m.image);
-    if (!sub) {
-      const max = this.host.limits.maxSubscriptions;
-      if (this.subs.size >= max) {
-        return this.error('rate-limited', `at most ${max} images per connection: unsubscribe from one first`);
-      }
-      sub = { floor: 0, held: [] };
-      this.subs.set(m.image, sub);
-      // Join before reading, holding events meanwhile, so none falls between snapshot (or replay) and live.
-      this.host.join(this, m.image);
-    } else {
-      // Subscribing again (a client catching up on a gap) holds live events the same way.
-      sub.held ??= [];
+    const followed = this.subs.get(m.image);
+    if (followed) return this.catchUp(m, followed);
+    const max = this.host.limits.maxSubscriptions;
+    if (this.subs.size >= max) {
+      return this.error('rate-limited', `at most ${max} images per connection: unsubscribe from one first`);
     }
-    let answer: ServerMessage;
-    let floor: number;
+    const sub: Subscription = { floor: 0, held: [], heldBytes: 0, position: undefined };
+    this.subs.set(m.image, sub);
+    // Join before reading, holding events meanwhile, so none falls between snapshot (or replay) and live.
+    this.host.join(this, m.image);
+    // A replay is exactly the events after `since`; when the store cannot give them (another epoch,
+    // a trimmed log, too many) the client gets the whole picture instead.
+    await this.answer(m.image, sub, async () => (m.since && (await this.sendReplay(m.image, m.since))) || this.sendSnapshot(m.image, sub));
+  }
+
+  /**
+   * Subscribing to an image this socket already follows (a client catching up on a gap, or a
+   * hostile one asking again and again): it is answered with what it missed, never a second
+   * snapshot. That is the events after `since` when the store can replay them, else the
+   * events after what this socket was already sent (usually none).
+   */
+  private async catchUp(m: SubscribeMessage, sub: Subscription): Promise<void> {
+    sub.held ??= [];
+    await this.answer(m.image, sub, async () => {
+      const reached = (m.since && (await this.sendReplay(m.image, m.since))) || (sub.position && (await this.sendReplay(m.image, sub.position)));
+      // Only when the image's history was reset under a live socket (or its log trimmed past it).
+      return reached || this.sendSnapshot(m.image, sub);
+    });
+  }
+
+  /**
+   * Runs `send` (which sends a replay or a snapshot and says where it brought the client), then
+   * lets the events held meanwhile follow, those the answer already holds dropped by the floor.
+   */
+  private async answer(image: string, sub: Subscription, send: () => Promise<SeqPosition | undefined>): Promise<void> {
+    let reached: SeqPosition | undefined;
     try {
-      // A replay is exactly the events after `since`; when the store cannot give them (another epoch,
-      // a trimmed log) the client gets the whole picture instead.
-      const events = m.since ? await this.host.eventsSince(this.tenant, m.image, m.since) : null;
-      if (m.since && events) {
-        answer = { type: 'replay', image: m.image, events };
-        floor = events.at(-1)?.seq ?? m.since.seq;
-      } else {
-        const snap: Snapshot = await this.host.snapshot(this.tenant, m.image);
-        answer = { type: 'snapshot', image: m.image, epoch: snap.epoch, seq: snap.seq, chats: snap.chats };
-        floor = snap.seq;
-      }
+      reached = await send();
     } catch (e) {
-      if (this.subs.get(m.image) === sub) {
-        this.subs.delete(m.image);
-        this.host.leave(this, m.image);
+      if (this.subs.get(image) === sub && sub.position === undefined) {
+        this.subs.delete(image);
+        this.host.leave(this, image);
+      } else if (this.subs.get(image) === sub) {
+        this.release(image, sub);
       }
       throw e;
     }
-    if (this.ended || this.subs.get(m.image) !== sub) return;
-    this.send(answer);
-    // Held events the answer already holds are dropped by the floor; the rest follow it, in order.
+    if (!reached || this.ended || this.subs.get(image) !== sub) return;
+    sub.floor = reached.seq;
+    sub.position = reached;
+    this.release(image, sub);
+  }
+
+  private release(image: string, sub: Subscription): void {
     const held = sub.held ?? [];
     sub.held = null;
-    sub.floor = floor;
-    for (const { seq, json } of held) this.deliver(m.image, seq, json);
+    sub.heldBytes = 0;
+    for (const { seq, json } of held) this.deliver(image, seq, json);
+  }
+
+  /** Sends the events after `since` as one replay, if the store can give them exactly and they fit a frame. */
+  private async sendReplay(image: string, since: SeqPosition): Promise<SeqPosition | undefined> {
+    const events = await this.host.eventsSince(this.tenant, image, since);
+    if (!events) return undefined;
+    const parts: string[] = [];
+    let bytes = 0;
+    for (const event of events) {
+      const json = JSON.stringify(event);
+      bytes += Buffer.byteLength(json) + 1;
+      if (bytes > REPLAY_MAX_BYTES) return undefined;
+      parts.push(json);
+    }
+    this.queue(`{"type":"replay","image":${JSON.stringify(image)},"events":[${parts.join(',')}]}`);
+    return { epoch: since.epoch, seq: events.at(-1)?.seq ?? since.seq };
+  }
+
+  /**
+   * Sends the snapshot as messages of about SNAPSHOT_MESSAGE_BYTES (one when it is small), each
+   * serialised on its own, every one but the last with `more: true`, each queued only once the
+   * socket has taken the previous ones. Undefined when the session ended meanwhile.
+   */
+  private async sendSnapshot(image: string, sub: Subscription): Promise<SeqPosition | undefined> {
+    let previous: string | undefined;
+    let reached: SeqPosition | undefined;
+    for await (const message of snapshotMessages(this.host.snapshotPages(this.tenant, image), image)) {
+      if (this.ended || this.subs.get(image) !== sub) return undefined;
+      if (previous !== undefined && !(await this.sendPaced(`${previous},"more":true}`))) return undefined;
+      previous = message.body;
+      reached = message.position;
+    }
+    if (previous === undefined || this.ended) return undefined;
+    this.queue(`${previous}}`);
+    return reached;
+  }
+
+  /** Queues one page of a large answer once the socket has drained; false when the session ended instead. */
+  private async sendPaced(json: string): Promise<boolean> {
+    if (!(await this.drained())) return false;
+    this.queue(json);
+    this.pageAllowance = Buffer.byteLength(json);
+    return !this.ended;
+  }
+
+  /** Waits until the socket holds at most DRAIN_LOW_WATER unsent; one that takes too long is closed (1013). */
+  private async drained(): Promise<boolean> {
+    if (this.outbox.length > 0) this.flush();
+    const deadline = Date.now() + this.host.limits.drainTimeoutMs;
+    while (!this.ended && (this.socket.bufferedAmount ?? 0) > DRAIN_LOW_WATER) {
+      if (Date.now() >= deadline) {
+        this.end(1013, 'client is not keeping up');
+        break;
+      }
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(() => (this.wakeDrain = undefined, resolve()), Math.min(DRAIN_POLL_MS, Math.max(0, deadline - Date.now())));
+        this.wakeDrain = () => {
+          this.wakeDrain = undefined;
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    }
+    this.pageAllowance = 0;
+    return !this.ended;
   }
 
   private async act(m: ActionMessage, user: User): Promise<void> {
     try {
-      await this.host.act(this.tenant, m, user, ({ event, chat }) => {
-        this.send(chat ? { type: 'ack', broadcastId: m.broadcastId, seq: event.seq, chat } : { type: 'ack', broadcastId: m.broadcastId, seq: event.seq });
-      }, this.ip);
+      await this.host.act(this.tenant, m, user, ({ event }) => this.send(ackOf(event)), this.ip);
     } catch (e) {
       if (e instanceof StoreError) return this.error(e.code, e.message, m.broadcastId);
       this.fault(e, m.broadcastId);
@@ -239,10 +356,21 @@ export class Session implements Connection {
     this.queue(JSON.stringify(message));
   }
 
-  /** Queues serialised JSON; everything queued in one tick leaves as one frame. */
+  /**
+   * Queues serialised JSON; what is queued in one tick leaves in as few frames as fit
+   * MAX_OUT_FRAME_BYTES. A socket that already holds more than the limit unsent (queued here
+   * or buffered by the transport) is not reading: it is closed (1013) instead of buffering more.
+   */
   private queue(json: string): void {
     if (this.ended) return;
-    this.outbox.push(json);
+    const unsent = this.outboxBytes + (this.socket.bufferedAmount ?? 0);
+    if (unsent > this.host.limits.maxBufferedBytes + this.pageAllowance) {
+      this.end(1013, 'client is not keeping up');
+      return;
+    }
+    const bytes = Buffer.byteLength(json);
+    this.outbox.push({ json, bytes });
+    this.outboxBytes += bytes;
     if (this.flushScheduled) return;
     this.flushScheduled = true;
     setImmediate(() => this.flush());
@@ -251,24 +379,71 @@ export class Session implements Connection {
   private flush(): void {
     this.flushScheduled = false;
     if (this.ended || this.outbox.length === 0) return;
-    // A client that does not read would make us buffer without bound: drop it instead.
-    if ((this.socket.bufferedAmount ?? 0) > this.host.limits.maxBufferedBytes) {
-      this.end(1013, 'client is not keeping up');
-      return;
-    }
     const parts = this.outbox;
     this.outbox = [];
-    // Same bytes as encodeFrame(messages), without parsing already-serialised broadcasts again.
-    const frame = parts.length === 1 ? parts[0]! : `[${parts.join(',')}]`;
-    try {
-      this.socket.send(frame);
-    } catch (e) {
-      this.host.log('sending to a socket failed', e);
-      this.end(1011, 'send failed');
-      return;
+    this.outboxBytes = 0;
+    for (let start = 0; start < parts.length; ) {
+      // Same bytes as encodeFrame(messages), without parsing already-serialised broadcasts again.
+      let end = start + 1;
+      let bytes = parts[start]!.bytes + 2;
+      while (end < parts.length && bytes + parts[end]!.bytes + 1 <= MAX_OUT_FRAME_BYTES) bytes += parts[end++]!.bytes + 1;
+      const frame = end - start === 1 ? parts[start]!.json : `[${parts.slice(start, end).map((p) => p.json).join(',')}]`;
+      try {
+        this.socket.send(frame, () => this.wakeDrain?.());
+      } catch (e) {
+        this.host.log('sending to a socket failed', e);
+        this.end(1011, 'send failed');
+        return;
+      }
+      this.host.metrics.sent(this.tenant, end - start, end - start === 1 ? parts[start]!.bytes : bytes);
+      start = end;
     }
-    this.host.metrics.sent(this.tenant, parts.length, Buffer.byteLength(frame));
     if (this.closeAfterFlush) this.end(this.closeAfterFlush.code, this.closeAfterFlush.reason);
+  }
+}
+
+/**
+ * The snapshot pages as wire messages of about SNAPSHOT_MESSAGE_BYTES, each conversation
+ * serialised on its own (never one giant JSON.stringify), each message without its closing brace
+ * so the sender can add `more`. An empty image is one message with no conversations.
+ */
+async function* snapshotMessages(pages: AsyncIterable<SnapshotPage>, image: string): AsyncGenerator<{ body: string; position: SeqPosition }> {
+  let position: SeqPosition | undefined;
+  let any = false;
+  const imageJson = JSON.stringify(image);
+  for await (const page of pages) {
+    position = { epoch: page.epoch, seq: page.seq };
+    const head = `{"type":"snapshot","image":${imageJson},"epoch":${JSON.stringify(page.epoch)},"seq":${page.seq},"chats":[`;
+    let parts: string[] = [];
+    let bytes = 0;
+    for (const chat of page.chats) {
+      const json = JSON.stringify(chat);
+      if (parts.length > 0 && bytes + json.length > SNAPSHOT_MESSAGE_BYTES) {
+        yield { body: `${head}${parts.join(',')}]`, position };
+        any = true;
+        parts = [];
+        bytes = 0;
+      }
+      parts.push(json);
+      bytes += json.length + 1;
+    }
+    if (parts.length > 0 || (!page.more && !any)) {
+      yield { body: `${head}${parts.join(',')}]`, position };
+      any = true;
+    }
+  }
+}
+
+/** The ack carries what the action changed, taken from its stored event (the same on a retried broadcastId). */
+function ackOf(event: ChatEvent): AckMessage {
+  const { broadcastId, seq } = event;
+  switch (event.type) {
+    case 'new-image-chat':
+      return { type: 'ack', broadcastId, seq, chat: event.chat };
+    case 'image-chat-updated':
+      return { type: 'ack', broadcastId, seq, change: event.change };
+    case 'deleted-image-chat':
+      return { type: 'ack', broadcastId, seq };
   }
 }
 

@@ -19,3 +19,15 @@ export function textLength(text: string): number {
   for (const _ of text) n++;
   return n;
 }
+
+/**
+ * Why a text or name may not be stored, or undefined: control characters
+ * other than newline and tab (C0, DEL, C1) and lone surrogates (not Unicode
+ * at all). Both are invisible in the widget, and JSON escapes each to six
+ * bytes, which would let a short text weigh six times its length on the wire.
+ */
+export function unprintable(text: string): string | undefined {
+  if (/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/.test(text)) return 'must not contain control characters (other than newline and tab)';
+  if (/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(text)) return 'must be well-formed Unicode (no lone surrogates)';
+  return undefined;
+}

@@ -140,12 +140,19 @@ export interface WelcomeMessage {
   readonly guest?: string;
 }
 
+/**
+ * The image's conversations at `seq`. A large snapshot comes as several of
+ * these with the same `epoch` and `seq`, each with a page of `chats`, every one
+ * but the last with `more: true`; the client applies them together once the
+ * last has come. A small one is a single message without `more`.
+ */
 export interface SnapshotMessage {
   readonly type: 'snapshot';
   readonly image: string;
   readonly epoch: string;
   readonly seq: number;
   readonly chats: readonly Chat[];
+  readonly more?: boolean;
 }
 
 export interface ReplayMessage {
@@ -154,12 +161,18 @@ export interface ReplayMessage {
   readonly events: readonly ChatEvent[];
 }
 
+/**
+ * The answer to one's own action: what it changed, never the whole thread (a
+ * reply in a long thread would otherwise carry every comment again).
+ */
 export interface AckMessage {
   readonly type: 'ack';
   readonly broadcastId: string;
   readonly seq: number;
-  /** The stored conversation after the action; absent after a delete. */
+  /** After `create-image-chat`: the stored conversation (its server-made ids, its one comment). */
   readonly chat?: Chat;
+  /** After `update-image-chat`: the change as stored (`add-comment` with its comment), as broadcast. */
+  readonly change?: AppliedChange;
 }
 
 export interface NewImageChatEvent {

@@ -12,6 +12,7 @@ import {
   MAX_TEXT_CHARS,
   MAX_TOKEN_CHARS,
   textLength,
+  unprintable,
 } from './limits.ts';
 
 export type Parsed =
@@ -38,8 +39,18 @@ const string =
     return value;
   };
 
+/** A message text or a display name: printable, newlines and tabs allowed. */
+const printable =
+  (max: number): Reader<string> =>
+  (value, field) => {
+    const s = string(1, max)(value, field);
+    const why = unprintable(s);
+    if (why) fail(`${field} ${why}`);
+    return s;
+  };
+
 const text: Reader<string> = (value, field) => {
-  const s = string(1, MAX_TEXT_CHARS)(value, field);
+  const s = printable(MAX_TEXT_CHARS)(value, field);
   if (s.trim() === '') fail(`${field} must not be empty`);
   return s;
 };
@@ -138,7 +149,7 @@ function message(value: unknown): ClientMessage {
       if (get('token') !== undefined) out.token = string(1, MAX_TOKEN_CHARS)(get('token'), 'token');
       if (get('guest') !== undefined) out.guest = string(1, MAX_TOKEN_CHARS)(get('guest'), 'guest');
       if (get('name') !== undefined) {
-        out.name = string(1, MAX_NAME_CHARS)(get('name'), 'name').trim();
+        out.name = printable(MAX_NAME_CHARS)(get('name'), 'name').trim();
         if (out.name === '') fail('name must not be empty');
       }
       return out;

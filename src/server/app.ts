@@ -40,6 +40,7 @@ export interface ServerOptions {
   trustProxy?: boolean;
   /** Core limits (tests lower them). */
   maxBufferedBytes?: number;
+  drainTimeoutMs?: number;
   now?: () => number;
 }
 
@@ -60,6 +61,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
   const coreOptions: ChatCoreOptions = { store, bus, tenants: opts.tenants ?? Tenants.demo() };
   if (opts.guestSecret !== undefined) coreOptions.guestSecret = opts.guestSecret;
   if (opts.maxBufferedBytes !== undefined) coreOptions.maxBufferedBytes = opts.maxBufferedBytes;
+  if (opts.drainTimeoutMs !== undefined) coreOptions.drainTimeoutMs = opts.drainTimeoutMs;
   if (opts.now !== undefined) coreOptions.now = opts.now;
   if (opts.maxReplay !== undefined) coreOptions.maxReplay = opts.maxReplay;
   const core = new ChatCore(coreOptions);

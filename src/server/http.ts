@@ -8,6 +8,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { MAX_IMAGE_ID_CHARS, textLength } from '../protocol/limits.ts';
 import type { ErrorCode } from '../protocol/messages.ts';
 import type { ChatCore } from '../core/core.ts';
+import type { SnapshotPage } from '../store/store.ts';
 import { authorizeApi, authorizeRead } from './http-auth.ts';
 import { TENANT_ID, originAllowed } from '../core/tenants.ts';
 import type { Tenant } from '../core/tenants.ts';
@@ -146,8 +147,7 @@ export function createRequestHandler(options: HttpOptions) {
       if (denied.status === 401) res.setHeader('www-authenticate', 'Bearer');
       throw new HttpError(denied.status, denied.status === 401 ? 'unauthorized' : 'forbidden', denied.message);
     }
-    const snap = await options.core.store.snapshot(tenant.id, image);
-    return sendJson(req, res, 200, { image, epoch: snap.epoch, seq: snap.seq, chats: snap.chats });
+    return streamChats(req, res, image, options.core.snapshotPages(tenant.id, image), options.core.limits.drainTimeoutMs);
   }
 
   /** design.md: per-tenant usage, for the tenant's API key only. */
@@ -184,6 +184,66 @@ export function createRequestHandler(options: HttpOptions) {
       sendJson(req, res, 500, { error: { code: 'unavailable', message: 'the server could not answer this request' } });
     });
   };
+}
+
+/** Body bytes written at a time while streaming a snapshot. */
+const STREAM_CHUNK_CHARS = 64 * 1024;
+
+/**
+ * The snapshot as `{image, epoch, seq, chats}`, streamed a page at a time (each conversation
+ * serialised on its own, never the whole body at once) and written only as fast as the client
+ * reads; a client that stops reading for `drainTimeoutMs` is cut off, so it cannot hold the read.
+ */
+async function streamChats(
+  req: IncomingMessage,
+  res: ServerResponse,
+  image: string,
+  pages: AsyncIterable<SnapshotPage>,
+  drainTimeoutMs: number,
+): Promise<void> {
+  let chunk = '';
+  let started = false;
+  let written = 0;
+  for await (const page of pages) {
+    if (!started) {
+      started = true;
+      res.statusCode = 200;
+      res.setHeader('content-type', 'application/json; charset=utf-8');
+      res.setHeader('x-content-type-options', 'nosniff');
+      if (req.method === 'HEAD') {
+        res.end();
+        return;
+      }
+      chunk = `{"image":${JSON.stringify(image)},"epoch":${JSON.stringify(page.epoch)},"seq":${page.seq},"chats":[`;
+    }
+    for (const chat of page.chats) {
+      chunk += `${written++ === 0 ? '' : ','}${JSON.stringify(chat)}`;
+      if (chunk.length >= STREAM_CHUNK_CHARS) {
+        const more = res.write(chunk);
+        chunk = '';
+        if (!more && !(await drained(res, drainTimeoutMs))) return;
+      }
+    }
+  }
+  res.end(`${chunk}]}`);
+}
+
+/** True once the response can take more; false (and the response destroyed) if the client went or stalled. */
+function drained(res: ServerResponse, timeoutMs: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const done = (ok: boolean) => {
+      clearTimeout(timer);
+      res.off('drain', onDrain);
+      res.off('close', onClose);
+      if (!ok) res.destroy();
+      resolve(ok);
+    };
+    const onDrain = () => done(true);
+    const onClose = () => done(false);
+    const timer = setTimeout(() => done(false), timeoutMs);
+    res.once('drain', onDrain);
+    res.once('close', onClose);
+  });
 }
 
 function headerOf(req: IncomingMessage, name: string): string | undefined {

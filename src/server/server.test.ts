@@ -79,15 +79,18 @@ describe('two clients on one image', () => {
     assert.ok(added.event.type === 'image-chat-updated' && added.event.change.kind === 'add-comment', "added.event.type === 'image-chat-updated' && added.event.change.kind === 'add-comment'");
     const reply = added.event.change.comment;
     assert.equal(reply.author.name, 'Bob');
+    // The ack carries the change as stored, not the conversation with every comment.
+    assert.deepEqual(added.ack, { type: 'ack', broadcastId: added.event.broadcastId, seq: added.event.seq, change: added.event.change });
 
     const edited = await act(a, 'image-chat-updated', update({ kind: 'edit-comment', commentId: chat.comments[0]!.id, text: 'Is this navy right?' }));
     assert.ok(edited.event.type === 'image-chat-updated' && edited.event.change.kind === 'edit-comment', "edited.event.type === 'image-chat-updated' && edited.event.change.kind === 'edit-comment'");
     await act(a, 'image-chat-updated', update({ kind: 'move', x: 0.3, y: 0.5 }));
     const resolved = await act(b, 'image-chat-updated', update({ kind: 'resolve', resolved: true }));
-    assert.ok(resolved.ack.type === 'ack' && resolved.ack.chat?.resolved === true, "resolved.ack.type === 'ack' && resolved.ack.chat?.resolved === true");
+    assert.ok(resolved.ack.type === 'ack' && resolved.ack.chat === undefined, 'no conversation in the ack of an update');
+    assert.deepEqual(resolved.ack.change, { kind: 'resolve', resolved: true });
     await act(b, 'image-chat-updated', update({ kind: 'delete-comment', commentId: reply.id }));
     const deleted = await act(a, 'deleted-image-chat', { type: 'delete-image-chat', chatId: chat.id });
-    assert.ok(deleted.ack.type === 'ack' && deleted.ack.chat === undefined, "deleted.ack.type === 'ack' && deleted.ack.chat === undefined");
+    assert.deepEqual(deleted.ack, { type: 'ack', broadcastId: deleted.event.broadcastId, seq: 7 });
     assert.equal(seq, 7);
 
     // Same image id, other tenant: nothing arrived there.

@@ -34,12 +34,6 @@ export interface Applied {
   /** The stored event, as broadcast to every subscriber of the image. */
   readonly event: ChatEvent;
   /**
-   * The conversation after the action; absent after a delete (or once it is gone).
-   * @deprecated Transitional, read only by the ack in core/session.ts: it goes
-   * once acks carry the change (issue 8), together with ApplyTransaction.loadChat.
-   */
-  readonly chat?: Chat;
-  /**
    * True when the broadcastId had already been stored for this actor: nothing
    * new was written, `event` is the original. The caller acks but must not
    * broadcast again, or subscribers would see the same seq twice.

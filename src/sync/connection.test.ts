@@ -1,7 +1,7 @@
 import { expect } from '@open-wc/testing';
 import { ActionError, Connection, socketUrl, type ConnectionOptions, type Timers } from './connection.ts';
 import { FakeSocket } from '../../test/support/test-socket.ts';
-import type { SeqPosition } from '../protocol/messages.ts';
+import type { SeqPosition, SnapshotMessage } from '../protocol/messages.ts';
 
 /** Timers and a clock in one: `advance` moves time and fires what falls due, in order. */
 class FakeTimers implements Timers {
@@ -204,6 +204,44 @@ describe('Connection', () => {
     last().receive({ type: 'replay', image: 'img', events: [] });
     conn.resync('img');
     expect(last().sent.at(-1)).to.deep.equal({ type: 'subscribe', image: 'img' });
+    conn.close();
+  });
+
+  it('subscribing again an image the socket follows is a new subscription: unsubscribe, then subscribe', () => {
+    const { conn, last, welcome } = setup();
+    conn.subscribe('img', () => {}, () => ({ epoch: 'e', seq: 9 }));
+    last().open();
+    welcome(last());
+    last().receive({ type: 'replay', image: 'img', events: [] });
+    const before = last().sent.length;
+    conn.subscribe('img', () => {}); // a second element with nothing yet: it needs a snapshot
+    expect(last().sent.slice(before)).to.deep.equal([{ type: 'unsubscribe', image: 'img' }, { type: 'subscribe', image: 'img' }]);
+    conn.close();
+  });
+
+  it('a snapshot sent in pages reaches the listeners once, whole, when its last page has come', () => {
+    const { conn, last, welcome, timers } = setup();
+    const got: SnapshotMessage[] = [];
+    conn.subscribe('img', (m) => m.type === 'snapshot' && got.push(m));
+    last().open();
+    welcome(last());
+    const chat = (id: string) => ({ id, x: 0.5, y: 0.5, author: { id: 'a', name: 'A' }, createdAt: 1, resolved: false, comments: [] });
+    last().receive({ type: 'snapshot', image: 'img', epoch: 'e', seq: 4, chats: [chat('a'), chat('b')], more: true });
+    last().receive({ type: 'deleted-image-chat', image: 'img', seq: 5, broadcastId: 'b', chatId: 'a' }); // held by the answer under way
+    last().receive({ type: 'snapshot', image: 'img', epoch: 'e', seq: 4, chats: [chat('c')], more: true });
+    expect(got).to.have.length(0);
+    last().receive({ type: 'snapshot', image: 'img', epoch: 'e', seq: 4, chats: [chat('d')] });
+    expect(got).to.deep.equal([{ type: 'snapshot', image: 'img', epoch: 'e', seq: 4, chats: ['a', 'b', 'c', 'd'].map(chat) }]);
+
+    // Pages cut off by a lost socket are forgotten: the next socket's snapshot starts afresh.
+    conn.resync('img');
+    last().receive({ type: 'snapshot', image: 'img', epoch: 'e', seq: 6, chats: [chat('x')], more: true });
+    last().drop();
+    timers.advance(60_000);
+    last().open();
+    welcome(last());
+    last().receive({ type: 'snapshot', image: 'img', epoch: 'e', seq: 6, chats: [chat('y')] });
+    expect(got.at(-1)?.chats.map((c) => c.id)).to.deep.equal(['y']);
     conn.close();
   });
 

@@ -9,7 +9,7 @@
  * is the pure reducer's (state.ts); this class only carries out its effects.
  * Actions are never queued: `send` throws at once when not online.
  */
-import type { AckMessage, ActionMessage, ClientMessage, ErrorMessage, ServerMessage, SeqPosition } from '../protocol/messages.ts';
+import type { AckMessage, ActionMessage, ClientMessage, ErrorMessage, ServerMessage, SeqPosition, SnapshotMessage } from '../protocol/messages.ts';
 import { decodeServerFrame, encodeFrame } from '../protocol/decode.ts';
 import { ConnectionBase } from './connection-base.ts';
 import { DEFAULT_OPTIONS, transition, type ConnectionEvent, type Effect, type TransitionOptions } from './state.ts';
@@ -42,6 +42,10 @@ export class Connection extends ConnectionBase {
    * one connection's subscribes in order, so a replay is handed on with the position it starts from.
    */
   private readonly asked = new Map<string, (SeqPosition | undefined)[]>();
+  /** Images subscribed on the current socket: subscribing one again is sent as a new subscription. */
+  private readonly onSocket = new Set<string>();
+  /** A large snapshot arrives as several messages (`more: true` on all but the last): the pages so far. */
+  private readonly pages = new Map<string, SnapshotMessage>();
   private readonly machine: TransitionOptions;
   private readonly now: () => number;
   private readonly offNetwork: () => void;
@@ -136,6 +140,8 @@ export class Connection extends ConnectionBase {
     if (after.status !== 'online') {
       this.syncing.clear();
       this.asked.clear();
+      this.onSocket.clear();
+      this.pages.clear();
     }
     for (const effect of step.effects) this.perform(effect);
     this.announce(before, after);
@@ -170,7 +176,13 @@ export class Connection extends ConnectionBase {
     }
   }
 
-  /** Sends `subscribe`, with `since` when every listener of the image holds a position in one epoch. */
+  /**
+   * Sends `subscribe`, with `since` when every listener of the image holds a position in one epoch.
+   * On an image this socket already follows the server answers a `subscribe` only with what the
+   * socket missed, never a second snapshot; a new listener (or one that saw a gap) may need more
+   * than that, so it is sent as `unsubscribe` then `subscribe`: a new subscription,
+   * answered with a replay from `since` or a snapshot (docs/protocol.md).
+   */
   protected override subscribeNow(image: string): void {
     if (this.state.status !== 'online') return;
     // A listener with nothing (or another epoch) needs the whole picture: a snapshot, which every listener takes.
@@ -179,13 +191,18 @@ export class Connection extends ConnectionBase {
     const asked = this.asked.get(image);
     if (asked) asked.push(since);
     else this.asked.set(image, [since]);
-    this.write(since ? { type: 'subscribe', image, since: { epoch: since.epoch, seq: since.seq } } : { type: 'subscribe', image });
+    const subscribe: ClientMessage = since ? { type: 'subscribe', image, since: { epoch: since.epoch, seq: since.seq } } : { type: 'subscribe', image };
+    if (this.onSocket.has(image)) this.write({ type: 'unsubscribe', image });
+    this.write(subscribe);
+    this.onSocket.add(image);
   }
 
   /** The server would go on sending it: say so, when there is a socket to say it on (a new one subscribes only what is followed). */
   protected override forget(image: string): void {
     this.syncing.delete(image);
     this.asked.delete(image);
+    this.pages.delete(image);
+    this.onSocket.delete(image);
     if (this.state.status === 'online') this.write({ type: 'unsubscribe', image });
   }
 
@@ -261,11 +278,13 @@ export class Connection extends ConnectionBase {
         return;
       case 'snapshot':
       case 'replay': {
+        const answer = m.type === 'snapshot' ? this.wholeSnapshot(m) : m;
+        if (!answer) return;
         this.syncing.delete(m.image);
         const base = this.asked.get(m.image)?.shift();
         for (const l of this.listenersOf(m.image)) {
-          if (m.type === 'replay' && base) l(m, base);
-          else l(m);
+          if (answer.type === 'replay' && base) l(answer, base);
+          else l(answer);
         }
         return;
       }
@@ -274,6 +293,24 @@ export class Connection extends ConnectionBase {
         if (this.syncing.has(m.image)) return;
         for (const l of this.listenersOf(m.image)) l(m);
     }
+  }
+
+  /**
+   * Gathers a snapshot sent in pages: undefined until its last page, then the pages as one
+   * snapshot, so listeners apply it once (one catch-up, events fired once).
+   */
+  private wholeSnapshot(m: SnapshotMessage): SnapshotMessage | undefined {
+    const before = this.pages.get(m.image);
+    // Pages of one snapshot share its epoch and seq; anything else starts a new one.
+    const sofar = before && before.epoch === m.epoch && before.seq === m.seq ? before.chats : [];
+    const chats = sofar.length ? [...sofar, ...m.chats] : m.chats;
+    const whole: SnapshotMessage = { type: 'snapshot', image: m.image, epoch: m.epoch, seq: m.seq, chats };
+    if (m.more) {
+      this.pages.set(m.image, whole);
+      return undefined;
+    }
+    this.pages.delete(m.image);
+    return whole;
   }
 
   /**

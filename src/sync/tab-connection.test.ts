@@ -79,12 +79,14 @@ describe('TabConnection: tabs sharing one socket', () => {
       await waitUntil(() => r1.seqs().includes(5) && r2.seqs().includes(5), 'the event did not reach both tabs on the image');
       expect(r3.got.map((m) => m.type)).to.deep.equal(['snapshot'], 'the tab on the other image hears only its own');
 
+      // The second tab on 'img' was a new subscription for the socket: unsubscribe, then subscribe.
+      expect(b.sentOf(s, 'unsubscribe')).to.deep.equal([{ type: 'unsubscribe', image: 'img' }]);
       off1();
       await new Promise((r) => setTimeout(r, 50));
-      expect(b.sentOf(s, 'unsubscribe')).to.deep.equal([], 'another tab still follows the image');
+      expect(b.sentOf(s, 'unsubscribe')).to.have.length(1, 'another tab still follows the image');
       off2();
-      await waitUntil(() => b.sentOf(s, 'unsubscribe').length === 1, 'the last tab left and the socket did not unsubscribe');
-      expect(b.sentOf(s, 'unsubscribe')[0]).to.deep.equal({ type: 'unsubscribe', image: 'img' });
+      await waitUntil(() => b.sentOf(s, 'unsubscribe').length === 2, 'the last tab left and the socket did not unsubscribe');
+      expect(b.sentOf(s, 'unsubscribe')[1]).to.deep.equal({ type: 'unsubscribe', image: 'img' });
       off3();
       expect(b.sockets).to.have.length(1);
     } finally {

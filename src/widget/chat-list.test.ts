@@ -2,6 +2,7 @@ import { expect } from '@open-wc/testing';
 import type { Author, Chat, ChatEvent } from '../protocol/messages.ts';
 import {
   EMPTY_CHAT_LIST,
+  ackedChat,
   addPending,
   applyAck,
   applyEvent,
@@ -129,9 +130,10 @@ describe('chat-list', () => {
     let s = loaded(chat('a', ME, 'hi', 100));
     s = addPending(s, { type: 'update-image-chat', image: 'img', broadcastId: B1, chatId: 'a', change: { kind: 'resolve', resolved: true } }, ME, 500);
     expect(view(s)[0]?.resolved).to.equal(true);
-    s = applyAck(s, { type: 'ack', broadcastId: B1, seq: 11, chat: { ...chat('a', ME, 'hi', 100), resolved: true } });
+    s = applyAck(s, { type: 'ack', broadcastId: B1, seq: 11, change: { kind: 'resolve', resolved: true } });
     expect(view(s)[0]?.resolved).to.equal(true);
     expect(view(s)[0]?.pending).to.equal(false);
+    expect(s.confirmed.get('a')).to.deep.equal({ chat: { ...chat('a', ME, 'hi', 100), resolved: true }, seq: 11 });
     s = addPending(s, { type: 'delete-image-chat', image: 'img', broadcastId: B2, chatId: 'a' }, ME, 501);
     expect(view(s)).to.have.length(0);
     s = applyAck(s, { type: 'ack', broadcastId: B2, seq: 12 });
@@ -143,8 +145,50 @@ describe('chat-list', () => {
     let s = loaded(chat('a', ME, 'hi', 100));
     s = addPending(s, { type: 'update-image-chat', image: 'img', broadcastId: B1, chatId: 'a', change: { kind: 'resolve', resolved: true } }, ME, 500);
     s = applyEvent(s, { type: 'image-chat-updated', image: 'img', seq: 12, broadcastId: B2, chatId: 'a', change: { kind: 'move', x: 0.9, y: 0.9 } });
-    s = applyAck(s, { type: 'ack', broadcastId: B1, seq: 11, chat: { ...chat('a', ME, 'hi', 100), resolved: true } });
+    s = applyAck(s, { type: 'ack', broadcastId: B1, seq: 11, change: { kind: 'resolve', resolved: true } });
     expect(view(s)[0]?.x).to.equal(0.9);
+  });
+
+  it('an ack carrying a reply adds it to the confirmed thread, once, whatever comes after', () => {
+    let s = loaded(chat('a', ANN, 'hi', 100));
+    s = addPending(s, { type: 'update-image-chat', image: 'img', broadcastId: B1, chatId: 'a', change: { kind: 'add-comment', text: 'mine' } }, ME, 500);
+    const mine = { id: 'a-c2', author: ME, text: 'mine', createdAt: 510 };
+    const change = { kind: 'add-comment', text: 'mine', comment: mine } as const;
+    s = applyAck(s, { type: 'ack', broadcastId: B1, seq: 11, change });
+    expect(s.pending).to.have.length(0);
+    expect(view(s)[0]?.comments.map((c) => [c.id, c.pending])).to.deep.equal([['a-c1', false], ['a-c2', false]]);
+    expect(ackedChat(s, { type: 'update-image-chat', image: 'img', broadcastId: B1, chatId: 'a', change: { kind: 'add-comment', text: 'mine' } }, { type: 'ack', broadcastId: B1, seq: 11, change })?.comments).to.have.length(2);
+    s = applyEvent(s, { type: 'image-chat-updated', image: 'img', seq: 11, broadcastId: B1, chatId: 'a', change });
+    expect(view(s)[0]?.comments.map((c) => c.id)).to.deep.equal(['a-c1', 'a-c2'], 'the echo adds nothing');
+  });
+
+  it('an ack that overtook earlier events waits for its echo, so the thread keeps seq order and loses nothing', () => {
+    let s = loaded(chat('a', ANN, 'hi', 100));
+    const action = { type: 'update-image-chat', image: 'img', broadcastId: B1, chatId: 'a', change: { kind: 'add-comment', text: 'mine' } } as const;
+    s = addPending(s, action, ME, 500);
+    const mine = { id: 'a-c3', author: ME, text: 'mine', createdAt: 510 };
+    const change = { kind: 'add-comment', text: 'mine', comment: mine } as const;
+    // Seq 11 (Ann's reply, from another node) is still on its way when our ack at seq 12 arrives.
+    s = applyAck(s, { type: 'ack', broadcastId: B1, seq: 12, change });
+    expect(view(s)[0]?.comments.map((c) => [c.text, c.pending])).to.deep.equal([['hi', false], ['mine', true]], 'still drawn, not folded yet');
+    expect(ackedChat(s, action, { type: 'ack', broadcastId: B1, seq: 12, change })?.comments.map((c) => c.text)).to.deep.equal(['hi', 'mine']);
+    const theirs = { id: 'a-c2', author: ANN, text: 'theirs', createdAt: 505 };
+    s = applyEvent(s, { type: 'image-chat-updated', image: 'img', seq: 11, broadcastId: B2, chatId: 'a', change: { kind: 'add-comment', text: 'theirs', comment: theirs } });
+    s = applyEvent(s, { type: 'image-chat-updated', image: 'img', seq: 12, broadcastId: B1, chatId: 'a', change });
+    expect(s.pending).to.have.length(0);
+    expect(view(s)[0]?.comments.map((c) => [c.text, c.pending])).to.deep.equal([['hi', false], ['theirs', false], ['mine', false]]);
+    expect(s.confirmed.get('a')?.seq).to.equal(12);
+  });
+
+  it('a snapshot past an acked action that was not folded yet replaces it (never drawn twice)', () => {
+    let s = loaded(chat('a', ANN, 'hi', 100));
+    s = addPending(s, { type: 'update-image-chat', image: 'img', broadcastId: B1, chatId: 'a', change: { kind: 'add-comment', text: 'mine' } }, ME, 500);
+    const mine = { id: 'a-c3', author: ME, text: 'mine', createdAt: 510 };
+    s = applyAck(s, { type: 'ack', broadcastId: B1, seq: 12, change: { kind: 'add-comment', text: 'mine', comment: mine } });
+    const stored = { ...chat('a', ANN, 'hi', 100) };
+    s = applySnapshot(s, { type: 'snapshot', image: 'img', epoch: 'e1', seq: 12, chats: [{ ...stored, comments: [...stored.comments, mine] }] });
+    expect(view(s)[0]?.comments.map((c) => c.id)).to.deep.equal(['a-c1', 'a-c3']);
+    expect(s.pending).to.have.length(0);
   });
 
   it('a fresh snapshot keeps our pending actions on top', () => {
@@ -166,7 +210,7 @@ describe('chat-list', () => {
     let s = loaded(chat('a', ANN, 'hi', 100));
     s = addPending(s, { type: 'update-image-chat', image: 'img', broadcastId: B1, chatId: 'a', change: { kind: 'add-comment', text: 'mine' } }, ME, 500);
     const mine = { id: 'a-c2', author: ME, text: 'mine', createdAt: 510 };
-    s = applyAck(s, { type: 'ack', broadcastId: B1, seq: 11, chat: { ...chat('a', ANN, 'hi', 100), comments: [chat('a', ANN, 'hi', 100).comments[0]!, mine] } });
+    s = applyAck(s, { type: 'ack', broadcastId: B1, seq: 11, change: { kind: 'add-comment', text: 'mine', comment: mine } });
     // Cached at this point, then read back after a reload: our own broadcastIds are not remembered there.
     const reloaded = applyCached(EMPTY_CHAT_LIST, toCached(s)!);
     const echo: ChatEvent = { type: 'image-chat-updated', image: 'img', seq: 11, broadcastId: B1, chatId: 'a', change: { kind: 'add-comment', text: 'mine', comment: mine } };

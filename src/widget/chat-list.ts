@@ -40,6 +40,11 @@ interface PendingAction {
   readonly action: ActionMessage;
   readonly author: Author;
   readonly at: number;
+  /**
+   * The seq its ack gave it, while the list has not reached the seq before it:
+   * still drawn from here, folded in by its echo (or a snapshot at or past it).
+   */
+  readonly acked?: number;
 }
 
 export interface ChatListState {
@@ -72,7 +77,9 @@ export const EMPTY_CHAT_LIST: ChatListState = {
 
 export function applySnapshot(state: ChatListState, snapshot: SnapshotMessage): ChatListState {
   const confirmed = new Map(snapshot.chats.map((chat) => [chat.id, { chat, seq: snapshot.seq }] as const));
-  return { ...state, loaded: true, cached: false, epoch: snapshot.epoch, seq: snapshot.seq, confirmed };
+  // An acked action the snapshot already holds would otherwise be drawn twice.
+  const pending = state.pending.filter((p) => p.acked === undefined || p.acked > snapshot.seq);
+  return { ...state, loaded: true, cached: false, epoch: snapshot.epoch, seq: snapshot.seq, confirmed, pending };
 }
 
 export interface SnapshotChanges {
@@ -136,11 +143,18 @@ export function isOwnEcho(state: ChatListState, event: ChatEvent): boolean {
   return state.own.includes(event.broadcastId);
 }
 
-/** Applies another client's event; our own echoes and already-seen seqs are skipped. */
+/**
+ * Applies another client's event; already-seen seqs are skipped, and so are
+ * our own echoes (the ack folds the action in). An echo whose ack could not be
+ * folded yet (`acked`) folds it here: the event is the stored change, the same
+ * as the ack's, now in its place in seq order.
+ */
 export function applyEvent(state: ChatListState, event: ChatEvent): ChatListState {
   if (event.seq <= state.seq && (state.loaded || state.cached)) return state;
   const seq = Math.max(state.seq, event.seq);
-  if (isOwnEcho(state, event)) return { ...state, seq };
+  const mine = state.pending.find((p) => p.acked !== undefined && p.action.broadcastId === event.broadcastId);
+  if (isOwnEcho(state, event) && !mine) return { ...state, seq };
+  const pending = mine ? state.pending.filter((p) => p !== mine) : state.pending;
   const confirmed = new Map(state.confirmed);
   switch (event.type) {
     case 'new-image-chat': {
@@ -158,7 +172,7 @@ export function applyEvent(state: ChatListState, event: ChatEvent): ChatListStat
       confirmed.delete(event.chatId);
       break;
   }
-  return { ...state, seq, confirmed };
+  return { ...state, seq, confirmed, pending };
 }
 
 /** Shows an action at once, before the server answers. */
@@ -170,20 +184,43 @@ export function addPending(state: ChatListState, action: ActionMessage, author: 
   };
 }
 
-/** The server confirmed our action: its stored conversation replaces the optimistic one. */
+/**
+ * The server confirmed our action. A create brings the stored conversation; a
+ * delete removes it; an update brings the stored change, applied to the
+ * confirmed conversation when it is older than the ack. That is only sound
+ * when every event before the ack is applied (else the conversation at the
+ * ack's seq would lack them, and they would be skipped as older): otherwise
+ * the action stays drawn as pending and its echo, on its way, folds it in.
+ */
 export function applyAck(state: ChatListState, ack: AckMessage): ChatListState {
   const entry = state.pending.find((p) => p.action.broadcastId === ack.broadcastId);
-  if (!entry) return state;
+  if (!entry || entry.acked !== undefined) return state;
   const pending = state.pending.filter((p) => p !== entry);
   const confirmed = new Map(state.confirmed);
-  if (ack.chat) {
-    const current = confirmed.get(ack.chat.id);
+  const action = entry.action;
+  if (action.type === 'create-image-chat') {
+    const current = ack.chat && confirmed.get(ack.chat.id);
     // A newer event from someone else may already be folded in; keep the newer one.
-    if (!current || current.seq <= ack.seq) confirmed.set(ack.chat.id, { chat: ack.chat, seq: ack.seq });
-  } else if (entry.action.type === 'delete-image-chat') {
-    confirmed.delete(entry.action.chatId);
+    if (ack.chat && (!current || current.seq <= ack.seq)) confirmed.set(ack.chat.id, { chat: ack.chat, seq: ack.seq });
+  } else if (action.type === 'delete-image-chat') {
+    confirmed.delete(action.chatId);
+  } else {
+    const current = confirmed.get(action.chatId);
+    if (current && ack.change && current.seq < ack.seq) {
+      if (state.seq < ack.seq - 1) return { ...state, pending: state.pending.map((p) => (p === entry ? { ...p, acked: ack.seq } : p)) };
+      confirmed.set(action.chatId, { chat: applyChange(current.chat, ack.change), seq: ack.seq });
+    }
   }
   return { ...state, pending, confirmed };
+}
+
+/** The conversation as our acked action left it, for the `image-chat-*` event; undefined after a delete. */
+export function ackedChat(state: ChatListState, action: ActionMessage, ack: AckMessage): Chat | undefined {
+  if (action.type === 'create-image-chat') return ack.chat;
+  if (action.type === 'delete-image-chat') return undefined;
+  const entry = state.confirmed.get(action.chatId);
+  if (!entry) return undefined;
+  return entry.seq >= ack.seq || !ack.change ? entry.chat : applyChange(entry.chat, ack.change);
 }
 
 /**

@@ -13,6 +13,7 @@ import { readCache, writeCache, type CacheKey } from '../sync/cache.ts';
 import type { ConnectionState, ConnectionStatus } from '../sync/state.ts';
 import {
   EMPTY_CHAT_LIST,
+  ackedChat,
   addPending,
   applyAck,
   applyCached,
@@ -240,7 +241,7 @@ export class ChatSync implements ReactiveController {
       (ack) => {
         if (generation !== this.generation) return;
         this.setList(applyAck(this.list, ack));
-        const chat = ack.chat ?? before;
+        const chat = ackedChat(this.list, action, ack) ?? before;
         const kind = action.type === 'create-image-chat' ? 'created' : action.type === 'update-image-chat' ? 'updated' : 'deleted';
         if (chat) this.on.change(kind, chat, true, action.type === 'create-image-chat' ? action.broadcastId : undefined);
       },

@@ -193,15 +193,6 @@ export class PostgresStore implements Store {
       trimLog: async (seq) => {
         await tx`DELETE FROM events WHERE ${where()} AND seq <= ${seq}`;
       },
-      loadChat: async (chatId) => {
-        const row = await one(tx<ChatRow[]>`
-          SELECT id, x, y, author_id, author_name, created_at, resolved FROM chats WHERE ${where()} AND id = ${chatId}`);
-        if (!row) return undefined;
-        const comments = await tx<CommentRow[]>`
-          SELECT chat_id, id, author_id, author_name, text, created_at, edited_at FROM comments
-          WHERE ${where()} AND chat_id = ${chatId} ORDER BY pos`;
-        return toChat(row, comments.map(toComment));
-      },
     };
   }
 }

@@ -35,7 +35,8 @@ const alice: User = { id: 'g_alice', name: 'Alice', kind: 'guest' };
 test('sqlite: data, seq, epoch and secrets survive close and reopen; the parent folder is created', async () => {
   const file = join(dir, 'nested', 'deeper', 'persist.sqlite');
   let store = new SqliteStore(file);
-  const { chat } = await store.apply('t1', 'img', { type: 'create-image-chat', image: 'img', broadcastId: randomUUID(), x: 0.1, y: 0.2, text: 'kept' }, alice);
+  const { event: created } = await store.apply('t1', 'img', { type: 'create-image-chat', image: 'img', broadcastId: randomUUID(), x: 0.1, y: 0.2, text: 'kept' }, alice);
+  const chat = created.type === 'new-image-chat' ? created.chat : undefined;
   const secret = await store.secret('guest');
   const before = await store.snapshot('t1', 'img');
   await store.close();
@@ -104,5 +105,93 @@ test('sqlite: an empty image reads one epoch across reopen; another database fil
   } finally {
     await store.close();
     await other.close();
+  }
+});
+
+// ------------------------------------------------------------ paged snapshots
+
+async function collect(pages: AsyncIterable<import('../store.ts').SnapshotPage>) {
+  const out = [];
+  for await (const page of pages) out.push(page);
+  return out;
+}
+
+async function seeded(path: string, chats: number, replies: number) {
+  const store = new SqliteStore(path);
+  const ids: string[] = [];
+  for (let c = 0; c < chats; c++) {
+    const { event } = await store.apply('t', 'img', { type: 'create-image-chat', image: 'img', broadcastId: randomUUID(), x: 0.5, y: c / chats, text: `chat ${c}` }, alice);
+    const id = event.type === 'new-image-chat' ? event.chat.id : '';
+    ids.push(id);
+    for (let r = 0; r < replies; r++) {
+      await store.apply('t', 'img', { type: 'update-image-chat', image: 'img', broadcastId: randomUUID(), chatId: id, change: { kind: 'add-comment', text: `reply ${r}` } }, alice);
+    }
+  }
+  return { store, ids };
+}
+
+for (const where of ['file', ':memory:'] as const) {
+  test(`sqlite ${where}: snapshotPages hands over the snapshot in pages of about commentsPerPage comments, never splitting a conversation`, async () => {
+    const { store } = await seeded(where === 'file' ? join(dir, `${randomUUID()}.sqlite`) : ':memory:', 7, 4);
+    try {
+      const whole = await store.snapshot('t', 'img');
+      const pages = await collect(store.snapshotPages('t', 'img', { commentsPerPage: 12 }));
+      assert.deepEqual(pages.map((p) => p.chats.length), [2, 2, 2, 1], 'five comments a conversation, at most twelve a page');
+      assert.deepEqual(pages.map((p) => p.more), [true, true, true, false]);
+      assert.ok(pages.every((p) => p.epoch === whole.epoch && p.seq === whole.seq), 'one epoch and seq on every page');
+      assert.deepEqual(pages.flatMap((p) => p.chats), whole.chats);
+      const tiny = await collect(store.snapshotPages('t', 'img', { commentsPerPage: 1 }));
+      assert.equal(tiny.length, 7, 'a conversation bigger than a page is a page of its own');
+      const empty = await collect(store.snapshotPages('t', 'nothing-here'));
+      assert.deepEqual(empty, [{ ...(await store.snapshot('t', 'nothing-here')), more: false }], 'an image with no history is one empty page');
+    } finally {
+      await store.close();
+    }
+  });
+}
+
+test('sqlite file: the pages of one snapshot show one state while writers go on between them', async () => {
+  const { store, ids } = await seeded(join(dir, `${randomUUID()}.sqlite`), 6, 2);
+  try {
+    const before = await store.snapshot('t', 'img');
+    const pages = store.snapshotPages('t', 'img', { commentsPerPage: 3 })[Symbol.asyncIterator]();
+    const first = await pages.next();
+    assert.equal(first.done, false);
+    // Written while the read is open: not blocked, and not seen by the later pages.
+    await store.apply('t', 'img', { type: 'delete-image-chat', image: 'img', broadcastId: randomUUID(), chatId: ids[5]! }, alice);
+    await store.apply('t', 'img', { type: 'update-image-chat', image: 'img', broadcastId: randomUUID(), chatId: ids[4]!, change: { kind: 'add-comment', text: 'late' } }, alice);
+    await store.apply('t', 'img', { type: 'create-image-chat', image: 'img', broadcastId: randomUUID(), x: 0.1, y: 0.1, text: 'new' }, alice);
+    const rest = [];
+    for (let r = await pages.next(); !r.done; r = await pages.next()) rest.push(r.value);
+    const all = [first.value!, ...rest];
+    assert.ok(all.every((p) => p.seq === before.seq), 'every page at the seq the read started at');
+    assert.deepEqual(all.flatMap((p) => p.chats), before.chats);
+    assert.equal((await store.snapshot('t', 'img')).seq, before.seq + 3, 'the writes are stored');
+  } finally {
+    await store.close();
+  }
+});
+
+test('sqlite file: a snapshot left early frees its connection; beyond four at once, one waits its turn', async () => {
+  const { store } = await seeded(join(dir, `${randomUUID()}.sqlite`), 3, 0);
+  try {
+    for (let i = 0; i < 10; i++) {
+      for await (const page of store.snapshotPages('t', 'img', { commentsPerPage: 1 })) {
+        assert.equal(page.chats.length, 1);
+        break;
+      }
+    }
+    const open = Array.from({ length: 4 }, () => store.snapshotPages('t', 'img', { commentsPerPage: 1 })[Symbol.asyncIterator]());
+    for (const it of open) assert.equal((await it.next()).done, false);
+    let fifthStarted = false;
+    const fifth = store.snapshotPages('t', 'img', { commentsPerPage: 1 })[Symbol.asyncIterator]();
+    const fifthFirst = fifth.next().then((r) => ((fifthStarted = true), r));
+    for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(fifthStarted, false, 'the fifth waits for a connection');
+    await open[0]!.return!(undefined);
+    assert.equal((await fifthFirst).done, false, 'and starts once one is free');
+    for (const it of [...open.slice(1), fifth]) await it.return!(undefined);
+  } finally {
+    await store.close();
   }
 });

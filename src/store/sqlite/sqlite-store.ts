@@ -15,13 +15,39 @@ import { exactReplay, replayRange } from '../replay.ts';
 import { DEFAULT_LOG_KEEP } from '../store.ts';
 import { CHAT_COLUMNS, COMMENT_COLUMNS, toChat, toComment } from '../rows.ts';
 import type { ChatRow, CommentRow, EventRow } from '../rows.ts';
-import type { Applied, ApplyLimits, Snapshot, SnapshotPage, Store, StoreOptions } from '../store.ts';
+import type { Applied, ApplyLimits, Snapshot, SnapshotPage, SnapshotPageOptions, Store, StoreOptions } from '../store.ts';
+import { ReadConnections, inPages } from './readers.ts';
+
+/** The statements of a paged snapshot, prepared once per read-only connection. */
+const readStatements = new WeakMap<Database.Database, ReturnType<typeof prepareReads>>();
+
+function prepareReads(db: Database.Database) {
+  return {
+    image: db.prepare<[string, string], { epoch: string; seq: number }>('SELECT epoch, seq FROM images WHERE tenant = ? AND image = ?'),
+    chatsWithCounts: db.prepare<[string, string], ChatRow & { comment_count: number }>(
+      `SELECT ${CHAT_COLUMNS},
+         (SELECT count(*) FROM comments m WHERE m.tenant = c.tenant AND m.image = c.image AND m.chat_id = c.id) AS comment_count
+       FROM chats c WHERE tenant = ? AND image = ? ORDER BY created_at, rowid`,
+    ),
+    chatComments: db.prepare<[string, string, string], CommentRow>(
+      `SELECT ${COMMENT_COLUMNS} FROM comments WHERE tenant = ? AND image = ? AND chat_id = ? ORDER BY rowid`,
+    ),
+  };
+}
+
+function readQueries(db: Database.Database): ReturnType<typeof prepareReads> {
+  let q = readStatements.get(db);
+  if (!q) readStatements.set(db, (q = prepareReads(db)));
+  return q;
+}
 
 export class SqliteStore implements Store {
   readonly description: string;
   private readonly db: Database.Database;
   private readonly q;
   private closed = false;
+  /** Paged snapshots read here; none for `:memory:`, which another connection cannot see. */
+  private readonly readers: ReadConnections | undefined;
 
   /** `path` is a file (its folder is created) or `:memory:`. */
   /** Events kept per image (older ones are trimmed as new ones are stored). */
@@ -69,9 +95,6 @@ export class SqliteStore implements Store {
       chat: db.prepare<[string, string, string], ChatRow>(
         `SELECT ${CHAT_COLUMNS} FROM chats WHERE tenant = ? AND image = ? AND id = ?`,
       ),
-      chatComments: db.prepare<[string, string, string], CommentRow>(
-        `SELECT ${COMMENT_COLUMNS} FROM comments WHERE tenant = ? AND image = ? AND chat_id = ? ORDER BY rowid`,
-      ),
       comment: db.prepare<[string, string, string, string], CommentRow>(
         `SELECT ${COMMENT_COLUMNS} FROM comments WHERE tenant = ? AND image = ? AND chat_id = ? AND id = ?`,
       ),
@@ -118,6 +141,7 @@ export class SqliteStore implements Store {
     };
     this.q.ensureMeta.run('epoch', randomUUID());
     this.firstEpoch = this.q.meta.get('epoch')!.value;
+    this.readers = path === ':memory:' || path === '' ? undefined : new ReadConnections(path);
   }
 
   async snapshot(tenant: string, image: string): Promise<Snapshot> {
@@ -137,10 +161,34 @@ export class SqliteStore implements Store {
     }).deferred();
   }
 
-  // TODO(#8): read in pages from one read transaction instead of one synchronous read.
-  async *snapshotPages(tenant: string, image: string): AsyncIterable<SnapshotPage> {
-    const snap = await this.snapshot(tenant, image);
-    yield { ...snap, more: false };
+  /**
+   * On a file: one read transaction on a read-only connection, held across the
+   * pages (writers go on over the main connection, WAL keeps this view), one
+   * page of conversations with their comments read per step. On `:memory:`
+   * (tests) no other connection sees the data, so it is read at once as
+   * `snapshot` does and only handed over in pages.
+   */
+  async *snapshotPages(tenant: string, image: string, options: SnapshotPageOptions = {}): AsyncIterable<SnapshotPage> {
+    this.assertOpen();
+    const perPage = Math.max(1, Math.floor(options.commentsPerPage ?? 1000));
+    if (!this.readers) {
+      const snap = await this.snapshot(tenant, image);
+      yield* inPages(snap, snap.chats, snap.chats.map((c) => c.comments.length), perPage, (chats) => [...chats]);
+      return;
+    }
+    const db = await this.readers.acquire();
+    try {
+      const q = readQueries(db);
+      db.exec('BEGIN'); // deferred: the view is fixed by the first read and kept until the end
+      const head = q.image.get(tenant, image) ?? { epoch: this.firstEpoch, seq: 0 };
+      const rows = q.chatsWithCounts.all(tenant, image);
+      yield* inPages(head, rows, rows.map((r) => r.comment_count), perPage, (page) => {
+        this.assertOpen();
+        return page.map((row) => toChat(row, q.chatComments.all(tenant, image, row.id).map(toComment)));
+      });
+    } finally {
+      this.readers.release(db); // ends the read transaction
+    }
   }
 
   async apply(tenant: string, image: string, action: ActionMessage, actor: User, limits: ApplyLimits = {}): Promise<Applied> {
@@ -177,6 +225,7 @@ export class SqliteStore implements Store {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.readers?.close();
     this.db.close();
   }
 
@@ -230,13 +279,6 @@ export class SqliteStore implements Store {
       trimLog: (seq) => {
         q.trimLog.run(tenant, image, seq);
       },
-      loadChat: (chatId) => this.loadChat(tenant, image, chatId),
     };
-  }
-
-  private loadChat(tenant: string, image: string, chatId: string): Chat | undefined {
-    const row = this.q.chat.get(tenant, image, chatId);
-    if (!row) return undefined;
-    return toChat(row, this.q.chatComments.all(tenant, image, chatId).map(toComment));
   }
 }
