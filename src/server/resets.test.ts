@@ -16,6 +16,7 @@ import { clientFrame, rawConnect, rawWebSocket, received, upgradeRequest } from 
 
 const ROUNDS = 10;
 const BIG_IMAGE = 'big.png';
+const METRICS_TOKEN = 'resets-test-metrics-token-0123';
 const dir = mkdtempSync(join(tmpdir(), 'image-chat-resets-'));
 const file = join(dir, 'resets.sqlite');
 let server: ServerProcess;
@@ -29,7 +30,7 @@ before(async () => {
     await store.apply('demo', BIG_IMAGE, action, actor);
   }
   await store.close();
-  server = await spawnServer({ DATABASE_URL: file });
+  server = await spawnServer({ DATABASE_URL: file, METRICS_TOKEN });
 });
 after(async () => {
   if (server?.alive()) server.child.kill('SIGKILL');
@@ -104,6 +105,10 @@ test('the server process survives connections reset at every stage, then exits 0
     await received(s, 64 * 1024);
     reset(s);
   });
+
+  // The process read METRICS_TOKEN from its environment.
+  assert.equal((await fetch(`${server.url}/metrics`)).status, 401);
+  assert.equal((await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).status, 200);
 
   server.child.kill('SIGTERM');
   const { code, signal } = await server.exited;
