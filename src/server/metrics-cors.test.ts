@@ -55,7 +55,8 @@ test('without METRICS_TOKEN, /metrics shows totals only: no tenant id, no per-te
 test('with METRICS_TOKEN, /metrics needs it as a bearer, then shows each tenant', async () => {
   const c = await TestClient.open(guarded.url, 'hidden-shop');
   await c.hello({ name: 'Counted' });
-  for (const headers of [{}, { authorization: 'Bearer not-the-token-at-all' }, { authorization: `Basic ${TOKEN}` }, { authorization: `Bearer ${apiKeyOf('hidden-shop')}` }]) {
+  const attempts: Record<string, string>[] = [{}, { authorization: 'Bearer not-the-token-at-all' }, { authorization: `Basic ${TOKEN}` }, { authorization: `Bearer ${apiKeyOf('hidden-shop')}` }];
+  for (const headers of attempts) {
     const r = await call(guarded, '/metrics', 'GET', headers);
     assert.equal(r.status, 401, JSON.stringify(headers));
     assert.equal(r.headers['www-authenticate'], 'Bearer');
