@@ -4,12 +4,11 @@
 // raw socket with no 'error' listener, and Node threw `Unhandled 'error' event: write ECONNRESET`.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Socket } from 'node:net';
-import { SqliteStore } from '../store/sqlite/sqlite-store.ts';
+import { seedImage } from '../../test/support/seed.ts';
 import { spawnServer } from '../../test/support/server-process.ts';
 import type { ServerProcess } from '../../test/support/server-process.ts';
 import { clientFrame, rawConnect, rawWebSocket, received, upgradeRequest } from '../../test/support/raw-socket.ts';
@@ -23,13 +22,7 @@ let server: ServerProcess;
 
 before(async () => {
   // An image whose snapshot (500 conversations of 2000 characters, ~1 MB) is still streaming when the reset comes.
-  const store = new SqliteStore(file);
-  const actor = { id: 'g-seed', name: 'Seed', kind: 'guest' as const };
-  for (let i = 0; i < 500; i++) {
-    const action = { type: 'create-image-chat' as const, image: BIG_IMAGE, broadcastId: randomUUID(), x: (i % 25) / 25, y: Math.floor(i / 25) / 25, text: `${i} `.padEnd(2000, 'x') };
-    await store.apply('demo', BIG_IMAGE, action, actor);
-  }
-  await store.close();
+  await seedImage(file, 'demo', BIG_IMAGE, 500, 2000);
   server = await spawnServer({ DATABASE_URL: file, METRICS_TOKEN });
 });
 after(async () => {
