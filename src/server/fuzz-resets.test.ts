@@ -117,8 +117,9 @@ test(`fuzz: ${CONNECTIONS} random connections, frames and resets against the ser
   };
 
   for (let done = 0; done < CONNECTIONS; done += AT_ONCE) {
-    await Promise.all(Array.from({ length: Math.min(AT_ONCE, CONNECTIONS - done) }, one));
+    const results = await Promise.allSettled(Array.from({ length: Math.min(AT_ONCE, CONNECTIONS - done) }, one));
     assert.ok(server.alive(), `the server died (FUZZ_SEED=${seed}):\n${server.output()}`);
+    for (const r of results) if (r.status === 'rejected') throw r.reason;
   }
   console.log(`fuzz-resets: ${[...tally].sort().map(([k, v]) => `${k} ${v}`).join(', ')}`);
 
