@@ -2,13 +2,13 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { startServer } from './app.ts';
 import type { RunningServer } from './app.ts';
 import { TestClient } from '../../test/support/test-client.ts';
+import { httpCall } from '../../test/support/http-call.ts';
 import { testTenant, testTenants } from '../../test/support/test-tenants.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'image-chat-http-'));
@@ -31,24 +31,8 @@ after(async () => {
   rmSync(root, { recursive: true, force: true });
 });
 
-interface Reply {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: string;
-}
-
 /** Sends the path exactly as given (fetch would normalise `..` away before sending). */
-function get(path: string, method = 'GET', headers: Record<string, string> = {}): Promise<Reply> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port: server.port, path, method, headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString() }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
+const get = (path: string, method = 'GET', headers: Record<string, string> = {}) => httpCall(server.port, path, method, headers);
 
 test('GET / serves index.html', async () => {
   const r = await get('/');

@@ -2,10 +2,10 @@
 // answers CORS preflights for the tenant's origins. Real servers, real HTTP.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { request } from 'node:http';
 import { startServer } from './app.ts';
 import type { RunningServer } from './app.ts';
 import { TestClient } from '../../test/support/test-client.ts';
+import { httpCall } from '../../test/support/http-call.ts';
 import { apiKeyOf, testTenant, testTenants } from '../../test/support/test-tenants.ts';
 
 const TOKEN = 'metrics-token-for-tests-0123456789';
@@ -21,23 +21,7 @@ after(async () => {
   await guarded.close();
 });
 
-interface Reply {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: string;
-}
-
-function call(server: RunningServer, path: string, method = 'GET', headers: Record<string, string> = {}): Promise<Reply> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port: server.port, path, method, headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString() }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
+const call = (server: RunningServer, path: string, method = 'GET', headers: Record<string, string> = {}) => httpCall(server.port, path, method, headers);
 
 test('without METRICS_TOKEN, /metrics shows totals only: no tenant id, no per-tenant count', async () => {
   const c = await TestClient.open(open.url, 'hidden-shop');
