@@ -111,7 +111,9 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
   server.on('connection', (socket: Socket) => {
     guard(socket);
     if (pending && !pending.opened(socket)) {
-      answerRaw(socket, 429, 'Too many connections from your address: close some tabs or try again later.');
+      // Under TLS the socket speaks TLS only: no plain-text answer can be read there.
+      if (opts.tls) socket.destroy();
+      else answerRaw(socket, 429, 'Too many connections from your address: close some tabs or try again later.');
     }
   });
   server.on('clientError', answerClientError);

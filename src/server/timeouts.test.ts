@@ -3,15 +3,21 @@
 // cannot hold more connections that have not finished their upgrade than the per-IP limit.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Socket } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
+import type { TLSSocket } from 'node:tls';
 import { WebSocket } from 'ws';
 import { Tenants } from '../core/tenants.ts';
 import { startServer } from './app.ts';
 import type { ServerOptions } from './app.ts';
 import { TestClient } from '../../test/support/test-client.ts';
 import { testTenant, testTenants } from '../../test/support/test-tenants.ts';
-import { rawConnect, upgradeRequest } from '../../test/support/raw-socket.ts';
+import { rawConnect, received, upgradeRequest } from '../../test/support/raw-socket.ts';
 
 async function withServer(options: ServerOptions, body: (server: Awaited<ReturnType<typeof startServer>>) => Promise<void>): Promise<void> {
   const server = await startServer({ port: 0, host: '127.0.0.1', databaseUrl: ':memory:', tenants: testTenants(), ...options });
@@ -80,26 +86,68 @@ test('one address holds at most the per-IP limit of connections that have not fi
   const LIMIT = 5;
   const tenants = new Tenants([testTenant('solo', { limits: { connectionsPerIp: LIMIT } })]);
   await withServer({ tenants }, async (server) => {
-    const sockets: Socket[] = [];
-    const answers: Promise<string>[] = [];
-    for (let i = 0; i < 4 * LIMIT; i++) {
+    const upgrade = upgradeRequest('/ws?tenant=solo');
+    const held: Socket[] = [];
+    for (let i = 0; i < LIMIT; i++) {
       const s = await rawConnect(server.port);
       // Half the held ones are silent, half have sent part of an upgrade request.
-      if (i % 2) s.write(upgradeRequest('/ws?tenant=solo').slice(0, 50));
-      sockets.push(s);
-      answers.push(answerUntilClosed(s));
+      if (i % 2) s.write(upgrade.slice(0, 50));
+      held.push(s);
     }
-    // The server accepts in arrival order: every connection past the limit is refused.
-    const refused = await Promise.all(answers.slice(LIMIT));
-    for (const answer of refused) assert.match(answer, /^HTTP\/1\.1 429 Too Many Requests\r\n[^]*"rate-limited"/);
-    assert.ok(sockets.slice(0, LIMIT).every((s) => !s.destroyed && s.bytesRead === 0), 'the first ones are held, unanswered');
-
-    // A held one closing frees its place.
-    sockets[0]!.end();
-    await answers[0];
+    const over: Socket[] = [];
+    for (let i = 0; i < 3 * LIMIT; i++) over.push(await rawConnect(server.port));
+    for (const answer of await Promise.all(over.map(answerUntilClosed))) {
+      assert.match(answer, /^HTTP\/1\.1 429 Too Many Requests\r\n[^]*"rate-limited"/);
+    }
+    // The held ones are still served: a request on a silent one, the rest of the upgrade on a half-sent one.
+    for (const [i, s] of held.entries()) {
+      s.write(i % 2 ? upgrade.slice(50) : 'GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n');
+      const status = (await received(s, 12)).toString('latin1').slice(0, 12);
+      assert.equal(status, i % 2 ? 'HTTP/1.1 101' : 'HTTP/1.1 200', `held connection ${i}`);
+    }
+    // Two of them are sessions now and count no more here: two new connections fit, the next does not.
+    const more = [await rawConnect(server.port), await rawConnect(server.port)];
+    assert.match(await answerUntilClosed(await rawConnect(server.port)), /^HTTP\/1\.1 429 /);
+    // Closing one frees its place.
+    held[0]!.end();
+    await answerUntilClosed(held[0]!);
     const next = await TestClient.open(server.url, 'solo');
     await next.hello({ name: 'Next' });
     await next.close();
-    for (const s of sockets) s.destroy();
+    for (const s of [...held, ...more]) s.destroy();
   });
+});
+
+test('under TLS the bound holds too, and a closed session gives its place back', { timeout: 30_000 }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'image-chat-tls-limit-'));
+  const [key, cert] = [join(dir, 'key.pem'), join(dir, 'cert.pem')];
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=localhost', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
+  const ca = readFileSync(cert);
+  const tenants = new Tenants([testTenant('solo', { limits: { connectionsPerIp: 2 } })]);
+  try {
+    await withServer({ tenants, tls: { cert: ca, key: readFileSync(key) } }, async (server) => {
+      // More sessions one after another than the limit: each closed one is counted out again.
+      for (let i = 0; i < 4; i++) {
+        const ws = new WebSocket(`${server.url.replace('https', 'wss')}/ws?tenant=solo`, { ca });
+        await once(ws, 'open');
+        ws.close();
+        await once(ws, 'close');
+      }
+      const held: TLSSocket[] = [];
+      for (let i = 0; i < 2; i++) {
+        const s = tlsConnect({ host: '127.0.0.1', port: server.port, ca });
+        await once(s, 'secureConnect');
+        held.push(s);
+      }
+      // The TCP socket speaks TLS: over the limit it is closed without a plain-text answer.
+      assert.equal(await answerUntilClosed(await rawConnect(server.port)), '');
+      for (const s of held) {
+        s.write('GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n');
+        assert.equal((await received(s, 12)).toString('latin1').slice(0, 12), 'HTTP/1.1 200', 'a held connection is still served');
+        s.destroy();
+      }
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
