@@ -43,6 +43,10 @@ export interface ChatCoreOptions {
   maxReplay?: number;
   /** Clock of the action rate limits (tests). */
   now?: () => number;
+  /** A connection that has not said `hello` this long after opening is closed with 4408 (default 10 s). */
+  helloTimeoutMs?: number;
+  /** Runs `fn` after `ms` and returns its cancel (default setTimeout, unref'd); tests fire it by hand. */
+  setTimer?: (fn: () => void, ms: number) => () => void;
   log?: (message: string, error?: unknown) => void;
 }
 
@@ -52,6 +56,7 @@ export interface ConnectionInfo {
 }
 
 export const DEFAULT_MAX_REPLAY = 500;
+export const DEFAULT_HELLO_TIMEOUT_MS = 10_000;
 
 /** Why a connection attempt is refused before the WebSocket handshake: an HTTP status and a sentence. */
 export interface Refusal {
@@ -85,6 +90,10 @@ export class ChatCore implements SessionHost {
   private secret: Promise<string> | undefined;
   private closed = false;
   private readonly logger: (message: string, error?: unknown) => void;
+  private readonly helloTimeoutMs: number;
+  private readonly setTimer: (fn: () => void, ms: number) => () => void;
+  /** Cancels the hello deadline of each session that has one pending. */
+  private readonly helloDeadlines = new Map<Session, () => void>();
 
   constructor(options: ChatCoreOptions) {
     this.store = options.store;
@@ -100,6 +109,8 @@ export class ChatCore implements SessionHost {
     this.rate = new RateLimiter(options.now);
     if (options.guestSecret !== undefined) this.secret = Promise.resolve(options.guestSecret);
     this.logger = options.log ?? ((message, error) => console.error(`image-chat: ${message}`, error ?? ''));
+    this.helloTimeoutMs = options.helloTimeoutMs ?? DEFAULT_HELLO_TIMEOUT_MS;
+    this.setTimer = options.setTimer ?? unrefTimer;
   }
 
   /**
@@ -136,6 +147,12 @@ export class ChatCore implements SessionHost {
     const key = ipKey(info.tenant, info.ip);
     this.perIp.set(key, (this.perIp.get(key) ?? 0) + 1);
     this.metrics.connectionOpened(info.tenant);
+    // A socket that never says who it is would hold its place (and the per-IP limit) forever.
+    const cancel = this.setTimer(() => {
+      this.helloDeadlines.delete(session);
+      if (!session.user) session.end(4408, 'no hello in time');
+    }, this.helloTimeoutMs);
+    this.helloDeadlines.set(session, cancel);
     return session;
   }
 
@@ -248,6 +265,8 @@ export class ChatCore implements SessionHost {
 
   ended(session: Session): void {
     if (!this.sessions.delete(session)) return;
+    this.helloDeadlines.get(session)?.();
+    this.helloDeadlines.delete(session);
     this.metrics.connectionClosed(session.tenant);
     const key = ipKey(session.tenant, session.ip);
     const n = (this.perIp.get(key) ?? 1) - 1;
@@ -290,6 +309,12 @@ export class ChatCore implements SessionHost {
     });
     return result;
   }
+}
+
+function unrefTimer(fn: () => void, ms: number): () => void {
+  const timer = setTimeout(fn, ms);
+  timer.unref?.();
+  return () => clearTimeout(timer);
 }
 
 function ipKey(tenant: string, ip: string | undefined): string {

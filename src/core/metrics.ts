@@ -64,8 +64,11 @@ export class Metrics {
     return t;
   }
 
-  /** Prometheus text exposition format 0.0.4. Totals are sum() over the tenant label. */
-  toPrometheus(): string {
+  /**
+   * Prometheus text exposition format 0.0.4: one series per tenant (totals are sum() over the
+   * tenant label), or with `byTenant` false only the unlabelled totals, which name no tenant.
+   */
+  toPrometheus(byTenant = true): string {
     const families: [string, 'gauge' | 'counter', string, keyof TenantUsage][] = [
       ['image_chat_connections', 'gauge', 'Open WebSocket connections.', 'connections'],
       ['image_chat_messages_sent_total', 'counter', 'Messages sent to clients (a batched frame counts each message).', 'messagesSent'],
@@ -73,10 +76,12 @@ export class Metrics {
       ['image_chat_events_total', 'counter', 'Events stored.', 'eventsStored'],
     ];
     const tenants = [...this.tenants.keys()].sort();
+    const totals = byTenant ? undefined : this.totals();
     const lines: string[] = [];
     for (const [name, type, help, key] of families) {
       lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
-      for (const tenant of tenants) lines.push(`${name}{tenant="${escapeLabel(tenant)}"} ${this.tenants.get(tenant)![key]}`);
+      if (totals) lines.push(`${name} ${totals[key]}`);
+      else for (const tenant of tenants) lines.push(`${name}{tenant="${escapeLabel(tenant)}"} ${this.tenants.get(tenant)![key]}`);
     }
     return lines.join('\n') + '\n';
   }

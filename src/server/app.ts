@@ -5,6 +5,7 @@
 import { createServer } from 'node:http';
 import type { IncomingMessage } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
+import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { WebSocketServer } from 'ws';
@@ -17,6 +18,9 @@ import { ChatCore } from '../core/core.ts';
 import type { ChatCoreOptions } from '../core/core.ts';
 import { createRequestHandler } from './http.ts';
 import { TENANT_ID, Tenants } from '../core/tenants.ts';
+import { DEFAULT_PING_INTERVAL_MS, Heartbeat } from './heartbeat.ts';
+import { PendingConnections } from './pending-connections.ts';
+import { answerClientError, answerRaw, guard } from './raw-answer.ts';
 
 export interface ServerOptions {
   /** 0 picks a free port (default 8787). */
@@ -41,6 +45,18 @@ export interface ServerOptions {
   /** Core limits (tests lower them). */
   maxBufferedBytes?: number;
   drainTimeoutMs?: number;
+  /** Bearer token /metrics requires (METRICS_TOKEN); without one, /metrics shows totals only, no tenant. */
+  metricsToken?: string;
+  /** WebSocket ping round (default 25 s): a socket that answered nothing since the last round's ping is terminated. */
+  pingIntervalMs?: number;
+  /** A socket that has not said `hello` this long after opening is closed with 4408 (default 10 s). */
+  helloTimeoutMs?: number;
+  /** node:http headersTimeout (default 10 s): a connection that sends no complete request head in time gets 408 and is closed. */
+  headersTimeoutMs?: number;
+  /** node:http requestTimeout (default 30 s; at least headersTimeoutMs). */
+  requestTimeoutMs?: number;
+  /** node:http keepAliveTimeout (default 5 s): an idle keep-alive connection is closed after it. */
+  keepAliveTimeoutMs?: number;
   now?: () => number;
 }
 
@@ -52,6 +68,9 @@ export interface RunningServer {
 }
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const DEFAULT_HEADERS_TIMEOUT_MS = 10_000;
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+export const DEFAULT_KEEP_ALIVE_TIMEOUT_MS = 5_000;
 /** How long close() lets clients answer the close handshake before cutting them off. */
 const CLOSE_GRACE_MS = 1000;
 
@@ -64,27 +83,60 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
   if (opts.drainTimeoutMs !== undefined) coreOptions.drainTimeoutMs = opts.drainTimeoutMs;
   if (opts.now !== undefined) coreOptions.now = opts.now;
   if (opts.maxReplay !== undefined) coreOptions.maxReplay = opts.maxReplay;
+  if (opts.helloTimeoutMs !== undefined) coreOptions.helloTimeoutMs = opts.helloTimeoutMs;
   const core = new ChatCore(coreOptions);
   const clientIp = (req: IncomingMessage) => clientAddress(req, opts.trustProxy ?? false);
-  const handler = createRequestHandler({ core, staticRoot: opts.staticRoot ?? REPO_ROOT, clientIp });
-  const server = opts.tls ? createTlsServer({ cert: opts.tls.cert, key: opts.tls.key }, handler) : createServer(handler);
+  const handler = createRequestHandler({
+    core,
+    staticRoot: opts.staticRoot ?? REPO_ROOT,
+    clientIp,
+    ...(opts.metricsToken ? { metricsToken: opts.metricsToken } : {}),
+  });
+  const headersTimeout = opts.headersTimeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS;
+  const httpOptions = {
+    headersTimeout,
+    requestTimeout: Math.max(headersTimeout, opts.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS),
+    keepAliveTimeout: opts.keepAliveTimeoutMs ?? DEFAULT_KEEP_ALIVE_TIMEOUT_MS,
+    // How often node:http looks for connections past those timeouts (its default, 30 s, would triple them).
+    connectionsCheckingInterval: Math.min(1000, headersTimeout),
+  };
+  const server = opts.tls
+    ? createTlsServer({ ...httpOptions, cert: opts.tls.cert, key: opts.tls.key, handshakeTimeout: headersTimeout }, handler)
+    : createServer(httpOptions, handler);
   // ws answers an oversized frame by closing with 1009 itself.
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
+  const heartbeat = new Heartbeat(opts.pingIntervalMs ?? DEFAULT_PING_INTERVAL_MS);
+  // Behind a proxy every TCP connection comes from the proxy: the proxy bounds its clients' connections.
+  const pending = opts.trustProxy ? undefined : PendingConnections.forTenants(core.tenants);
 
+  server.on('connection', (socket: Socket) => {
+    guard(socket);
+    if (pending && !pending.opened(socket)) {
+      // Under TLS the socket speaks TLS only: no plain-text answer can be read there.
+      if (opts.tls) socket.destroy();
+      else answerRaw(socket, 429, 'Too many connections from your address: close some tabs or try again later.');
+    }
+  });
+  server.on('clientError', answerClientError);
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    // node:http has let go of the socket: from here its errors are ours.
+    guard(socket);
     const [path = '', query = ''] = (req.url ?? '').split('?', 2);
-    if (path !== '/ws') return refuseUpgrade(socket, 404, 'Not Found');
+    if (path !== '/ws') return answerRaw(socket, 404, 'Not Found');
     const tenant = new URLSearchParams(query).get('tenant') ?? 'demo';
-    if (!TENANT_ID.test(tenant)) return refuseUpgrade(socket, 400, 'Bad Request', 'the tenant id is not valid');
+    if (!TENANT_ID.test(tenant)) return answerRaw(socket, 400, 'the tenant id is not valid');
     // Refused before the handshake, with a status a proxy log or curl shows; the widget learns the
     // sentence by GETting the same URL (http.ts answers it with the same check).
     const ip = clientIp(req);
     const refusal = core.admit(tenant, req.headers.origin, ip);
-    if (refusal) return refuseUpgrade(socket, refusal.status, STATUS_TEXT[refusal.status], refusal.message);
-    wss.handleUpgrade(req, socket, head, (ws) => accept(ws, tenant, ip));
+    if (refusal) return answerRaw(socket, refusal.status, refusal.message);
+    wss.handleUpgrade(req, socket, head, (ws) => accept(ws, tenant, ip, req.socket.remoteAddress));
   });
 
-  function accept(ws: WebSocket, tenant: string, ip: string | undefined): void {
+  function accept(ws: WebSocket, tenant: string, ip: string | undefined, peer: string | undefined): void {
+    pending?.sessionOpened(peer);
+    ws.once('close', () => pending?.sessionClosed(peer));
+    heartbeat.watch(ws);
     const conn = core.connect(ws, ip === undefined ? { tenant } : { tenant, ip });
     ws.on('message', (data, isBinary) => {
       if (isBinary) conn.receiveBinary();
@@ -104,9 +156,12 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
       });
     });
   } catch (e) {
+    heartbeat.stop();
     await store.close();
     throw e;
   }
+  // Once listening, an error is one failed accept (EMFILE under a flood): logged, never fatal.
+  server.on('error', (e) => core.log('the HTTP server reported an error', e));
 
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : (opts.port ?? 0);
@@ -117,6 +172,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
   async function close(): Promise<void> {
     closing ??= (async () => {
       const closed = new Promise<void>((done) => server.close(() => done()));
+      heartbeat.stop();
       server.closeIdleConnections();
       await core.close(); // says 1001 to every session's socket
       await waitForClients(wss, CLOSE_GRACE_MS);
@@ -130,16 +186,6 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
   }
 
   return { port, url: `${opts.tls ? 'https' : 'http'}://${shown}:${port}`, core, close };
-}
-
-const STATUS_TEXT = { 400: 'Bad Request', 403: 'Forbidden', 404: 'Not Found', 429: 'Too Many Requests' } as const;
-
-function refuseUpgrade(socket: Duplex, status: number, text: string, message = text): void {
-  const body = JSON.stringify({ error: { code: status === 429 ? 'rate-limited' : status === 400 ? 'invalid' : status === 403 ? 'forbidden' : 'not-found', message } });
-  socket.end(
-    `HTTP/1.1 ${status} ${text}\r\nconnection: close\r\ncontent-type: application/json; charset=utf-8\r\n` +
-      `content-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
-  );
 }
 
 /** The peer's address, or with `trustProxy` the last X-Forwarded-For hop (the one our proxy added). */

@@ -54,3 +54,11 @@ test('mistakes are ConfigErrors with a clear sentence', () => {
     assert.throws(() => loadConfig(env), (e: unknown) => e instanceof ConfigError && message.test(e.message), JSON.stringify(env));
   }
 });
+
+test('METRICS_TOKEN: read when long enough, refused when short or spaced', () => {
+  assert.equal(loadConfig({ METRICS_TOKEN: ' a-long-enough-metrics-token ' }).metricsToken, 'a-long-enough-metrics-token');
+  assert.equal(loadConfig({ METRICS_TOKEN: '' }).metricsToken, undefined);
+  for (const token of ['short', 'has a space in it somewhere']) {
+    assert.throws(() => loadConfig({ METRICS_TOKEN: token }), (e: unknown) => e instanceof ConfigError && /METRICS_TOKEN must be at least 16 characters/.test(e.message));
+  }
+});

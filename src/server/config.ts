@@ -25,6 +25,8 @@ export interface Config {
   tls?: { cert: string; key: string };
   /** TRUST_PROXY=1: take the client address from X-Forwarded-For (behind a reverse proxy). */
   trustProxy: boolean;
+  /** METRICS_TOKEN: bearer token /metrics requires; unset, /metrics shows totals only. */
+  metricsToken?: string;
 }
 
 export const DEFAULT_PORT = 8787;
@@ -51,6 +53,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, readFile: (path
       throw new ConfigError(`GUEST_SECRET must be at least ${MIN_SECRET_CHARS} characters (or unset, to use one kept in the database)`);
     }
     config.guestSecret = secret;
+  }
+  const metricsToken = env.METRICS_TOKEN?.trim();
+  if (metricsToken) {
+    if (metricsToken.length < MIN_SECRET_CHARS || /\s/.test(metricsToken)) {
+      throw new ConfigError(`METRICS_TOKEN must be at least ${MIN_SECRET_CHARS} characters with no spaces (or unset, for totals only)`);
+    }
+    config.metricsToken = metricsToken;
   }
   const logKeep = eventCount(env, 'LOG_KEEP');
   if (logKeep !== undefined) config.logKeep = logKeep;

@@ -14,6 +14,7 @@ import { startServer } from './app.ts';
 import type { RunningServer } from './app.ts';
 import { TestClient } from '../../test/support/test-client.ts';
 import { testTenant, testTenants } from '../../test/support/test-tenants.ts';
+import { prng } from '../../test/support/prng.ts';
 
 const FRAMES = 10_000;
 const seed = Number(process.env.FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31));
@@ -30,16 +31,6 @@ after(async () => {
   await server.close();
   rmSync(dir, { recursive: true, force: true });
 });
-
-/** mulberry32: small, fast, reproducible. */
-function prng(s: number): () => number {
-  return () => {
-    s = (s + 0x6d2b79f5) | 0;
-    let t = Math.imul(s ^ (s >>> 15), 1 | s);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const ERROR_CODES = new Set(['unauthorized', 'forbidden', 'invalid', 'not-found', 'rate-limited', 'too-large', 'unavailable']);
 const ANSWERS = new Set(['error', 'ack', 'pong', 'snapshot', 'replay', 'new-image-chat', 'image-chat-updated', 'deleted-image-chat', 'welcome']);

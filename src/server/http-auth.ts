@@ -32,6 +32,14 @@ export function authorizeApi(tenant: Tenant, authorization: string | undefined):
   return undefined;
 }
 
+/** /metrics with METRICS_TOKEN set: the token as a bearer, or 401 (missing and wrong alike). */
+export function authorizeMetrics(token: string, authorization: string | undefined): Denied | undefined {
+  const given = bearer(authorization);
+  if (given === undefined) return { status: 401, message: 'send the metrics token as Authorization: Bearer <METRICS_TOKEN>' };
+  if (!sameKey(given, token)) return { status: 401, message: 'this is not the metrics token' };
+  return undefined;
+}
+
 export async function authorizeRead(tenant: Tenant, authorization: string | undefined): Promise<Denied | undefined> {
   if (tenant.guests !== 'off') return undefined;
   const token = bearer(authorization);

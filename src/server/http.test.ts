@@ -2,13 +2,13 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { startServer } from './app.ts';
 import type { RunningServer } from './app.ts';
 import { TestClient } from '../../test/support/test-client.ts';
+import { httpCall } from '../../test/support/http-call.ts';
 import { testTenant, testTenants } from '../../test/support/test-tenants.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'image-chat-http-'));
@@ -21,33 +21,18 @@ writeFileSync(join(root, 'demo', 'notes.txt'), 'not served');
 writeFileSync(join(root, 'secret.txt'), 'top secret');
 
 const METRICS_TENANT = `m-${randomUUID().slice(0, 8)}`;
+const METRICS_TOKEN = 'http-test-metrics-token-0123456789';
 let server: RunningServer;
 before(async () => {
-  server = await startServer({ port: 0, host: '127.0.0.1', databaseUrl: join(root, 'data', 'http.sqlite'), staticRoot: root, tenants: testTenants(testTenant(METRICS_TENANT), testTenant('shop', { origins: ['https://shop.example'] })) });
+  server = await startServer({ port: 0, host: '127.0.0.1', databaseUrl: join(root, 'data', 'http.sqlite'), staticRoot: root, metricsToken: METRICS_TOKEN, tenants: testTenants(testTenant(METRICS_TENANT), testTenant('shop', { origins: ['https://shop.example'] })) });
 });
 after(async () => {
   await server.close();
   rmSync(root, { recursive: true, force: true });
 });
 
-interface Reply {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: string;
-}
-
 /** Sends the path exactly as given (fetch would normalise `..` away before sending). */
-function get(path: string, method = 'GET', headers: Record<string, string> = {}): Promise<Reply> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port: server.port, path, method, headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString() }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
+const get = (path: string, method = 'GET', headers: Record<string, string> = {}) => httpCall(server.port, path, method, headers);
 
 test('GET / serves index.html', async () => {
   const r = await get('/');
@@ -148,12 +133,13 @@ test('/healthz, HEAD, 405 and 404', async () => {
 
 test('/metrics counts an open connection and stored events per tenant', async () => {
   const tenant = METRICS_TENANT;
+  const metrics = () => get('/metrics', 'GET', { authorization: `Bearer ${METRICS_TOKEN}` });
   const line = (text: string, name: string) => new RegExp(`^${name}\\{tenant="${tenant}"\\} (\\d+)$`, 'm').exec(text)?.[1];
   const c = await TestClient.open(server.url, tenant);
   await c.hello({ name: 'M' });
   c.send({ type: 'create-image-chat', image: 'm.png', broadcastId: randomUUID(), x: 0, y: 0, text: 'count me' });
   await c.take('ack');
-  const r = await get('/metrics');
+  const r = await metrics();
   assert.equal(r.status, 200);
   assert.match(String(r.headers['content-type']), /^text\/plain; version=0\.0\.4/);
   assert.match(r.body, /^# TYPE image_chat_connections gauge$/m);
@@ -163,8 +149,8 @@ test('/metrics counts an open connection and stored events per tenant', async ()
   assert.ok(Number(line(r.body, 'image_chat_bytes_sent_total')) > 50, 'bytes were counted');
   await c.close();
   // The server sees the close a moment after the client does.
-  for (let i = 0; i < 100 && line((await get('/metrics')).body, 'image_chat_connections') !== '0'; i++) {
+  for (let i = 0; i < 100 && line((await metrics()).body, 'image_chat_connections') !== '0'; i++) {
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
-  assert.equal(line((await get('/metrics')).body, 'image_chat_connections'), '0');
+  assert.equal(line((await metrics()).body, 'image_chat_connections'), '0');
 });

@@ -9,7 +9,8 @@ import { MAX_IMAGE_ID_CHARS, textLength } from '../protocol/limits.ts';
 import type { ErrorCode } from '../protocol/messages.ts';
 import type { ChatCore } from '../core/core.ts';
 import type { SnapshotPage } from '../store/store.ts';
-import { authorizeApi, authorizeRead } from './http-auth.ts';
+import { authorizeApi, authorizeMetrics, authorizeRead } from './http-auth.ts';
+import type { Denied } from './http-auth.ts';
 import { TENANT_ID, originAllowed } from '../core/tenants.ts';
 import type { Tenant } from '../core/tenants.ts';
 
@@ -33,7 +34,12 @@ export interface HttpOptions {
   staticRoot: string;
   /** The client's address (for the per-IP connection limit the /ws check reports). */
   clientIp?: (req: IncomingMessage) => string | undefined;
+  /** METRICS_TOKEN: /metrics then needs it as a bearer and shows per-tenant series; without it, totals only. */
+  metricsToken?: string;
 }
+
+/** How long a browser may reuse a CORS preflight answer (Chromium caps it at 2 hours). */
+const PREFLIGHT_MAX_AGE_S = 7200;
 
 class HttpError extends Error {
   constructor(
@@ -66,6 +72,7 @@ export function createRequestHandler(options: HttpOptions) {
   const demoRoot = join(root, 'demo');
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (req.method === 'OPTIONS') return preflight(req, res);
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.setHeader('allow', 'GET, HEAD');
       throw new HttpError(405, 'method-not-allowed', `${req.method ?? 'this method'} is not allowed here`);
@@ -74,7 +81,7 @@ export function createRequestHandler(options: HttpOptions) {
     const path = seg.join('/');
     if (path === '') return sendFile(req, res, join(root, 'index.html'), 'text/html; charset=utf-8');
     if (path === 'healthz') return sendJson(req, res, 200, { ok: true });
-    if (path === 'metrics') return send(req, res, 200, 'text/plain; version=0.0.4; charset=utf-8', options.core.metrics.toPrometheus());
+    if (path === 'metrics') return sendMetrics(req, res);
     if (path === 'image-chat.js') return sendWidget(req, res);
     if (seg[0] === 'demo' && seg.length >= 2) return sendDemo(req, res, seg.slice(1));
     if (path === 'ws') return explainSocket(req, res);
@@ -85,6 +92,33 @@ export function createRequestHandler(options: HttpOptions) {
       return sendChats(req, res, seg[3]!, seg[5]!);
     }
     throw new HttpError(404, 'not-found', 'nothing here');
+  }
+
+  /** Tenant ids and their traffic are for the operator: per-tenant series only with METRICS_TOKEN. */
+  function sendMetrics(req: IncomingMessage, res: ServerResponse): void {
+    res.setHeader('cache-control', 'no-store');
+    const token = options.metricsToken;
+    if (token !== undefined) refuse(res, authorizeMetrics(token, headerOf(req, 'authorization')));
+    send(req, res, 200, 'text/plain; version=0.0.4; charset=utf-8', options.core.metrics.toPrometheus(token !== undefined));
+  }
+
+  /**
+   * CORS preflight for the REST API, so pages on the tenant's origins can send `Authorization`:
+   * 204 with the allowed methods and headers for an allowed origin, 403 for another.
+   */
+  function preflight(req: IncomingMessage, res: ServerResponse): void {
+    const seg = pathSegments(req.url ?? '/');
+    if (seg.length < 4 || seg[0] !== 'api' || seg[1] !== 'v1' || seg[2] !== 'tenants') {
+      res.setHeader('allow', 'GET, HEAD');
+      throw new HttpError(405, 'method-not-allowed', 'OPTIONS is answered on the REST API (/api/v1/…) only');
+    }
+    tenantFor(req, res, seg[3]!);
+    res.setHeader('allow', 'GET, HEAD, OPTIONS');
+    res.setHeader('access-control-allow-methods', 'GET, OPTIONS');
+    res.setHeader('access-control-allow-headers', 'Authorization, Content-Type, Accept');
+    res.setHeader('access-control-max-age', String(PREFLIGHT_MAX_AGE_S));
+    res.statusCode = 204;
+    res.end();
   }
 
   async function sendWidget(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -142,22 +176,14 @@ export function createRequestHandler(options: HttpOptions) {
     if (image === '' || textLength(image) > MAX_IMAGE_ID_CHARS || /[\u0000-\u001f]/.test(image)) {
       throw new HttpError(400, 'invalid', 'the image id is not valid');
     }
-    const denied = await authorizeRead(tenant, headerOf(req, 'authorization'));
-    if (denied) {
-      if (denied.status === 401) res.setHeader('www-authenticate', 'Bearer');
-      throw new HttpError(denied.status, denied.status === 401 ? 'unauthorized' : 'forbidden', denied.message);
-    }
+    refuse(res, await authorizeRead(tenant, headerOf(req, 'authorization')));
     return streamChats(req, res, image, options.core.snapshotPages(tenant.id, image), options.core.limits.drainTimeoutMs);
   }
 
   /** design.md: per-tenant usage, for the tenant's API key only. */
   async function sendUsage(req: IncomingMessage, res: ServerResponse, tenantId: string): Promise<void> {
     const tenant = tenantFor(req, res, tenantId);
-    const denied = authorizeApi(tenant, headerOf(req, 'authorization'));
-    if (denied) {
-      if (denied.status === 401) res.setHeader('www-authenticate', 'Bearer');
-      throw new HttpError(denied.status, denied.status === 401 ? 'unauthorized' : 'forbidden', denied.message);
-    }
+    refuse(res, authorizeApi(tenant, headerOf(req, 'authorization')));
     const u = options.core.metrics.tenant(tenant.id);
     res.setHeader('cache-control', 'no-store');
     return sendJson(req, res, 200, {
@@ -171,6 +197,9 @@ export function createRequestHandler(options: HttpOptions) {
   }
 
   return function handle(req: IncomingMessage, res: ServerResponse): void {
+    // A client gone mid-answer is not the server's failure: never an unhandled 'error'.
+    req.on('error', () => res.destroy());
+    res.on('error', () => res.destroy());
     route(req, res).catch((e: unknown) => {
       if (res.headersSent) {
         res.destroy();
@@ -244,6 +273,13 @@ function drained(res: ServerResponse, timeoutMs: number): Promise<boolean> {
     res.once('drain', onDrain);
     res.once('close', onClose);
   });
+}
+
+/** Throws the refusal as an HTTP error (401 with a Bearer challenge), if there is one. */
+function refuse(res: ServerResponse, denied: Denied | undefined): void {
+  if (!denied) return;
+  if (denied.status === 401) res.setHeader('www-authenticate', 'Bearer');
+  throw new HttpError(denied.status, denied.status === 401 ? 'unauthorized' : 'forbidden', denied.message);
 }
 
 function headerOf(req: IncomingMessage, name: string): string | undefined {

@@ -31,6 +31,7 @@ try {
     ...(config.guestSecret !== undefined ? { guestSecret: config.guestSecret } : {}),
     ...(config.logKeep !== undefined ? { logKeep: config.logKeep } : {}),
     ...(config.maxReplay !== undefined ? { maxReplay: config.maxReplay } : {}),
+    ...(config.metricsToken !== undefined ? { metricsToken: config.metricsToken } : {}),
   });
 } catch (e) {
   const err = e as NodeJS.ErrnoException;
