@@ -8,7 +8,9 @@ import { textLength } from '../protocol/limits.ts';
 import { StoreError } from '../store/store.ts';
 import type { Applied, Snapshot, Store } from '../store/store.ts';
 import { topicFor } from '../bus/bus.ts';
-import type { Bus } from '../bus/bus.ts';
+import type { Bus, Subscription } from '../bus/bus.ts';
+import { ImageFeed, realSchedule } from './image-feed.ts';
+import type { Schedule } from './image-feed.ts';
 import { identify } from './identity.ts';
 import type { Identified } from './identity.ts';
 import { Metrics } from './metrics.ts';
@@ -41,6 +43,12 @@ export interface ChatCoreOptions {
   maxReplay?: number;
   /** Clock of the action rate limits (tests). */
   now?: () => number;
+  /** How long an event ahead of the next expected seq waits for the bus before the gap is read from the store (default 150 ms). */
+  feedHoldMs?: number;
+  /** How often every image this node serves is compared with the store's head (default 3000 ms; 0 never). */
+  feedCheckMs?: number;
+  /** Timers of the feeds' holds (tests). */
+  schedule?: Schedule;
   log?: (message: string, error?: unknown) => void;
 }
 
@@ -61,10 +69,14 @@ export interface Refusal {
 const ANY_IP = '';
 
 interface Topic {
-  readonly image: string;
   readonly sessions: Set<Session>;
-  readonly unsubscribe: () => void;
+  readonly feed: ImageFeed;
+  readonly subscription: Subscription;
+  /** Settles once the bus confirmed (or gave up confirming) and the feed knows the image's head. */
+  readonly ready: Promise<void>;
 }
+
+export const DEFAULT_FEED_CHECK_MS = 3000;
 
 export class ChatCore implements SessionHost {
   readonly metrics = new Metrics();
@@ -83,6 +95,10 @@ export class ChatCore implements SessionHost {
   private secret: Promise<string> | undefined;
   private closed = false;
   private readonly logger: (message: string, error?: unknown) => void;
+  private readonly feedHoldMs: number | undefined;
+  private readonly schedule: Schedule;
+  private readonly feedCheckTimer: ReturnType<typeof setInterval> | undefined;
+  private readonly stopReconnectListener: () => void;
 
   constructor(options: ChatCoreOptions) {
     this.store = options.store;
@@ -97,6 +113,15 @@ export class ChatCore implements SessionHost {
     this.rate = new RateLimiter(options.now);
     if (options.guestSecret !== undefined) this.secret = Promise.resolve(options.guestSecret);
     this.logger = options.log ?? ((message, error) => console.error(`image-chat: ${message}`, error ?? ''));
+    this.feedHoldMs = options.feedHoldMs;
+    this.schedule = options.schedule ?? realSchedule;
+    // Whatever the bus lost while away (or dropped silently) is read from the store.
+    this.stopReconnectListener = this.bus.onReconnect(() => this.checkFeeds());
+    const every = options.feedCheckMs ?? DEFAULT_FEED_CHECK_MS;
+    if (every > 0) {
+      this.feedCheckTimer = setInterval(() => this.checkFeeds(), every);
+      this.feedCheckTimer.unref?.();
+    }
   }
 
   /**
@@ -143,6 +168,8 @@ export class ChatCore implements SessionHost {
   /** Closes every session (1001). The store and bus belong to whoever made them. */
   async close(): Promise<void> {
     this.closed = true;
+    clearInterval(this.feedCheckTimer);
+    this.stopReconnectListener();
     for (const session of [...this.sessions]) session.end(1001, 'server shutting down');
     await Promise.allSettled([...this.imageTails.values()]);
   }
@@ -209,26 +236,30 @@ export class ChatCore implements SessionHost {
       // A retried broadcastId was broadcast the first time; sending it again would repeat a seq.
       if (applied.duplicate) return;
       this.metrics.eventStored(tenant);
-      try {
-        await this.bus.publish(topic, JSON.stringify(applied.event));
-      } catch (e) {
-        // Stored and acked: subscribers will catch up on their next subscribe.
-        this.log(`publishing to ${topic} failed`, e);
-      }
+      // Not awaited: the bus keeps one publisher's order, and a slow or absent Redis must not hold up the
+      // next action on the image. A lost publish is found by every node's feed check.
+      Promise.resolve(this.bus.publish(topic, JSON.stringify(applied.event))).catch((e: unknown) => this.log(`publishing to ${topic} failed`, e));
     });
   }
 
-  join(session: Session, image: string): void {
+  /**
+   * Resolves once this node is live on the image: the bus confirmed the
+   * subscription and the image's feed knows where the store stands, so
+   * whatever the session reads next (snapshot or replay) is followed by every
+   * later event. When the store cannot say, the session is closed (1011) and
+   * its client reconnects and catches up.
+   */
+  async join(session: Session, image: string): Promise<void> {
     const topic = topicFor(session.tenant, image);
-    let entry = this.topics.get(topic);
-    if (!entry) {
-      // One bus subscription per image per node, fanned out here to every local session.
-      const sessions = new Set<Session>();
-      const unsubscribe = this.bus.subscribe(topic, (payload) => this.fanOut(image, sessions, payload));
-      entry = { image, sessions, unsubscribe };
-      this.topics.set(topic, entry);
-    }
+    const entry = this.topics.get(topic) ?? this.openTopic(session.tenant, image, topic);
     entry.sessions.add(session);
+    try {
+      await entry.ready;
+    } catch (e) {
+      this.log(`could not read where ${topic} stands`, e);
+      if (this.topics.get(topic) === entry) this.closeTopic(topic, entry);
+      session.end(1011, 'store unavailable');
+    }
   }
 
   leave(session: Session, image: string): void {
@@ -236,10 +267,7 @@ export class ChatCore implements SessionHost {
     const entry = this.topics.get(topic);
     if (!entry) return;
     entry.sessions.delete(session);
-    if (entry.sessions.size === 0) {
-      this.topics.delete(topic);
-      entry.unsubscribe();
-    }
+    if (entry.sessions.size === 0) this.closeTopic(topic, entry);
   }
 
   ended(session: Session): void {
@@ -262,15 +290,41 @@ export class ChatCore implements SessionHost {
 
   // ------------------------------------------------------------ internals
 
-  private fanOut(image: string, sessions: Set<Session>, payload: string): void {
-    let seq: number;
-    try {
-      seq = (JSON.parse(payload) as { seq: number }).seq;
-    } catch (e) {
-      this.log('dropped an unreadable bus message', e);
-      return;
-    }
-    for (const session of sessions) session.deliver(image, seq, payload);
+  /** One bus subscription and one feed per image per node, fanned out here to every local session. */
+  private openTopic(tenant: string, image: string, topic: string): Topic {
+    const sessions = new Set<Session>();
+    const feed = new ImageFeed({
+      tenant,
+      image,
+      store: this.store,
+      deliver: (seq, json) => this.fanOut(image, sessions, seq, json),
+      schedule: this.schedule,
+      log: (message, error) => this.log(message, error),
+      ...(this.feedHoldMs !== undefined ? { holdMs: this.feedHoldMs } : {}),
+    });
+    const subscription = this.bus.subscribe(topic, (payload) => feed.receive(payload));
+    const ready = subscription.ready
+      // Not live yet, but the bus keeps trying; until then the feed's checks bring the events from the store.
+      .catch((e: unknown) => this.log(`the bus did not confirm ${topic}`, e))
+      .then(() => feed.start());
+    const entry: Topic = { sessions, feed, subscription, ready };
+    this.topics.set(topic, entry);
+    return entry;
+  }
+
+  private closeTopic(topic: string, entry: Topic): void {
+    this.topics.delete(topic);
+    entry.subscription.unsubscribe();
+    entry.feed.close();
+  }
+
+  private fanOut(image: string, sessions: Set<Session>, seq: number, json: string): void {
+    for (const session of sessions) session.deliver(image, seq, json);
+  }
+
+  /** Every image this node serves, compared with the store (periodically and after a bus reconnect). */
+  private checkFeeds(): void {
+    for (const [topic, entry] of this.topics) entry.feed.check().catch((e: unknown) => this.log(`catching up ${topic} from the store failed`, e));
   }
 
   private serialize<T>(key: string, work: () => Promise<T>): Promise<T> {
