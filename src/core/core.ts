@@ -14,7 +14,8 @@ import type { Schedule } from './image-feed.ts';
 import { identify } from './identity.ts';
 import type { Identified } from './identity.ts';
 import { Metrics } from './metrics.ts';
-import { RateLimiter } from './rate-limit.ts';
+import { LocalCounters } from './counters.ts';
+import type { SharedCounters, UsageTotals } from './counters.ts';
 import { Tenants, originAllowed } from './tenants.ts';
 import type { Tenant } from './tenants.ts';
 import { Session } from './session.ts';
@@ -25,6 +26,8 @@ export type { Connection, SocketLike } from './session.ts';
 export interface ChatCoreOptions {
   store: Store;
   bus: Bus;
+  /** Connection counts, rate limits and usage over every node (default: this process only). */
+  counters?: SharedCounters;
   /** Signs guest tokens; when absent a secret persisted in the store is used, so tokens survive restarts. */
   guestSecret?: string;
   /** Images one connection may follow at once (default 100). */
@@ -79,16 +82,17 @@ interface Topic {
 export const DEFAULT_FEED_CHECK_MS = 3000;
 
 export class ChatCore implements SessionHost {
-  readonly metrics = new Metrics();
+  readonly metrics: Metrics;
   readonly store: Store;
   readonly bus: Bus;
+  readonly counters: SharedCounters;
   readonly limits: SessionHost['limits'];
   readonly tenants: Tenants;
   private readonly maxReplay: number;
   private readonly sessions = new Set<Session>();
-  /** Open connections per tenant and IP address, for the per-IP limit. */
-  private readonly perIp = new Map<string, number>();
-  private readonly rate: RateLimiter;
+  /** Gives back each session's slot under the per-IP limit (resolves once it was counted). */
+  private readonly slots = new Map<Session, Promise<(() => void) | undefined>>();
+  private readonly now: () => number;
   private readonly topics = new Map<string, Topic>();
   /** Tail of the work queued per image: actions on one image run one at a time on this node. */
   private readonly imageTails = new Map<string, Promise<unknown>>();
@@ -103,6 +107,8 @@ export class ChatCore implements SessionHost {
   constructor(options: ChatCoreOptions) {
     this.store = options.store;
     this.bus = options.bus;
+    this.counters = options.counters ?? new LocalCounters();
+    this.metrics = new Metrics((tenant, delta) => this.counters.add(tenant, delta));
     this.limits = {
       maxSubscriptions: options.maxSubscriptions ?? 100,
       maxBufferedBytes: options.maxBufferedBytes ?? 1024 * 1024,
@@ -110,7 +116,7 @@ export class ChatCore implements SessionHost {
     };
     this.tenants = options.tenants ?? Tenants.demo();
     this.maxReplay = options.maxReplay ?? DEFAULT_MAX_REPLAY;
-    this.rate = new RateLimiter(options.now);
+    this.now = options.now ?? Date.now;
     if (options.guestSecret !== undefined) this.secret = Promise.resolve(options.guestSecret);
     this.logger = options.log ?? ((message, error) => console.error(`image-chat: ${message}`, error ?? ''));
     this.feedHoldMs = options.feedHoldMs;
@@ -127,18 +133,42 @@ export class ChatCore implements SessionHost {
   /**
    * Should a connection to `tenant` from this origin and address be accepted?
    * The transport asks before the handshake and answers a refusal with its
-   * HTTP status; `connect` checks again (a burst of upgrades can race).
+   * HTTP status; `connect` counts the connection, checking again in the same
+   * step (a burst of upgrades, or upgrades on other nodes, can race).
    */
-  admit(tenantId: string, origin: string | undefined, ip: string | undefined): Refusal | undefined {
+  async admit(tenantId: string, origin: string | undefined, ip: string | undefined): Promise<Refusal | undefined> {
+    const refusal = this.refuseTenant(tenantId, origin);
+    if (refusal) return refusal;
+    const tenant = this.tenants.get(tenantId)!;
+    if ((await this.counters.connections(tenant.id, ip ?? ANY_IP)) >= tenant.limits.connectionsPerIp) return TOO_MANY_CONNECTIONS;
+    return undefined;
+  }
+
+  private refuseTenant(tenantId: string, origin: string | undefined): Refusal | undefined {
     const tenant = this.tenants.get(tenantId);
     if (!tenant) return { status: 404, message: `There is no tenant "${tenantId.slice(0, 63)}" on this server: check the tenant attribute.` };
     if (!originAllowed(tenant, origin)) {
       return { status: 403, message: `This page's origin may not use tenant "${tenant.id}": add it to the tenant's allowed origins.` };
     }
-    if ((this.perIp.get(ipKey(tenant.id, ip)) ?? 0) >= tenant.limits.connectionsPerIp) {
-      return { status: 429, message: 'Too many connections from your address: close some tabs or try again later.' };
-    }
     return undefined;
+  }
+
+  /**
+   * `/healthz`: the store answers a cheap read and the bus carries a message
+   * back to this node, each within `timeoutMs`. Each part is `"ok"` or why not.
+   */
+  async health(timeoutMs: number): Promise<{ ok: boolean; store: string; bus: string }> {
+    const [store, bus] = await Promise.all([
+      verdict(withTimeout(this.store.head('\u0000health', '\u0000health'), timeoutMs, 'the store')),
+      verdict(this.bus.check(timeoutMs)),
+    ]);
+    return { ok: store === 'ok' && bus === 'ok', store, bus };
+  }
+
+  /** The tenant's usage over every node (design.md `/usage`) and its connections now. */
+  async usage(tenant: string): Promise<UsageTotals & { connections: number }> {
+    const [totals, connections] = await Promise.all([this.counters.usage(tenant), this.counters.tenantConnections(tenant)]);
+    return { ...totals, connections };
   }
 
   connect(socket: SocketLike, info: ConnectionInfo): Connection {
@@ -147,17 +177,22 @@ export class ChatCore implements SessionHost {
       socket.close(1001, 'server shutting down');
       return refused();
     }
-    const refusal = this.admit(info.tenant, undefined, info.ip);
-    if (refusal) {
-      // 1008 policy violation for an unknown tenant, 1013 try again later for too many connections.
-      socket.close(refusal.status === 429 ? 1013 : 1008, refusal.status === 429 ? 'too many connections' : 'unknown tenant');
+    const tenant = this.tenants.get(info.tenant);
+    if (!tenant || this.refuseTenant(info.tenant, undefined)) {
+      // 1008 policy violation for an unknown tenant.
+      socket.close(1008, 'unknown tenant');
       return refused();
     }
     const session = new Session(this, socket, info.tenant, info.ip);
     this.sessions.add(session);
-    const key = ipKey(info.tenant, info.ip);
-    this.perIp.set(key, (this.perIp.get(key) ?? 0) + 1);
     this.metrics.connectionOpened(info.tenant);
+    const slot = this.counters.acquire(info.tenant, info.ip ?? ANY_IP, tenant.limits.connectionsPerIp);
+    this.slots.set(session, slot);
+    slot.then(
+      // 1013 try again later: over the per-IP limit, counted over every node.
+      (release) => release || session.end(1013, 'too many connections'),
+      (e: unknown) => this.log('counting a connection failed', e),
+    );
     return session;
   }
 
@@ -204,7 +239,7 @@ export class ChatCore implements SessionHost {
    * read-only identities, the tenant's text length and the rate limits (per
    * user, and per address so fresh guest identities do not reset it).
    */
-  private permit(tenant: Tenant, action: ActionMessage, actor: User, ip: string | undefined): StoreError | undefined {
+  private async permit(tenant: Tenant, action: ActionMessage, actor: User, ip: string | undefined): Promise<StoreError | undefined> {
     if (actor.readonly) return new StoreError('forbidden', actor.readonlyReason ?? 'You may view but not post here.');
     const text = action.type === 'create-image-chat' ? action.text : action.type === 'update-image-chat' && 'text' in action.change ? action.change.text : undefined;
     const max = tenant.limits.maxTextChars;
@@ -212,9 +247,12 @@ export class ChatCore implements SessionHost {
     const { actionsPerMinute: perMinute, actionBurst: burst } = tenant.limits;
     const userKey = `${tenant.id}\nuser\n${actor.id}`;
     const addressKey = `${tenant.id}\nip\n${ip ?? ANY_IP}`;
-    const ok = this.rate.take(userKey, perMinute, burst) && (ip === undefined || this.rate.take(addressKey, perMinute * 5, burst * 5));
-    if (!ok) {
-      const wait = Math.max(this.rate.waitSeconds(userKey, perMinute), ip === undefined ? 0 : this.rate.waitSeconds(addressKey, perMinute * 5));
+    const now = this.now();
+    const byUser = await this.counters.take(userKey, perMinute, burst, now);
+    // The address is only charged when the user had a token, as before: one refusal costs one bucket.
+    const byAddress = byUser.ok && ip !== undefined ? await this.counters.take(addressKey, perMinute * 5, burst * 5, now) : undefined;
+    if (!byUser.ok || (byAddress && !byAddress.ok)) {
+      const wait = Math.max(byUser.waitSeconds, byAddress?.waitSeconds ?? 0);
       return new StoreError('rate-limited', `Too many actions: wait ${wait} s and try again.`);
     }
     return undefined;
@@ -225,17 +263,17 @@ export class ChatCore implements SessionHost {
    * image so this node publishes an image's events in seq order even when the
    * store resolves concurrent writes out of order.
    */
-  act(tenant: string, action: ActionMessage, actor: User, stored: (applied: Applied) => void, ip?: string): Promise<void> {
+  async act(tenant: string, action: ActionMessage, actor: User, stored: (applied: Applied) => void, ip?: string): Promise<void> {
     const t = this.tenants.get(tenant);
-    const refusal = t ? this.permit(t, action, actor, ip) : new StoreError('unauthorized', 'unknown tenant');
-    if (refusal || !t) return Promise.reject(refusal);
+    const refusal = t ? await this.permit(t, action, actor, ip) : new StoreError('unauthorized', 'unknown tenant');
+    if (refusal || !t) throw refusal;
     const topic = topicFor(tenant, action.image);
     return this.serialize(topic, async () => {
       const applied = await this.store.apply(tenant, action.image, action, actor, { maxChatsPerImage: t.limits.maxChatsPerImage });
       stored(applied);
       // A retried broadcastId was broadcast the first time; sending it again would repeat a seq.
       if (applied.duplicate) return;
-      this.metrics.eventStored(tenant);
+      this.metrics.eventStored(tenant, applied.event);
       // Not awaited: the bus keeps one publisher's order, and a slow or absent Redis must not hold up the
       // next action on the image. A lost publish is found by every node's feed check.
       Promise.resolve(this.bus.publish(topic, JSON.stringify(applied.event))).catch((e: unknown) => this.log(`publishing to ${topic} failed`, e));
@@ -273,10 +311,9 @@ export class ChatCore implements SessionHost {
   ended(session: Session): void {
     if (!this.sessions.delete(session)) return;
     this.metrics.connectionClosed(session.tenant);
-    const key = ipKey(session.tenant, session.ip);
-    const n = (this.perIp.get(key) ?? 1) - 1;
-    if (n > 0) this.perIp.set(key, n);
-    else this.perIp.delete(key);
+    const slot = this.slots.get(session);
+    this.slots.delete(session);
+    slot?.then((release) => release?.(), () => {});
   }
 
   log(message: string, error?: unknown): void {
@@ -342,6 +379,19 @@ export class ChatCore implements SessionHost {
   }
 }
 
-function ipKey(tenant: string, ip: string | undefined): string {
-  return `${tenant}\n${ip ?? ANY_IP}`;
+async function verdict(check: Promise<unknown>): Promise<string> {
+  try {
+    await check;
+    return 'ok';
+  } catch (e) {
+    return e instanceof Error ? e.message : String(e);
+  }
 }
+
+function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} did not answer within ${ms} ms`)), ms)));
+  return Promise.race([work, late]).finally(() => clearTimeout(timer));
+}
+
+const TOO_MANY_CONNECTIONS: Refusal = { status: 429, message: 'Too many connections from your address: close some tabs or try again later.' };

@@ -13,7 +13,8 @@ import { InProcessBus } from '../../src/bus/bus.ts';
 import type { Bus } from '../../src/bus/bus.ts';
 import { ChatCore } from '../../src/core/core.ts';
 import type { ChatCoreOptions } from '../../src/core/core.ts';
-import { testTenants } from '../support/test-tenants.ts';
+import { testTenant, testTenants } from '../support/test-tenants.ts';
+import { RedisCounters } from '../../src/bus/redis/redis-counters.ts';
 import { CoreClient } from '../support/core-client.ts';
 import { RedisScope, requireRedisUrl } from '../support/redis.ts';
 
@@ -29,14 +30,17 @@ async function cluster(scope: RedisScope, options: Partial<ChatCoreOptions> = {}
   const nodes = [1, 2].map((n) => {
     const store = new SqliteStore(file);
     const bus = new RedisBus({ url: scope.url, prefix: scope.prefix, name: `${scope.name}-n${n}`, log: () => {} });
-    const core = new ChatCore({ store, bus, guestSecret: 'test-secret-0123456789', tenants: testTenants(), log: () => {}, ...options });
-    return { store, bus, core };
+    const counters = new RedisCounters({ redis: bus.connection, prefix: scope.prefix, node: `n${n}`, log: () => {} });
+    const tenants = testTenants(testTenant('tight', { limits: { connectionsPerIp: 2 } }));
+    const core = new ChatCore({ store, bus, counters, guestSecret: 'test-secret-0123456789', tenants, log: () => {}, ...options });
+    return { store, bus, counters, core };
   });
   return {
     nodes,
     async close() {
-      for (const { core, bus, store } of nodes) {
+      for (const { core, bus, counters, store } of nodes) {
         await core.close();
+        await counters.close();
         await bus.close();
         await store.close();
       }
@@ -94,6 +98,42 @@ test('Redis drops both nodes\' subscriber connections mid-stream: every listener
     for (const l of watching) await l.until(() => l.seqs(IMAGE).length >= n, `${n} events`);
     for (const l of watching) assert.deepEqual(l.seqs(IMAGE), expected(n));
     for (const l of watching) assert.equal(l.messages.filter((m) => m.type === 'snapshot' || m.type === 'replay').length, 1, 'no second snapshot: the client never asked');
+  } finally {
+    await close();
+  }
+});
+
+test('the per-IP limit and the usage are the cluster\'s: any node refuses the third connection and reports both nodes\' traffic', { skip }, async () => {
+  const scope = new RedisScope(url!);
+  const { nodes, close } = await cluster(scope);
+  const [a, b] = nodes.map((n) => n.core) as [ChatCore, ChatCore];
+  try {
+    /** Connections are counted asynchronously after connect: wait for the cluster's count to read `n`. */
+    const counted = async (n: number) => {
+      for (let i = 0; i < 2000 && (await a.counters.connections('tight', '')) !== n; i++) await new Promise((r) => setImmediate(r));
+      assert.equal(await b.counters.connections('tight', ''), n);
+    };
+    const first = await CoreClient.open(a, 'tight', 'A');
+    const second = await CoreClient.open(b, 'tight', 'B');
+    await counted(2);
+    assert.deepEqual((await a.admit('tight', undefined, undefined))?.status, 429, 'node A counts node B\'s connection');
+    assert.deepEqual((await b.admit('tight', undefined, undefined))?.status, 429);
+    const third = new CoreClient.Raw(b, 'tight');
+    await third.until(() => third.closed !== undefined, 'the third connection closed');
+    assert.equal(third.closed?.code, 1013);
+    first.create(IMAGE, 'on A');
+    second.create(IMAGE, 'on B');
+    await first.until(() => first.messages.some((m) => m.type === 'ack'), 'ack A');
+    await second.until(() => second.messages.some((m) => m.type === 'ack'), 'ack B');
+    await nodes[0]!.counters.flush();
+    const usage = await b.usage('tight');
+    assert.equal(usage.conversationCreateCount, 2);
+    assert.equal(usage.eventsStored, 2);
+    assert.equal(usage.connections, 2);
+    assert.equal(usage.peakConnections, 2);
+    first.conn.close();
+    await counted(1);
+    assert.equal(await b.admit('tight', undefined, undefined).then((r) => r?.status), undefined, 'a slot is free again, on any node');
   } finally {
     await close();
   }

@@ -14,9 +14,16 @@ export class CoreClient {
   private readonly waiters = new Set<() => void>();
   readonly conn: Connection;
 
-  private constructor(core: ChatCore, tenant: string) {
+  protected constructor(core: ChatCore, tenant: string) {
     this.conn = core.connect(this, { tenant });
   }
+
+  /** A connection that has not said hello (yet). */
+  static Raw = class extends CoreClient {
+    constructor(core: ChatCore, tenant: string) {
+      super(core, tenant);
+    }
+  };
 
   static async open(core: ChatCore, tenant: string, name: string): Promise<CoreClient> {
     const client = new CoreClient(core, tenant);
