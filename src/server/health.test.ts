@@ -6,7 +6,7 @@ import { SqliteStore } from '../store/sqlite/sqlite-store.ts';
 import { RedisBus } from '../bus/redis/redis-bus.ts';
 import { ChatCore } from '../core/core.ts';
 import { testTenants } from '../../test/support/test-tenants.ts';
-import { RedisScope, requireRedisUrl } from '../../test/support/redis.ts';
+import { RedisScope, heldReconnect, requireRedisUrl } from '../../test/support/redis.ts';
 
 const redisUrl = requireRedisUrl();
 const skip = redisUrl ? false : 'no REDIS_URL';
@@ -42,12 +42,8 @@ test('with REDIS_URL /healthz checks a round trip through Redis', { skip }, asyn
 
 test('a node whose Redis subscriber was killed is unhealthy until it has subscribed again', { skip }, async () => {
   const scope = new RedisScope(redisUrl!);
-  let wentDown: () => void = () => {};
-  const down = new Promise<void>((resolve) => (wentDown = resolve));
-  let release: () => void = () => {};
-  const gate = new Promise<void>((resolve) => (release = resolve));
-  // The bus asks before reconnecting; the test holds the answer, so "not yet recovered" is a state.
-  const bus = new RedisBus({ url: redisUrl!, prefix: scope.prefix, name: scope.name, log: () => {}, reconnectWait: () => (wentDown(), gate) });
+  const { reconnectWait, down, release } = heldReconnect();
+  const bus = new RedisBus({ url: redisUrl!, prefix: scope.prefix, name: scope.name, log: () => {}, reconnectWait });
   const store = new SqliteStore(':memory:');
   const core = new ChatCore({ store, bus, tenants: testTenants(), guestSecret: 'test-secret-0123456789', log: () => {} });
   try {

@@ -78,3 +78,23 @@ export class RedisScope {
     await this.admin.quit();
   }
 }
+
+/**
+ * A RedisBus `reconnectWait` the test holds: `down` resolves when the bus lost its
+ * subscriber and asks to reconnect; it reconnects only after `release()`. So "down,
+ * not yet recovered" is a state the test can assert on, not a race.
+ */
+export function heldReconnect(): { reconnectWait: () => Promise<void>; down: Promise<void>; release: () => void } {
+  let wentDown: () => void = () => {};
+  const down = new Promise<void>((resolve) => (wentDown = resolve));
+  let release: () => void = () => {};
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  return {
+    reconnectWait: () => {
+      wentDown();
+      return gate;
+    },
+    down,
+    release: () => release(),
+  };
+}

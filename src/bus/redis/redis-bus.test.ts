@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { RedisBus } from './redis-bus.ts';
 import type { RedisBusOptions } from './redis-bus.ts';
 import { busConformance } from '../conformance/conformance.ts';
-import { RedisScope, requireRedisUrl } from '../../../test/support/redis.ts';
+import { RedisScope, heldReconnect, requireRedisUrl } from '../../../test/support/redis.ts';
 
 const url = requireRedisUrl();
 const skip = url ? false : 'no REDIS_URL';
@@ -70,17 +70,8 @@ test('after Redis drops the subscriber connection, every channel is subscribed a
 
 test('the health check fails while the subscriber is down and passes once it is back', { skip }, async () => {
   const scope = new RedisScope(url!);
-  // The bus asks before each reconnect attempt: holding the answer keeps it down, so "down" is a state, not a race.
-  let wentDown: () => void = () => {};
-  const down = new Promise<void>((resolve) => (wentDown = resolve));
-  let release: () => void = () => {};
-  const gate = new Promise<void>((resolve) => (release = resolve));
-  const [bus, other] = nodesOn(scope, {
-    reconnectWait: () => {
-      wentDown();
-      return gate;
-    },
-  });
+  const { reconnectWait, down, release } = heldReconnect();
+  const [bus, other] = nodesOn(scope, { reconnectWait });
   try {
     await bus.check(5000);
     assert.equal(await scope.kill('-n1:sub'), 1);
