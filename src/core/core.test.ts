@@ -7,6 +7,7 @@ import type { ServerMessage } from '../protocol/messages.ts';
 import { decodeServerFrame, encodeFrame } from '../protocol/decode.ts';
 import { SqliteStore } from '../store/sqlite/sqlite-store.ts';
 import type { Store } from '../store/store.ts';
+import { storeWith } from '../../test/support/store-proxy.ts';
 import { InProcessBus } from '../bus/bus.ts';
 import { ChatCore } from './core.ts';
 import type { ChatCoreOptions } from './core.ts';
@@ -74,21 +75,15 @@ test('several queued messages leave as one array frame, exactly as encodeFrame w
 
 test('an image\'s events are broadcast in seq order even when the store answers out of order', async () => {
   // A store that resolves each apply after a random delay: without per-image serialisation seqs would interleave.
-  const slow = (s: Store): Store => ({
-    description: s.description,
-    snapshot: (t, i) => s.snapshot(t, i),
-    snapshotPages: (t, i, o) => s.snapshotPages(t, i, o),
-    secret: (n) => s.secret(n),
-    close: () => s.close(),
-    conversationCount: (t) => s.conversationCount(t),
-    eventsSince: (t, i, since) => s.eventsSince(t, i, since),
-    async apply(t, i, a, u) {
-      await sleep(Math.random() * 5);
-      const r = await s.apply(t, i, a, u);
-      await sleep(Math.random() * 5);
-      return r;
-    },
-  });
+  const slow = (s: Store): Store =>
+    storeWith(s, {
+      async apply(t, i, a, u) {
+        await sleep(Math.random() * 5);
+        const r = await s.apply(t, i, a, u);
+        await sleep(Math.random() * 5);
+        return r;
+      },
+    });
   const { session, done } = setup({}, slow);
   const watcher = await session('W');
   watcher.conn.receive(JSON.stringify({ type: 'subscribe', image: 'img' }));
@@ -105,75 +100,65 @@ test('an event stored while a snapshot is being read is delivered once: in the s
     let gate: () => void = () => {};
     const opened = new Promise<void>((resolve) => (gate = resolve));
     // The snapshot is read before (readFirst) or after (not readFirst) a create that lands meanwhile.
-    const paused = (s: Store): Store => ({
-      description: s.description,
-      apply: (t, i, a, u) => s.apply(t, i, a, u),
-      secret: (n) => s.secret(n),
-      close: () => s.close(),
-      conversationCount: (t) => s.conversationCount(t),
-      eventsSince: (t, i, since) => s.eventsSince(t, i, since),
-      snapshot: (t, i) => s.snapshot(t, i),
-      async *snapshotPages(t, i, o) {
-        const early = [];
-        if (readFirst) for await (const page of s.snapshotPages(t, i, o)) early.push(page);
-        await opened;
-        yield* readFirst ? early : s.snapshotPages(t, i, o);
+    const paused = (s: Store): Store =>
+    storeWith(s, {
+        async *snapshotPages(t, i, o) {
+          const early = [];
+          if (readFirst) for await (const page of s.snapshotPages(t, i, o)) early.push(page);
+          await opened;
+          yield* readFirst ? early : s.snapshotPages(t, i, o);
+        },
+      });
+      const { session, done } = setup({}, paused);
+      const reader = await session('R');
+      const writer = await session('W');
+      reader.conn.receive(JSON.stringify({ type: 'subscribe', image: 'img' }));
+      await tick();
+      writer.conn.receive(JSON.stringify(create('img')));
+      await until(() => writer.socket.messages.some((m) => m.type === 'ack'), 'the ack');
+      gate();
+      await until(() => reader.socket.messages.some((m) => m.type === 'snapshot'), 'the snapshot');
+      reader.conn.receive('{"type":"ping"}');
+      await until(() => reader.socket.messages.some((m) => m.type === 'pong'), 'pong');
+      const got = reader.socket.messages.filter((m) => m.type !== 'welcome' && m.type !== 'pong');
+      const snap = got[0]!;
+      assert.ok(snap.type === 'snapshot', "snap.type === 'snapshot'");
+      if (readFirst) {
+        assert.equal(snap.seq, 0);
+        assert.deepEqual(got.slice(1).map((m) => m.type === 'new-image-chat' && m.seq), [1]);
+      } else {
+        assert.equal(snap.seq, 1);
+        assert.equal(snap.chats.length, 1);
+        assert.equal(got.length, 1, 'the event already in the snapshot is not sent again');
+      }
+      await done();
+    }
+  });
+
+  test('a socket that does not drain is closed with 1013 instead of buffering more', async () => {
+    const { core, session, done } = setup({ maxBufferedBytes: 1000 });
+    const { socket, conn } = await session('Slow');
+    socket.bufferedAmount = 5000;
+    conn.receive('{"type":"ping"}');
+    await until(() => socket.closed !== undefined, 'the close');
+    assert.equal(socket.closed?.code, 1013);
+    assert.equal(core.connectionCount, 0);
+    await done();
+  });
+
+  test('an unexpected store failure answers unavailable, is logged, and the session goes on', async () => {
+    const broken = (s: Store): Store =>
+      storeWith(s, {
+      snapshot: async () => {
+        throw new Error('disk on fire');
+      },
+      snapshotPages: async function* () {
+        throw new Error('disk on fire');
+      },
+      apply: async () => {
+        throw new Error('disk on fire');
       },
     });
-    const { session, done } = setup({}, paused);
-    const reader = await session('R');
-    const writer = await session('W');
-    reader.conn.receive(JSON.stringify({ type: 'subscribe', image: 'img' }));
-    await tick();
-    writer.conn.receive(JSON.stringify(create('img')));
-    await until(() => writer.socket.messages.some((m) => m.type === 'ack'), 'the ack');
-    gate();
-    await until(() => reader.socket.messages.some((m) => m.type === 'snapshot'), 'the snapshot');
-    reader.conn.receive('{"type":"ping"}');
-    await until(() => reader.socket.messages.some((m) => m.type === 'pong'), 'pong');
-    const got = reader.socket.messages.filter((m) => m.type !== 'welcome' && m.type !== 'pong');
-    const snap = got[0]!;
-    assert.ok(snap.type === 'snapshot', "snap.type === 'snapshot'");
-    if (readFirst) {
-      assert.equal(snap.seq, 0);
-      assert.deepEqual(got.slice(1).map((m) => m.type === 'new-image-chat' && m.seq), [1]);
-    } else {
-      assert.equal(snap.seq, 1);
-      assert.equal(snap.chats.length, 1);
-      assert.equal(got.length, 1, 'the event already in the snapshot is not sent again');
-    }
-    await done();
-  }
-});
-
-test('a socket that does not drain is closed with 1013 instead of buffering more', async () => {
-  const { core, session, done } = setup({ maxBufferedBytes: 1000 });
-  const { socket, conn } = await session('Slow');
-  socket.bufferedAmount = 5000;
-  conn.receive('{"type":"ping"}');
-  await until(() => socket.closed !== undefined, 'the close');
-  assert.equal(socket.closed?.code, 1013);
-  assert.equal(core.connectionCount, 0);
-  await done();
-});
-
-test('an unexpected store failure answers unavailable, is logged, and the session goes on', async () => {
-  const broken = (s: Store): Store => ({
-    description: s.description,
-    snapshot: async () => {
-      throw new Error('disk on fire');
-    },
-    snapshotPages: async function* () {
-      throw new Error('disk on fire');
-    },
-    apply: async () => {
-      throw new Error('disk on fire');
-    },
-    secret: (n) => s.secret(n),
-    close: () => s.close(),
-    conversationCount: (t) => s.conversationCount(t),
-    eventsSince: (t, i, since) => s.eventsSince(t, i, since),
-  });
   const { core, session, logged, done } = setup({}, broken);
   const { socket, conn } = await session('A');
   const action = create('img');
@@ -301,25 +286,19 @@ test('events stored while a paged snapshot is under way follow its last page, on
   let firstPageOut: () => void = () => {};
   const firstPage = new Promise<void>((resolve) => (firstPageOut = resolve));
   // Holds the read after its first page until the test has stored events.
-  const paused = (s: Store): Store => ({
-    description: s.description,
-    apply: (t, i, a, u, l) => s.apply(t, i, a, u, l),
-    snapshot: (t, i) => s.snapshot(t, i),
-    secret: (n) => s.secret(n),
-    close: () => s.close(),
-    conversationCount: (t) => s.conversationCount(t),
-    eventsSince: (t, i, since, max) => s.eventsSince(t, i, since, max),
-    async *snapshotPages(t, i) {
-      let n = 0;
-      for await (const page of s.snapshotPages(t, i, { commentsPerPage: 50 })) {
-        if (n++ === 1) {
-          firstPageOut();
-          await opened;
+  const paused = (s: Store): Store =>
+    storeWith(s, {
+      async *snapshotPages(t, i) {
+        let n = 0;
+        for await (const page of s.snapshotPages(t, i, { commentsPerPage: 50 })) {
+          if (n++ === 1) {
+            firstPageOut();
+            await opened;
+          }
+          yield page;
         }
-        yield page;
-      }
-    },
-  });
+      },
+    });
   const { store, session, done } = setup({}, paused);
   await fill(store, 'img', 300);
   const { socket, conn } = await session('R');

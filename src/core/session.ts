@@ -55,7 +55,8 @@ export interface SessionHost {
   identify(tenant: string, hello: HelloMessage): Promise<Identified>;
   /** Checks the tenant's rules (read-only, limits), stores, acks via `stored`, broadcasts; rejects with StoreError. */
   act(tenant: string, action: ActionMessage, actor: User, stored: (applied: Applied) => void, ip?: string): Promise<void>;
-  join(session: Session, image: string): void;
+  /** Resolves once the image's live events reach this session (see ChatCore.join). */
+  join(session: Session, image: string): Promise<void>;
   leave(session: Session, image: string): void;
   ended(session: Session): void;
   log(message: string, error?: unknown): void;
@@ -217,8 +218,9 @@ export class Session implements Connection {
     }
     const sub: Subscription = { floor: 0, held: [], heldBytes: 0, position: undefined };
     this.subs.set(m.image, sub);
-    // Join before reading, holding events meanwhile, so none falls between snapshot (or replay) and live.
-    this.host.join(this, m.image);
+    // Join before reading (the bus has confirmed once this resolves), holding events meanwhile,
+    // so none falls between snapshot (or replay) and live.
+    await this.host.join(this, m.image);
     // A replay is exactly the events after `since`; when the store cannot give them (another epoch,
     // a trimmed log, too many) the client gets the whole picture instead.
     await this.answer(m.image, sub, async () => (m.since && (await this.sendReplay(m.image, m.since))) || this.sendSnapshot(m.image, sub));

@@ -12,7 +12,7 @@ import { WebSocketServer } from 'ws';
 import type { WebSocket } from 'ws';
 import { MAX_FRAME_BYTES } from '../protocol/limits.ts';
 import { openStore } from '../store/open.ts';
-import { InProcessBus } from '../bus/bus.ts';
+import { openBus } from '../bus/open.ts';
 import { DEFAULT_DATABASE_URL } from './config.ts';
 import { ChatCore } from '../core/core.ts';
 import type { ChatCoreOptions } from '../core/core.ts';
@@ -29,6 +29,10 @@ export interface ServerOptions {
   host?: string;
   /** SQLite path, `file:`/`sqlite:` URL or `:memory:` (default ./data/image-chat.sqlite), or `postgres://…`. */
   databaseUrl?: string;
+  /** `redis://…`: the Redis bus and cluster-wide limits and usage, for several nodes (default: in-process, one node). */
+  redisUrl?: string;
+  /** Prefix of this deployment's Redis keys and channels (default `image-chat:`). */
+  redisPrefix?: string;
   /** Folder holding index.html, dist/ and demo/ (default the repository root). */
   staticRoot?: string;
   guestSecret?: string;
@@ -64,6 +68,8 @@ export interface RunningServer {
   port: number;
   url: string;
   core: ChatCore;
+  /** Which bus this server uses, for the start-up line. */
+  busDescription: string;
   close(): Promise<void>;
 }
 
@@ -76,8 +82,9 @@ const CLOSE_GRACE_MS = 1000;
 
 export async function startServer(opts: ServerOptions = {}): Promise<RunningServer> {
   const store = await openStore(opts.databaseUrl ?? DEFAULT_DATABASE_URL, opts.logKeep !== undefined ? { logKeep: opts.logKeep } : {});
-  const bus = new InProcessBus();
-  const coreOptions: ChatCoreOptions = { store, bus, tenants: opts.tenants ?? Tenants.demo() };
+  const cluster = openBus(opts.redisUrl, opts.redisPrefix !== undefined ? { prefix: opts.redisPrefix } : {});
+  const { bus, counters } = cluster;
+  const coreOptions: ChatCoreOptions = { store, bus, counters, tenants: opts.tenants ?? Tenants.demo() };
   if (opts.guestSecret !== undefined) coreOptions.guestSecret = opts.guestSecret;
   if (opts.maxBufferedBytes !== undefined) coreOptions.maxBufferedBytes = opts.maxBufferedBytes;
   if (opts.drainTimeoutMs !== undefined) coreOptions.drainTimeoutMs = opts.drainTimeoutMs;
@@ -128,9 +135,17 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
     // Refused before the handshake, with a status a proxy log or curl shows; the widget learns the
     // sentence by GETting the same URL (http.ts answers it with the same check).
     const ip = clientIp(req);
-    const refusal = core.admit(tenant, req.headers.origin, ip);
-    if (refusal) return answerRaw(socket, refusal.status, refusal.message);
-    wss.handleUpgrade(req, socket, head, (ws) => accept(ws, tenant, ip, req.socket.remoteAddress));
+    // Asynchronous: with REDIS_URL the per-IP count is the cluster's.
+    core.admit(tenant, req.headers.origin, ip).then(
+      (refusal) => {
+        if (refusal) return answerRaw(socket, refusal.status, refusal.message);
+        wss.handleUpgrade(req, socket, head, (ws) => accept(ws, tenant, ip, req.socket.remoteAddress));
+      },
+      (e: unknown) => {
+        core.log('admitting a connection failed', e);
+        answerRaw(socket, 503, 'the server could not admit this connection; try again');
+      },
+    );
   });
 
   function accept(ws: WebSocket, tenant: string, ip: string | undefined, peer: string | undefined): void {
@@ -157,6 +172,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
     });
   } catch (e) {
     heartbeat.stop();
+    await cluster.close();
     await store.close();
     throw e;
   }
@@ -179,13 +195,13 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
       await new Promise<void>((done) => wss.close(() => done()));
       server.closeAllConnections();
       await closed;
-      await bus.close();
+      await cluster.close();
       await store.close();
     })();
     return closing;
   }
 
-  return { port, url: `${opts.tls ? 'https' : 'http'}://${shown}:${port}`, core, close };
+  return { port, url: `${opts.tls ? 'https' : 'http'}://${shown}:${port}`, core, busDescription: cluster.description, close };
 }
 
 /** The peer's address, or with `trustProxy` the last X-Forwarded-For hop (the one our proxy added). */

@@ -14,8 +14,9 @@ const STATUS_TEXT: Record<number, string> = {
   408: 'Request Timeout',
   429: 'Too Many Requests',
   431: 'Request Header Fields Too Large',
+  503: 'Service Unavailable',
 };
-const CODE_OF: Record<number, string> = { 400: 'invalid', 403: 'forbidden', 404: 'not-found', 408: 'invalid', 429: 'rate-limited', 431: 'too-large' };
+const CODE_OF: Record<number, string> = { 400: 'invalid', 403: 'forbidden', 404: 'not-found', 408: 'invalid', 429: 'rate-limited', 431: 'too-large', 503: 'unavailable' };
 
 /** Errors on a socket we answer by hand are the peer's business: the socket is closed, nothing else. */
 export function guard(socket: Duplex): void {

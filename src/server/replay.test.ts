@@ -11,6 +11,7 @@ import type { ActionMessage, ChatEvent, ServerMessage, User } from '../protocol/
 import { decodeServerFrame } from '../protocol/decode.ts';
 import { SqliteStore } from '../store/sqlite/sqlite-store.ts';
 import type { Store, StoreOptions } from '../store/store.ts';
+import { storeWith } from '../../test/support/store-proxy.ts';
 import { InProcessBus } from '../bus/bus.ts';
 import { ChatCore } from '../core/core.ts';
 import { startServer } from './app.ts';
@@ -138,126 +139,120 @@ test('events stored while the replay is read arrive once: in the replay or right
     let gate: () => void = () => {};
     const opened = new Promise<void>((resolve) => (gate = resolve));
     // The log is read before (readFirst) or after a burst of writes that land while the subscribe is under way.
-    const paused = (s: Store): Store => ({
-      description: s.description,
-      apply: (t, i, a, u, l) => s.apply(t, i, a, u, l),
-      snapshot: (t, i) => s.snapshot(t, i),
-      snapshotPages: (t, i, o) => s.snapshotPages(t, i, o),
-      secret: (n) => s.secret(n),
-      close: () => s.close(),
-      conversationCount: (t) => s.conversationCount(t),
-      async eventsSince(t, i, since) {
-        const early = readFirst ? await s.eventsSince(t, i, since) : undefined;
-        await opened;
-        return early ?? s.eventsSince(t, i, since);
-      },
-    });
-    const { store, session, after, done } = setup({}, paused);
-    for (let i = 0; i < 3; i++) await store.apply('demo', 'img', create('img'), alice);
-    const { epoch } = await store.snapshot('demo', 'img');
-    const reader = await session('R');
+    const paused = (s: Store): Store =>
+    storeWith(s, {
+        async eventsSince(t, i, since) {
+          const early = readFirst ? await s.eventsSince(t, i, since) : undefined;
+          await opened;
+          return early ?? s.eventsSince(t, i, since);
+        },
+      });
+      const { store, session, after, done } = setup({}, paused);
+      for (let i = 0; i < 3; i++) await store.apply('demo', 'img', create('img'), alice);
+      const { epoch } = await store.snapshot('demo', 'img');
+      const reader = await session('R');
+      const writer = await session('W');
+      reader.conn.receive(JSON.stringify({ type: 'subscribe', image: 'img', since: { epoch, seq: 1 } }));
+      await sleep(5);
+      for (let i = 0; i < 3; i++) writer.conn.receive(JSON.stringify(create('img')));
+      await until(() => writer.socket.messages.filter((m) => m.type === 'ack').length === 3, 'three acks');
+      gate();
+      await until(() => seqsOf(after(reader.socket)).length >= 5, 'the replay and the live events');
+      reader.conn.receive('{"type":"ping"}');
+      await until(() => reader.socket.messages.some((m) => m.type === 'pong'), 'pong');
+      const got = after(reader.socket);
+      assert.equal(got[0]?.type, 'replay', 'the replay comes first');
+      assert.deepEqual(seqsOf(got), [2, 3, 4, 5, 6], `readFirst=${readFirst}: each seq once, in order`);
+      await done();
+    }
+  });
+
+  test('subscribing again while live (catching up on a gap) replays the missed range and stays live, without repeats', async () => {
+    const { store, session, after, done } = setup();
+    const { socket, conn } = await session('R');
+    conn.receive(JSON.stringify({ type: 'subscribe', image: 'img' }));
+    await until(() => after(socket).length > 0, 'the snapshot');
+    const snap = after(socket)[0];
+    assert.ok(snap?.type === 'snapshot', 'a snapshot');
     const writer = await session('W');
-    reader.conn.receive(JSON.stringify({ type: 'subscribe', image: 'img', since: { epoch, seq: 1 } }));
-    await sleep(5);
     for (let i = 0; i < 3; i++) writer.conn.receive(JSON.stringify(create('img')));
-    await until(() => writer.socket.messages.filter((m) => m.type === 'ack').length === 3, 'three acks');
-    gate();
-    await until(() => seqsOf(after(reader.socket)).length >= 5, 'the replay and the live events');
-    reader.conn.receive('{"type":"ping"}');
-    await until(() => reader.socket.messages.some((m) => m.type === 'pong'), 'pong');
-    const got = after(reader.socket);
-    assert.equal(got[0]?.type, 'replay', 'the replay comes first');
-    assert.deepEqual(seqsOf(got), [2, 3, 4, 5, 6], `readFirst=${readFirst}: each seq once, in order`);
+    await until(() => seqsOf(after(socket)).length === 3, 'three live events');
+    // The client says it only has seq 1 (it missed 2 and 3): it gets exactly 2..3, then live goes on at 4.
+    conn.receive(JSON.stringify({ type: 'subscribe', image: 'img', since: { epoch: snap.epoch, seq: 1 } }));
+    const n = socket.messages.length;
+    await until(() => after(socket, n).some((m) => m.type === 'replay'), 'the replay');
+    writer.conn.receive(JSON.stringify(create('img')));
+    await until(() => seqsOf(after(socket, n)).includes(4), 'the next live event');
+    assert.deepEqual(seqsOf(after(socket, n)), [2, 3, 4]);
+    assert.equal((await store.snapshot('demo', 'img')).seq, 4);
     await done();
-  }
-});
+  });
 
-test('subscribing again while live (catching up on a gap) replays the missed range and stays live, without repeats', async () => {
-  const { store, session, after, done } = setup();
-  const { socket, conn } = await session('R');
-  conn.receive(JSON.stringify({ type: 'subscribe', image: 'img' }));
-  await until(() => after(socket).length > 0, 'the snapshot');
-  const snap = after(socket)[0];
-  assert.ok(snap?.type === 'snapshot', 'a snapshot');
-  const writer = await session('W');
-  for (let i = 0; i < 3; i++) writer.conn.receive(JSON.stringify(create('img')));
-  await until(() => seqsOf(after(socket)).length === 3, 'three live events');
-  // The client says it only has seq 1 (it missed 2 and 3): it gets exactly 2..3, then live goes on at 4.
-  conn.receive(JSON.stringify({ type: 'subscribe', image: 'img', since: { epoch: snap.epoch, seq: 1 } }));
-  const n = socket.messages.length;
-  await until(() => after(socket, n).some((m) => m.type === 'replay'), 'the replay');
-  writer.conn.receive(JSON.stringify(create('img')));
-  await until(() => seqsOf(after(socket, n)).includes(4), 'the next live event');
-  assert.deepEqual(seqsOf(after(socket, n)), [2, 3, 4]);
-  assert.equal((await store.snapshot('demo', 'img')).seq, 4);
-  await done();
-});
+  test('over real sockets: a restart on the same port and file keeps the epoch, and the missed events replay', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'image-chat-replay-'));
+    const databaseUrl = join(dir, 'replay.sqlite');
+    let server = await startServer({ port: 0, host: '127.0.0.1', databaseUrl, staticRoot: dir });
+    const port = server.port;
+    const clients: TestClient[] = [];
+    try {
+      const reader = await TestClient.open(server.url, 'demo');
+      clients.push(reader);
+      await reader.hello({ name: 'R' });
+      reader.send({ type: 'subscribe', image: 'img' });
+      const snap = await reader.take('snapshot');
+      assert.ok(snap.type === 'snapshot', 'a snapshot');
+      await server.close();
+      await reader.closed;
 
-test('over real sockets: a restart on the same port and file keeps the epoch, and the missed events replay', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'image-chat-replay-'));
-  const databaseUrl = join(dir, 'replay.sqlite');
-  let server = await startServer({ port: 0, host: '127.0.0.1', databaseUrl, staticRoot: dir });
-  const port = server.port;
-  const clients: TestClient[] = [];
-  try {
-    const reader = await TestClient.open(server.url, 'demo');
-    clients.push(reader);
-    await reader.hello({ name: 'R' });
-    reader.send({ type: 'subscribe', image: 'img' });
-    const snap = await reader.take('snapshot');
-    assert.ok(snap.type === 'snapshot', 'a snapshot');
-    await server.close();
-    await reader.closed;
-
-    server = await startServer({ port, host: '127.0.0.1', databaseUrl, staticRoot: dir });
-    const writer = await TestClient.open(server.url, 'demo');
-    clients.push(writer);
-    await writer.hello({ name: 'W' });
-    for (let i = 0; i < 2; i++) {
-      const broadcastId = randomUUID();
-      writer.send({ ...create('img'), broadcastId });
-      await writer.take((m) => m.type === 'ack' && m.broadcastId === broadcastId);
+      server = await startServer({ port, host: '127.0.0.1', databaseUrl, staticRoot: dir });
+      const writer = await TestClient.open(server.url, 'demo');
+      clients.push(writer);
+      await writer.hello({ name: 'W' });
+      for (let i = 0; i < 2; i++) {
+        const broadcastId = randomUUID();
+        writer.send({ ...create('img'), broadcastId });
+        await writer.take((m) => m.type === 'ack' && m.broadcastId === broadcastId);
+      }
+      const back = await TestClient.open(server.url, 'demo');
+      clients.push(back);
+      await back.hello({ name: 'R' });
+      back.send({ type: 'subscribe', image: 'img', since: { epoch: snap.epoch, seq: snap.seq } });
+      const replay = await back.take((m) => m.type === 'replay' || m.type === 'snapshot');
+      assert.ok(replay.type === 'replay', `a replay after the restart, got ${replay.type}`);
+      assert.deepEqual(replay.events.map((e) => e.seq), [1, 2]);
+    } finally {
+      await Promise.all(clients.map((c) => c.close()));
+      await server.close();
+      rmSync(dir, { recursive: true, force: true });
     }
-    const back = await TestClient.open(server.url, 'demo');
-    clients.push(back);
-    await back.hello({ name: 'R' });
-    back.send({ type: 'subscribe', image: 'img', since: { epoch: snap.epoch, seq: snap.seq } });
-    const replay = await back.take((m) => m.type === 'replay' || m.type === 'snapshot');
-    assert.ok(replay.type === 'replay', `a replay after the restart, got ${replay.type}`);
-    assert.deepEqual(replay.events.map((e) => e.seq), [1, 2]);
-  } finally {
-    await Promise.all(clients.map((c) => c.close()));
-    await server.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+  });
 
-test('a gap longer than maxReplay gets a snapshot, the smaller answer', async () => {
-  const { store, session, after, done } = setup({}, (s) => s, 4);
-  for (let i = 0; i < 6; i++) await store.apply('demo', 'img', create('img', `n${i}`), alice);
-  const { epoch } = await store.snapshot('demo', 'img');
-  const { socket, conn } = await session('R');
-  conn.receive(JSON.stringify({ type: 'subscribe', image: 'img', since: { epoch, seq: 1 } }));
-  await until(() => after(socket).length > 0, 'the answer to a gap of 5');
-  const first = after(socket)[0];
-  assert.ok(first?.type === 'snapshot' && first.seq === 6 && first.chats.length === 6, `a full snapshot, got ${first?.type}`);
-  const n = socket.messages.length;
-  conn.receive(JSON.stringify({ type: 'subscribe', image: 'img', since: { epoch, seq: 2 } }));
-  await until(() => after(socket, n).length > 0, 'the answer to a gap of 4');
-  const second = after(socket, n)[0];
-  assert.ok(second?.type === 'replay', `a replay, got ${second?.type}`);
-  assert.deepEqual(second.events.map((e) => e.seq), [3, 4, 5, 6]);
-  await done();
-});
+  test('a gap longer than maxReplay gets a snapshot, the smaller answer', async () => {
+    const { store, session, after, done } = setup({}, (s) => s, 4);
+    for (let i = 0; i < 6; i++) await store.apply('demo', 'img', create('img', `n${i}`), alice);
+    const { epoch } = await store.snapshot('demo', 'img');
+    const { socket, conn } = await session('R');
+    conn.receive(JSON.stringify({ type: 'subscribe', image: 'img', since: { epoch, seq: 1 } }));
+    await until(() => after(socket).length > 0, 'the answer to a gap of 5');
+    const first = after(socket)[0];
+    assert.ok(first?.type === 'snapshot' && first.seq === 6 && first.chats.length === 6, `a full snapshot, got ${first?.type}`);
+    const n = socket.messages.length;
+    conn.receive(JSON.stringify({ type: 'subscribe', image: 'img', since: { epoch, seq: 2 } }));
+    await until(() => after(socket, n).length > 0, 'the answer to a gap of 4');
+    const second = after(socket, n)[0];
+    assert.ok(second?.type === 'replay', `a replay, got ${second?.type}`);
+    assert.deepEqual(second.events.map((e) => e.seq), [3, 4, 5, 6]);
+    await done();
+  });
 
-test('LOG_KEEP and REPLAY_MAX set the kept log and the replay bound; a bad value is a ConfigError', () => {
-  assert.equal(loadConfig({}).logKeep, undefined, 'unset: the store default');
-  assert.equal(loadConfig({}).maxReplay, undefined, 'unset: the core default');
-  assert.equal(loadConfig({ LOG_KEEP: ' 250 ' }).logKeep, 250);
-  assert.equal(loadConfig({ REPLAY_MAX: '40' }).maxReplay, 40);
-  for (const name of ['LOG_KEEP', 'REPLAY_MAX']) {
-    for (const bad of ['0', '-5', '1.5', 'many']) {
-      assert.throws(() => loadConfig({ [name]: bad }), (e: unknown) => e instanceof ConfigError && e.message.startsWith(name), `${name}=${bad}`);
+  test('LOG_KEEP and REPLAY_MAX set the kept log and the replay bound; a bad value is a ConfigError', () => {
+    assert.equal(loadConfig({}).logKeep, undefined, 'unset: the store default');
+    assert.equal(loadConfig({}).maxReplay, undefined, 'unset: the core default');
+    assert.equal(loadConfig({ LOG_KEEP: ' 250 ' }).logKeep, 250);
+    assert.equal(loadConfig({ REPLAY_MAX: '40' }).maxReplay, 40);
+    for (const name of ['LOG_KEEP', 'REPLAY_MAX']) {
+      for (const bad of ['0', '-5', '1.5', 'many']) {
+        assert.throws(() => loadConfig({ [name]: bad }), (e: unknown) => e instanceof ConfigError && e.message.startsWith(name), `${name}=${bad}`);
+      }
     }
-  }
-});
+  });

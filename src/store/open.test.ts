@@ -1,15 +1,14 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import { openStore } from './open.ts';
 import { startServer } from '../server/app.ts';
 import { TestClient } from '../../test/support/test-client.ts';
 import { postgresTestUrl, testSchemas } from '../../test/support/postgres.ts';
+import { spawnServer } from '../../test/support/server-process.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'image-chat-open-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -68,29 +67,14 @@ if (url) {
 
   test('the server (main.ts) started with DATABASE_URL=postgres://… says it uses PostgreSQL', async () => {
     const schema = await schemas.fresh();
-    const main = fileURLToPath(new URL('../server/main.ts', import.meta.url));
-    const child = spawn(process.execPath, ['--import', 'tsx', main], {
-      env: { ...process.env, DATABASE_URL: schemas.urlFor(schema), PORT: '0', HOST: '127.0.0.1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-    let stdout = '';
-    let stderr = '';
-    child.stderr.on('data', (d) => (stderr += d));
+    const server = await spawnServer({ DATABASE_URL: schemas.urlFor(schema) });
     try {
-      const line = await new Promise<string>((resolve, reject) => {
-        child.stdout.on('data', (d) => {
-          stdout += d;
-          const listening = stdout.split('\n').find((l) => l.includes('listening'));
-          if (listening) resolve(listening);
-        });
-        void exited.then((code) => reject(new Error(`exited ${code} before listening: ${stderr}`)));
-      });
+      const line = server.output().split('\n').find((l) => l.includes('listening')) ?? '';
       assert.match(line, new RegExp(`store: postgresql .*\\(schema ${schema}\\)`));
     } finally {
       // Only the line is under test here (shutdown has tests of its own): stop it and wait until it is gone.
-      child.kill('SIGKILL');
-      await exited;
+      server.child.kill('SIGKILL');
+      await server.exited;
     }
   });
 }

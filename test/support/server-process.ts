@@ -22,9 +22,16 @@ export interface ServerProcess {
   alive(): boolean;
 }
 
+/** The environment a test's server starts from: the runner's, minus what points at shared services (CI exports both). */
+export function isolatedEnv(): NodeJS.ProcessEnv {
+  const { DATABASE_URL: _database, REDIS_URL: _redis, REDIS_PREFIX: _prefix, ...rest } = process.env;
+  return rest;
+}
+
+/** `env` names everything the test wants; DATABASE_URL and REDIS_URL are not inherited from the runner. */
 export async function spawnServer(env: Record<string, string>): Promise<ServerProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
-    env: { ...process.env, HOST: '127.0.0.1', PORT: '0', ...env },
+    env: { ...isolatedEnv(), HOST: '127.0.0.1', PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -87,6 +87,12 @@ export class PostgresStore implements Store {
     return snapshotPages(this.sql, tenant, image, this.firstEpoch, options.commentsPerPage ?? 1000);
   }
 
+  async head(tenant: string, image: string): Promise<SeqPosition> {
+    this.assertOpen();
+    const [row] = await this.sql<{ epoch: string; seq: number }[]>`SELECT epoch, seq FROM images WHERE tenant = ${tenant} AND image = ${image}`;
+    return row ? { epoch: row.epoch, seq: Number(row.seq) } : { epoch: this.firstEpoch, seq: 0 };
+  }
+
   async eventsSince(tenant: string, image: string, since: SeqPosition, max = Infinity): Promise<ChatEvent[] | null> {
     this.assertOpen();
     return this.sql.begin('isolation level repeatable read read only', async (tx) => {
