@@ -50,13 +50,11 @@ export interface ChatCoreOptions {
   now?: () => number;
   /** A connection that has not said `hello` this long after opening is closed with 4408 (default 10 s). */
   helloTimeoutMs?: number;
-  /** Runs `fn` after `ms` and returns its cancel (default setTimeout, unref'd); tests fire it by hand. */
-  setTimer?: (fn: () => void, ms: number) => () => void;
   /** How long an event ahead of the next expected seq waits for the bus before the gap is read from the store (default 150 ms). */
   feedHoldMs?: number;
   /** How often every image this node serves is compared with the store's head (default 3000 ms; 0 never). */
   feedCheckMs?: number;
-  /** Timers of the feeds' holds (tests). */
+  /** Timers of the hello deadlines and the feeds' holds (default setTimeout, unref'd); tests fire them by hand. */
   schedule?: Schedule;
   log?: (message: string, error?: unknown) => void;
 }
@@ -107,7 +105,6 @@ export class ChatCore implements SessionHost {
   private closed = false;
   private readonly logger: (message: string, error?: unknown) => void;
   private readonly helloTimeoutMs: number;
-  private readonly setTimer: (fn: () => void, ms: number) => () => void;
   /** Cancels the hello deadline of each session that has one pending. */
   private readonly helloDeadlines = new Map<Session, () => void>();
   private readonly feedHoldMs: number | undefined;
@@ -132,7 +129,6 @@ export class ChatCore implements SessionHost {
     if (options.guestSecret !== undefined) this.secret = Promise.resolve(options.guestSecret);
     this.logger = options.log ?? ((message, error) => console.error(`image-chat: ${message}`, error ?? ''));
     this.helloTimeoutMs = options.helloTimeoutMs ?? DEFAULT_HELLO_TIMEOUT_MS;
-    this.setTimer = options.setTimer ?? unrefTimer;
     this.feedHoldMs = options.feedHoldMs;
     this.schedule = options.schedule ?? realSchedule;
     // Whatever the bus lost while away (or dropped silently) is read from the store.
@@ -201,10 +197,10 @@ export class ChatCore implements SessionHost {
     this.sessions.add(session);
     this.metrics.connectionOpened(info.tenant);
     // A socket that never says who it is would hold its place (and the per-IP limit) forever.
-    const cancel = this.setTimer(() => {
+    const cancel = this.schedule(this.helloTimeoutMs, () => {
       this.helloDeadlines.delete(session);
       if (!session.user) session.end(4408, 'no hello in time');
-    }, this.helloTimeoutMs);
+    });
     this.helloDeadlines.set(session, cancel);
     const slot = this.counters.acquire(info.tenant, info.ip ?? ANY_IP, tenant.limits.connectionsPerIp);
     this.slots.set(session, slot);
@@ -402,12 +398,6 @@ export class ChatCore implements SessionHost {
     });
     return result;
   }
-}
-
-function unrefTimer(fn: () => void, ms: number): () => void {
-  const timer = setTimeout(fn, ms);
-  timer.unref?.();
-  return () => clearTimeout(timer);
 }
 
 async function verdict(check: Promise<unknown>): Promise<string> {

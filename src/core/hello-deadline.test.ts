@@ -16,7 +16,7 @@ function setup() {
     guestSecret: 'test-secret-0123456789',
     tenants: testTenants(),
     helloTimeoutMs: 1234,
-    setTimer: (fn, ms) => {
+    schedule: (ms, fn) => {
       const t = { fn, ms, cancelled: false };
       timers.push(t);
       return () => (t.cancelled = true);
