@@ -47,6 +47,17 @@ if (url) {
     }
   });
 
+  test('a server on PostgreSQL: /healthz answers ok, the store part a real read', async () => {
+    const schema = await schemas.fresh();
+    const server = await startServer({ port: 0, host: '127.0.0.1', databaseUrl: schemas.urlFor(schema), staticRoot: dir });
+    try {
+      const res = await fetch(`${server.url}/healthz`);
+      assert.deepEqual({ status: res.status, body: await res.json() }, { status: 200, body: { ok: true, store: 'ok', bus: 'ok' } });
+    } finally {
+      await server.close();
+    }
+  });
+
   test('a server on PostgreSQL: a conversation made over a WebSocket is stored there', async () => {
     const schema = await schemas.fresh();
     const server = await startServer({ port: 0, host: '127.0.0.1', databaseUrl: schemas.urlFor(schema), staticRoot: dir });
