@@ -12,6 +12,8 @@
 //      vs the same tabs without BroadcastChannel (the fallback: one socket per tab)
 //   7. failover: closing the leader tab → a marker made right after by another client showing in both
 //      remaining tabs (median of 5)  vs the same with one socket per tab (nothing to take over)
+//   8. shutdown: SIGTERM to `npm start` with 100 creates in flight → process tree gone, acks vs rows stored
+//   9. creates/s with synchronous=FULL vs NORMAL on a real SQLite file (both in scripts/bench-lifecycle.mjs)
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -385,3 +387,7 @@ try {
   await server.close();
   rmSync(dir, { recursive: true, force: true });
 }
+
+const lifecycle = await import('./bench-lifecycle.mjs');
+await lifecycle.reportShutdown();
+await lifecycle.reportSynchronous();

@@ -119,7 +119,7 @@ export class ChatCore implements SessionHost {
   connect(socket: SocketLike, info: ConnectionInfo): Connection {
     const refused = () => ({ receive() {}, receiveBinary() {}, close() {} });
     if (this.closed) {
-      socket.close(1001, 'server shutting down');
+      socket.close(1012, 'server restarting');
       return refused();
     }
     const refusal = this.admit(info.tenant, undefined, info.ip);
@@ -140,10 +140,15 @@ export class ChatCore implements SessionHost {
     return this.sessions.size;
   }
 
-  /** Closes every session (1001). The store and bus belong to whoever made them. */
+  /**
+   * Shutdown: refuses new connections and messages, lets every message already
+   * received finish and its answer (the ack of an action being stored) go out,
+   * then closes every socket with 1012 (the node restarts: clients reconnect at
+   * once). The store and bus belong to whoever made them.
+   */
   async close(): Promise<void> {
     this.closed = true;
-    for (const session of [...this.sessions]) session.end(1001, 'server shutting down');
+    await Promise.allSettled([...this.sessions].map((session) => session.drain(1012, 'server restarting')));
     await Promise.allSettled([...this.imageTails.values()]);
   }
 

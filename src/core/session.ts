@@ -69,6 +69,8 @@ export class Session implements Connection {
   /** Messages are handled one after another so replies keep the order of requests. */
   private tail: Promise<void> = Promise.resolve();
   private pending = 0;
+  /** Shutting down: messages received from now on are refused; those already received still finish. */
+  private draining = false;
 
   constructor(
     private readonly host: SessionHost,
@@ -124,7 +126,26 @@ export class Session implements Connection {
     }
   }
 
+  /**
+   * Shutdown: refuses what arrives from now on, lets every message already
+   * received finish (an action being stored gets its ack), sends what is
+   * queued, then closes with `code`. Resolves once the close is asked for.
+   */
+  async drain(code: number, reason: string): Promise<void> {
+    this.draining = true;
+    await this.tail;
+    if (this.ended) return;
+    if (this.outbox.length > 0) this.flush();
+    this.end(code, reason);
+  }
+
   private enqueue(entry: Parsed): void {
+    if (this.draining) {
+      // Not stored, and said so with its broadcastId: the client may send it again to the next node.
+      const broadcastId = entry.ok ? broadcastIdOf(entry.message) : entry.broadcastId;
+      this.error('unavailable', 'the server is restarting: try again in a moment', broadcastId);
+      return;
+    }
     if (this.pending >= this.host.limits.maxPending) {
       const broadcastId = entry.ok ? broadcastIdOf(entry.message) : entry.broadcastId;
       this.error('rate-limited', 'too many messages waiting: slow down', broadcastId);

@@ -11,6 +11,7 @@ import { WebSocketServer } from 'ws';
 import type { WebSocket } from 'ws';
 import { MAX_FRAME_BYTES } from '../protocol/limits.ts';
 import { SqliteStore } from '../store/sqlite/sqlite-store.ts';
+import type { SqliteSynchronous } from '../store/sqlite/sqlite-store.ts';
 import { InProcessBus } from '../bus/bus.ts';
 import { DEFAULT_DATABASE_URL, parseDatabaseUrl } from './config.ts';
 import { ChatCore } from '../core/core.ts';
@@ -38,6 +39,8 @@ export interface ServerOptions {
   tls?: { cert: string | Buffer; key: string | Buffer };
   /** Take the client's address from the last X-Forwarded-For hop (set behind a reverse proxy only). */
   trustProxy?: boolean;
+  /** SQLite commit sync: `full` (default: an ack means on disk) or `normal` (faster, see SqliteStoreOptions). */
+  sqliteSynchronous?: SqliteSynchronous;
   /** Core limits (tests lower them). */
   maxBufferedBytes?: number;
   now?: () => number;
@@ -56,7 +59,10 @@ const CLOSE_GRACE_MS = 1000;
 
 export async function startServer(opts: ServerOptions = {}): Promise<RunningServer> {
   const target = parseDatabaseUrl(opts.databaseUrl ?? DEFAULT_DATABASE_URL);
-  const store = new SqliteStore(target.path, opts.logKeep !== undefined ? { logKeep: opts.logKeep } : {});
+  const store = new SqliteStore(target.path, {
+    ...(opts.logKeep !== undefined ? { logKeep: opts.logKeep } : {}),
+    ...(opts.sqliteSynchronous !== undefined ? { synchronous: opts.sqliteSynchronous } : {}),
+  });
   const bus = new InProcessBus();
   const coreOptions: ChatCoreOptions = { store, bus, tenants: opts.tenants ?? Tenants.demo() };
   if (opts.guestSecret !== undefined) coreOptions.guestSecret = opts.guestSecret;
@@ -117,7 +123,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
     closing ??= (async () => {
       const closed = new Promise<void>((done) => server.close(() => done()));
       server.closeIdleConnections();
-      await core.close(); // says 1001 to every session's socket
+      await core.close(); // actions in flight finish and are acked, then 1012 to every socket
       await waitForClients(wss, CLOSE_GRACE_MS);
       await new Promise<void>((done) => wss.close(() => done()));
       server.closeAllConnections();
