@@ -16,6 +16,8 @@ import { RateLimiter } from './rate-limit.ts';
 import { Tenants, originAllowed } from './tenants.ts';
 import type { Tenant } from './tenants.ts';
 import { Session } from './session.ts';
+import { systemClock } from './clock.ts';
+import type { Clock } from './clock.ts';
 import type { Connection, SessionHost, SocketLike } from './session.ts';
 
 export type { Connection, SocketLike } from './session.ts';
@@ -41,6 +43,8 @@ export interface ChatCoreOptions {
   maxReplay?: number;
   /** Clock of the action rate limits (tests). */
   now?: () => number;
+  /** Clock and timers of sign-in expiry (tests inject fake ones). */
+  clock?: Clock;
   log?: (message: string, error?: unknown) => void;
 }
 
@@ -72,6 +76,7 @@ export class ChatCore implements SessionHost {
   readonly bus: Bus;
   readonly limits: SessionHost['limits'];
   readonly tenants: Tenants;
+  readonly clock: Clock;
   private readonly maxReplay: number;
   private readonly sessions = new Set<Session>();
   /** Open connections per tenant and IP address, for the per-IP limit. */
@@ -93,6 +98,7 @@ export class ChatCore implements SessionHost {
       maxPending: options.maxPending ?? 200,
     };
     this.tenants = options.tenants ?? Tenants.demo();
+    this.clock = options.clock ?? systemClock;
     this.maxReplay = options.maxReplay ?? DEFAULT_MAX_REPLAY;
     this.rate = new RateLimiter(options.now);
     if (options.guestSecret !== undefined) this.secret = Promise.resolve(options.guestSecret);
@@ -174,7 +180,7 @@ export class ChatCore implements SessionHost {
   identify(tenant: string, hello: HelloMessage): Promise<Identified> {
     const t = this.tenants.get(tenant);
     if (!t) return Promise.resolve({ refused: `There is no tenant "${tenant}" on this server.` });
-    return identify(t, hello, () => this.guestSecret());
+    return identify(t, hello, () => this.guestSecret(), this.clock.now());
   }
 
   /**

@@ -16,6 +16,7 @@ import { InProcessBus } from '../bus/bus.ts';
 import { DEFAULT_DATABASE_URL, parseDatabaseUrl } from './config.ts';
 import { ChatCore } from '../core/core.ts';
 import type { ChatCoreOptions } from '../core/core.ts';
+import type { Clock } from '../core/clock.ts';
 import { createRequestHandler } from './http.ts';
 import { TENANT_ID, Tenants } from '../core/tenants.ts';
 
@@ -44,6 +45,8 @@ export interface ServerOptions {
   /** Core limits (tests lower them). */
   maxBufferedBytes?: number;
   now?: () => number;
+  /** Clock and timers of sign-in expiry (tests inject fake ones). */
+  clock?: Clock;
 }
 
 export interface RunningServer {
@@ -68,6 +71,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
   if (opts.guestSecret !== undefined) coreOptions.guestSecret = opts.guestSecret;
   if (opts.maxBufferedBytes !== undefined) coreOptions.maxBufferedBytes = opts.maxBufferedBytes;
   if (opts.now !== undefined) coreOptions.now = opts.now;
+  if (opts.clock !== undefined) coreOptions.clock = opts.clock;
   if (opts.maxReplay !== undefined) coreOptions.maxReplay = opts.maxReplay;
   const core = new ChatCore(coreOptions);
   const clientIp = (req: IncomingMessage) => clientAddress(req, opts.trustProxy ?? false);
