@@ -88,6 +88,7 @@ export abstract class ConnectionBase<P extends PendingAction = PendingAction> im
 
   abstract resync(image: string): void;
   abstract send(action: ActionMessage): Promise<AckMessage>;
+  abstract renew(token: string): void;
   /** Closes for good; the last `release` calls it. */
   abstract close(): void;
 
