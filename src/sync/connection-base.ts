@@ -107,9 +107,10 @@ export abstract class ConnectionBase<P extends PendingAction = PendingAction> im
     return [...(this.images.get(image)?.keys() ?? [])];
   }
 
-  /** Status listeners hear about changes they can see, not every heartbeat. */
+  /** Status listeners hear about changes they can see (a renewed sign-in's user included), not every heartbeat. */
   protected announce(before: ConnectionState, after: ConnectionState): void {
-    const seen = (s: ConnectionState) => (s.status === 'offline' ? `${s.status}|${s.reason}|${s.retry}` : s.status);
+    const seen = (s: ConnectionState) =>
+      s.status === 'offline' ? `${s.status}|${s.reason}|${s.retry}` : s.status === 'online' ? `${s.status}|${JSON.stringify(s.user)}` : s.status;
     if (seen(after) !== seen(before)) for (const l of [...this.statusListeners]) l(after);
   }
 

@@ -164,7 +164,11 @@ export class ChatSync implements ReactiveController {
   }
 
   private setState(state: ConnectionState): void {
-    if (state.status === this.status) return;
+    if (state.status === this.status) {
+      // A renewed sign-in: still online, maybe another name, role or read-only flag to show.
+      if (state.status === 'online') this.host.requestUpdate();
+      return;
+    }
     this.status = state.status;
     this.on.status(state.status, state);
     this.host.requestUpdate();
