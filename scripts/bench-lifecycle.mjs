@@ -2,7 +2,8 @@
 //   shutdown — `npm start`, 5 raw clients fire 100 creates, SIGTERM to the npm process right after:
 //              ms from the signal to the whole process tree gone, acks received vs rows the store committed,
 //              and the close codes the clients saw
-//              (`shutdown-server`: the signal to the server's own process instead of npm)
+//              (`shutdown-server`: the signal to the server's own process instead of npm;
+//               `shutdown-group`: SIGINT to the whole process group, as Ctrl-C sends it)
 //   sync     — creates/s through the store on a real file with synchronous=FULL (the default)
 //              vs NORMAL (SQLITE_SYNCHRONOUS=normal), same run, same machine
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -29,7 +30,8 @@ export async function shutdownUnderLoad(signal = 'SIGTERM', to = 'npm') {
   const server = await startServerProcess();
   try {
     const load = await fireCreates(server.url, ACTIONS);
-    const target = to === 'npm' ? server.child.pid : serverPid(server.child.pid);
+    // 'group': the whole process group, as Ctrl-C or a service manager signals it.
+    const target = to === 'npm' ? server.child.pid : to === 'group' ? -server.child.pid : serverPid(server.child.pid);
     const t0 = performance.now();
     process.kill(target, signal);
     const gone = await until(() => server.groupPids().length === 0, 20_000);
@@ -64,9 +66,10 @@ export async function createsPerSecond(synchronous, count = 2000) {
 }
 
 export async function reportShutdown(to = 'npm') {
-  const r = await shutdownUnderLoad('SIGTERM', to);
+  const signal = to === 'group' ? 'SIGINT' : 'SIGTERM';
+  const r = await shutdownUnderLoad(signal, to);
   console.log(
-    `shutdown SIGTERM to ${to === 'npm' ? 'npm' : 'the server process'} with ${ACTIONS} creates in flight → process tree gone: ` +
+    `shutdown ${signal} to ${to === 'npm' ? 'npm' : to === 'group' ? 'the process group (Ctrl-C)' : 'the server process'} with ${ACTIONS} creates in flight → process tree gone: ` +
       `${r.gone ? `${r.ms.toFixed(0)} ms` : `NOT GONE after ${r.ms.toFixed(0)} ms`}; ` +
       `${r.stored} stored, ${r.acks} acked, ${r.unacked} stored without ack, ${r.refused} refused as unavailable; close codes ${r.closes.join(',')}`,
   );
@@ -84,5 +87,6 @@ if (import.meta.url === pathToFileURL(process.argv[1]).href) {
   if (wanted.includes('shutdown')) await reportShutdown();
   // The server's own process signalled directly (what a supervisor that bypasses npm does).
   if (wanted.includes('shutdown-server')) await reportShutdown('server');
+  if (wanted.includes('shutdown-group')) await reportShutdown('group');
   if (wanted.includes('sync')) await reportSynchronous();
 }
