@@ -18,6 +18,8 @@
 //      longest event-loop stall while a 500 × 50 image is snapshotted over a socket and over REST  vs
 //      the whole image read and serialised at once; peak memory under a re-subscribe attack; the size
 //      of the ack for a reply in a 500-comment thread  vs its broadcast
+//  10. shutdown: SIGTERM to `npm start` with 100 creates in flight → process tree gone, acks vs rows stored
+//  11. creates/s with synchronous=FULL vs NORMAL on a real SQLite file (both in scripts/bench-lifecycle.mjs)
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -451,3 +453,7 @@ console.log(`hot     ${HOT_CREATES} creates on one image, ${HOT_WRITERS} writers
 console.log(`  peer  the same on one SQLite file (one store): ${hot.sqliteRate.toFixed(0)} creates/s`);
 
 await printPayloads();
+
+const lifecycle = await import('./bench-lifecycle.mjs');
+await lifecycle.reportShutdown();
+await lifecycle.reportSynchronous();

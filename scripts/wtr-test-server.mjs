@@ -8,8 +8,49 @@ import { tsImport } from 'tsx/esm/api';
 /** The `sso-test` tenant's secret; browser tests mint their tokens with it (test only, never a real one). */
 export const WTR_SSO_SECRET = 'wtr-sso-test-secret-0123456789abcdef';
 
+/**
+ * The clock of the second server: real time plus a skew a test moves forward
+ * (`/__test-server/advance?ms=`), firing at once the timers that fall due, so
+ * a sign-in can expire without the test waiting for it.
+ */
+function skewableClock() {
+  let skew = 0;
+  const due = new Set();
+  const now = () => Date.now() + skew;
+  return {
+    now,
+    setTimeout(fn, ms) {
+      const entry = { fn, at: now() + ms };
+      entry.timer = setTimeout(() => {
+        due.delete(entry);
+        fn();
+      }, ms);
+      due.add(entry);
+      return entry;
+    },
+    clearTimeout(entry) {
+      if (!entry) return;
+      clearTimeout(entry.timer);
+      due.delete(entry);
+    },
+    advance(ms) {
+      skew += ms;
+      for (const entry of [...due].sort((a, b) => a.at - b.at)) {
+        if (entry.at > now()) continue;
+        clearTimeout(entry.timer);
+        due.delete(entry);
+        entry.fn();
+      }
+    },
+  };
+}
+
 export function testServerPlugin() {
   let server;
+  /** A second server on a clock tests may move (src/widget/sign-in-renewal.test.ts), counting the sockets it accepts. */
+  let clocked;
+  const clock = skewableClock();
+  const opened = new Map();
   let dir;
   let startError;
   return {
@@ -29,6 +70,12 @@ export function testServerPlugin() {
           { id: 'elsewhere', origins: ['https://elsewhere.example'], guests: 'post', limits: DEFAULT_LIMITS },
         ]);
         server = await startServer({ port: 0, host: '127.0.0.1', databaseUrl: join(dir, 'test.sqlite'), tenants });
+        clocked = await startServer({ port: 0, host: '127.0.0.1', databaseUrl: join(dir, 'clocked.sqlite'), tenants, clock });
+        const connect = clocked.core.connect.bind(clocked.core);
+        clocked.core.connect = (socket, info) => {
+          opened.set(info.tenant, (opened.get(info.tenant) ?? 0) + 1);
+          return connect(socket, info);
+        };
       } catch (e) {
         startError = e;
         console.error('test server did not start:', e);
@@ -36,12 +83,23 @@ export function testServerPlugin() {
     },
     async serverStop() {
       await server?.close();
+      await clocked?.close();
       if (dir) rmSync(dir, { recursive: true, force: true });
     },
     serve(context) {
+      const json = (value) => ({ body: JSON.stringify(value), type: 'json' });
+      if (context.path === '/__test-server/clock') return json({ now: clock.now() });
+      if (context.path === '/__test-server/advance') {
+        clock.advance(Number(context.query.ms));
+        return json({ now: clock.now() });
+      }
+      if (context.path === '/__test-server/sockets') {
+        const tenant = String(context.query.tenant);
+        return json({ opened: opened.get(tenant) ?? 0, open: clocked?.core.metrics.tenant(tenant).connections ?? 0 });
+      }
       if (context.path !== '/__test-server.json') return undefined;
-      if (!server) return { body: JSON.stringify({ url: null, error: String(startError ?? 'not started') }), type: 'json' };
-      return { body: JSON.stringify({ url: `http://127.0.0.1:${server.port}` }), type: 'json' };
+      if (!server) return json({ url: null, error: String(startError ?? 'not started') });
+      return json({ url: `http://127.0.0.1:${server.port}`, clockedUrl: `http://127.0.0.1:${clocked.port}` });
     },
   };
 }

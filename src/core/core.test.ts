@@ -354,3 +354,30 @@ test('what is queued in one tick leaves in frames of at most 1 MiB, in order; no
   assert.deepEqual(frames.flatMap(decodeServerFrame), sent.map((s) => JSON.parse(s)));
   await done();
 });
+
+test('close drains: an action being stored still gets its ack, a message after it is refused as unavailable, then 1012', async () => {
+  let release: () => void = () => {};
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  // The store holds every write until the test lets go: the action is in flight when close() begins.
+  const held = (s: Store): Store => storeWith(s, { apply: async (...args) => (await gate, s.apply(...args)) });
+  const { core, session, done } = setup({}, held);
+  const a = await session('A');
+  const inFlight = create('img');
+  a.conn.receive(JSON.stringify(inFlight));
+  await tick();
+  const closing = core.close();
+  const late = create('img', 1);
+  a.conn.receive(JSON.stringify(late));
+  await until(() => a.socket.messages.some((m) => m.type === 'error' && m.broadcastId === late.broadcastId), 'the late refusal');
+  const refusal = a.socket.messages.find((m) => m.type === 'error' && m.broadcastId === late.broadcastId);
+  assert.equal(refusal?.type === 'error' && refusal.code, 'unavailable');
+  assert.equal(a.socket.closed, undefined, 'open while its action is in flight');
+  release();
+  await closing;
+  assert.ok(a.socket.messages.some((m) => m.type === 'ack' && m.broadcastId === inFlight.broadcastId), 'the in-flight action was acked');
+  assert.deepEqual(a.socket.closed, { code: 1012, reason: 'server restarting' });
+  const after = new FakeSocket();
+  core.connect(after, { tenant: 'acme' });
+  assert.equal(after.closed?.code, 1012, 'a connection during shutdown is told the node restarts');
+  await done();
+});

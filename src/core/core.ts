@@ -19,6 +19,8 @@ import type { SharedCounters, UsageTotals } from './counters.ts';
 import { Tenants, originAllowed } from './tenants.ts';
 import type { Tenant } from './tenants.ts';
 import { Session } from './session.ts';
+import { systemClock } from './clock.ts';
+import type { Clock } from './clock.ts';
 import type { Connection, SessionHost, SocketLike } from './session.ts';
 
 export type { Connection, SocketLike } from './session.ts';
@@ -56,6 +58,8 @@ export interface ChatCoreOptions {
   feedCheckMs?: number;
   /** Timers of the hello deadlines and the feeds' holds (default setTimeout, unref'd); tests fire them by hand. */
   schedule?: Schedule;
+  /** Clock and timers of sign-in expiry (tests inject fake ones). */
+  clock?: Clock;
   log?: (message: string, error?: unknown) => void;
 }
 
@@ -93,6 +97,7 @@ export class ChatCore implements SessionHost {
   readonly counters: SharedCounters;
   readonly limits: SessionHost['limits'];
   readonly tenants: Tenants;
+  readonly clock: Clock;
   private readonly maxReplay: number;
   private readonly sessions = new Set<Session>();
   /** Gives back each session's slot under the per-IP limit (resolves once it was counted). */
@@ -124,6 +129,7 @@ export class ChatCore implements SessionHost {
       drainTimeoutMs: options.drainTimeoutMs ?? 30_000,
     };
     this.tenants = options.tenants ?? Tenants.demo();
+    this.clock = options.clock ?? systemClock;
     this.maxReplay = options.maxReplay ?? DEFAULT_MAX_REPLAY;
     this.now = options.now ?? Date.now;
     if (options.guestSecret !== undefined) this.secret = Promise.resolve(options.guestSecret);
@@ -184,7 +190,7 @@ export class ChatCore implements SessionHost {
   connect(socket: SocketLike, info: ConnectionInfo): Connection {
     const refused = () => ({ receive() {}, receiveBinary() {}, close() {} });
     if (this.closed) {
-      socket.close(1001, 'server shutting down');
+      socket.close(1012, 'server restarting');
       return refused();
     }
     const tenant = this.tenants.get(info.tenant);
@@ -216,12 +222,17 @@ export class ChatCore implements SessionHost {
     return this.sessions.size;
   }
 
-  /** Closes every session (1001). The store and bus belong to whoever made them. */
+  /**
+   * Shutdown: refuses new connections and messages, lets every message already
+   * received finish and its answer (the ack of an action being stored) go out,
+   * then closes every socket with 1012 (the node restarts: clients reconnect at
+   * once). The store and bus belong to whoever made them.
+   */
   async close(): Promise<void> {
     this.closed = true;
+    await Promise.allSettled([...this.sessions].map((session) => session.drain(1012, 'server restarting')));
     clearInterval(this.feedCheckTimer);
     this.stopReconnectListener();
-    for (const session of [...this.sessions]) session.end(1001, 'server shutting down');
     await Promise.allSettled([...this.imageTails.values()]);
   }
 
@@ -248,7 +259,7 @@ export class ChatCore implements SessionHost {
   identify(tenant: string, hello: HelloMessage): Promise<Identified> {
     const t = this.tenants.get(tenant);
     if (!t) return Promise.resolve({ refused: `There is no tenant "${tenant}" on this server.` });
-    return identify(t, hello, () => this.guestSecret());
+    return identify(t, hello, () => this.guestSecret(), this.clock.now());
   }
 
   /**

@@ -8,7 +8,8 @@ import { guestToken, newGuestId, verifyGuestToken } from './guest.ts';
 import { SsoError, verifyUserToken } from './sso.ts';
 import type { Tenant } from './tenants.ts';
 
-export type Identified = { readonly user: User; readonly guest?: string } | { readonly refused: string };
+/** `expiresAt` (ms since the epoch): when an SSO sign-in ends; guests do not expire. */
+export type Identified = { readonly user: User; readonly guest?: string; readonly expiresAt?: number } | { readonly refused: string };
 
 export const READONLY_REASONS = {
   token: 'Your sign-in lets you view these conversations but not post.',
@@ -16,17 +17,18 @@ export const READONLY_REASONS = {
   guests: 'Guests can view but not post here: sign in to take part.',
 } as const;
 
-export async function identify(tenant: Tenant, m: HelloMessage, guestSecret: () => Promise<string>): Promise<Identified> {
+export async function identify(tenant: Tenant, m: HelloMessage, guestSecret: () => Promise<string>, now = Date.now()): Promise<Identified> {
   if (m.token !== undefined) {
     let user: User;
+    let expiresAt: number;
     try {
-      user = await verifyUserToken(tenant, m.token);
+      ({ user, expiresAt } = await verifyUserToken(tenant, m.token, now));
     } catch (e) {
       if (e instanceof SsoError) return { refused: e.message };
       throw e;
     }
-    if (user.readonly) return { user: { ...user, readonlyReason: READONLY_REASONS.token } };
-    return { user: m.readonly ? readOnly(user, READONLY_REASONS.element) : user };
+    if (user.readonly) return { user: { ...user, readonlyReason: READONLY_REASONS.token }, expiresAt };
+    return { user: m.readonly ? readOnly(user, READONLY_REASONS.element) : user, expiresAt };
   }
   if (tenant.guests === 'off') return { refused: 'This site requires you to sign in to see its conversations.' };
   const secret = await guestSecret();

@@ -19,6 +19,9 @@ import { MAX_FRAME_BYTES } from '../protocol/limits.ts';
 import { StoreError } from '../store/store.ts';
 import type { Applied, SnapshotPage } from '../store/store.ts';
 import type { Identified } from './identity.ts';
+import { SIGN_IN_EXPIRED } from './sso.ts';
+import { MAX_TIMER_MS } from './clock.ts';
+import type { Clock } from './clock.ts';
 import type { Metrics } from './metrics.ts';
 
 export interface SocketLike {
@@ -47,6 +50,8 @@ export interface SessionHost {
     /** How long a socket may take to drain before the next page of a large answer (else 1013). */
     readonly drainTimeoutMs: number;
   };
+  /** When a sign-in ends is judged, and its timer armed, on this clock. */
+  readonly clock: Clock;
   /** The image's snapshot, a page at a time from one consistent read (Store.snapshotPages). */
   snapshotPages(tenant: string, image: string): AsyncIterable<SnapshotPage>;
   /** The events after `since`, or null when only a snapshot can bring the client up to date. */
@@ -98,6 +103,11 @@ export class Session implements Connection {
   /** Messages are handled one after another so replies keep the order of requests. */
   private tail: Promise<void> = Promise.resolve();
   private pending = 0;
+  /** Shutting down: messages received from now on are refused; those already received still finish. */
+  private draining = false;
+  /** When the SSO sign-in ends (ms since the epoch); undefined for guests. */
+  private expiresAt: number | undefined;
+  private expiryTimer: unknown;
 
   constructor(
     private readonly host: SessionHost,
@@ -150,6 +160,7 @@ export class Session implements Connection {
   end(code?: number, reason?: string): void {
     if (this.ended) return;
     this.ended = true;
+    this.host.clock.clearTimeout(this.expiryTimer);
     this.outbox = [];
     this.outboxBytes = 0;
     this.wakeDrain?.();
@@ -163,7 +174,26 @@ export class Session implements Connection {
     }
   }
 
+  /**
+   * Shutdown: refuses what arrives from now on, lets every message already
+   * received finish (an action being stored gets its ack), sends what is
+   * queued, then closes with `code`. Resolves once the close is asked for.
+   */
+  async drain(code: number, reason: string): Promise<void> {
+    this.draining = true;
+    await this.tail;
+    if (this.ended) return;
+    if (this.outbox.length > 0) this.flush();
+    this.end(code, reason);
+  }
+
   private enqueue(entry: Parsed): void {
+    if (this.draining) {
+      // Not stored, and said so with its broadcastId: the client may send it again to the next node.
+      const broadcastId = entry.ok ? broadcastIdOf(entry.message) : entry.broadcastId;
+      this.error('unavailable', 'the server is restarting: try again in a moment', broadcastId);
+      return;
+    }
     if (this.pending >= this.host.limits.maxPending) {
       const broadcastId = entry.ok ? broadcastIdOf(entry.message) : entry.broadcastId;
       this.error('rate-limited', 'too many messages waiting: slow down', broadcastId);
@@ -182,6 +212,8 @@ export class Session implements Connection {
     const m = entry.message;
     if (m.type === 'hello') return this.hello(m);
     if (!this.user) return this.error('unauthorized', 'say hello first', broadcastIdOf(m));
+    // The timer may run late on a loaded machine: nothing is accepted past the sign-in's end.
+    if (this.signInExpired()) return this.expire();
     switch (m.type) {
       case 'ping':
         return this.send({ type: 'pong' });
@@ -195,18 +227,56 @@ export class Session implements Connection {
     }
   }
 
+  /**
+   * The first hello signs the connection in. A later one with a fresh `token`
+   * renews the sign-in on the same connection (subscriptions and actions in
+   * flight stay): it must be valid and for the same user; a refused renewal
+   * leaves the working sign-in as it was, unless that one has ended.
+   */
   private async hello(m: HelloMessage): Promise<void> {
-    if (this.user) return this.error('invalid', 'hello was already said on this connection');
+    const renewing = this.user !== undefined;
+    if (renewing && (m.token === undefined || this.user!.kind !== 'user')) {
+      return this.error('invalid', 'hello was already said on this connection: only a fresh sign-in token (same user) may follow');
+    }
     const who = await this.host.identify(this.tenant, m);
-    if (this.ended) return;
+    if (this.ended || this.closeAfterFlush) return;
     if ('refused' in who) {
-      // design.md: a refused hello is an error, then the connection closes (4401, like HTTP 401).
-      this.error('unauthorized', who.refused);
-      this.closeAfterFlush = { code: 4401, reason: 'unauthorized' };
-      return;
+      if (renewing && !this.signInExpired()) return this.error('unauthorized', `the new sign-in token was not accepted: ${who.refused}`);
+      return this.refuse(who.refused);
+    }
+    if (renewing && who.user.id !== this.user!.id) {
+      return this.error('forbidden', 'this sign-in token is for another user: a connection keeps its user (open another connection to switch)');
     }
     this.user = who.user;
+    this.armExpiry(who.expiresAt);
     this.send(who.guest === undefined ? { type: 'welcome', user: who.user } : { type: 'welcome', user: who.user, guest: who.guest });
+  }
+
+  /** design.md: a refused or ended sign-in is an error, then the connection closes (4401, like HTTP 401). */
+  private refuse(message: string): void {
+    this.error('unauthorized', message);
+    this.closeAfterFlush = { code: 4401, reason: 'unauthorized' };
+  }
+
+  private signInExpired(): boolean {
+    return this.expiresAt !== undefined && this.host.clock.now() >= this.expiresAt;
+  }
+
+  private expire(): void {
+    if (!this.ended && !this.closeAfterFlush) this.refuse(SIGN_IN_EXPIRED);
+  }
+
+  /** Closes the connection when the sign-in ends (in steps past setTimeout's longest delay). */
+  private armExpiry(at: number | undefined): void {
+    const clock = this.host.clock;
+    clock.clearTimeout(this.expiryTimer);
+    this.expiryTimer = undefined;
+    this.expiresAt = at;
+    if (at === undefined) return;
+    this.expiryTimer = clock.setTimeout(
+      () => (clock.now() >= at ? this.expire() : this.armExpiry(at)),
+      Math.max(0, Math.min(at - clock.now(), MAX_TIMER_MS)),
+    );
   }
 
   private async subscribe(m: SubscribeMessage): Promise<void> {

@@ -23,6 +23,12 @@ export interface TenantLimits {
   readonly actionBurst: number;
   /** Open WebSocket connections from one IP address to this tenant. */
   readonly connectionsPerIp: number;
+  /**
+   * Longest a `user-token` keeps a connection signed in, in seconds, whatever
+   * its `exp` says: counted from its `iat`, or from when it was presented.
+   * Unset: the token's `exp` alone decides.
+   */
+  readonly maxTokenLifetimeSeconds?: number;
 }
 
 export interface Tenant {

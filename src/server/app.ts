@@ -12,10 +12,12 @@ import { WebSocketServer } from 'ws';
 import type { WebSocket } from 'ws';
 import { MAX_FRAME_BYTES } from '../protocol/limits.ts';
 import { openStore } from '../store/open.ts';
+import type { SqliteSynchronous } from '../store/sqlite/sqlite-store.ts';
 import { openBus } from '../bus/open.ts';
 import { DEFAULT_DATABASE_URL } from './config.ts';
 import { ChatCore } from '../core/core.ts';
 import type { ChatCoreOptions } from '../core/core.ts';
+import type { Clock } from '../core/clock.ts';
 import { createRequestHandler } from './http.ts';
 import { TENANT_ID, Tenants } from '../core/tenants.ts';
 import { DEFAULT_PING_INTERVAL_MS, Heartbeat } from './heartbeat.ts';
@@ -46,6 +48,8 @@ export interface ServerOptions {
   tls?: { cert: string | Buffer; key: string | Buffer };
   /** Take the client's address from the last X-Forwarded-For hop (set behind a reverse proxy only). */
   trustProxy?: boolean;
+  /** SQLite commit sync: `full` (default: an ack means on disk) or `normal` (faster, see SqliteStoreOptions). */
+  sqliteSynchronous?: SqliteSynchronous;
   /** Core limits (tests lower them). */
   maxBufferedBytes?: number;
   drainTimeoutMs?: number;
@@ -62,6 +66,8 @@ export interface ServerOptions {
   /** node:http keepAliveTimeout (default 5 s): an idle keep-alive connection is closed after it. */
   keepAliveTimeoutMs?: number;
   now?: () => number;
+  /** Clock and timers of sign-in expiry (tests inject fake ones). */
+  clock?: Clock;
 }
 
 export interface RunningServer {
@@ -81,7 +87,10 @@ export const DEFAULT_KEEP_ALIVE_TIMEOUT_MS = 5_000;
 const CLOSE_GRACE_MS = 1000;
 
 export async function startServer(opts: ServerOptions = {}): Promise<RunningServer> {
-  const store = await openStore(opts.databaseUrl ?? DEFAULT_DATABASE_URL, opts.logKeep !== undefined ? { logKeep: opts.logKeep } : {});
+  const store = await openStore(opts.databaseUrl ?? DEFAULT_DATABASE_URL, {
+    ...(opts.logKeep !== undefined ? { logKeep: opts.logKeep } : {}),
+    ...(opts.sqliteSynchronous !== undefined ? { synchronous: opts.sqliteSynchronous } : {}),
+  });
   const cluster = openBus(opts.redisUrl, opts.redisPrefix !== undefined ? { prefix: opts.redisPrefix } : {});
   const { bus, counters } = cluster;
   const coreOptions: ChatCoreOptions = { store, bus, counters, tenants: opts.tenants ?? Tenants.demo() };
@@ -89,6 +98,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
   if (opts.maxBufferedBytes !== undefined) coreOptions.maxBufferedBytes = opts.maxBufferedBytes;
   if (opts.drainTimeoutMs !== undefined) coreOptions.drainTimeoutMs = opts.drainTimeoutMs;
   if (opts.now !== undefined) coreOptions.now = opts.now;
+  if (opts.clock !== undefined) coreOptions.clock = opts.clock;
   if (opts.maxReplay !== undefined) coreOptions.maxReplay = opts.maxReplay;
   if (opts.helloTimeoutMs !== undefined) coreOptions.helloTimeoutMs = opts.helloTimeoutMs;
   const core = new ChatCore(coreOptions);
@@ -190,7 +200,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
       const closed = new Promise<void>((done) => server.close(() => done()));
       heartbeat.stop();
       server.closeIdleConnections();
-      await core.close(); // says 1001 to every session's socket
+      await core.close(); // actions in flight finish and are acked, then 1012 to every socket
       await waitForClients(wss, CLOSE_GRACE_MS);
       await new Promise<void>((done) => wss.close(() => done()));
       server.closeAllConnections();

@@ -4,13 +4,13 @@ import { ConfigError, loadConfig, parseDatabaseUrl } from './config.ts';
 
 test('defaults', () => {
   const { tenants, ...rest } = loadConfig({});
-  assert.deepEqual(rest, { port: 8787, host: '0.0.0.0', databaseUrl: './data/image-chat.sqlite', trustProxy: false });
+  assert.deepEqual(rest, { port: 8787, host: '0.0.0.0', databaseUrl: './data/image-chat.sqlite', trustProxy: false, sqliteSynchronous: 'full', shutdownTimeoutMs: 10_000 });
   assert.deepEqual(tenants.ids, ['demo'], 'with no tenants configured, the demo tenant');
 });
 
 test('environment values are read', () => {
-  const { tenants: _t, ...config } = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: 'sqlite:/tmp/x.sqlite', GUEST_SECRET: 'a-long-enough-secret', TRUST_PROXY: '1' });
-  assert.deepEqual(config, { port: 0, host: '127.0.0.1', databaseUrl: 'sqlite:/tmp/x.sqlite', guestSecret: 'a-long-enough-secret', trustProxy: true });
+  const { tenants: _t, ...config } = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: 'sqlite:/tmp/x.sqlite', GUEST_SECRET: 'a-long-enough-secret', TRUST_PROXY: '1', SQLITE_SYNCHRONOUS: 'NORMAL', SHUTDOWN_TIMEOUT_MS: '2500' });
+  assert.deepEqual(config, { port: 0, host: '127.0.0.1', databaseUrl: 'sqlite:/tmp/x.sqlite', guestSecret: 'a-long-enough-secret', trustProxy: true, sqliteSynchronous: 'normal', shutdownTimeoutMs: 2500 });
 });
 
 test('database URLs: plain paths, file: and sqlite: forms, :memory:', () => {
@@ -47,6 +47,9 @@ test('mistakes are ConfigErrors with a clear sentence', () => {
     [{ TLS_CERT: '/x.pem' }, /set both TLS_CERT and TLS_KEY/],
     [{ TLS_CERT: '/nonexistent/cert.pem', TLS_KEY: '/nonexistent/key.pem' }, /cannot read TLS_CERT/],
     [{ TRUST_PROXY: 'maybe' }, /TRUST_PROXY must be 1 or 0/],
+    [{ SQLITE_SYNCHRONOUS: 'off' }, /SQLITE_SYNCHRONOUS must be "full" \(the default\) or "normal"/],
+    [{ SHUTDOWN_TIMEOUT_MS: '10s' }, /SHUTDOWN_TIMEOUT_MS must be a whole number of milliseconds/],
+    [{ SHUTDOWN_TIMEOUT_MS: '0' }, /SHUTDOWN_TIMEOUT_MS must be a whole number of milliseconds/],
     [{ TENANTS_FILE: '/nonexistent/tenants.json' }, /cannot read the tenants file/],
     [{ TENANT_ORIGINS: 'https://a.example' }, /TENANT_ORIGINS is set but TENANT_ID is not/],
   ];

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { ConfigError } from './config-error.ts';
 import { loadTenants } from './tenants-config.ts';
 import type { Tenants } from '../core/tenants.ts';
+import type { SqliteSynchronous } from '../store/sqlite/sqlite-store.ts';
 
 export { ConfigError } from './config-error.ts';
 
@@ -31,11 +32,16 @@ export interface Config {
   trustProxy: boolean;
   /** METRICS_TOKEN: bearer token /metrics requires; unset, /metrics shows totals only. */
   metricsToken?: string;
+  /** SQLITE_SYNCHRONOUS: `full` (default, an ack means on disk) or `normal` (faster; the last acks may be lost in a power cut). */
+  sqliteSynchronous: SqliteSynchronous;
+  /** SHUTDOWN_TIMEOUT_MS: longest drain after SIGTERM/SIGINT before the process exits anyway (default 10000). */
+  shutdownTimeoutMs: number;
 }
 
 export const DEFAULT_PORT = 8787;
 export const DEFAULT_HOST = '0.0.0.0';
 export const DEFAULT_DATABASE_URL = './data/image-chat.sqlite';
+export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 10_000;
 const MIN_SECRET_CHARS = 16;
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, readFile: (path: string) => string = (p) => readFileSync(p, 'utf8')): Config {
@@ -45,6 +51,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, readFile: (path
     databaseUrl: env.DATABASE_URL?.trim() || DEFAULT_DATABASE_URL,
     tenants: loadTenants(env, readFile),
     trustProxy: parseFlag(env.TRUST_PROXY, 'TRUST_PROXY'),
+    sqliteSynchronous: parseSynchronous(env.SQLITE_SYNCHRONOUS),
+    shutdownTimeoutMs: parseMilliseconds(env.SHUTDOWN_TIMEOUT_MS, 'SHUTDOWN_TIMEOUT_MS', DEFAULT_SHUTDOWN_TIMEOUT_MS),
   };
   const cert = env.TLS_CERT?.trim();
   const key = env.TLS_KEY?.trim();
@@ -92,6 +100,22 @@ function parseFlag(value: string | undefined, name: string): boolean {
   if (v === '' || v === '0' || v === 'false' || v === 'no') return false;
   if (v === '1' || v === 'true' || v === 'yes') return true;
   throw new ConfigError(`${name} must be 1 or 0, not "${value}"`);
+}
+
+function parseSynchronous(value: string | undefined): SqliteSynchronous {
+  const v = value?.trim().toLowerCase() ?? '';
+  if (v === '' || v === 'full') return 'full';
+  if (v === 'normal') return 'normal';
+  throw new ConfigError(`SQLITE_SYNCHRONOUS must be "full" (the default) or "normal", not "${value}"`);
+}
+
+function parseMilliseconds(value: string | undefined, name: string, fallback: number): number {
+  const raw = value?.trim();
+  if (!raw) return fallback;
+  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(Number(raw)) || Number(raw) < 1) {
+    throw new ConfigError(`${name} must be a whole number of milliseconds of at least 1, not "${value}"`);
+  }
+  return Number(raw);
 }
 
 function parsePort(value: string | undefined): number {

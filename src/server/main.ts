@@ -1,6 +1,6 @@
 /**
- * `tsx src/server/main.ts`: read the environment, serve, close cleanly on
- * SIGINT/SIGTERM. Operator mistakes print one sentence and exit 1.
+ * `node --import tsx src/server/main.ts` (what `npm start` execs): read the
+ * environment, serve, close cleanly on SIGINT/SIGTERM. Operator mistakes print one sentence and exit 1.
  */
 import { startServer } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
@@ -29,6 +29,7 @@ try {
     ...(config.redisPrefix !== undefined ? { redisPrefix: config.redisPrefix } : {}),
     tenants: config.tenants,
     trustProxy: config.trustProxy,
+    sqliteSynchronous: config.sqliteSynchronous,
     ...(config.tls ? { tls: config.tls } : {}),
     ...(config.guestSecret !== undefined ? { guestSecret: config.guestSecret } : {}),
     ...(config.logKeep !== undefined ? { logKeep: config.logKeep } : {}),
@@ -49,14 +50,26 @@ console.log(
     `(store: ${server.core.store.description}; bus: ${server.busDescription}; tenants: ${config.tenants.ids.join(', ')})`,
 );
 
+/**
+ * SIGTERM/SIGINT: stop taking connections and messages, let the actions in
+ * flight finish and get their acks, close every socket with 1012, exit 0.
+ * A signal sent to the whole process group (Ctrl-C, a service manager) reaches
+ * us twice, directly and forwarded by npm: a repeat must not cut the drain
+ * short, so it is only noted; the deadline bounds the drain instead.
+ */
 let stopping = false;
 function stop(signal: string): void {
   if (stopping) {
-    // A second Ctrl-C means "now".
-    process.exit(130);
+    console.log(`image-chat: ${signal} received again: still finishing (at most ${config.shutdownTimeoutMs} ms in all)`);
+    return;
   }
   stopping = true;
-  console.log(`image-chat: ${signal} received, closing…`);
+  console.log(`image-chat: ${signal} received: finishing the actions in flight, then closing…`);
+  const deadline = setTimeout(() => {
+    console.error(`image-chat: still not closed ${config.shutdownTimeoutMs} ms after ${signal} (SHUTDOWN_TIMEOUT_MS): exiting anyway`);
+    process.exit(1);
+  }, config.shutdownTimeoutMs);
+  deadline.unref();
   server.close().then(
     () => process.exit(0),
     (e: unknown) => {

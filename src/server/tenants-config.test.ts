@@ -16,7 +16,7 @@ test('a tenants file: every field, defaults filled in', () => {
   const [acme, blog] = parseTenantsJson(
     JSON.stringify({
       tenants: [
-        { id: 'acme', origins: ['https://acme.example'], ssoSecret: SECRET, apiKey: 'k'.repeat(16), guests: 'read', limits: { maxChatsPerImage: 10, maxCommentsPerChat: 20, actionsPerMinute: 5 } },
+        { id: 'acme', origins: ['https://acme.example'], ssoSecret: SECRET, apiKey: 'k'.repeat(16), guests: 'read', limits: { maxChatsPerImage: 10, maxCommentsPerChat: 20, actionsPerMinute: 5, maxTokenLifetimeSeconds: 3600 } },
         { id: 'blog', origins: ['*'] },
       ],
     }),
@@ -27,15 +27,20 @@ test('a tenants file: every field, defaults filled in', () => {
     ssoSecret: SECRET,
     apiKey: 'k'.repeat(16),
     guests: 'read',
-    limits: { ...DEFAULT_LIMITS, maxChatsPerImage: 10, maxCommentsPerChat: 20, actionsPerMinute: 5 },
+    limits: { ...DEFAULT_LIMITS, maxChatsPerImage: 10, maxCommentsPerChat: 20, actionsPerMinute: 5, maxTokenLifetimeSeconds: 3600 },
   });
+  assert.equal(blog?.limits.maxTokenLifetimeSeconds, undefined, 'no cap unless set: the token’s exp decides');
   assert.deepEqual(blog, { id: 'blog', origins: ['*'], guests: 'post', limits: DEFAULT_LIMITS });
 });
 
 test('TENANTS_FILE and TENANT_* together; the demo tenant only when neither is set', () => {
   const files: Record<string, string> = { '/t.json': JSON.stringify([{ id: 'acme', origins: ['https://acme.example'] }]) };
   const read = (p: string) => files[p] ?? assert.fail(`unexpected read of ${p}`);
-  const both = loadTenants({ TENANTS_FILE: '/t.json', TENANT_ID: 'solo', TENANT_ORIGINS: 'https://a.example, https://b.example', TENANT_GUESTS: 'off' }, read);
+  const both = loadTenants(
+    { TENANTS_FILE: '/t.json', TENANT_ID: 'solo', TENANT_ORIGINS: 'https://a.example, https://b.example', TENANT_GUESTS: 'off', TENANT_MAX_TOKEN_LIFETIME_SECONDS: '900' },
+    read,
+  );
+  assert.equal(both.get('solo')?.limits.maxTokenLifetimeSeconds, 900);
   assert.deepEqual(both.ids, ['acme', 'solo']);
   assert.deepEqual(both.get('solo')?.origins, ['https://a.example', 'https://b.example']);
   assert.equal(both.get('solo')?.guests, 'off');
@@ -63,6 +68,7 @@ test('mistakes in the tenants config are one clear sentence', () => {
     [t({ limits: { maxCommentsPerChat: 0 } }), /limit "maxCommentsPerChat" must be a whole number of at least 1/],
     [t({ limits: { maxTextChars: 5000 } }), /at most 2000/],
     [t({ limits: { speed: 3 } }), /unknown limit "speed"/],
+    [t({ limits: { maxTokenLifetimeSeconds: 0 } }), /"maxTokenLifetimeSeconds" must be a whole number of at least 1/],
     [t({ colour: 'red' }), /unknown key "colour"/],
     [JSON.stringify({ tenants: [{ id: 'a', origins: ['*'] }, { id: 'a', origins: ['*'] }] }), /configured twice/],
   ];

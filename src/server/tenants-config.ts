@@ -86,7 +86,7 @@ export function parseTenant(value: unknown, where: string): Tenant {
 
 function tenantFromEnv(env: NodeJS.ProcessEnv): Tenant | undefined {
   const id = env.TENANT_ID?.trim();
-  const related = ['TENANT_ORIGINS', 'TENANT_SSO_SECRET', 'TENANT_API_KEY', 'TENANT_GUESTS'].filter((k) => env[k]?.trim());
+  const related = ['TENANT_ORIGINS', 'TENANT_SSO_SECRET', 'TENANT_API_KEY', 'TENANT_GUESTS', 'TENANT_MAX_TOKEN_LIFETIME_SECONDS'].filter((k) => env[k]?.trim());
   if (!id) {
     if (related.length) throw new ConfigError(`${related[0]} is set but TENANT_ID is not`);
     return undefined;
@@ -98,6 +98,9 @@ function tenantFromEnv(env: NodeJS.ProcessEnv): Tenant | undefined {
   if (env.TENANT_SSO_SECRET) raw.ssoSecret = env.TENANT_SSO_SECRET;
   if (env.TENANT_API_KEY) raw.apiKey = env.TENANT_API_KEY;
   if (env.TENANT_GUESTS?.trim()) raw.guests = env.TENANT_GUESTS.trim();
+  const maxLifetime = env.TENANT_MAX_TOKEN_LIFETIME_SECONDS?.trim();
+  // A number when it reads as one, so parseLimits gives the same sentence as for the file.
+  if (maxLifetime) raw.limits = { maxTokenLifetimeSeconds: /^\d+$/.test(maxLifetime) ? Number(maxLifetime) : maxLifetime };
   return parseTenant(raw, 'TENANT_* environment: tenant #1');
 }
 
@@ -115,12 +118,16 @@ function parseGuests(value: unknown, at: string): GuestPolicy {
   throw new ConfigError(`${at}: "guests" must be "post", "read" or "off", not ${JSON.stringify(value)}`);
 }
 
+/** Limits with no default: unset means no such limit. */
+const OPTIONAL_LIMITS = ['maxTokenLifetimeSeconds'];
+
 function parseLimits(value: unknown, at: string): TenantLimits {
   if (value === undefined) return DEFAULT_LIMITS;
   if (!isObject(value)) throw new ConfigError(`${at}: "limits" must be an object`);
   const out: Record<string, number> = { ...DEFAULT_LIMITS };
+  const allowed = [...Object.keys(DEFAULT_LIMITS), ...OPTIONAL_LIMITS];
   for (const [key, v] of Object.entries(value)) {
-    if (!(key in DEFAULT_LIMITS)) throw new ConfigError(`${at}: unknown limit "${key}" (allowed: ${Object.keys(DEFAULT_LIMITS).join(', ')})`);
+    if (!allowed.includes(key)) throw new ConfigError(`${at}: unknown limit "${key}" (allowed: ${allowed.join(', ')})`);
     if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 1) throw new ConfigError(`${at}: limit "${key}" must be a whole number of at least 1`);
     out[key] = v;
   }

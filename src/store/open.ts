@@ -6,9 +6,15 @@
 import { parseDatabaseUrl } from '../server/config.ts';
 import type { Store, StoreOptions } from './store.ts';
 import { SqliteStore } from './sqlite/sqlite-store.ts';
+import type { SqliteStoreOptions } from './sqlite/sqlite-store.ts';
 import { PostgresStore } from './postgres/postgres-store.ts';
 
-export async function openStore(url: string, options: StoreOptions = {}): Promise<Store> {
+/** `synchronous` only concerns SQLite; PostgreSQL commits durably (its own `synchronous_commit`). */
+export async function openStore(url: string, options: SqliteStoreOptions = {}): Promise<Store> {
   const target = parseDatabaseUrl(url);
-  return target.kind === 'postgres' ? PostgresStore.open(target.url, options) : new SqliteStore(target.path, options);
+  return target.kind === 'postgres' ? PostgresStore.open(target.url, storeOptions(options)) : new SqliteStore(target.path, options);
+}
+
+function storeOptions({ synchronous: _sqliteOnly, ...common }: SqliteStoreOptions): StoreOptions {
+  return common;
 }

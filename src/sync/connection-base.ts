@@ -88,6 +88,7 @@ export abstract class ConnectionBase<P extends PendingAction = PendingAction> im
 
   abstract resync(image: string): void;
   abstract send(action: ActionMessage): Promise<AckMessage>;
+  abstract renew(token: string): void;
   /** Closes for good; the last `release` calls it. */
   abstract close(): void;
 
@@ -106,9 +107,10 @@ export abstract class ConnectionBase<P extends PendingAction = PendingAction> im
     return [...(this.images.get(image)?.keys() ?? [])];
   }
 
-  /** Status listeners hear about changes they can see, not every heartbeat. */
+  /** Status listeners hear about changes they can see (a renewed sign-in's user included), not every heartbeat. */
   protected announce(before: ConnectionState, after: ConnectionState): void {
-    const seen = (s: ConnectionState) => (s.status === 'offline' ? `${s.status}|${s.reason}|${s.retry}` : s.status);
+    const seen = (s: ConnectionState) =>
+      s.status === 'offline' ? `${s.status}|${s.reason}|${s.retry}` : s.status === 'online' ? `${s.status}|${JSON.stringify(s.user)}` : s.status;
     if (seen(after) !== seen(before)) for (const l of [...this.statusListeners]) l(after);
   }
 

@@ -1,43 +1,8 @@
 import { expect } from '@open-wc/testing';
 import { ActionError, Connection, socketUrl, type ConnectionOptions, type Timers } from './connection.ts';
 import { FakeSocket } from '../../test/support/test-socket.ts';
+import { FakeTimers } from '../../test/support/fake-timers.ts';
 import type { SeqPosition, SnapshotMessage } from '../protocol/messages.ts';
-
-/** Timers and a clock in one: `advance` moves time and fires what falls due, in order. */
-class FakeTimers implements Timers {
-  private next = 1;
-  t = 0;
-  readonly due = new Map<number, { fn: () => void; ms: number; at: number }>();
-  readonly now = () => this.t;
-  setTimeout(fn: () => void, ms: number) {
-    const id = this.next++;
-    this.due.set(id, { fn, ms, at: this.t + ms });
-    return id;
-  }
-  advance(ms: number) {
-    const end = this.t + ms;
-    for (;;) {
-      const [id, first] = [...this.due].sort((a, b) => a[1].at - b[1].at)[0] ?? [];
-      if (id === undefined || !first || first.at > end) break;
-      this.due.delete(id);
-      this.t = first.at;
-      first.fn();
-    }
-    this.t = end;
-  }
-  clearTimeout(h: unknown) {
-    this.due.delete(h as number);
-  }
-  /** Runs the timers whose delay is at most `ms`. */
-  run(ms = Infinity) {
-    for (const [id, t] of [...this.due]) {
-      if (t.ms <= ms) {
-        this.due.delete(id);
-        t.fn();
-      }
-    }
-  }
-}
 
 function setup(extra: Partial<ConnectionOptions> = {}) {
   const sockets: FakeSocket[] = [];
@@ -78,6 +43,40 @@ describe('socket URLs', () => {
 });
 
 describe('Connection', () => {
+  it('renew: a fresh token goes as a second hello on the same socket; subscriptions and actions in flight stay', async () => {
+    const { conn, last, sockets } = setup({ token: 'first.token', name: undefined });
+    conn.subscribe('img', () => undefined);
+    last().open();
+    last().receive({ type: 'welcome', user: { id: 'u:ada', name: 'Ada', kind: 'user' } });
+    const acked = conn.send(ACTION);
+    const before = last().sent.length;
+    conn.renew('second.token');
+    expect(sockets).to.have.length(1);
+    expect(last().sent.slice(before)).to.deep.equal([{ type: 'hello', token: 'second.token' }]);
+    last().receive({ type: 'welcome', user: { id: 'u:ada', name: 'Ada L.', kind: 'user' } });
+    expect(conn.status).to.equal('online');
+    expect(conn.user?.name).to.equal('Ada L.');
+    expect(last().sent.filter((m) => (m as { type: string }).type === 'subscribe')).to.have.length(1, 'not subscribed again');
+    last().receive({ type: 'ack', broadcastId: ACTION.broadcastId, seq: 1 });
+    expect((await acked).seq).to.equal(1);
+    conn.renew('second.token');
+    expect(last().sent.slice(before)).to.have.length(1, 'the same token is not sent twice');
+    conn.close();
+  });
+
+  it('renew: later hellos carry the fresh token; a connection refused for its old one tries again with it', () => {
+    const { conn, last, sockets } = setup({ token: 'old.token', name: undefined });
+    last().open();
+    last().receive({ type: 'error', code: 'unauthorized', message: 'your sign-in has expired: reload the page to sign in again' });
+    expect(conn.state).to.include({ status: 'offline', retry: false });
+    conn.renew('fresh.token');
+    expect(conn.status).to.equal('connecting');
+    expect(sockets).to.have.length(2);
+    last().open();
+    expect(last().sent).to.deep.equal([{ type: 'hello', token: 'fresh.token' }]);
+    conn.close();
+  });
+
   it('says hello, goes online on welcome, keeps the guest token and sends it next time', () => {
     const { conn, last, welcome, store, timers } = setup();
     expect(conn.status).to.equal('connecting');

@@ -49,6 +49,8 @@ export class Connection extends ConnectionBase {
   private readonly machine: TransitionOptions;
   private readonly now: () => number;
   private readonly offNetwork: () => void;
+  /** The SSO token every hello carries: the one given at first, then the latest `renew`. */
+  private token: string | undefined;
 
   constructor(
     url: string,
@@ -58,6 +60,7 @@ export class Connection extends ConnectionBase {
     super(options.timers ?? defaultTimers);
     this.url = url;
     this.now = options.now ?? Date.now;
+    this.token = options.token;
     const heartbeat = options.heartbeat === undefined ? DEFAULT_OPTIONS.heartbeat : options.heartbeat || null;
     this.machine = {
       backoff: options.backoff ?? DEFAULT_OPTIONS.backoff,
@@ -105,6 +108,14 @@ export class Connection extends ConnectionBase {
       this.pending.set(action.broadcastId, { resolve, reject, timer });
       this.write(action);
     });
+  }
+
+  override renew(token: string): void {
+    if (this.closed || token === this.token) return;
+    this.token = token;
+    // Online: a second hello on the same socket, answered by a welcome (or an error that leaves the sign-in as it was).
+    if (this.state.status === 'online') this.write(this.hello());
+    else this.dispatch({ type: 'credentials' });
   }
 
   /** Closes for good (the registry calls this when the last element lets go). */
@@ -220,17 +231,7 @@ export class Connection extends ConnectionBase {
     let opened = false;
     socket.onopen = () => {
       opened = true;
-      const storage = this.options.storage === undefined ? defaultStorage() : this.options.storage;
-      // A signed-in user is who the token says: no guest token goes with it.
-      const guest = this.options.token ? undefined : (storage?.getItem(this.guestKey) ?? undefined);
-      this.sentGuest = guest !== undefined;
-      this.write({
-        type: 'hello',
-        ...(this.options.token ? { token: this.options.token } : {}),
-        ...(guest ? { guest } : {}),
-        ...(this.options.name ? { name: this.options.name } : {}),
-        ...(this.options.readonly ? { readonly: true } : {}),
-      });
+      this.write(this.hello());
     };
     socket.onmessage = (ev) => {
       if (this.socket !== socket) return;
@@ -244,6 +245,20 @@ export class Connection extends ConnectionBase {
       if (!opened) void this.explainRefusal();
     };
     socket.onerror = () => undefined; // a close always follows
+  }
+
+  private hello(): ClientMessage {
+    const storage = this.options.storage === undefined ? defaultStorage() : this.options.storage;
+    // A signed-in user is who the token says: no guest token goes with it.
+    const guest = this.token ? undefined : (storage?.getItem(this.guestKey) ?? undefined);
+    this.sentGuest = guest !== undefined;
+    return {
+      type: 'hello',
+      ...(this.token ? { token: this.token } : {}),
+      ...(guest ? { guest } : {}),
+      ...(this.options.name ? { name: this.options.name } : {}),
+      ...(this.options.readonly ? { readonly: true } : {}),
+    };
   }
 
   private dropSocket(): void {

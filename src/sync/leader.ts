@@ -87,6 +87,8 @@ export class Leader {
         return this.act(m.tab, m.action, m.resend === true);
       case 'bye':
         return this.forget(m.tab);
+      case 'token':
+        return this.connection.renew(m.token);
       default:
         // Another leader's message: only while a stale one is still on its way out. Nothing to do.
         return;

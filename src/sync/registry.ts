@@ -1,6 +1,6 @@
 /**
  * The page's connections, one per shared key (server and tenant, read-only
- * flag, SSO token), reference-counted by the elements that use them. Where
+ * flag, signed-in user: the SSO token's subject), reference-counted by the elements that use them. Where
  * the browser has BroadcastChannel and Web Locks, a connection is the tab's
  * side of the browser's one shared socket (tab-connection.ts); where either
  * is missing, this page keeps a socket of its own (connection.ts), as every
@@ -43,6 +43,9 @@ export function acquireConnection(server: string, tenant: string, options: Conne
     };
     registry.set(key, made);
     connection = made;
+  } else if (options.token) {
+    // Same user, maybe a fresher token than the one the connection holds.
+    connection.renew(options.token);
   }
   return connection.retain();
 }

@@ -170,4 +170,27 @@ describe('connection reducer', () => {
       expect(m.state.status).to.equal('offline');
     }
   });
+
+  it('a fresh sign-in token ends a refusal: it opens again, from the first step', () => {
+    const m = machine().send({ type: 'start', online: true }).send({ type: 'refused', reason: 'Your sign-in has expired.' });
+    m.send({ type: 'credentials' });
+    expect(m.state).to.deep.equal({ status: 'connecting', attempt: 0, socket: true });
+    expect(m.effects).to.deep.equal([{ type: 'open' }]);
+  });
+
+  it('a fresh sign-in token changes nothing on a connection that was not refused', () => {
+    const m = machine().send({ type: 'start', online: true }).at(100).send({ type: 'welcome', user: USER });
+    const online = m.state;
+    m.send({ type: 'credentials' });
+    expect(m.state).to.equal(online);
+    expect(m.effects).to.deep.equal([]);
+  });
+
+  it('a second welcome (a renewed sign-in) updates the user and keeps everything else: no resubscribe, no timer', () => {
+    const m = machine().send({ type: 'start', online: true }).at(100).send({ type: 'welcome', user: USER });
+    const renamed = { ...USER, name: 'Renamed' };
+    m.at(5000).send({ type: 'welcome', user: renamed });
+    expect(m.state).to.deep.equal({ status: 'online', user: renamed, attempt: 0, since: 100, heard: 100, pinged: null });
+    expect(m.effects).to.deep.equal([]);
+  });
 });

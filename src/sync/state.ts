@@ -52,6 +52,8 @@ export type ConnectionEvent =
   | { readonly type: 'lost' }
   /** The server refused us for good (for example the SSO token). */
   | { readonly type: 'refused'; readonly reason: string }
+  /** The page gave a fresh sign-in token: a connection refused for its old one tries again. */
+  | { readonly type: 'credentials' }
   /** The retry timer fired. */
   | { readonly type: 'retry' }
   /** The heartbeat timer fired. */
@@ -135,6 +137,8 @@ export function transition(state: ConnectionState, event: ConnectionEvent, now: 
       return { state: { status: 'connecting', attempt: 0, socket: true }, effects: [{ type: 'open' }] };
 
     case 'welcome': {
+      // A second welcome answers a renewed sign-in on the same socket: same subscriptions, same timers.
+      if (state.status === 'online') return stay({ ...state, user: event.user });
       const next: ConnectionState = { status: 'online', user: event.user, attempt: state.attempt, since: now, heard: now, pinged: null };
       const effects: Effect[] = [{ type: 'cancel', timer: 'retry' }, { type: 'subscribe-all' }];
       if (o.heartbeat) effects.push({ type: 'wait', timer: 'heartbeat', ms: o.heartbeat.every });
@@ -176,6 +180,10 @@ export function transition(state: ConnectionState, event: ConnectionEvent, now: 
           { type: 'fail-pending', message: LOST_MESSAGE },
         ],
       };
+
+    case 'credentials':
+      if (!final) return stay(state);
+      return { state: { status: 'connecting', attempt: 0, socket: true }, effects: [{ type: 'open' }] };
 
     case 'network-offline':
       if (final) return stay(state);

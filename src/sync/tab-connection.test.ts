@@ -202,6 +202,13 @@ describe('TabConnection: tabs sharing one socket', () => {
       await waitUntil(() => b.sockets.length === 2, 'no tab took over the socket', { timeout: 1000 });
       expect(first.readyState).to.equal(3, 'the old socket is closed');
       await waitUntil(() => t2.status === 'reconnecting' && t3.status === 'reconnecting', 'followers did not show reconnecting');
+      // The tabs' subscribes travel over the channel: welcome the socket only once the new leader has
+      // them all, or a late one would rightly subscribe its image again (a tab joining a followed image).
+      const follows = (tab: TabConnection, image: string) => {
+        const leader = (t2.leaderRole ?? t3.leaderRole) as unknown as { tabs: Map<string, { images: Map<string, unknown> }> } | undefined;
+        return leader?.tabs.get(tab.id)?.images.has(image) === true;
+      };
+      await waitUntil(() => follows(t2, 'img') && follows(t3, 'img') && follows(t3, 'two'), 'the new leader did not get every subscription');
       await b.welcome();
       await online(t2, t3);
       const second = b.last();

@@ -70,6 +70,8 @@ export class TabConnection extends ConnectionBase<Pending> {
    */
   private outbox: TabMessage[] | null = [];
   private releaseLocks: (() => void)[] = [];
+  /** A fresh sign-in token the page gave after the first (`renew`): a leader this tab becomes, or follows, gets it. */
+  private renewedToken: string | undefined;
 
   constructor(
     readonly url: string,
@@ -110,6 +112,12 @@ export class TabConnection extends ConnectionBase<Pending> {
     });
   }
 
+  override renew(token: string): void {
+    if (this.closed || token === (this.renewedToken ?? this.options.token)) return;
+    this.renewedToken = token;
+    this.post({ kind: 'token', tab: this.id, token });
+  }
+
   /** Lets go for good: says bye, stops leading (the next tab in the lock queue takes over), drops both locks. */
   override close(): void {
     if (this.closed) return;
@@ -142,7 +150,8 @@ export class TabConnection extends ConnectionBase<Pending> {
   private lead(): void {
     if (this.closed) return;
     // The leader's end of this tab's channel: other tabs hear it through the browser, this tab in-process.
-    this.leaderRole = new Leader(this.id, this.url, this.guestKey, this.options, this.tabChannel.end(), this.locks);
+    const options = this.renewedToken ? { ...this.options, token: this.renewedToken } : this.options;
+    this.leaderRole = new Leader(this.id, this.url, this.guestKey, options, this.tabChannel.end(), this.locks);
   }
 
   private receive(m: LeaderMessage | TabMessage): void {
@@ -173,6 +182,8 @@ export class TabConnection extends ConnectionBase<Pending> {
     const hadLeader = this.leader !== undefined;
     this.leader = leader;
     if (hadLeader) this.setState(handoverState(this.state, this.wasOnline));
+    // The new leader may hold an older token than the one this page gave last.
+    if (this.renewedToken) this.post({ kind: 'token', tab: this.id, token: this.renewedToken });
     for (const image of this.images.keys()) this.subscribeNow(image);
     for (const p of [...this.pending.values()]) {
       if (p.leader === leader) continue;

@@ -1,6 +1,6 @@
 import { expect } from '@open-wc/testing';
 import type { ChatEvent } from '../protocol/messages.ts';
-import { answerCovers, handoverState, presentState, sharedKey, trackPosition } from './tab-protocol.ts';
+import { answerCovers, handoverState, presentState, sameSubject, sharedKey, trackPosition } from './tab-protocol.ts';
 import { lowestPosition } from './types.ts';
 
 const event = (seq: number): ChatEvent => ({ type: 'deleted-image-chat', image: 'img', seq, broadcastId: `b${seq}`, chatId: 'c' });
@@ -55,11 +55,25 @@ describe('tab protocol rules', () => {
     expect(handoverState(refused, true)).to.equal(refused);
   });
 
-  it('tabs share a socket only for the same server, tenant, read-only flag and SSO token', () => {
+  it('tabs share a socket only for the same server, tenant, read-only flag and signed-in user (the token\'s subject)', () => {
     const url = 'ws://a/ws?tenant=t';
+    const b64url = (v: object) => btoa(String.fromCharCode(...new TextEncoder().encode(JSON.stringify(v)))).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_');
+    const jwt = (claims: object) => `${b64url({ alg: 'HS256' })}.${b64url(claims)}.sig`;
+    const ada1 = jwt({ sub: 'ada', exp: 1 });
+    const ada2 = jwt({ sub: 'ada', exp: 2, name: 'Ada Lovelace ✓' });
+    const bob = jwt({ sub: 'bob', exp: 1 });
+    const zoe = jwt({ sub: 'zoë', exp: 1 });
     expect(sharedKey(url, {})).to.equal(url);
     expect(sharedKey(url, { readonly: true })).to.not.equal(sharedKey(url, {}));
-    expect(sharedKey(url, { token: 'x.y.z' })).to.not.equal(sharedKey(url, { token: 'x.y.w' }));
+    expect(sharedKey(url, { token: ada1 })).to.equal(sharedKey(url, { token: ada2 }), 'a fresh token for the same user: same socket');
+    expect(sharedKey(url, { token: ada1 })).to.not.equal(sharedKey(url, { token: bob }));
+    expect(sameSubject(ada1, ada2)).to.equal(true);
+    expect(sameSubject(ada1, bob)).to.equal(false);
+    expect(sameSubject(zoe, jwt({ sub: 'zoë', exp: 9 }))).to.equal(true, 'a subject beyond ASCII decodes too');
+    expect(sameSubject(zoe, jwt({ sub: 'zoe', exp: 9 }))).to.equal(false);
+    expect(sameSubject('x.y.z', 'x.y.z'), 'undecodable tokens are no one').to.equal(false);
+    expect(sharedKey(url, { token: 'x.y.z' })).to.not.equal(sharedKey(url, { token: 'x.y.w' }), 'undecodable tokens are keyed by themselves');
     expect(sharedKey(url, { token: 'x.y.z' })).to.not.contain('x.y.z', 'the token itself is not in channel or lock names');
+    expect(sharedKey(url, { token: ada1 })).to.not.contain('ada');
   });
 });

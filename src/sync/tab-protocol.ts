@@ -22,7 +22,9 @@ export type TabMessage =
   /** An action; `resend`: the leader it went to is gone, this is its one retry (same broadcastId). */
   | { readonly kind: 'action'; readonly tab: string; readonly action: ActionMessage; readonly resend?: boolean }
   /** The tab let go of this connection. */
-  | { readonly kind: 'bye'; readonly tab: string };
+  | { readonly kind: 'bye'; readonly tab: string }
+  /** The page gave a fresh sign-in token (same user): the leader renews the socket's sign-in with it. */
+  | { readonly kind: 'token'; readonly tab: string; readonly token: string };
 
 /** Leader → tabs. */
 export type LeaderMessage =
@@ -57,12 +59,42 @@ export function tag(text: string): string {
 }
 
 /**
+ * The `sub` claim of a JWT, read without verifying it (only the server can):
+ * which user a token is for, so a fresh token for the same user keeps the
+ * connection. Undefined for anything that does not decode.
+ */
+export function tokenSubject(token: string): string | undefined {
+  const payload = token.split('.')[1];
+  if (!payload) return undefined;
+  try {
+    const base64 = payload.replace(/-/g, '+').replace(/_/g, '/') + '='.repeat((4 - (payload.length % 4)) % 4);
+    const json = new TextDecoder().decode(Uint8Array.from(atob(base64), (c) => c.charCodeAt(0)));
+    const sub: unknown = (JSON.parse(json) as { sub?: unknown }).sub;
+    return typeof sub === 'string' && sub !== '' ? sub : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Are two tokens for the same user (as far as the browser can tell before the server checks)? */
+export function sameSubject(a: string | undefined, b: string | undefined): boolean {
+  if (!a || !b) return false;
+  const sub = tokenSubject(a);
+  return sub !== undefined && sub === tokenSubject(b);
+}
+
+/**
  * Tabs share a socket only when it would be the same socket: same URL (server
- * and tenant), same read-only flag, same SSO token. The guest token is shared
- * through localStorage anyway, so guests in every tab are one user.
+ * and tenant), same read-only flag, same signed-in user. Keyed by the token's
+ * subject, not the token: a fresh token for the same user renews the sign-in
+ * on the socket already open (a token that does not decode is its own key).
+ * The guest token is shared through localStorage anyway, so guests in every
+ * tab are one user.
  */
 export function sharedKey(url: string, options: { readonly readonly?: boolean; readonly token?: string }): string {
-  return `${url}${options.readonly ? '#readonly' : ''}${options.token ? `#user-${tag(options.token)}` : ''}`;
+  const sub = options.token ? tokenSubject(options.token) : undefined;
+  const user = options.token ? `#user-${tag(sub !== undefined ? `sub:${sub}` : `token:${options.token}`)}` : '';
+  return `${url}${options.readonly ? '#readonly' : ''}${user}`;
 }
 
 export const channelName = (key: string) => `image-chat:${key}`;

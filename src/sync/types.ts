@@ -91,6 +91,12 @@ export interface ChatConnection {
   onStatus(listener: (s: ConnectionState) => void): () => void;
   onNotice(listener: (e: ErrorMessage) => void): () => void;
   send(action: ActionMessage): Promise<AckMessage>;
+  /**
+   * A fresh sign-in token for the same user: sent as a new `hello` on the open
+   * socket (subscriptions and actions in flight stay) and used for every later
+   * hello; a connection refused for its old token tries again with it.
+   */
+  renew(token: string): void;
   retain(): this;
   release(): void;
   /** Called once when the connection closes for good (the registry forgets it). */

@@ -1,16 +1,9 @@
 // Tenants, sign-in and read-only as the element shows them, against the real
 // test server (scripts/wtr-test-server.mjs configures these tenants).
 import { expect, fixture, html, waitUntil, aTimeout } from '@open-wc/testing';
-import { SignJWT } from 'jose';
 import '../index.ts';
 import type { ImageChat } from './image-chat.ts';
-import { part, pngOf, randomImageId, ready, testServer } from '../../test/support/widget.ts';
-
-const SSO_SECRET = 'wtr-sso-test-secret-0123456789abcdef'; // = WTR_SSO_SECRET in scripts/wtr-test-server.mjs
-
-async function token(claims: Record<string, unknown>, exp: number | string = '10m', aud = 'sso-test'): Promise<string> {
-  return new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setSubject('ada').setAudience(aud).setExpirationTime(exp).sign(new TextEncoder().encode(SSO_SECRET));
-}
+import { part, pngOf, randomImageId, ready, ssoToken as token, testServer } from '../../test/support/widget.ts';
 
 async function element(server: string, tenant: string, userToken?: string, readonly = false): Promise<ImageChat> {
   return fixture<ImageChat>(

@@ -8,6 +8,7 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { AckMessage, ActionMessage, Change, Chat, ChatEvent, User } from '../protocol/messages.ts';
 import { acquireConnection } from '../sync/registry.ts';
+import { sameSubject } from '../sync/tab-protocol.ts';
 import { ActionError, NOT_ONLINE_MESSAGE, type ChatConnection, type ImageMessage } from '../sync/types.ts';
 import { readCache, writeCache, type CacheKey } from '../sync/cache.ts';
 import type { ConnectionState, ConnectionStatus } from '../sync/state.ts';
@@ -89,8 +90,14 @@ export class ChatSync implements ReactiveController {
   /** Connects to the target (no-op when unchanged); an empty image id means nothing to show. */
   connect(target: SyncTarget): void {
     const t = this.target;
-    if (t && this.connection && t.server === target.server && t.tenant === target.tenant && t.name === target.name && t.image === target.image && t.token === target.token && !!t.readonly === !!target.readonly) {
-      return;
+    if (t && this.connection && t.server === target.server && t.tenant === target.tenant && t.name === target.name && t.image === target.image && !!t.readonly === !!target.readonly) {
+      if (t.token === target.token) return;
+      // A fresh token for the same user renews the sign-in on the open socket: nothing is dropped.
+      if (sameSubject(t.token, target.token)) {
+        this.connection.renew(target.token!);
+        this.target = target;
+        return;
+      }
     }
     this.disconnect();
     if (!target.image) return;
@@ -158,7 +165,11 @@ export class ChatSync implements ReactiveController {
   }
 
   private setState(state: ConnectionState): void {
-    if (state.status === this.status) return;
+    if (state.status === this.status) {
+      // A renewed sign-in: still online, maybe another name, role or read-only flag to show.
+      if (state.status === 'online') this.host.requestUpdate();
+      return;
+    }
     this.status = state.status;
     this.on.status(state.status, state);
     this.host.requestUpdate();

@@ -1,6 +1,7 @@
 import { expect } from '@open-wc/testing';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { NoticeController } from './notice-controller.ts';
+import { FakeTimers } from '../../test/support/fake-timers.ts';
 
 /** The smallest host: counts update requests, lets the test connect and disconnect. */
 function host() {
@@ -16,37 +17,43 @@ function host() {
   return h as typeof h & ReactiveControllerHost;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 describe('NoticeController', () => {
-  it('shows a message, then clears it after its time and asks for a render each time', async () => {
+  it('shows a message, then clears it after its time and asks for a render each time', () => {
     const h = host();
-    const notice = new NoticeController(h, 40);
+    const timers = new FakeTimers();
+    const notice = new NoticeController(h, 40, timers);
     notice.show('Your comment was not posted: too long');
     expect(notice.message).to.equal('Your comment was not posted: too long');
     expect(h.updates).to.equal(1);
-    await sleep(80);
+    timers.advance(39);
+    expect(notice.message).to.equal('Your comment was not posted: too long', 'still within its time');
+    timers.advance(1);
     expect(notice.message).to.equal(undefined);
     expect(h.updates).to.equal(2);
   });
 
-  it('a newer message restarts the time', async () => {
+  it('a newer message restarts the time', () => {
     const h = host();
-    const notice = new NoticeController(h, 60);
+    const timers = new FakeTimers();
+    const notice = new NoticeController(h, 60, timers);
     notice.show('first');
-    await sleep(40);
+    timers.advance(40);
     notice.show('second');
-    await sleep(40);
+    timers.advance(40);
     expect(notice.message).to.equal('second', 'still within the second message’s time');
+    timers.advance(20);
+    expect(notice.message).to.equal(undefined, 'gone 60 ms after the second');
   });
 
-  it('leaving the page clears the message and its timer', async () => {
+  it('leaving the page clears the message and its timer', () => {
     const h = host();
-    const notice = new NoticeController(h, 30);
+    const timers = new FakeTimers();
+    const notice = new NoticeController(h, 30, timers);
     notice.show('gone soon');
     h.disconnect();
     expect(notice.message).to.equal(undefined);
-    await sleep(50);
+    expect(timers.due.size).to.equal(0, 'its timer was cleared');
+    timers.advance(50);
     expect(h.updates).to.equal(1, 'no timer fired after disconnect');
   });
 });

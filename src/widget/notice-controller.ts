@@ -3,22 +3,24 @@
  * in words) and its timer, cleared when the host leaves the page.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { defaultTimers, type Timers } from '../sync/types.ts';
 
 export class NoticeController implements ReactiveController {
   message: string | undefined;
-  private timer: ReturnType<typeof setTimeout> | undefined;
+  private timer: unknown;
 
   constructor(
     private readonly host: ReactiveControllerHost,
     private readonly showFor = 8000,
+    private readonly timers: Timers = defaultTimers,
   ) {
     host.addController(this);
   }
 
   show(message: string): void {
     this.message = message;
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
+    this.timers.clearTimeout(this.timer);
+    this.timer = this.timers.setTimeout(() => {
       this.message = undefined;
       this.host.requestUpdate();
     }, this.showFor);
@@ -26,7 +28,7 @@ export class NoticeController implements ReactiveController {
   }
 
   hostDisconnected(): void {
-    clearTimeout(this.timer);
+    this.timers.clearTimeout(this.timer);
     this.message = undefined;
   }
 }

@@ -13,9 +13,11 @@ export interface Claims {
   readonly?: boolean;
 }
 
-export async function mintToken(tenant: string, claims: Claims = { sub: 'ada', name: 'Ada' }, options: { secret?: string; aud?: string | null; exp?: number | null; alg?: string } = {}): Promise<string> {
+/** `exp` and `iat`: seconds since the epoch (default: now + 10 minutes, now); null leaves the claim out. */
+export async function mintToken(tenant: string, claims: Claims = { sub: 'ada', name: 'Ada' }, options: { secret?: string; aud?: string | null; exp?: number | null; iat?: number | null; alg?: string } = {}): Promise<string> {
   const { sub, ...rest } = claims;
-  let jwt = new SignJWT({ ...rest }).setProtectedHeader({ alg: options.alg ?? 'HS256' }).setIssuedAt();
+  let jwt = new SignJWT({ ...rest }).setProtectedHeader({ alg: options.alg ?? 'HS256' });
+  if (options.iat !== null) jwt = jwt.setIssuedAt(options.iat);
   if (sub !== undefined) jwt = jwt.setSubject(sub);
   if (options.aud !== null) jwt = jwt.setAudience(options.aud ?? tenant);
   if (options.exp !== null) jwt = jwt.setExpirationTime(options.exp ?? '10m');

@@ -1,19 +1,58 @@
 /** Helpers for the element tests (not part of the bundle). */
 import { waitUntil } from '@open-wc/testing';
+import { SignJWT } from 'jose';
 import type { Chat } from '../../src/protocol/messages.ts';
 import type { ImageChat } from '../../src/widget/image-chat.ts';
 
-let cached: string | null | undefined;
+interface ServerInfo {
+  url: string | null;
+  clockedUrl?: string;
+  error?: string;
+}
+let cached: Promise<ServerInfo> | undefined;
+
+function serverInfo(): Promise<ServerInfo> {
+  cached ??= fetch('/__test-server.json').then((res) => res.json() as Promise<ServerInfo>);
+  return cached;
+}
 
 /** The real server the test runner started (`http://127.0.0.1:PORT`). */
 export async function testServer(): Promise<string> {
-  if (cached === undefined) {
-    const info = (await (await fetch('/__test-server.json')).json()) as { url: string | null; error?: string };
-    if (!info.url) throw new Error(`the test server is not running: ${info.error ?? 'unknown'}`);
-    cached = info.url;
-  }
-  if (!cached) throw new Error('the test server is not running');
-  return cached;
+  const info = await serverInfo();
+  if (!info.url) throw new Error(`the test server is not running: ${info.error ?? 'unknown'}`);
+  return info.url;
+}
+
+/**
+ * The second test server, whose clock a test moves forward (sign-in expiry),
+ * and how many sockets it accepted (scripts/wtr-test-server.mjs).
+ */
+export const clockedServer = {
+  async url(): Promise<string> {
+    const info = await serverInfo();
+    if (!info.clockedUrl) throw new Error(`the clocked test server is not running: ${info.error ?? 'unknown'}`);
+    return info.clockedUrl;
+  },
+  /** Its clock, ms since the epoch. */
+  async now(): Promise<number> {
+    return ((await (await fetch('/__test-server/clock')).json()) as { now: number }).now;
+  },
+  /** Moves its clock on; timers falling due fire at once. */
+  async advance(ms: number): Promise<void> {
+    await fetch(`/__test-server/advance?ms=${ms}`);
+  },
+  /** Sockets of `tenant` it accepted so far, and those open now. */
+  async sockets(tenant: string): Promise<{ opened: number; open: number }> {
+    return (await (await fetch(`/__test-server/sockets?tenant=${encodeURIComponent(tenant)}`)).json()) as { opened: number; open: number };
+  },
+};
+
+/** The `sso-test` tenant's secret: WTR_SSO_SECRET in scripts/wtr-test-server.mjs (test only, never a real one). */
+const SSO_SECRET = 'wtr-sso-test-secret-0123456789abcdef';
+
+/** A user token as a site would sign it; `exp` is seconds since the epoch or a span such as '10m'. */
+export function ssoToken(claims: Record<string, unknown>, exp: number | string = '10m', aud = 'sso-test', sub = 'ada'): Promise<string> {
+  return new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setSubject(sub).setAudience(aud).setExpirationTime(exp).sign(new TextEncoder().encode(SSO_SECRET));
 }
 
 /** The same server spelled `localhost`, so an element on it gets its own connection and guest. */

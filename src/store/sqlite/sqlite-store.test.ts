@@ -68,6 +68,20 @@ test('sqlite: WAL, foreign keys and the schema version are set at open', async (
   }
 });
 
+test('sqlite: every commit is synced to disk (synchronous=FULL) unless NORMAL is asked for', async () => {
+  // A per-connection setting: read on the store's own connection.
+  const syncOf = (store: SqliteStore) => (store as unknown as { db: Database.Database }).db.pragma('synchronous', { simple: true });
+  const durable = new SqliteStore(join(dir, 'full.sqlite'));
+  const fast = new SqliteStore(join(dir, 'normal.sqlite'), { synchronous: 'normal' });
+  try {
+    assert.equal(syncOf(durable), 2, 'FULL');
+    assert.equal(syncOf(fast), 1, 'NORMAL');
+  } finally {
+    await durable.close();
+    await fast.close();
+  }
+});
+
 test('sqlite: a database from a newer version is refused rather than misread', () => {
   const file = join(dir, 'future.sqlite');
   const db = new Database(file);

@@ -41,6 +41,18 @@ function readQueries(db: Database.Database): ReturnType<typeof prepareReads> {
   return q;
 }
 
+/** How SQLite syncs a commit: `full` (default) fsyncs every commit, so an acked action survives a power cut. */
+export type SqliteSynchronous = 'full' | 'normal';
+
+export interface SqliteStoreOptions extends StoreOptions {
+  /**
+   * `normal` syncs only at WAL checkpoints: several times the creates/s, but the
+   * last commits before a power cut or OS crash (not a process crash) may be lost
+   * although acked. README and docs/server.md give the measured cost.
+   */
+  readonly synchronous?: SqliteSynchronous;
+}
+
 export class SqliteStore implements Store {
   readonly description: string;
   private readonly db: Database.Database;
@@ -60,13 +72,15 @@ export class SqliteStore implements Store {
    */
   private readonly firstEpoch: string;
 
-  constructor(path: string, options: StoreOptions = {}) {
+  constructor(path: string, options: SqliteStoreOptions = {}) {
     this.logKeep = Math.max(1, Math.floor(options.logKeep ?? DEFAULT_LOG_KEEP));
     if (path !== ':memory:' && path !== '') mkdirSync(dirname(path), { recursive: true });
     this.description = `sqlite ${path}`;
     this.db = new Database(path);
     try {
       this.db.pragma('journal_mode = WAL');
+      // An ack means the action is on disk: WAL's default (NORMAL) would sync only at checkpoints.
+      this.db.pragma(`synchronous = ${options.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
       this.db.pragma('foreign_keys = ON');
       // Another process (a backup, a second node by mistake) may hold the lock briefly.
       this.db.pragma('busy_timeout = 5000');
