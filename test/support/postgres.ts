@@ -40,15 +40,20 @@ export function testSchemas(url: string): TestSchemas {
   return {
     admin,
     async fresh() {
-      const schema = `image_chat_test_${randomBytes(8).toString('hex')}`;
+      const schema = randomSchemaName();
       made.push(schema);
       await admin`CREATE SCHEMA ${admin(schema)}`;
       return schema;
     },
-    urlFor(schema) {
-      const u = new URL(url);
-      u.searchParams.set('search_path', schema);
-      return u.href;
-    },
+    urlFor: (schema) => searchPathUrl(url, schema),
   };
+}
+
+export const randomSchemaName = (): string => `image_chat_test_${randomBytes(8).toString('hex')}`;
+
+/** `url` with `search_path` set to `schema`, for code that takes only a URL (openStore, npm start). */
+export function searchPathUrl(url: string, schema: string): string {
+  const u = new URL(url);
+  u.searchParams.set('search_path', schema);
+  return u.href;
 }
