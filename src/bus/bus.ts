@@ -1,14 +1,41 @@
 /**
- * Fan-out between server nodes. In-process by default (one node); Redis
- * pub/sub will implement the same interface for several nodes.
- * Payloads are strings (serialised events) so a networked bus can pass them
- * through untouched and each node parses nothing it only forwards.
+ * Fan-out between server nodes: in-process for one node, Redis pub/sub
+ * (src/bus/redis/) for several. Payloads are strings (serialised events) so a
+ * networked bus passes them through untouched and each node parses nothing it
+ * only forwards. Every Bus must pass src/bus/conformance/conformance.ts.
  */
+import { RoundTrip } from './round-trip.ts';
+
+/** One subscription to a topic. */
+export interface Subscription {
+  /**
+   * Resolves once the bus confirmed the subscription: a message published
+   * after that is delivered. Rejects only when the bus could not confirm it
+   * in time (the subscription stays wanted: a networked bus keeps trying and
+   * reports success through `onReconnect`) or was closed.
+   */
+  readonly ready: Promise<void>;
+  /** Ends this subscription; safe to call more than once, also before `ready`. */
+  unsubscribe(): void;
+}
 
 export interface Bus {
+  /** Human description for logs, e.g. `in-process` or `redis redis://cache:6379`. */
+  readonly description: string;
+  /** Messages one publisher sends on one topic arrive in the order they were published. */
   publish(topic: string, payload: string): void | Promise<void>;
-  /** Returns the function that ends this subscription. */
-  subscribe(topic: string, handler: (payload: string) => void): () => void;
+  subscribe(topic: string, handler: (payload: string) => void): Subscription;
+  /**
+   * `listener` runs each time the bus lost its connection and has subscribed
+   * every topic again: anything published meanwhile was missed, and whoever
+   * relies on the bus must catch up from the store. Returns the unregister function.
+   */
+  onReconnect(listener: () => void): () => void;
+  /**
+   * Resolves when a message published now on this node's own health topic
+   * comes back through the bus within `timeoutMs`; rejects with the reason otherwise.
+   */
+  check(timeoutMs: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -23,8 +50,10 @@ export function topicFor(tenant: string, image: string): string {
 type Handler = (payload: string) => void;
 
 export class InProcessBus implements Bus {
+  readonly description = 'in-process';
   // Entries are wrapper objects so one function subscribed twice is two subscriptions.
   private readonly topics = new Map<string, Set<{ handler: Handler }>>();
+  private readonly health = new RoundTrip(this);
   private closed = false;
 
   constructor(private readonly onError: (error: unknown) => void = (e) => console.error('image-chat: bus handler failed', e)) {}
@@ -44,27 +73,41 @@ export class InProcessBus implements Bus {
     }
   }
 
-  subscribe(topic: string, handler: Handler): () => void {
-    if (this.closed) return () => {};
+  /** Live at once: there is nothing to confirm within one process. */
+  subscribe(topic: string, handler: Handler): Subscription {
+    if (this.closed) return { ready: Promise.reject(new Error('the bus is closed')), unsubscribe() {} };
     const entry = { handler };
     let entries = this.topics.get(topic);
     if (!entries) this.topics.set(topic, (entries = new Set()));
     entries.add(entry);
-    return () => {
-      const current = this.topics.get(topic);
-      if (!current) return;
-      current.delete(entry);
-      if (current.size === 0) this.topics.delete(topic);
+    return {
+      ready: Promise.resolve(),
+      unsubscribe: () => {
+        const current = this.topics.get(topic);
+        if (!current) return;
+        current.delete(entry);
+        if (current.size === 0) this.topics.delete(topic);
+      },
     };
+  }
+
+  /** One process never loses its connection. */
+  onReconnect(): () => void {
+    return () => {};
+  }
+
+  check(timeoutMs: number): Promise<void> {
+    return this.health.check(timeoutMs);
   }
 
   /** Number of topics with at least one subscriber (for tests and leak checks). */
   get topicCount(): number {
-    return this.topics.size;
+    return [...this.topics.keys()].filter((topic) => topic !== this.health.topic).length;
   }
 
   async close(): Promise<void> {
     this.closed = true;
+    this.health.close();
     this.topics.clear();
   }
 }

@@ -76,6 +76,7 @@ test('an image\'s events are broadcast in seq order even when the store answers 
   // A store that resolves each apply after a random delay: without per-image serialisation seqs would interleave.
   const slow = (s: Store): Store => ({
     description: s.description,
+    head: (t, i) => s.head(t, i),
     snapshot: (t, i) => s.snapshot(t, i),
     snapshotPages: (t, i, o) => s.snapshotPages(t, i, o),
     secret: (n) => s.secret(n),
@@ -107,6 +108,7 @@ test('an event stored while a snapshot is being read is delivered once: in the s
     // The snapshot is read before (readFirst) or after (not readFirst) a create that lands meanwhile.
     const paused = (s: Store): Store => ({
       description: s.description,
+      head: (t, i) => s.head(t, i),
       apply: (t, i, a, u) => s.apply(t, i, a, u),
       secret: (n) => s.secret(n),
       close: () => s.close(),
@@ -159,6 +161,7 @@ test('a socket that does not drain is closed with 1013 instead of buffering more
 test('an unexpected store failure answers unavailable, is logged, and the session goes on', async () => {
   const broken = (s: Store): Store => ({
     description: s.description,
+    head: (t, i) => s.head(t, i),
     snapshot: async () => {
       throw new Error('disk on fire');
     },

@@ -8,11 +8,14 @@ import { textLength } from '../protocol/limits.ts';
 import { StoreError } from '../store/store.ts';
 import type { Applied, Snapshot, Store } from '../store/store.ts';
 import { topicFor } from '../bus/bus.ts';
-import type { Bus } from '../bus/bus.ts';
+import type { Bus, Subscription } from '../bus/bus.ts';
+import { ImageFeed, realSchedule } from './image-feed.ts';
+import type { Schedule } from './image-feed.ts';
 import { identify } from './identity.ts';
 import type { Identified } from './identity.ts';
 import { Metrics } from './metrics.ts';
-import { RateLimiter } from './rate-limit.ts';
+import { LocalCounters } from './counters.ts';
+import type { SharedCounters, UsageTotals } from './counters.ts';
 import { Tenants, originAllowed } from './tenants.ts';
 import type { Tenant } from './tenants.ts';
 import { Session } from './session.ts';
@@ -23,6 +26,8 @@ export type { Connection, SocketLike } from './session.ts';
 export interface ChatCoreOptions {
   store: Store;
   bus: Bus;
+  /** Connection counts, rate limits and usage over every node (default: this process only). */
+  counters?: SharedCounters;
   /** Signs guest tokens; when absent a secret persisted in the store is used, so tokens survive restarts. */
   guestSecret?: string;
   /** Images one connection may follow at once (default 100). */
@@ -41,6 +46,12 @@ export interface ChatCoreOptions {
   maxReplay?: number;
   /** Clock of the action rate limits (tests). */
   now?: () => number;
+  /** How long an event ahead of the next expected seq waits for the bus before the gap is read from the store (default 150 ms). */
+  feedHoldMs?: number;
+  /** How often every image this node serves is compared with the store's head (default 3000 ms; 0 never). */
+  feedCheckMs?: number;
+  /** Timers of the feeds' holds (tests). */
+  schedule?: Schedule;
   log?: (message: string, error?: unknown) => void;
 }
 
@@ -61,32 +72,43 @@ export interface Refusal {
 const ANY_IP = '';
 
 interface Topic {
-  readonly image: string;
   readonly sessions: Set<Session>;
-  readonly unsubscribe: () => void;
+  readonly feed: ImageFeed;
+  readonly subscription: Subscription;
+  /** Settles once the bus confirmed (or gave up confirming) and the feed knows the image's head. */
+  readonly ready: Promise<void>;
 }
 
+export const DEFAULT_FEED_CHECK_MS = 3000;
+
 export class ChatCore implements SessionHost {
-  readonly metrics = new Metrics();
+  readonly metrics: Metrics;
   readonly store: Store;
   readonly bus: Bus;
+  readonly counters: SharedCounters;
   readonly limits: SessionHost['limits'];
   readonly tenants: Tenants;
   private readonly maxReplay: number;
   private readonly sessions = new Set<Session>();
-  /** Open connections per tenant and IP address, for the per-IP limit. */
-  private readonly perIp = new Map<string, number>();
-  private readonly rate: RateLimiter;
+  /** Gives back each session's slot under the per-IP limit (resolves once it was counted). */
+  private readonly slots = new Map<Session, Promise<(() => void) | undefined>>();
+  private readonly now: () => number;
   private readonly topics = new Map<string, Topic>();
   /** Tail of the work queued per image: actions on one image run one at a time on this node. */
   private readonly imageTails = new Map<string, Promise<unknown>>();
   private secret: Promise<string> | undefined;
   private closed = false;
   private readonly logger: (message: string, error?: unknown) => void;
+  private readonly feedHoldMs: number | undefined;
+  private readonly schedule: Schedule;
+  private readonly feedCheckTimer: ReturnType<typeof setInterval> | undefined;
+  private readonly stopReconnectListener: () => void;
 
   constructor(options: ChatCoreOptions) {
     this.store = options.store;
     this.bus = options.bus;
+    this.counters = options.counters ?? new LocalCounters();
+    this.metrics = new Metrics((tenant, delta) => this.counters.add(tenant, delta));
     this.limits = {
       maxSubscriptions: options.maxSubscriptions ?? 100,
       maxBufferedBytes: options.maxBufferedBytes ?? 1024 * 1024,
@@ -94,26 +116,59 @@ export class ChatCore implements SessionHost {
     };
     this.tenants = options.tenants ?? Tenants.demo();
     this.maxReplay = options.maxReplay ?? DEFAULT_MAX_REPLAY;
-    this.rate = new RateLimiter(options.now);
+    this.now = options.now ?? Date.now;
     if (options.guestSecret !== undefined) this.secret = Promise.resolve(options.guestSecret);
     this.logger = options.log ?? ((message, error) => console.error(`image-chat: ${message}`, error ?? ''));
+    this.feedHoldMs = options.feedHoldMs;
+    this.schedule = options.schedule ?? realSchedule;
+    // Whatever the bus lost while away (or dropped silently) is read from the store.
+    this.stopReconnectListener = this.bus.onReconnect(() => this.checkFeeds());
+    const every = options.feedCheckMs ?? DEFAULT_FEED_CHECK_MS;
+    if (every > 0) {
+      this.feedCheckTimer = setInterval(() => this.checkFeeds(), every);
+      this.feedCheckTimer.unref?.();
+    }
   }
 
   /**
    * Should a connection to `tenant` from this origin and address be accepted?
    * The transport asks before the handshake and answers a refusal with its
-   * HTTP status; `connect` checks again (a burst of upgrades can race).
+   * HTTP status; `connect` counts the connection, checking again in the same
+   * step (a burst of upgrades, or upgrades on other nodes, can race).
    */
-  admit(tenantId: string, origin: string | undefined, ip: string | undefined): Refusal | undefined {
+  async admit(tenantId: string, origin: string | undefined, ip: string | undefined): Promise<Refusal | undefined> {
+    const refusal = this.refuseTenant(tenantId, origin);
+    if (refusal) return refusal;
+    const tenant = this.tenants.get(tenantId)!;
+    if ((await this.counters.connections(tenant.id, ip ?? ANY_IP)) >= tenant.limits.connectionsPerIp) return TOO_MANY_CONNECTIONS;
+    return undefined;
+  }
+
+  private refuseTenant(tenantId: string, origin: string | undefined): Refusal | undefined {
     const tenant = this.tenants.get(tenantId);
     if (!tenant) return { status: 404, message: `There is no tenant "${tenantId.slice(0, 63)}" on this server: check the tenant attribute.` };
     if (!originAllowed(tenant, origin)) {
       return { status: 403, message: `This page's origin may not use tenant "${tenant.id}": add it to the tenant's allowed origins.` };
     }
-    if ((this.perIp.get(ipKey(tenant.id, ip)) ?? 0) >= tenant.limits.connectionsPerIp) {
-      return { status: 429, message: 'Too many connections from your address: close some tabs or try again later.' };
-    }
     return undefined;
+  }
+
+  /**
+   * `/healthz`: the store answers a cheap read and the bus carries a message
+   * back to this node, each within `timeoutMs`. Each part is `"ok"` or why not.
+   */
+  async health(timeoutMs: number): Promise<{ ok: boolean; store: string; bus: string }> {
+    const [store, bus] = await Promise.all([
+      verdict(withTimeout(this.store.head('\u0000health', '\u0000health'), timeoutMs, 'the store')),
+      verdict(this.bus.check(timeoutMs)),
+    ]);
+    return { ok: store === 'ok' && bus === 'ok', store, bus };
+  }
+
+  /** The tenant's usage over every node (design.md `/usage`) and its connections now. */
+  async usage(tenant: string): Promise<UsageTotals & { connections: number }> {
+    const [totals, connections] = await Promise.all([this.counters.usage(tenant), this.counters.tenantConnections(tenant)]);
+    return { ...totals, connections };
   }
 
   connect(socket: SocketLike, info: ConnectionInfo): Connection {
@@ -122,17 +177,22 @@ export class ChatCore implements SessionHost {
       socket.close(1001, 'server shutting down');
       return refused();
     }
-    const refusal = this.admit(info.tenant, undefined, info.ip);
-    if (refusal) {
-      // 1008 policy violation for an unknown tenant, 1013 try again later for too many connections.
-      socket.close(refusal.status === 429 ? 1013 : 1008, refusal.status === 429 ? 'too many connections' : 'unknown tenant');
+    const tenant = this.tenants.get(info.tenant);
+    if (!tenant || this.refuseTenant(info.tenant, undefined)) {
+      // 1008 policy violation for an unknown tenant.
+      socket.close(1008, 'unknown tenant');
       return refused();
     }
     const session = new Session(this, socket, info.tenant, info.ip);
     this.sessions.add(session);
-    const key = ipKey(info.tenant, info.ip);
-    this.perIp.set(key, (this.perIp.get(key) ?? 0) + 1);
     this.metrics.connectionOpened(info.tenant);
+    const slot = this.counters.acquire(info.tenant, info.ip ?? ANY_IP, tenant.limits.connectionsPerIp);
+    this.slots.set(session, slot);
+    slot.then(
+      // 1013 try again later: over the per-IP limit, counted over every node.
+      (release) => release || session.end(1013, 'too many connections'),
+      (e: unknown) => this.log('counting a connection failed', e),
+    );
     return session;
   }
 
@@ -143,6 +203,8 @@ export class ChatCore implements SessionHost {
   /** Closes every session (1001). The store and bus belong to whoever made them. */
   async close(): Promise<void> {
     this.closed = true;
+    clearInterval(this.feedCheckTimer);
+    this.stopReconnectListener();
     for (const session of [...this.sessions]) session.end(1001, 'server shutting down');
     await Promise.allSettled([...this.imageTails.values()]);
   }
@@ -177,7 +239,7 @@ export class ChatCore implements SessionHost {
    * read-only identities, the tenant's text length and the rate limits (per
    * user, and per address so fresh guest identities do not reset it).
    */
-  private permit(tenant: Tenant, action: ActionMessage, actor: User, ip: string | undefined): StoreError | undefined {
+  private async permit(tenant: Tenant, action: ActionMessage, actor: User, ip: string | undefined): Promise<StoreError | undefined> {
     if (actor.readonly) return new StoreError('forbidden', actor.readonlyReason ?? 'You may view but not post here.');
     const text = action.type === 'create-image-chat' ? action.text : action.type === 'update-image-chat' && 'text' in action.change ? action.change.text : undefined;
     const max = tenant.limits.maxTextChars;
@@ -185,9 +247,12 @@ export class ChatCore implements SessionHost {
     const { actionsPerMinute: perMinute, actionBurst: burst } = tenant.limits;
     const userKey = `${tenant.id}\nuser\n${actor.id}`;
     const addressKey = `${tenant.id}\nip\n${ip ?? ANY_IP}`;
-    const ok = this.rate.take(userKey, perMinute, burst) && (ip === undefined || this.rate.take(addressKey, perMinute * 5, burst * 5));
-    if (!ok) {
-      const wait = Math.max(this.rate.waitSeconds(userKey, perMinute), ip === undefined ? 0 : this.rate.waitSeconds(addressKey, perMinute * 5));
+    const now = this.now();
+    const byUser = await this.counters.take(userKey, perMinute, burst, now);
+    // The address is only charged when the user had a token, as before: one refusal costs one bucket.
+    const byAddress = byUser.ok && ip !== undefined ? await this.counters.take(addressKey, perMinute * 5, burst * 5, now) : undefined;
+    if (!byUser.ok || (byAddress && !byAddress.ok)) {
+      const wait = Math.max(byUser.waitSeconds, byAddress?.waitSeconds ?? 0);
       return new StoreError('rate-limited', `Too many actions: wait ${wait} s and try again.`);
     }
     return undefined;
@@ -198,37 +263,41 @@ export class ChatCore implements SessionHost {
    * image so this node publishes an image's events in seq order even when the
    * store resolves concurrent writes out of order.
    */
-  act(tenant: string, action: ActionMessage, actor: User, stored: (applied: Applied) => void, ip?: string): Promise<void> {
+  async act(tenant: string, action: ActionMessage, actor: User, stored: (applied: Applied) => void, ip?: string): Promise<void> {
     const t = this.tenants.get(tenant);
-    const refusal = t ? this.permit(t, action, actor, ip) : new StoreError('unauthorized', 'unknown tenant');
-    if (refusal || !t) return Promise.reject(refusal);
+    const refusal = t ? await this.permit(t, action, actor, ip) : new StoreError('unauthorized', 'unknown tenant');
+    if (refusal || !t) throw refusal;
     const topic = topicFor(tenant, action.image);
     return this.serialize(topic, async () => {
       const applied = await this.store.apply(tenant, action.image, action, actor, t.limits);
       stored(applied);
       // A retried broadcastId was broadcast the first time; sending it again would repeat a seq.
       if (applied.duplicate) return;
-      this.metrics.eventStored(tenant);
-      try {
-        await this.bus.publish(topic, JSON.stringify(applied.event));
-      } catch (e) {
-        // Stored and acked: subscribers will catch up on their next subscribe.
-        this.log(`publishing to ${topic} failed`, e);
-      }
+      this.metrics.eventStored(tenant, applied.event);
+      // Not awaited: the bus keeps one publisher's order, and a slow or absent Redis must not hold up the
+      // next action on the image. A lost publish is found by every node's feed check.
+      Promise.resolve(this.bus.publish(topic, JSON.stringify(applied.event))).catch((e: unknown) => this.log(`publishing to ${topic} failed`, e));
     });
   }
 
-  join(session: Session, image: string): void {
+  /**
+   * Resolves once this node is live on the image: the bus confirmed the
+   * subscription and the image's feed knows where the store stands, so
+   * whatever the session reads next (snapshot or replay) is followed by every
+   * later event. When the store cannot say, the session is closed (1011) and
+   * its client reconnects and catches up.
+   */
+  async join(session: Session, image: string): Promise<void> {
     const topic = topicFor(session.tenant, image);
-    let entry = this.topics.get(topic);
-    if (!entry) {
-      // One bus subscription per image per node, fanned out here to every local session.
-      const sessions = new Set<Session>();
-      const unsubscribe = this.bus.subscribe(topic, (payload) => this.fanOut(image, sessions, payload));
-      entry = { image, sessions, unsubscribe };
-      this.topics.set(topic, entry);
-    }
+    const entry = this.topics.get(topic) ?? this.openTopic(session.tenant, image, topic);
     entry.sessions.add(session);
+    try {
+      await entry.ready;
+    } catch (e) {
+      this.log(`could not read where ${topic} stands`, e);
+      if (this.topics.get(topic) === entry) this.closeTopic(topic, entry);
+      session.end(1011, 'store unavailable');
+    }
   }
 
   leave(session: Session, image: string): void {
@@ -236,19 +305,15 @@ export class ChatCore implements SessionHost {
     const entry = this.topics.get(topic);
     if (!entry) return;
     entry.sessions.delete(session);
-    if (entry.sessions.size === 0) {
-      this.topics.delete(topic);
-      entry.unsubscribe();
-    }
+    if (entry.sessions.size === 0) this.closeTopic(topic, entry);
   }
 
   ended(session: Session): void {
     if (!this.sessions.delete(session)) return;
     this.metrics.connectionClosed(session.tenant);
-    const key = ipKey(session.tenant, session.ip);
-    const n = (this.perIp.get(key) ?? 1) - 1;
-    if (n > 0) this.perIp.set(key, n);
-    else this.perIp.delete(key);
+    const slot = this.slots.get(session);
+    this.slots.delete(session);
+    slot?.then((release) => release?.(), () => {});
   }
 
   log(message: string, error?: unknown): void {
@@ -262,15 +327,41 @@ export class ChatCore implements SessionHost {
 
   // ------------------------------------------------------------ internals
 
-  private fanOut(image: string, sessions: Set<Session>, payload: string): void {
-    let seq: number;
-    try {
-      seq = (JSON.parse(payload) as { seq: number }).seq;
-    } catch (e) {
-      this.log('dropped an unreadable bus message', e);
-      return;
-    }
-    for (const session of sessions) session.deliver(image, seq, payload);
+  /** One bus subscription and one feed per image per node, fanned out here to every local session. */
+  private openTopic(tenant: string, image: string, topic: string): Topic {
+    const sessions = new Set<Session>();
+    const feed = new ImageFeed({
+      tenant,
+      image,
+      store: this.store,
+      deliver: (seq, json) => this.fanOut(image, sessions, seq, json),
+      schedule: this.schedule,
+      log: (message, error) => this.log(message, error),
+      ...(this.feedHoldMs !== undefined ? { holdMs: this.feedHoldMs } : {}),
+    });
+    const subscription = this.bus.subscribe(topic, (payload) => feed.receive(payload));
+    const ready = subscription.ready
+      // Not live yet, but the bus keeps trying; until then the feed's checks bring the events from the store.
+      .catch((e: unknown) => this.log(`the bus did not confirm ${topic}`, e))
+      .then(() => feed.start());
+    const entry: Topic = { sessions, feed, subscription, ready };
+    this.topics.set(topic, entry);
+    return entry;
+  }
+
+  private closeTopic(topic: string, entry: Topic): void {
+    this.topics.delete(topic);
+    entry.subscription.unsubscribe();
+    entry.feed.close();
+  }
+
+  private fanOut(image: string, sessions: Set<Session>, seq: number, json: string): void {
+    for (const session of sessions) session.deliver(image, seq, json);
+  }
+
+  /** Every image this node serves, compared with the store (periodically and after a bus reconnect). */
+  private checkFeeds(): void {
+    for (const [topic, entry] of this.topics) entry.feed.check().catch((e: unknown) => this.log(`catching up ${topic} from the store failed`, e));
   }
 
   private serialize<T>(key: string, work: () => Promise<T>): Promise<T> {
@@ -288,6 +379,19 @@ export class ChatCore implements SessionHost {
   }
 }
 
-function ipKey(tenant: string, ip: string | undefined): string {
-  return `${tenant}\n${ip ?? ANY_IP}`;
+async function verdict(check: Promise<unknown>): Promise<string> {
+  try {
+    await check;
+    return 'ok';
+  } catch (e) {
+    return e instanceof Error ? e.message : String(e);
+  }
 }
+
+function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} did not answer within ${ms} ms`)), ms)));
+  return Promise.race([work, late]).finally(() => clearTimeout(timer));
+}
+
+const TOO_MANY_CONNECTIONS: Refusal = { status: 429, message: 'Too many connections from your address: close some tabs or try again later.' };

@@ -16,8 +16,7 @@ export class RateLimiter {
   constructor(private readonly now: () => number = Date.now) {}
 
   /** Takes a token for `key`; false when the bucket is empty (the caller refuses with `rate-limited`). */
-  take(key: string, perMinute: number, burst: number): boolean {
-    const now = this.now();
+  take(key: string, perMinute: number, burst: number, now = this.now()): boolean {
     const b = this.buckets.get(key) ?? { tokens: burst, at: now };
     b.tokens = Math.min(burst, b.tokens + ((now - b.at) * perMinute) / 60_000);
     b.at = now;

@@ -46,7 +46,8 @@ export interface SessionHost {
   identify(tenant: string, hello: HelloMessage): Promise<Identified>;
   /** Checks the tenant's rules (read-only, limits), stores, acks via `stored`, broadcasts; rejects with StoreError. */
   act(tenant: string, action: ActionMessage, actor: User, stored: (applied: Applied) => void, ip?: string): Promise<void>;
-  join(session: Session, image: string): void;
+  /** Resolves once the image's live events reach this session (see ChatCore.join). */
+  join(session: Session, image: string): Promise<void>;
   leave(session: Session, image: string): void;
   ended(session: Session): void;
   log(message: string, error?: unknown): void;
@@ -180,7 +181,7 @@ export class Session implements Connection {
       sub = { floor: 0, held: [] };
       this.subs.set(m.image, sub);
       // Join before reading, holding events meanwhile, so none falls between snapshot (or replay) and live.
-      this.host.join(this, m.image);
+      await this.host.join(this, m.image);
     } else {
       // Subscribing again (a client catching up on a gap) holds live events the same way.
       sub.held ??= [];

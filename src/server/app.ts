@@ -11,7 +11,7 @@ import { WebSocketServer } from 'ws';
 import type { WebSocket } from 'ws';
 import { MAX_FRAME_BYTES } from '../protocol/limits.ts';
 import { openStore } from '../store/open.ts';
-import { InProcessBus } from '../bus/bus.ts';
+import { openBus } from '../bus/open.ts';
 import { DEFAULT_DATABASE_URL } from './config.ts';
 import { ChatCore } from '../core/core.ts';
 import type { ChatCoreOptions } from '../core/core.ts';
@@ -25,6 +25,10 @@ export interface ServerOptions {
   host?: string;
   /** SQLite path, `file:`/`sqlite:` URL or `:memory:` (default ./data/image-chat.sqlite), or `postgres://…`. */
   databaseUrl?: string;
+  /** `redis://…`: the Redis bus and cluster-wide limits and usage, for several nodes (default: in-process, one node). */
+  redisUrl?: string;
+  /** Prefix of this deployment's Redis keys and channels (default `image-chat:`). */
+  redisPrefix?: string;
   /** Folder holding index.html, dist/ and demo/ (default the repository root). */
   staticRoot?: string;
   guestSecret?: string;
@@ -47,6 +51,8 @@ export interface RunningServer {
   port: number;
   url: string;
   core: ChatCore;
+  /** Which bus this server uses, for the start-up line. */
+  busDescription: string;
   close(): Promise<void>;
 }
 
@@ -56,8 +62,9 @@ const CLOSE_GRACE_MS = 1000;
 
 export async function startServer(opts: ServerOptions = {}): Promise<RunningServer> {
   const store = await openStore(opts.databaseUrl ?? DEFAULT_DATABASE_URL, opts.logKeep !== undefined ? { logKeep: opts.logKeep } : {});
-  const bus = new InProcessBus();
-  const coreOptions: ChatCoreOptions = { store, bus, tenants: opts.tenants ?? Tenants.demo() };
+  const cluster = openBus(opts.redisUrl, opts.redisPrefix !== undefined ? { prefix: opts.redisPrefix } : {});
+  const { bus, counters } = cluster;
+  const coreOptions: ChatCoreOptions = { store, bus, counters, tenants: opts.tenants ?? Tenants.demo() };
   if (opts.guestSecret !== undefined) coreOptions.guestSecret = opts.guestSecret;
   if (opts.maxBufferedBytes !== undefined) coreOptions.maxBufferedBytes = opts.maxBufferedBytes;
   if (opts.now !== undefined) coreOptions.now = opts.now;
@@ -77,9 +84,11 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
     // Refused before the handshake, with a status a proxy log or curl shows; the widget learns the
     // sentence by GETting the same URL (http.ts answers it with the same check).
     const ip = clientIp(req);
-    const refusal = core.admit(tenant, req.headers.origin, ip);
-    if (refusal) return refuseUpgrade(socket, refusal.status, STATUS_TEXT[refusal.status], refusal.message);
-    wss.handleUpgrade(req, socket, head, (ws) => accept(ws, tenant, ip));
+    // Asynchronous: with REDIS_URL the per-IP count is the cluster's.
+    void core.admit(tenant, req.headers.origin, ip).then((refusal) => {
+      if (refusal) return refuseUpgrade(socket, refusal.status, STATUS_TEXT[refusal.status], refusal.message);
+      wss.handleUpgrade(req, socket, head, (ws) => accept(ws, tenant, ip));
+    });
   });
 
   function accept(ws: WebSocket, tenant: string, ip: string | undefined): void {
@@ -102,6 +111,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
       });
     });
   } catch (e) {
+    await cluster.close();
     await store.close();
     throw e;
   }
@@ -121,13 +131,13 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
       await new Promise<void>((done) => wss.close(() => done()));
       server.closeAllConnections();
       await closed;
-      await bus.close();
+      await cluster.close();
       await store.close();
     })();
     return closing;
   }
 
-  return { port, url: `${opts.tls ? 'https' : 'http'}://${shown}:${port}`, core, close };
+  return { port, url: `${opts.tls ? 'https' : 'http'}://${shown}:${port}`, core, busDescription: cluster.description, close };
 }
 
 const STATUS_TEXT = { 400: 'Bad Request', 403: 'Forbidden', 404: 'Not Found', 429: 'Too Many Requests' } as const;

@@ -14,6 +14,10 @@ export interface Config {
   port: number;
   host: string;
   databaseUrl: string;
+  /** REDIS_URL: the Redis bus and cluster-wide limits and usage (unset: in-process, one node). */
+  redisUrl?: string;
+  /** REDIS_PREFIX: prefix of this deployment's Redis keys and channels (default `image-chat:`). */
+  redisPrefix?: string;
   guestSecret?: string;
   /** LOG_KEEP: events kept per image for replay (the store's default, 10000, when unset). */
   logKeep?: number;
@@ -45,6 +49,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, readFile: (path
   if (!!cert !== !!key) throw new ConfigError('set both TLS_CERT and TLS_KEY (PEM file paths), or neither');
   if (cert && key) config.tls = { cert: readPem(cert, 'TLS_CERT', readFile), key: readPem(key, 'TLS_KEY', readFile) };
   parseDatabaseUrl(config.databaseUrl); // fail now, not after the port is bound
+  const redisUrl = env.REDIS_URL?.trim();
+  if (redisUrl) config.redisUrl = parseRedisUrl(redisUrl);
+  const redisPrefix = env.REDIS_PREFIX?.trim();
+  if (redisPrefix) config.redisPrefix = redisPrefix;
   const secret = env.GUEST_SECRET;
   if (secret !== undefined && secret !== '') {
     if (secret.length < MIN_SECRET_CHARS) {
@@ -120,6 +128,21 @@ export function parseDatabaseUrl(url: string): DatabaseTarget {
     throw new ConfigError(`DATABASE_URL scheme "${scheme[1]}:" is not supported: use a SQLite file path or postgres://…`);
   }
   return { kind: 'sqlite', path: value };
+}
+
+/** REDIS_URL must be a redis:// or rediss:// URL with a host; checked before the port is bound. */
+export function parseRedisUrl(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(`REDIS_URL "${value}" is not a URL: use redis://host:6379`);
+  }
+  if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') {
+    throw new ConfigError(`REDIS_URL must start with redis:// or rediss://, not "${url.protocol}"`);
+  }
+  if (!url.hostname) throw new ConfigError(`REDIS_URL "${value}" names no host: use redis://host:6379`);
+  return value;
 }
 
 /** A count of events from the environment: unset is undefined, anything but a whole number ≥ 1 is refused. */

@@ -129,11 +129,11 @@ test('REST chats: the current conversations of an URL-encoded image, with CORS',
 test('/healthz, HEAD, 405 and 404', async () => {
   const health = await get('/healthz');
   assert.equal(health.status, 200);
-  assert.deepEqual(JSON.parse(health.body), { ok: true });
+  assert.deepEqual(JSON.parse(health.body), { ok: true, store: 'ok', bus: 'ok' });
   const head = await get('/healthz', 'HEAD');
   assert.equal(head.status, 200);
   assert.equal(head.body, '');
-  assert.equal(head.headers['content-length'], String(Buffer.byteLength('{"ok":true}')));
+  assert.equal(head.headers['content-length'], String(Buffer.byteLength('{"ok":true,"store":"ok","bus":"ok"}')));
   const post = await get('/healthz', 'POST');
   assert.equal(post.status, 405);
   assert.equal(post.headers.allow, 'GET, HEAD');

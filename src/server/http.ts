@@ -32,7 +32,11 @@ export interface HttpOptions {
   staticRoot: string;
   /** The client's address (for the per-IP connection limit the /ws check reports). */
   clientIp?: (req: IncomingMessage) => string | undefined;
+  /** How long /healthz waits for the store and the bus round trip (default 2000 ms). */
+  healthTimeoutMs?: number;
 }
+
+const DEFAULT_HEALTH_TIMEOUT_MS = 2000;
 
 class HttpError extends Error {
   constructor(
@@ -72,7 +76,7 @@ export function createRequestHandler(options: HttpOptions) {
     const seg = pathSegments(req.url ?? '/');
     const path = seg.join('/');
     if (path === '') return sendFile(req, res, join(root, 'index.html'), 'text/html; charset=utf-8');
-    if (path === 'healthz') return sendJson(req, res, 200, { ok: true });
+    if (path === 'healthz') return sendHealth(req, res);
     if (path === 'metrics') return send(req, res, 200, 'text/plain; version=0.0.4; charset=utf-8', options.core.metrics.toPrometheus());
     if (path === 'image-chat.js') return sendWidget(req, res);
     if (seg[0] === 'demo' && seg.length >= 2) return sendDemo(req, res, seg.slice(1));
@@ -114,11 +118,11 @@ export function createRequestHandler(options: HttpOptions) {
    * refusal's status and sentence. A browser cannot read why an upgrade was
    * refused, so the widget asks here after a socket fails to open.
    */
-  function explainSocket(req: IncomingMessage, res: ServerResponse): void {
+  async function explainSocket(req: IncomingMessage, res: ServerResponse): Promise<void> {
     res.setHeader('access-control-allow-origin', '*');
     const tenant = new URLSearchParams((req.url ?? '').split('?', 2)[1] ?? '').get('tenant') ?? 'demo';
     if (!TENANT_ID.test(tenant)) throw new HttpError(400, 'invalid', 'the tenant id is not valid');
-    const refusal = options.core.admit(tenant, headerOf(req, 'origin'), options.clientIp?.(req) ?? req.socket.remoteAddress);
+    const refusal = await options.core.admit(tenant, headerOf(req, 'origin'), options.clientIp?.(req) ?? req.socket.remoteAddress);
     if (!refusal) return sendJson(req, res, 200, { ok: true, tenant });
     const code = refusal.status === 429 ? 'rate-limited' : refusal.status === 403 ? 'forbidden' : 'not-found';
     throw new HttpError(refusal.status, code, refusal.message);
@@ -158,16 +162,27 @@ export function createRequestHandler(options: HttpOptions) {
       if (denied.status === 401) res.setHeader('www-authenticate', 'Bearer');
       throw new HttpError(denied.status, denied.status === 401 ? 'unauthorized' : 'forbidden', denied.message);
     }
-    const u = options.core.metrics.tenant(tenant.id);
+    // Summed over every node (with REDIS_URL; this process's otherwise).
+    const u = await options.core.usage(tenant.id);
     res.setHeader('cache-control', 'no-store');
     return sendJson(req, res, 200, {
       tenant: tenant.id,
-      pubSubMessageCount: u.messagesSent,
-      pubSubBandwidth: u.bytesSent,
+      pubSubMessageCount: u.pubSubMessageCount,
+      pubSubBandwidth: u.pubSubBandwidth,
       connections: u.connections,
+      peakConnections: u.peakConnections,
       conversations: await options.core.store.conversationCount(tenant.id),
+      conversationCreateCount: u.conversationCreateCount,
+      commentCount: u.commentCount,
       eventsStored: u.eventsStored,
     });
+  }
+
+  /** design.md: `{ok, store, bus}`, 503 when either fails; the bus check is a real round trip. */
+  async function sendHealth(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    res.setHeader('cache-control', 'no-store');
+    const health = await options.core.health(options.healthTimeoutMs ?? DEFAULT_HEALTH_TIMEOUT_MS);
+    return sendJson(req, res, health.ok ? 200 : 503, health);
   }
 
   return function handle(req: IncomingMessage, res: ServerResponse): void {

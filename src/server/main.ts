@@ -25,6 +25,8 @@ try {
     port: config.port,
     host: config.host,
     databaseUrl: config.databaseUrl,
+    ...(config.redisUrl !== undefined ? { redisUrl: config.redisUrl } : {}),
+    ...(config.redisPrefix !== undefined ? { redisPrefix: config.redisPrefix } : {}),
     tenants: config.tenants,
     trustProxy: config.trustProxy,
     ...(config.tls ? { tls: config.tls } : {}),
@@ -43,7 +45,7 @@ try {
 const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
 console.log(
   `image-chat listening on ${config.tls ? 'https' : 'http'}://${shownHost}:${server.port} ` +
-    `(store: ${server.core.store.description}; tenants: ${config.tenants.ids.join(', ')})`,
+    `(store: ${server.core.store.description}; bus: ${server.busDescription}; tenants: ${config.tenants.ids.join(', ')})`,
 );
 
 let stopping = false;

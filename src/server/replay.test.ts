@@ -139,6 +139,7 @@ test('events stored while the replay is read arrive once: in the replay or right
     // The log is read before (readFirst) or after a burst of writes that land while the subscribe is under way.
     const paused = (s: Store): Store => ({
       description: s.description,
+      head: (t, i) => s.head(t, i),
       apply: (t, i, a, u, l) => s.apply(t, i, a, u, l),
       snapshot: (t, i) => s.snapshot(t, i),
       snapshotPages: (t, i, o) => s.snapshotPages(t, i, o),

@@ -98,7 +98,10 @@ describe('usage API', () => {
       return (await res.json()) as Record<string, number>;
     };
     const zero = await usage();
-    assert.deepEqual(zero, { tenant: 'usage', pubSubMessageCount: 0, pubSubBandwidth: 0, connections: 0, conversations: 0, eventsStored: 0 });
+    assert.deepEqual(zero, {
+      tenant: 'usage', pubSubMessageCount: 0, pubSubBandwidth: 0, connections: 0, peakConnections: 0,
+      conversations: 0, conversationCreateCount: 0, commentCount: 0, eventsStored: 0,
+    });
     const a = await client('usage', { name: 'A' });
     const b = await client('usage', { name: 'B' });
     b.send({ type: 'subscribe', image: 'u.png' });
@@ -114,6 +117,9 @@ describe('usage API', () => {
     assert.equal(now.connections, 2);
     assert.equal(now.conversations, 1);
     assert.equal(now.eventsStored, 1);
+    assert.equal(now.conversationCreateCount, 1);
+    assert.equal(now.commentCount, 1);
+    assert.equal(now.peakConnections, 2);
     // welcome ×2, snapshot, ack, and the event to both subscribers-or-sender: at least 5 messages.
     assert.ok(now.pubSubMessageCount! >= 5, `messages ${now.pubSubMessageCount}`);
     assert.ok(now.pubSubBandwidth! > 200, `bytes ${now.pubSubBandwidth}`);
@@ -163,7 +169,7 @@ describe('TLS', () => {
           res.on('end', () => resolve(body));
         }).on('error', reject).end();
       });
-      assert.equal(health, '{"ok":true}');
+      assert.equal(health, '{"ok":true,"store":"ok","bus":"ok"}');
       const ws = new WebSocket(`${tls.url.replace('https', 'wss')}/ws?tenant=demo`, { ca });
       const got: string[] = [];
       await new Promise<void>((resolve, reject) => {

@@ -91,6 +91,12 @@ export interface Store {
    */
   eventsSince(tenant: string, image: string, since: SeqPosition, max?: number): Promise<ChatEvent[] | null>;
   /**
+   * Where the image's history stands: its epoch and the seq of its last stored
+   * event (0 and the stable empty epoch, as `snapshot` gives, when it has none).
+   * One cheap read: each node calls it every few seconds for every image it serves.
+   */
+  head(tenant: string, image: string): Promise<SeqPosition>;
+  /**
    * Validates existence and permission, writes the change, assigns the image's
    * next seq and appends the event: all or nothing. Throws StoreError. Every
    * store runs the one set of rules, core/apply.ts, in one of its transactions.

@@ -56,6 +56,16 @@ export function storeConformance(name: string, { open, openTwo }: StoreFactories
       assert.deepEqual(await s.eventsSince('t1', 'img', { epoch: first.epoch, seq: 0 }), [event]);
     }));
 
+    test('head gives the epoch and seq a snapshot would, without history too, per tenant', withStore(async (s) => {
+      const empty = await s.snapshot('t1', 'img');
+      assert.deepEqual(await s.head('t1', 'img'), { epoch: empty.epoch, seq: 0 });
+      await s.apply('t1', 'img', create('img'), alice);
+      await s.apply('t1', 'img', create('img'), alice);
+      const snap = await s.snapshot('t1', 'img');
+      assert.deepEqual(await s.head('t1', 'img'), { epoch: snap.epoch, seq: 2 });
+      assert.equal((await s.head('t2', 'img')).seq, 0, 'another tenant: no history');
+    }));
+
     test('eventsSince gives exactly the events after a position, in order', withStore(async (s) => {
       const chat = await seed(s, 't1', 'img');
       const stored = [];

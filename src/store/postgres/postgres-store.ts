@@ -87,6 +87,13 @@ export class PostgresStore implements Store {
     return snapshotPages(this.sql, tenant, image, this.firstEpoch, options.commentsPerPage ?? 1000);
   }
 
+  async head(tenant: string, image: string): Promise<SeqPosition> {
+    this.assertOpen();
+    const [head = { epoch: this.firstEpoch, seq: 0 }] = await this.sql<{ epoch: string; seq: number }[]>`
+      SELECT epoch, seq FROM images WHERE tenant = ${tenant} AND image = ${image}`;
+    return { epoch: head.epoch, seq: Number(head.seq) };
+  }
+
   async eventsSince(tenant: string, image: string, since: SeqPosition, max = Infinity): Promise<ChatEvent[] | null> {
     this.assertOpen();
     return this.sql.begin('isolation level repeatable read read only', async (tx) => {

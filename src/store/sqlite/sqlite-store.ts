@@ -166,6 +166,11 @@ export class SqliteStore implements Store {
     }).deferred();
   }
 
+  async head(tenant: string, image: string): Promise<SeqPosition> {
+    this.assertOpen();
+    return this.q.image.get(tenant, image) ?? { epoch: this.firstEpoch, seq: 0 };
+  }
+
   async secret(name: string): Promise<string> {
     this.assertOpen();
     const key = `secret:${name}`;
