@@ -12,18 +12,21 @@ import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import postgres from 'postgres';
+import type { Redis } from 'ioredis';
 import { randomSchemaName, searchPathUrl } from './postgres.ts';
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const LISTENING = /image-chat listening on (https?):\/\/[^\s:]+:(\d+) /;
+/** The bus part of that line names the node, which names its Redis connections `image-chat-<node>:pub|:sub`. */
+const BUS_NODE = /bus: redis .*\(node ([\w-]+)\)/;
 
 /** This cluster's corner of the shared Redis (test/support/redis.ts's RedisScope fits). */
 export interface RedisCorner {
   readonly url: string;
-  /** Prepended to every key and channel of every node of the cluster. */
+  /** REDIS_PREFIX of every node: prepended to every key and channel. */
   readonly prefix: string;
-  /** Every node names its Redis connections `<name>-n<i>…`, so a test can find and kill only its own. */
-  readonly name: string;
+  /** A connection of the test's own, for CLIENT LIST / CLIENT KILL. */
+  readonly admin: Redis;
 }
 
 export interface ClusterOptions {
@@ -37,9 +40,15 @@ export interface ClusterOptions {
   env?: Record<string, string>;
 }
 
-/** The environment names under which a node reads its Redis prefix and connection name. */
-export const REDIS_PREFIX_ENV = 'REDIS_PREFIX';
-export const NODE_NAME_ENV = 'NODE_NAME';
+/**
+ * A node's environment: this process's, with HOST=127.0.0.1, without any REDIS_* (a node runs
+ * without Redis unless `vars` names it), then `vars`, which must name DATABASE_URL.
+ */
+export function nodeEnv(vars: Record<string, string> & { DATABASE_URL: string }): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith('REDIS_')) env[k] = v;
+  return { ...env, HOST: '127.0.0.1', ...vars };
+}
 
 /** Every child still running when the test process exits is killed, whatever the test did. */
 const running = new Set<ChildProcess>();
@@ -52,6 +61,8 @@ export class NodeProcess {
   /** stdout and stderr, line by line, across restarts. */
   readonly log: string[] = [];
   port = 0;
+  /** The node id its bus printed at start (it names the node's Redis connections); a restart makes a new one. */
+  busNode: string | undefined;
   private child: ChildProcess | undefined;
   private exited: Promise<number | null> = Promise.resolve(null);
   private scheme = 'http';
@@ -102,6 +113,7 @@ export class NodeProcess {
           if (m) {
             this.scheme = m[1]!;
             this.port = Number(m[2]);
+            this.busNode = BUS_NODE.exec(line)?.[1];
             resolve();
           }
         }
@@ -144,6 +156,7 @@ export class Cluster {
     /** DATABASE_URL as the nodes have it (search_path = the schema). */
     readonly databaseUrl: string,
     private readonly admin: postgres.Sql,
+    private readonly redis: RedisCorner | undefined,
   ) {}
 
   static async start(options: ClusterOptions): Promise<Cluster> {
@@ -151,19 +164,12 @@ export class Cluster {
     const schema = randomSchemaName();
     await admin`CREATE SCHEMA ${admin(schema)}`;
     const databaseUrl = searchPathUrl(options.databaseUrl, schema);
-    const base: Record<string, string> = {};
-    for (const [k, v] of Object.entries(process.env)) if (v !== undefined) base[k] = v;
-    delete base.REDIS_URL;
-    const nodes = Array.from({ length: options.nodes ?? 3 }, (_, i) => {
-      const env: Record<string, string> = { ...base, HOST: '127.0.0.1', DATABASE_URL: databaseUrl, ...options.env };
-      if (options.redis) {
-        env.REDIS_URL = options.redis.url;
-        env[REDIS_PREFIX_ENV] = options.redis.prefix;
-        env[NODE_NAME_ENV] = `${options.redis.name}-n${i + 1}`;
-      }
-      return new NodeProcess(`node ${i + 1}`, env);
-    });
-    const cluster = new Cluster(nodes, schema, databaseUrl, admin);
+    const redis: Record<string, string> = options.redis ? { REDIS_URL: options.redis.url, REDIS_PREFIX: options.redis.prefix } : {};
+    const nodes = Array.from(
+      { length: options.nodes ?? 3 },
+      (_, i) => new NodeProcess(`node ${i + 1}`, nodeEnv({ DATABASE_URL: databaseUrl, ...redis, ...options.env })),
+    );
+    const cluster = new Cluster(nodes, schema, databaseUrl, admin, options.redis);
     try {
       await Promise.all(nodes.map((n) => n.start()));
     } catch (e) {
@@ -179,6 +185,24 @@ export class Cluster {
       await tx`SET LOCAL search_path TO ${tx(this.schema)}`;
       return run(tx);
     }) as Promise<T>;
+  }
+
+  /**
+   * `CLIENT KILL` of the running nodes' Redis connections named `image-chat-<node><suffix>` (`:sub`:
+   * their pub/sub connections), found by name in `CLIENT LIST`: the effect of `CLIENT KILL TYPE
+   * pubsub` on this cluster, without touching anyone else's clients. Returns how many were killed.
+   */
+  async killRedisConnections(suffix = ':sub'): Promise<number> {
+    if (!this.redis) throw new Error('this cluster runs without Redis');
+    const names = new Set(this.nodes.filter((n) => n.alive && n.busNode).map((n) => `image-chat-${n.busNode}${suffix}`));
+    const list = (await this.redis.admin.client('LIST')) as string;
+    const ids = list
+      .split('\n')
+      .map((line) => ({ id: /(?:^| )id=(\d+)/.exec(line)?.[1], name: /(?:^| )name=(\S*)/.exec(line)?.[1] }))
+      .filter((c) => c.id && c.name && names.has(c.name))
+      .map((c) => c.id!);
+    for (const id of ids) await this.redis.admin.client('KILL', 'ID', id);
+    return ids.length;
   }
 
   /** Kills every node still running (SIGKILL: nothing to wait for), then drops the schema. */
