@@ -14,6 +14,9 @@
 //      remaining tabs (median of 5)  vs the same with one socket per tab (nothing to take over)
 //   8. creates/s on one hot image through the Store (no sockets, no limits), 8 concurrent writers:
 //      PostgreSQL with two store instances (two pools, as two nodes)  vs one SQLite file (one node)
+//   9–12. many nodes (scripts/bench-cluster.mjs): fan-out over 3 nodes vs 1 vs Socket.IO + redis-adapter;
+//      creates/s on one hot image, 3 nodes (PostgreSQL) vs 1 (SQLite); convergence of 2,000 clients after
+//      Redis drops its connections (vs Socket.IO's lost messages) and after a node's kill -9
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -444,3 +447,6 @@ try {
 const hot = await hotImageCreates();
 console.log(`hot     ${HOT_CREATES} creates on one image, ${HOT_WRITERS} writers at once, PostgreSQL on two store instances: ${hot.postgresRate === undefined ? 'not run (set DATABASE_URL=postgres://…)' : `${hot.postgresRate.toFixed(0)} creates/s`}`);
 console.log(`  peer  the same on one SQLite file (one store): ${hot.sqliteRate.toFixed(0)} creates/s`);
+
+const { clusterBench } = await import('./bench-cluster.mjs');
+await clusterBench();
