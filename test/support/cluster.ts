@@ -56,6 +56,12 @@ process.on('exit', () => {
   for (const child of running) child.kill('SIGKILL');
 });
 
+/** Kills `child` when this process exits, if it is still running then. */
+export function killOnExit(child: ChildProcess): void {
+  running.add(child);
+  child.once('exit', () => running.delete(child));
+}
+
 /** One node process. `url` is valid while it runs; a restart keeps its port. */
 export class NodeProcess {
   /** stdout and stderr, line by line, across restarts. */
@@ -93,10 +99,9 @@ export class NodeProcess {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child = child;
-    running.add(child);
+    killOnExit(child);
     this.exited = new Promise((resolve) =>
       child.once('exit', (code) => {
-        running.delete(child);
         if (this.child === child) this.child = undefined;
         resolve(code);
       }),

@@ -11,6 +11,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { killOnExit } from './cluster.ts';
 
 export const NGINX_BIN = process.env.NGINX_BIN ?? '/usr/sbin/nginx';
 const CONFIG = fileURLToPath(new URL('../../deploy/nginx.conf', import.meta.url));
@@ -75,6 +76,7 @@ export class Nginx {
     writeFileSync(config, testNginxConfig(readFileSync(CONFIG, 'utf8'), dir, port, upstreams));
     // -e: the log for errors before the configuration is read (the default path is not ours to write).
     const child = spawn(NGINX_BIN, ['-p', dir, '-e', join(dir, 'startup.log'), '-c', config, '-g', 'daemon off;'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    killOnExit(child);
     const output: string[] = [];
     child.stderr!.on('data', (chunk: Buffer) => output.push(chunk.toString('utf8')));
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
