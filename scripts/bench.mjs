@@ -20,6 +20,9 @@
 //      of the ack for a reply in a 500-comment thread  vs its broadcast
 //  10. shutdown: SIGTERM to `npm start` with 100 creates in flight → process tree gone, acks vs rows stored
 //  11. creates/s with synchronous=FULL vs NORMAL on a real SQLite file (both in scripts/bench-lifecycle.mjs)
+//  12–15. many nodes (scripts/bench-cluster.mjs): fan-out over 3 nodes vs 1 vs Socket.IO + redis-adapter;
+//      creates/s on one hot image, 3 nodes (PostgreSQL) vs 1 (SQLite); convergence of 2,000 clients after
+//      Redis drops its connections (vs Socket.IO's lost messages) and after a node's kill -9
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -457,3 +460,6 @@ await printPayloads();
 const lifecycle = await import('./bench-lifecycle.mjs');
 await lifecycle.reportShutdown();
 await lifecycle.reportSynchronous();
+
+const { clusterBench } = await import('./bench-cluster.mjs');
+await clusterBench();

@@ -18,6 +18,18 @@ export async function openDemo(browser: Browser, url: string, name: string, cont
   return page;
 }
 
+/** Clicks the first element's image at (fx, fy) of its size and sends `text` from the composer. */
+export async function placeMarker(page: Page, fx: number, fy: number, text: string): Promise<void> {
+  const chat = page.locator('image-chat').first();
+  const overlay = chat.locator('[part~="overlay"]');
+  const box = await overlay.boundingBox();
+  if (!box) throw new Error('overlay has no box');
+  await overlay.click({ position: { x: box.width * fx, y: box.height * fy } });
+  const composer = chat.locator('[part~="composer"]');
+  await composer.fill(text);
+  await composer.press('Enter');
+}
+
 /** Records, in the page, every image-chat-created/-updated/-deleted event (type and conversation id). */
 export async function recordChatEvents(page: Page): Promise<void> {
   await page.evaluate(() => {

@@ -1,20 +1,10 @@
 // Surviving the network: a server restart, the browser going offline, and a reload with no network.
 import type { Page } from '@playwright/test';
 import { test, expect } from './restart-fixtures.ts';
-import { chatEvents, checkoutImage, openDemo, rawClient, recordChatEvents } from './helpers.ts';
+import { chatEvents, checkoutImage, openDemo, placeMarker, rawClient, recordChatEvents } from './helpers.ts';
 
 const chatOf = (page: Page) => page.locator('image-chat').first();
 const markersOf = (page: Page) => chatOf(page).locator('[part~="marker"]');
-
-async function placeMarker(page: Page, fx: number, fy: number, text: string): Promise<void> {
-  const overlay = chatOf(page).locator('[part~="overlay"]');
-  const box = await overlay.boundingBox();
-  if (!box) throw new Error('overlay has no box');
-  await overlay.click({ position: { x: box.width * fx, y: box.height * fy } });
-  const composer = chatOf(page).locator('[part~="composer"]');
-  await composer.fill(text);
-  await composer.press('Enter');
-}
 
 /** Events stored by the server, from /metrics (the total: without METRICS_TOKEN it names no tenant). */
 async function eventsStored(url: string): Promise<number> {

@@ -12,8 +12,12 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
 
+/** TEST_DATABASE_URL or DATABASE_URL, whichever is postgres:// first (usable outside node:test too). */
+export const postgresUrlFromEnv = (): string | undefined =>
+  [process.env.TEST_DATABASE_URL, process.env.DATABASE_URL].find((u) => u && /^postgres(ql)?:\/\//i.test(u));
+
 export function postgresTestUrl(suite: string): string | undefined {
-  const url = [process.env.TEST_DATABASE_URL, process.env.DATABASE_URL].find((u) => u && /^postgres(ql)?:\/\//i.test(u));
+  const url = postgresUrlFromEnv();
   if (url) return url;
   const why = `set DATABASE_URL (or TEST_DATABASE_URL) to a postgres:// database to run ${suite}`;
   if (process.env.CI) test(suite, () => assert.fail(`CI must run ${suite}: ${why}`));
@@ -40,15 +44,20 @@ export function testSchemas(url: string): TestSchemas {
   return {
     admin,
     async fresh() {
-      const schema = `image_chat_test_${randomBytes(8).toString('hex')}`;
+      const schema = randomSchemaName();
       made.push(schema);
       await admin`CREATE SCHEMA ${admin(schema)}`;
       return schema;
     },
-    urlFor(schema) {
-      const u = new URL(url);
-      u.searchParams.set('search_path', schema);
-      return u.href;
-    },
+    urlFor: (schema) => searchPathUrl(url, schema),
   };
+}
+
+export const randomSchemaName = (): string => `image_chat_test_${randomBytes(8).toString('hex')}`;
+
+/** `url` with `search_path` set to `schema`, for code that takes only a URL (openStore, npm start). */
+export function searchPathUrl(url: string, schema: string): string {
+  const u = new URL(url);
+  u.searchParams.set('search_path', schema);
+  return u.href;
 }
