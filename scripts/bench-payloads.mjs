@@ -213,12 +213,9 @@ export async function ackSize({ comments = 500, chars = 2000 } = {}) {
   try {
     const image = 'thread.png';
     const ws = await socket(server.url);
-    const other = await socket(server.url);
-    await snapshotOver(other, image);
     const acks = [];
     const events = [];
     onMessages(ws, (m, frameBytes) => m.type === 'ack' && acks.push({ m, frameBytes }));
-    onMessages(other, (m, frameBytes) => m.type === 'image-chat-updated' && events.push({ m, frameBytes }));
     const text = 'lorem ipsum dolor sit amet '.repeat(100).slice(0, chars);
     const send = (action) => ws.send(JSON.stringify({ ...action, image, broadcastId: crypto.randomUUID() }));
     send({ type: 'create-image-chat', x: 0.5, y: 0.5, text });
@@ -226,6 +223,11 @@ export async function ackSize({ comments = 500, chars = 2000 } = {}) {
     const chatId = acks[0].m.chat.id;
     // The thread is filled directly in the store (the action rate limit would take minutes), up to one reply short.
     await server.call('thread', { image, chatId, n: comments - 2, text });
+    // The listener subscribes once the thread is there: the replies written straight into the store
+    // never crossed the bus, and a live socket would get them all at once as a gap fill.
+    const other = await socket(server.url);
+    await snapshotOver(other, image);
+    onMessages(other, (m, frameBytes) => m.type === 'image-chat-updated' && events.push({ m, frameBytes }));
     send({ type: 'update-image-chat', chatId, change: { kind: 'add-comment', text } });
     while (acks.length < 2 || events.length < 1) await new Promise((r) => setTimeout(r, 5));
     ws.close();
