@@ -192,12 +192,29 @@ async function catchUp(url, store) {
   await seedEvents(store, image, 1000);
   const { epoch } = await store.snapshot('demo', image);
   const ws = await client(url, 'Late');
+  // Each answer is to a new subscription (unsubscribe first): a repeated subscribe only catches up.
+  // A large snapshot comes as several messages (more: true): bytes and ms run to the last one.
   const measure = async (message, type) => {
+    ws.send(JSON.stringify({ type: 'unsubscribe', image }));
     const t0 = now();
-    const got = nextFrame(ws, (m) => m.type === type);
+    let bytes = 0;
+    let count = 0;
+    const done = new Promise((resolve) => {
+      ws.on('message', function onMessage(data) {
+        const text = data.toString();
+        const answers = [JSON.parse(text)].flat().filter((m) => m.type === type && m.image === image);
+        if (answers.length === 0) return;
+        bytes += Buffer.byteLength(text);
+        for (const m of answers) count += type === 'replay' ? m.events.length : m.chats.length;
+        if (answers.some((m) => !m.more)) {
+          ws.off('message', onMessage);
+          resolve();
+        }
+      });
+    });
     ws.send(JSON.stringify(message));
-    const frame = await got;
-    return { ms: now() - t0, bytes: Buffer.byteLength(frame), count: type === 'replay' ? JSON.parse(frame).events.length : JSON.parse(frame).chats.length };
+    await done;
+    return { ms: now() - t0, bytes, count };
   };
   const replays = [];
   const snaps = [];
