@@ -1,6 +1,6 @@
 // `npm test`: every suite in turn, then one plain total line, `N passed, N failed`.
 //   node  — src/**/*.test.ts outside the browser folders, and test/**/*.test.ts (node:test via tsx)
-//   wtr   — src/widget and src/sync *.test.ts in real Chromium (@web/test-runner)
+//   wtr   — src/widget, src/sync and src/dashboard *.test.ts in real Chromium (@web/test-runner)
 //   e2e   — test/e2e/*.spec.ts, several browser contexts against a real server (Playwright)
 // `node scripts/test.mjs node wtr` runs only the named suites. With CI set, a skipped test fails the run.
 import { spawnSync } from 'node:child_process';
@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const out = join(root, '.test-out');
-const BROWSER_DIRS = ['src/widget', 'src/sync'];
+const BROWSER_DIRS = ['src/widget', 'src/sync', 'src/dashboard'];
 
 function filesUnder(dir, suffix) {
   const abs = join(root, dir);
@@ -51,7 +51,8 @@ const suites = {
     return { status, ...counts };
   },
   e2e() {
-    const built = run('npx', ['vite', 'build', '--logLevel', 'warn']);
+    // Both bundles: the widget and the dashboard (package.json's build).
+    const built = run('npm', ['run', 'build', '--silent']);
     if (built !== 0) return { status: built, passed: 0, failed: 1, skipped: 0 };
     const file = join(out, 'e2e.json');
     const status = run('npx', ['playwright', 'test'], { PLAYWRIGHT_JSON_OUTPUT_NAME: file });

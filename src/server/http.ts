@@ -10,6 +10,7 @@ import type { ErrorCode } from '../protocol/messages.ts';
 import type { ChatCore } from '../core/core.ts';
 import type { SnapshotPage } from '../store/store.ts';
 import { authorizeApi, authorizeMetrics, authorizeRead } from './http-auth.ts';
+import { DASHBOARD_CSP } from './dashboard-csp.ts';
 import type { Denied } from './http-auth.ts';
 import { TENANT_ID, originAllowed } from '../core/tenants.ts';
 import type { Tenant } from '../core/tenants.ts';
@@ -86,6 +87,8 @@ export function createRequestHandler(options: HttpOptions) {
     if (path === 'healthz') return sendHealth(req, res);
     if (path === 'metrics') return sendMetrics(req, res);
     if (path === 'image-chat.js') return sendWidget(req, res);
+    if (path === 'dashboard') return sendDashboard(req, res, 'dashboard.html', 'text/html; charset=utf-8');
+    if (path === 'dashboard.js') return sendDashboard(req, res, join('dist', 'dashboard.js'), 'text/javascript; charset=utf-8');
     if (seg[0] === 'demo' && seg.length >= 2) return sendDemo(req, res, seg.slice(1));
     if (path === 'ws') return explainSocket(req, res);
     if (seg.length === 5 && seg[0] === 'api' && seg[1] === 'v1' && seg[2] === 'tenants' && seg[4] === 'usage') {
@@ -131,6 +134,16 @@ export function createRequestHandler(options: HttpOptions) {
     const file = join(root, 'dist', 'image-chat.js');
     if (!(await isFile(file))) throw new HttpError(503, 'unavailable', 'widget not built: run npm run build');
     return sendFile(req, res, file, 'text/javascript; charset=utf-8');
+  }
+
+  /** The site owner's page and its script (src/dashboard), under a strict CSP, never cached stale. */
+  async function sendDashboard(req: IncomingMessage, res: ServerResponse, file: string, type: string): Promise<void> {
+    res.setHeader('cache-control', 'no-cache');
+    res.setHeader('content-security-policy', DASHBOARD_CSP);
+    res.setHeader('referrer-policy', 'no-referrer');
+    const path = join(root, file);
+    if (!(await isFile(path))) throw new HttpError(503, 'unavailable', 'dashboard not built: run npm run build');
+    return sendFile(req, res, path, type);
   }
 
   async function sendDemo(req: IncomingMessage, res: ServerResponse, parts: string[]): Promise<void> {
