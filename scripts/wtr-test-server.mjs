@@ -1,12 +1,27 @@
 // Starts a real image-chat server (temp SQLite file, port 0) beside web-test-runner,
 // so element tests talk to the real thing. Tests read its URL from /__test-server.json.
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tsImport } from 'tsx/esm/api';
 
 /** The `sso-test` tenant's secret; browser tests mint their tokens with it (test only, never a real one). */
 export const WTR_SSO_SECRET = 'wtr-sso-test-secret-0123456789abcdef';
+/** The `dash-test` tenant's API key, which the dashboard's tests sign in with (test only). */
+export const WTR_DASHBOARD_KEY = 'wtr-dashboard-key-0123456789abcdef';
+
+/** A local port nothing listens on (bound, then released), for "the server cannot be reached". */
+function closedPort() {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
+}
 
 /**
  * The clock of the second server: real time plus a skew a test moves forward
@@ -53,6 +68,7 @@ export function testServerPlugin() {
   const opened = new Map();
   let dir;
   let startError;
+  let closed;
   return {
     name: 'image-chat-test-server',
     async serverStart() {
@@ -61,13 +77,15 @@ export function testServerPlugin() {
         const { startServer } = await tsImport('../src/server/app.ts', import.meta.url);
         const { Tenants, DEMO_TENANT, DEFAULT_LIMITS } = await tsImport('../src/core/tenants.ts', import.meta.url);
         // The demo tenant (any localhost origin, as npm start ships it), plus tenants for the access tests
-        // (src/widget/access.test.ts): SSO with a known secret, guests view-only, and a foreign-origin-only one.
+        // (src/widget/access.test.ts): SSO with a known secret, guests view-only, and a foreign-origin-only one;
+        // and one with an API key for the dashboard (src/dashboard), whose figures no other test moves.
         const local = DEMO_TENANT.origins;
         const tenants = new Tenants([
           DEMO_TENANT,
           { id: 'sso-test', origins: local, ssoSecret: WTR_SSO_SECRET, guests: 'post', limits: DEFAULT_LIMITS },
           { id: 'viewers', origins: local, guests: 'read', limits: DEFAULT_LIMITS },
           { id: 'elsewhere', origins: ['https://elsewhere.example'], guests: 'post', limits: DEFAULT_LIMITS },
+          { id: 'dash-test', origins: local, apiKey: WTR_DASHBOARD_KEY, guests: 'post', limits: DEFAULT_LIMITS },
         ]);
         server = await startServer({ port: 0, host: '127.0.0.1', databaseUrl: join(dir, 'test.sqlite'), tenants });
         clocked = await startServer({ port: 0, host: '127.0.0.1', databaseUrl: join(dir, 'clocked.sqlite'), tenants, clock });
@@ -76,6 +94,8 @@ export function testServerPlugin() {
           opened.set(info.tenant, (opened.get(info.tenant) ?? 0) + 1);
           return connect(socket, info);
         };
+        // Taken last, so neither server above is given the port just released.
+        closed = await closedPort();
       } catch (e) {
         startError = e;
         console.error('test server did not start:', e);
@@ -99,7 +119,7 @@ export function testServerPlugin() {
       }
       if (context.path !== '/__test-server.json') return undefined;
       if (!server) return json({ url: null, error: String(startError ?? 'not started') });
-      return json({ url: `http://127.0.0.1:${server.port}`, clockedUrl: `http://127.0.0.1:${clocked.port}` });
+      return json({ url: `http://127.0.0.1:${server.port}`, clockedUrl: `http://127.0.0.1:${clocked.port}`, closedUrl: `http://127.0.0.1:${closed}` });
     },
   };
 }
