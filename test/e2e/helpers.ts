@@ -44,8 +44,8 @@ export async function recordChatEvents(page: Page): Promise<void> {
 export const chatEvents = (page: Page) => page.evaluate(() => (window as unknown as { __chatEvents: string[] }).__chatEvents);
 
 /** A raw protocol client (the "third client"): hello, then send and await acks. */
-export async function rawClient(url: string, name: string) {
-  const ws = new WebSocket(`${url.replace(/^http/, 'ws')}/ws?tenant=demo`);
+export async function rawClient(url: string, name: string, tenant = 'demo') {
+  const ws = new WebSocket(`${url.replace(/^http/, 'ws')}/ws?tenant=${tenant}`);
   const inbox: Record<string, unknown>[] = [];
   const waiters: (() => void)[] = [];
   ws.on('message', (data) => {
