@@ -148,13 +148,16 @@ export class ImageChatDashboard extends LitElement {
     const [usage, images, chats] = await Promise.allSettled([api.usage(range), api.topImages(range), api.recentChats()]);
     if (generation !== this.generation) return;
     this.loading = false;
-    const failures = [usage, images, chats].flatMap((r) => (r.status === 'rejected' ? [asDashboardError(r.reason)] : []));
-    const refused = failures.find((e) => e.signsOut);
+    const usageError = usage.status === 'rejected' ? asDashboardError(usage.reason) : undefined;
+    const listErrors = [images, chats].flatMap((r) => (r.status === 'rejected' ? [asDashboardError(r.reason)] : []));
+    const failures = usageError ? [usageError, ...listErrors] : listErrors;
+    // A refused key anywhere signs out; "no such tenant" is taken from the usage answer only (a list route may be missing).
+    const refused = usageError?.signsOut ? usageError : listErrors.find((e) => e.kind === 'wrong-key' || e.kind === 'missing-key');
     if (refused) return this.signOut(refused);
     if (this.phase === 'checking') {
-      if (usage.status === 'rejected') {
+      if (usageError) {
         // Not refused, just not reached: the form keeps the key for another try, nothing is shown.
-        this.refusal = asDashboardError(usage.reason);
+        this.refusal = usageError;
         this.phase = 'signed-out';
         return;
       }
