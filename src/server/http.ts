@@ -11,6 +11,7 @@ import type { ChatCore } from '../core/core.ts';
 import type { SnapshotPage } from '../store/store.ts';
 import { authorizeApi, authorizeMetrics, authorizeRead } from './http-auth.ts';
 import { DASHBOARD_CSP } from './dashboard-csp.ts';
+import { isOwnOrigin } from './own-origin.ts';
 import type { Denied } from './http-auth.ts';
 import { TENANT_ID, originAllowed } from '../core/tenants.ts';
 import type { Tenant } from '../core/tenants.ts';
@@ -182,7 +183,7 @@ export function createRequestHandler(options: HttpOptions) {
     if (!tenant) throw new HttpError(404, 'not-found', `there is no tenant "${id}" on this server`);
     const origin = headerOf(req, 'origin');
     res.setHeader('vary', 'Origin');
-    if (!originAllowed(tenant, origin)) throw new HttpError(403, 'forbidden', `this page's origin may not read tenant "${id}"`);
+    if (!originAllowed(tenant, origin) && !isOwnOrigin(origin, headerOf(req, 'host'))) throw new HttpError(403, 'forbidden', `this page's origin may not read tenant "${id}"`);
     if (origin !== undefined) res.setHeader('access-control-allow-origin', origin);
     return tenant;
   }
