@@ -28,7 +28,7 @@ function closedPort() {
  * (`/__test-server/advance?ms=`), firing at once the timers that fall due, so
  * a sign-in can expire without the test waiting for it.
  */
-function skewableClock() {
+export function skewableClock() {
   let skew = 0;
   const due = new Set();
   const now = () => Date.now() + skew;
