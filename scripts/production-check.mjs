@@ -1,5 +1,5 @@
 // `node scripts/production-check.mjs`: what the README's deployment section promises, on a fresh clone
-// of this repository's HEAD: `npm ci --omit=dev && npm start` serves / and /image-chat.js, and
+// of this repository's HEAD: `npm ci --omit=dev && npm start` serves /, /image-chat.js and the dashboard, and
 // SIGTERM to npm stops the whole tree with exit 0. Prints one line; exits 1 when anything fails.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -32,11 +32,13 @@ try {
   server = await startServerProcess({ root: clone });
   await get(server.url, '/');
   await get(server.url, '/image-chat.js');
+  await get(server.url, '/dashboard');
+  await get(server.url, '/dashboard.js');
   process.kill(server.child.pid, 'SIGTERM');
   const exit = await server.exited;
   while (server.groupPids().length > 0) await new Promise((r) => setTimeout(r, 20));
   if (exit.code !== 0) throw new Error(`npm start exited with ${exit.code ?? exit.signal} after SIGTERM:\n${server.output()}`);
-  console.log('production check: passed (npm ci --omit=dev && npm start on a fresh clone serves / and /image-chat.js, SIGTERM exits 0)');
+  console.log('production check: passed (npm ci --omit=dev && npm start on a fresh clone serves /, /image-chat.js, /dashboard and /dashboard.js, SIGTERM exits 0)');
 } catch (e) {
   console.log(`production check: FAILED: ${e instanceof Error ? e.message : e}`);
   process.exitCode = 1;

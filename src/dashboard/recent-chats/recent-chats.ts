@@ -27,8 +27,8 @@ export interface DeleteRequest {
   readonly what: string;
 }
 
-/** Replies shown at once; more are folded under a disclosure. */
-const OPEN_REPLIES = 3;
+/** Replies shown at once; more are folded under a disclosure, so twenty conversations stay a short list. */
+const OPEN_REPLIES = 1;
 
 export class DashboardRecentChats extends LitElement {
   static override styles = styles;

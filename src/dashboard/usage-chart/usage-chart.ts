@@ -93,7 +93,14 @@ export class DashboardUsageChart extends LitElement {
       scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(metric === 'pubSubBandwidth' ? 1024 : 4, max * 1.1)] } },
       axes: [
         { stroke: muted, grid, ticks: grid },
-        { stroke: muted, grid, ticks: grid, size: 64, values: (_u, ticks) => ticks.map((t) => compact(metric, t)) },
+        {
+          stroke: muted,
+          grid,
+          ticks: grid,
+          size: 64,
+          values: (_u, ticks) => ticks.map((t) => compact(metric, t)),
+          ...(metric === 'pubSubBandwidth' ? { incrs: BINARY_STEPS } : {}),
+        },
       ],
       series: [
         {},
@@ -172,7 +179,10 @@ export class DashboardUsageChart extends LitElement {
   }
 }
 
-/** Axis labels: 1200 → "1.2k", 1536 bytes → "1.5 KB". */
+/** Byte ticks on whole binary units (16 KB, 32 KB…), not on 48.8 KB. */
+const BINARY_STEPS = [0, 1, 2, 3, 4].flatMap((k) => [1, 2, 4, 8, 16, 32, 64, 128, 256, 512].map((m) => m * 1024 ** k));
+
+/** Axis labels: 1200 → "1.2K", 1536 bytes → "1.5 KB". */
 function compact(metric: Metric, n: number): string {
   if (metric === 'pubSubBandwidth') return formatMetric(metric, n);
   return new Intl.NumberFormat('en', { notation: 'compact', maximumFractionDigits: 1 }).format(n);
