@@ -62,6 +62,17 @@ const imageId: Reader<string> = (value, field) => {
   return s;
 };
 
+/** Why `value` is not a valid image id, or undefined: the rule of every message's `image`, for the HTTP routes. */
+export function imageIdProblem(value: string): string | undefined {
+  try {
+    imageId(value, 'the image id');
+    return undefined;
+  } catch (e) {
+    if (e instanceof Invalid) return e.message;
+    throw e;
+  }
+}
+
 const serverId: Reader<string> = (value, field) => {
   const s = string(1, MAX_ID_CHARS)(value, field);
   if (!SAFE_ID.test(s)) fail(`${field} is not a valid id`);
