@@ -7,6 +7,8 @@ import { tsImport } from 'tsx/esm/api';
 
 /** The `sso-test` tenant's secret; browser tests mint their tokens with it (test only, never a real one). */
 export const WTR_SSO_SECRET = 'wtr-sso-test-secret-0123456789abcdef';
+/** The `owner` tenant's API key; browser tests read its admin API with it (src/widget/page.test.ts). */
+export const WTR_API_KEY = 'wtr-owner-api-key-0123456789';
 
 /**
  * The clock of the second server: real time plus a skew a test moves forward
@@ -68,6 +70,7 @@ export function testServerPlugin() {
           { id: 'sso-test', origins: local, ssoSecret: WTR_SSO_SECRET, guests: 'post', limits: DEFAULT_LIMITS },
           { id: 'viewers', origins: local, guests: 'read', limits: DEFAULT_LIMITS },
           { id: 'elsewhere', origins: ['https://elsewhere.example'], guests: 'post', limits: DEFAULT_LIMITS },
+          { id: 'owner', origins: local, apiKey: WTR_API_KEY, guests: 'post', limits: DEFAULT_LIMITS },
         ]);
         server = await startServer({ port: 0, host: '127.0.0.1', databaseUrl: join(dir, 'test.sqlite'), tenants });
         clocked = await startServer({ port: 0, host: '127.0.0.1', databaseUrl: join(dir, 'clocked.sqlite'), tenants, clock });
