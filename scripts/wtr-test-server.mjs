@@ -8,6 +8,8 @@ import { tsImport } from 'tsx/esm/api';
 
 /** The `sso-test` tenant's secret; browser tests mint their tokens with it (test only, never a real one). */
 export const WTR_SSO_SECRET = 'wtr-sso-test-secret-0123456789abcdef';
+/** The `owner` tenant's API key; browser tests read its admin API with it (src/widget/page.test.ts). */
+export const WTR_API_KEY = 'wtr-owner-api-key-0123456789';
 /** The `dash-test` tenant's API key, which the dashboard's tests sign in with (test only). */
 export const WTR_DASHBOARD_KEY = 'wtr-dashboard-key-0123456789abcdef';
 
@@ -86,6 +88,7 @@ export function testServerPlugin() {
           { id: 'viewers', origins: local, guests: 'read', limits: DEFAULT_LIMITS },
           { id: 'elsewhere', origins: ['https://elsewhere.example'], guests: 'post', limits: DEFAULT_LIMITS },
           { id: 'dash-test', origins: local, apiKey: WTR_DASHBOARD_KEY, guests: 'post', limits: DEFAULT_LIMITS },
+          { id: 'owner', origins: local, apiKey: WTR_API_KEY, guests: 'post', limits: DEFAULT_LIMITS },
         ]);
         server = await startServer({ port: 0, host: '127.0.0.1', databaseUrl: join(dir, 'test.sqlite'), tenants });
         clocked = await startServer({ port: 0, host: '127.0.0.1', databaseUrl: join(dir, 'clocked.sqlite'), tenants, clock });

@@ -43,12 +43,17 @@ export interface ApplyTransaction {
   firstCommentId(chatId: string): Step<string | undefined>;
   chatCount(): Step<number>;
   commentCount(chatId: string): Step<number>;
-  /** Stores a new conversation and its comments (the opening one), in order. */
-  insertChat(chat: Chat): Step<void>;
-  /** Appends a comment: it sorts after every comment the conversation holds. */
+  /**
+   * Stores a new conversation and its comments (the opening one), in order,
+   * with the page it was started on (not part of the Chat: the admin API's alone).
+   * Its last activity is its newest comment's time.
+   */
+  insertChat(chat: Chat, page: string | undefined): Step<void>;
+  /** Appends a comment: it sorts after every comment the conversation holds, and is its last activity. */
   insertComment(chatId: string, comment: Comment): Step<void>;
   editComment(commentId: string, text: string, editedAt: number): Step<void>;
-  deleteComment(commentId: string): Step<void>;
+  /** Removes a reply; the conversation's last activity becomes its newest remaining comment's time. */
+  deleteComment(chatId: string, commentId: string): Step<void>;
   moveChat(chatId: string, x: number, y: number): Step<void>;
   resolveChat(chatId: string, resolved: boolean): Step<void>;
   /** Removes the conversation and its comments; its events stay in the log. */
@@ -109,7 +114,7 @@ function* write(tx: ApplyTransaction, request: ApplyRequest, now: number): Steps
       const author = { id: actor.id, name: actor.name };
       const opening: Comment = { id: randomUUID(), author, text: action.text, createdAt: now };
       const chat: Chat = { id: randomUUID(), x: action.x, y: action.y, author, createdAt: now, resolved: false, comments: [opening] };
-      yield* call(tx.insertChat(chat));
+      yield* call(tx.insertChat(chat, action.page));
       return (seq) => ({ type: 'new-image-chat', image, seq, broadcastId, chat });
     }
     case 'update-image-chat': {
@@ -151,7 +156,7 @@ function* writeChange(tx: ApplyTransaction, action: UpdateImageChatMessage, requ
       if ((yield* call(tx.firstCommentId(chatId))) === change.commentId) {
         throw new StoreError('invalid', 'the first comment opens the conversation: delete the conversation instead');
       }
-      yield* call(tx.deleteComment(change.commentId));
+      yield* call(tx.deleteComment(chatId, change.commentId));
       return { kind: 'delete-comment', commentId: change.commentId };
     }
     case 'move':

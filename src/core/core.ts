@@ -286,15 +286,22 @@ export class ChatCore implements SessionHost {
     return undefined;
   }
 
-  /**
-   * Stores the action, lets the caller ack, then broadcasts. Serialised per
-   * image so this node publishes an image's events in seq order even when the
-   * store resolves concurrent writes out of order.
-   */
+  /** A socket's action: the tenant's rules (`permit`), then `commit`. */
   async act(tenant: string, action: ActionMessage, actor: User, stored: (applied: Applied) => void, ip?: string): Promise<void> {
     const t = this.tenants.get(tenant);
     const refusal = t ? await this.permit(t, action, actor, ip) : new StoreError('unauthorized', 'unknown tenant');
     if (refusal || !t) throw refusal;
+    return this.commit(t, action, actor, stored);
+  }
+
+  /**
+   * Stores the action, lets the caller ack, then broadcasts. Serialised per
+   * image so this node publishes an image's events in seq order even when the
+   * store resolves concurrent writes out of order. No rate limit: `act` checks
+   * sockets first; the tenant's own API key (moderation.ts) comes straight here.
+   */
+  commit(t: Tenant, action: ActionMessage, actor: User, stored: (applied: Applied) => void): Promise<void> {
+    const tenant = t.id;
     const topic = topicFor(tenant, action.image);
     return this.serialize(topic, async () => {
       const applied = await this.store.apply(tenant, action.image, action, actor, t.limits);

@@ -63,13 +63,17 @@ export const DEMO_TENANT: Tenant = {
 export class Tenants {
   private readonly byId: ReadonlyMap<string, Tenant>;
 
-  constructor(tenants: readonly Tenant[]) {
+  /** `unconfigured`: the demo tenant served because none is configured (it then gets an API key: src/server/demo-key.ts). */
+  constructor(
+    tenants: readonly Tenant[],
+    readonly unconfigured = false,
+  ) {
     this.byId = new Map(tenants.map((t) => [t.id, t]));
   }
 
-  /** Only the demo tenant: what `npm start` and tests get by default. */
-  static demo(): Tenants {
-    return new Tenants([DEMO_TENANT]);
+  /** Only the demo tenant: what `npm start` and tests get by default; with `apiKey`, its API key. */
+  static demo(apiKey?: string): Tenants {
+    return new Tenants([apiKey === undefined ? DEMO_TENANT : { ...DEMO_TENANT, apiKey }], true);
   }
 
   get(id: string): Tenant | undefined {

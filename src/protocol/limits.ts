@@ -7,6 +7,8 @@ export const MAX_IMAGE_ID_CHARS = 512;
 /** Longest server-made id (conversation or comment) a client may name. */
 export const MAX_ID_CHARS = 64;
 export const MAX_NAME_CHARS = 80;
+/** Longest page URL kept with a conversation (`create-image-chat.page`). */
+export const MAX_PAGE_CHARS = 2048;
 export const MAX_TOKEN_CHARS = 4096;
 /** Messages in one batched client frame. */
 export const MAX_BATCH = 50;

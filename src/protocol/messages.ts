@@ -101,6 +101,13 @@ export interface CreateImageChatMessage {
   readonly x: number;
   readonly y: number;
   readonly text: string;
+  /**
+   * The page the conversation was started on (the widget sends `location.href`).
+   * Kept with the conversation for the site owner (the admin API), never sent
+   * to other clients. The server keeps only an http(s) URL without its hash,
+   * at most MAX_PAGE_CHARS long, and ignores anything else.
+   */
+  readonly page?: string;
 }
 
 export interface UpdateImageChatMessage {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseClientFrame, parseClientMessage } from './parse.ts';
+import { pageUrl, parseClientFrame, parseClientMessage } from './parse.ts';
 import { MAX_BATCH } from './limits.ts';
 
 const ID = '0b8f6a1e-3c7d-4b2a-9f10-1234567890ab';
@@ -18,6 +18,7 @@ const valid: [string, unknown][] = [
   ['create at the corners 0 and 1', { ...create, x: 0, y: 1 }],
   ['create with 2000 characters', { ...create, text: 'a'.repeat(2000) }],
   ['create with 2000 emoji (code points, not UTF-16 units)', { ...create, text: '😀'.repeat(2000) }],
+  ['create with the page it was made on', { ...create, page: 'https://shop.example/p/1?v=2' }],
   ['create with newlines and tabs', { ...create, text: 'line one\n\tline two\n' }],
   ['a name with accents and emoji', { type: 'hello', name: 'Zoë 😀' }],
   ['add-comment', update({ kind: 'add-comment', text: 'reply' })],
@@ -117,4 +118,28 @@ test('a batch is judged entry by entry', () => {
 test('a __proto__ key never reaches Object.prototype', () => {
   parseClientFrame(`{"type":"hello","__proto__":{"polluted":true}}`);
   assert.equal(({} as Record<string, unknown>).polluted, undefined);
+});
+
+test('page: an http(s) URL is kept without its hash or credentials; anything else is dropped, never refused', () => {
+  const kept: [unknown, string][] = [
+    ['https://shop.example/p/1?v=2#comments', 'https://shop.example/p/1?v=2'],
+    ['http://localhost:8787/', 'http://localhost:8787/'],
+    ['HTTPS://Shop.Example/a b', 'https://shop.example/a%20b'],
+    ['https://user:secret@shop.example/', 'https://shop.example/'],
+    [`https://e.example/${'a'.repeat(2048 - 'https://e.example/'.length)}#${'h'.repeat(100)}`, `https://e.example/${'a'.repeat(2048 - 'https://e.example/'.length)}`],
+  ];
+  for (const [given, stored] of kept) assert.equal(pageUrl(given), stored, String(given));
+  const dropped: unknown[] = [
+    'javascript:alert(1)', 'data:text/html,hi', 'file:///etc/passwd', 'about:blank', 'blob:https://a.example/1',
+    '/relative/path', 'not a url', '', 42, null, {}, ['https://a.example/'],
+    `https://e.example/${'a'.repeat(2049 - 'https://e.example/'.length)}`,
+  ];
+  for (const given of dropped) {
+    assert.equal(pageUrl(given), undefined, String(given));
+    const r = parseClientMessage({ ...create, page: given });
+    assert.ok(r.ok, `a create with page ${String(given).slice(0, 40)} is still accepted`);
+    assert.deepEqual(r.message, create, 'without the page');
+  }
+  const r = parseClientMessage({ ...create, page: 'https://shop.example/p#x' });
+  assert.ok(r.ok && r.message.type === 'create-image-chat' && r.message.page === 'https://shop.example/p');
 });

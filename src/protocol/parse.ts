@@ -9,6 +9,7 @@ import {
   MAX_ID_CHARS,
   MAX_IMAGE_ID_CHARS,
   MAX_NAME_CHARS,
+  MAX_PAGE_CHARS,
   MAX_TEXT_CHARS,
   MAX_TOKEN_CHARS,
   textLength,
@@ -61,6 +62,17 @@ const imageId: Reader<string> = (value, field) => {
   return s;
 };
 
+/** Why `value` is not a valid image id, or undefined: the rule of every message's `image`, for the HTTP routes. */
+export function imageIdProblem(value: string): string | undefined {
+  try {
+    imageId(value, 'the image id');
+    return undefined;
+  } catch (e) {
+    if (e instanceof Invalid) return e.message;
+    throw e;
+  }
+}
+
 const serverId: Reader<string> = (value, field) => {
   const s = string(1, MAX_ID_CHARS)(value, field);
   if (!SAFE_ID.test(s)) fail(`${field} is not a valid id`);
@@ -77,6 +89,28 @@ const fraction: Reader<number> = (value, field) => {
   if (value < 0 || value > 1) fail(`${field} must be between 0 and 1`);
   return value;
 };
+
+/**
+ * The page a conversation was started on, as kept: an absolute http(s) URL
+ * without its hash (a fragment is the page's own state, often a token) or
+ * user:password, at most MAX_PAGE_CHARS long once normalised; anything else is
+ * undefined. Never a refusal: the conversation matters more than where it
+ * was started, and an old or odd page must not lose a visitor's comment.
+ */
+export function pageUrl(value: unknown): string | undefined {
+  if (typeof value !== 'string' || value.length > MAX_PAGE_CHARS * 2) return undefined;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return undefined;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return undefined;
+  url.hash = '';
+  url.username = '';
+  url.password = '';
+  return url.href.length <= MAX_PAGE_CHARS ? url.href : undefined;
+}
 
 const boolean: Reader<boolean> = (value, field) => {
   if (typeof value !== 'boolean') fail(`${field} must be true or false`);
@@ -164,7 +198,8 @@ function message(value: unknown): ClientMessage {
       return { type, image: imageId(get('image'), 'image') };
     }
     case 'create-image-chat': {
-      const get = record(value, 'message', ['type', 'image', 'broadcastId', 'x', 'y', 'text']);
+      const get = record(value, 'message', ['type', 'image', 'broadcastId', 'x', 'y', 'text'], ['page']);
+      const page = pageUrl(get('page'));
       return {
         type,
         image: imageId(get('image'), 'image'),
@@ -172,6 +207,7 @@ function message(value: unknown): ClientMessage {
         x: fraction(get('x'), 'x'),
         y: fraction(get('y'), 'y'),
         text: text(get('text'), 'text'),
+        ...(page === undefined ? {} : { page }),
       };
     }
     case 'update-image-chat': {

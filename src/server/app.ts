@@ -21,6 +21,7 @@ import type { Clock } from '../core/clock.ts';
 import { createRequestHandler } from './http.ts';
 import { TENANT_ID, Tenants } from '../core/tenants.ts';
 import { DEFAULT_PING_INTERVAL_MS, Heartbeat } from './heartbeat.ts';
+import { withDemoKey } from './demo-key.ts';
 import { PendingConnections } from './pending-connections.ts';
 import { answerClientError, answerRaw, guard } from './raw-answer.ts';
 
@@ -42,8 +43,10 @@ export interface ServerOptions {
   logKeep?: number;
   /** Most missed events sent as a replay (default 500); a longer gap gets a snapshot. */
   maxReplay?: number;
-  /** Who may connect (default: only the `demo` tenant, for pages on localhost). */
+  /** Who may connect (default: only the `demo` tenant, for pages on localhost, with an API key: `demoApiKey` or one kept in the store). */
   tenants?: Tenants;
+  /** DEMO_API_KEY: the demo tenant's API key, when no tenants are configured (default: a random one kept in the store). */
+  demoApiKey?: string;
   /** PEM certificate chain and key: serve https and wss instead of http and ws. */
   tls?: { cert: string | Buffer; key: string | Buffer };
   /** Take the client's address from the last X-Forwarded-For hop (set behind a reverse proxy only). */
@@ -76,6 +79,8 @@ export interface RunningServer {
   core: ChatCore;
   /** Which bus this server uses, for the start-up line. */
   busDescription: string;
+  /** The demo tenant's API key, when it is the one served (no tenants configured), for the start-up line. */
+  demoApiKey?: string;
   close(): Promise<void>;
 }
 
@@ -91,9 +96,16 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
     ...(opts.logKeep !== undefined ? { logKeep: opts.logKeep } : {}),
     ...(opts.sqliteSynchronous !== undefined ? { synchronous: opts.sqliteSynchronous } : {}),
   });
+  let demo: Awaited<ReturnType<typeof withDemoKey>>;
+  try {
+    demo = await withDemoKey(opts.tenants ?? Tenants.demo(), store, opts.demoApiKey);
+  } catch (e) {
+    await store.close();
+    throw e;
+  }
   const cluster = openBus(opts.redisUrl, opts.redisPrefix !== undefined ? { prefix: opts.redisPrefix } : {});
   const { bus, counters } = cluster;
-  const coreOptions: ChatCoreOptions = { store, bus, counters, tenants: opts.tenants ?? Tenants.demo() };
+  const coreOptions: ChatCoreOptions = { store, bus, counters, tenants: demo.tenants };
   if (opts.guestSecret !== undefined) coreOptions.guestSecret = opts.guestSecret;
   if (opts.maxBufferedBytes !== undefined) coreOptions.maxBufferedBytes = opts.maxBufferedBytes;
   if (opts.drainTimeoutMs !== undefined) coreOptions.drainTimeoutMs = opts.drainTimeoutMs;
@@ -211,7 +223,8 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
     return closing;
   }
 
-  return { port, url: `${opts.tls ? 'https' : 'http'}://${shown}:${port}`, core, busDescription: cluster.description, close };
+  const url = `${opts.tls ? 'https' : 'http'}://${shown}:${port}`;
+  return { port, url, core, busDescription: cluster.description, ...(demo.demoApiKey !== undefined ? { demoApiKey: demo.demoApiKey } : {}), close };
 }
 
 /** The peer's address, or with `trustProxy` the last X-Forwarded-For hop (the one our proxy added). */

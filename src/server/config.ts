@@ -26,6 +26,8 @@ export interface Config {
   maxReplay?: number;
   /** From TENANTS_FILE / CONFIG_FILE and TENANT_*; the demo tenant when none is configured. */
   tenants: Tenants;
+  /** DEMO_API_KEY: the demo tenant's API key (only when no tenants are configured); unset, one kept in the store. */
+  demoApiKey?: string;
   /** PEM certificate chain and key (TLS_CERT / TLS_KEY file paths, read at start): serve https and wss. */
   tls?: { cert: string; key: string };
   /** TRUST_PROXY=1: take the client address from X-Forwarded-For (behind a reverse proxy). */
@@ -76,6 +78,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, readFile: (path
       throw new ConfigError(`METRICS_TOKEN must be at least ${MIN_SECRET_CHARS} characters with no spaces (or unset, for totals only)`);
     }
     config.metricsToken = metricsToken;
+  }
+  const demoApiKey = env.DEMO_API_KEY?.trim();
+  if (demoApiKey) {
+    if (!config.tenants.unconfigured) {
+      throw new ConfigError('DEMO_API_KEY is the demo tenant\'s key, and the demo tenant is served only when no tenants are configured: unset it, or give your tenant an apiKey (TENANT_API_KEY)');
+    }
+    if (demoApiKey.length < MIN_SECRET_CHARS || /\s/.test(demoApiKey)) {
+      throw new ConfigError(`DEMO_API_KEY must be at least ${MIN_SECRET_CHARS} characters with no spaces (or unset, to use one kept in the database)`);
+    }
+    config.demoApiKey = demoApiKey;
   }
   const logKeep = eventCount(env, 'LOG_KEEP');
   if (logKeep !== undefined) config.logKeep = logKeep;

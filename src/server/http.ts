@@ -15,6 +15,7 @@ import { isOwnOrigin } from './own-origin.ts';
 import type { Denied } from './http-auth.ts';
 import { TENANT_ID, originAllowed } from '../core/tenants.ts';
 import type { Tenant } from '../core/tenants.ts';
+import { adminRoute, serveAdmin } from './api-admin.ts';
 
 export { TENANT_ID } from '../core/tenants.ts';
 
@@ -46,7 +47,7 @@ export interface HttpOptions {
 const PREFLIGHT_MAX_AGE_S = 7200;
 const DEFAULT_HEALTH_TIMEOUT_MS = 2000;
 
-class HttpError extends Error {
+export class HttpError extends Error {
   constructor(
     readonly status: number,
     readonly code: ErrorCode | 'method-not-allowed',
@@ -78,11 +79,13 @@ export function createRequestHandler(options: HttpOptions) {
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (req.method === 'OPTIONS') return preflight(req, res);
+    const seg = pathSegments(req.url ?? '/');
+    const admin = adminRoute(seg);
+    if (admin) return serveAdmin(admin, req, res, options.core, (id) => tenantFor(req, res, id));
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.setHeader('allow', 'GET, HEAD');
       throw new HttpError(405, 'method-not-allowed', `${req.method ?? 'this method'} is not allowed here`);
     }
-    const seg = pathSegments(req.url ?? '/');
     const path = seg.join('/');
     if (path === '') return sendFile(req, res, join(root, 'index.html'), 'text/html; charset=utf-8');
     if (path === 'healthz') return sendHealth(req, res);
@@ -120,8 +123,9 @@ export function createRequestHandler(options: HttpOptions) {
       throw new HttpError(405, 'method-not-allowed', 'OPTIONS is answered on the REST API (/api/v1/…) only');
     }
     tenantFor(req, res, seg[3]!);
-    res.setHeader('allow', 'GET, HEAD, OPTIONS');
-    res.setHeader('access-control-allow-methods', 'GET, OPTIONS');
+    const deletes = adminRoute(seg)?.methods.includes('DELETE') ?? false;
+    res.setHeader('allow', deletes ? 'DELETE, OPTIONS' : 'GET, HEAD, OPTIONS');
+    res.setHeader('access-control-allow-methods', deletes ? 'DELETE, OPTIONS' : 'GET, OPTIONS');
     res.setHeader('access-control-allow-headers', 'Authorization, Content-Type, Accept');
     res.setHeader('access-control-max-age', String(PREFLIGHT_MAX_AGE_S));
     res.statusCode = 204;
@@ -286,7 +290,7 @@ async function streamChats(
 }
 
 /** True once the response can take more; false (and the response destroyed) if the client went or stalled. */
-function drained(res: ServerResponse, timeoutMs: number): Promise<boolean> {
+export function drained(res: ServerResponse, timeoutMs: number): Promise<boolean> {
   return new Promise((resolve) => {
     const done = (ok: boolean) => {
       clearTimeout(timer);
@@ -304,13 +308,13 @@ function drained(res: ServerResponse, timeoutMs: number): Promise<boolean> {
 }
 
 /** Throws the refusal as an HTTP error (401 with a Bearer challenge), if there is one. */
-function refuse(res: ServerResponse, denied: Denied | undefined): void {
+export function refuse(res: ServerResponse, denied: Denied | undefined): void {
   if (!denied) return;
   if (denied.status === 401) res.setHeader('www-authenticate', 'Bearer');
   throw new HttpError(denied.status, denied.status === 401 ? 'unauthorized' : 'forbidden', denied.message);
 }
 
-function headerOf(req: IncomingMessage, name: string): string | undefined {
+export function headerOf(req: IncomingMessage, name: string): string | undefined {
   const v = req.headers[name];
   return Array.isArray(v) ? v[0] : v;
 }
@@ -335,7 +339,7 @@ async function sendFile(req: IncomingMessage, res: ServerResponse, path: string,
   send(req, res, 200, type, body);
 }
 
-function sendJson(req: IncomingMessage, res: ServerResponse, status: number, value: unknown): void {
+export function sendJson(req: IncomingMessage, res: ServerResponse, status: number, value: unknown): void {
   send(req, res, status, 'application/json; charset=utf-8', JSON.stringify(value));
 }
 

@@ -35,6 +35,7 @@ try {
     ...(config.logKeep !== undefined ? { logKeep: config.logKeep } : {}),
     ...(config.maxReplay !== undefined ? { maxReplay: config.maxReplay } : {}),
     ...(config.metricsToken !== undefined ? { metricsToken: config.metricsToken } : {}),
+    ...(config.demoApiKey !== undefined ? { demoApiKey: config.demoApiKey } : {}),
   });
 } catch (e) {
   const err = e as NodeJS.ErrnoException;
@@ -49,6 +50,10 @@ console.log(
   `image-chat listening on ${config.tls ? 'https' : 'http'}://${shownHost}:${server.port} ` +
     `(store: ${server.core.store.description}; bus: ${server.busDescription}; tenants: ${config.tenants.ids.join(', ')})`,
 );
+// The demo's dashboard is one click away: the key is this machine's own (localhost pages only, DEMO_API_KEY or kept in the store).
+if (server.demoApiKey !== undefined) {
+  console.log(`dashboard: ${config.tls ? 'https' : 'http'}://${shownHost}:${server.port}/dashboard (tenant demo, key ${server.demoApiKey})`);
+}
 
 /**
  * SIGTERM/SIGINT: stop taking connections and messages, let the actions in

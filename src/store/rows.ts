@@ -1,5 +1,6 @@
 /** Row shapes and their mapping to protocol objects, shared by the SQL stores (same column names in both schemas). */
 import type { Chat, Comment } from '../protocol/messages.ts';
+import type { RecentChat } from './store.ts';
 
 export interface ChatRow {
   id: string;
@@ -27,7 +28,15 @@ export interface EventRow {
   actor_id: string;
 }
 
+/** A conversation with what only the admin API reads: its image, page and last activity. */
+export interface RecentRow extends ChatRow {
+  image: string;
+  page: string | null;
+  last_activity: number;
+}
+
 export const CHAT_COLUMNS = 'id, x, y, author_id, author_name, created_at, resolved';
+export const RECENT_COLUMNS = `image, page, last_activity, ${CHAT_COLUMNS}`;
 export const COMMENT_COLUMNS = 'chat_id, id, author_id, author_name, text, created_at, edited_at';
 
 export function toComment(row: CommentRow): Comment {
@@ -51,3 +60,10 @@ export function toChat(row: ChatRow, comments: Comment[]): Chat {
     comments,
   };
 }
+
+export function toRecent(row: RecentRow, comments: Comment[]): RecentChat {
+  return { image: row.image, page: row.page, lastActivity: row.last_activity, chat: toChat(row, comments) };
+}
+
+/** Last activity of a new conversation: its newest comment's time. */
+export const activityOf = (chat: Chat): number => Math.max(chat.createdAt, ...chat.comments.map((c) => c.createdAt));

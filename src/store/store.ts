@@ -41,6 +41,17 @@ export interface Applied {
   readonly duplicate: boolean;
 }
 
+/** A conversation as the tenant's admin API lists it: where it is, where it was started, when it last moved. */
+export interface RecentChat {
+  readonly image: string;
+  /** The page it was started on (`create-image-chat.page`), or null when the client sent none. */
+  readonly page: string | null;
+  /** When its newest comment was posted (ms since the epoch): its opening one, or the last reply. */
+  readonly lastActivity: number;
+  /** The conversation as on the wire, every comment in order. */
+  readonly chat: Chat;
+}
+
 /** Events kept per image for replay by default (see StoreOptions.logKeep). */
 export const DEFAULT_LOG_KEEP = 10_000;
 
@@ -96,6 +107,12 @@ export interface Store {
    * store runs the one set of rules, core/apply.ts, in one of its transactions.
    */
   apply(tenant: string, image: string, action: ActionMessage, actor: User, limits?: ApplyLimits): Promise<Applied>;
+  /**
+   * The tenant's conversations over all its images, newest `lastActivity`
+   * first (ties: the later stored first), at most `limit`, read in one
+   * consistent view through an index on (tenant, last activity).
+   */
+  recentChats(tenant: string, limit: number): Promise<RecentChat[]>;
   /** How many conversations the tenant holds over all its images (the usage API). */
   conversationCount(tenant: string): Promise<number>;
   /** A random secret persisted under `name`, created on first use, the same ever after. */

@@ -151,7 +151,8 @@ export class ChatSync implements ReactiveController {
 
   create(x: number, y: number, text: string): string | undefined {
     const image = this.target?.image ?? '';
-    return this.act({ type: 'create-image-chat', image, broadcastId: crypto.randomUUID(), x, y, text });
+    // The page it was started on, for the site owner's dashboard; its hash stays in the browser (often a token).
+    return this.act({ type: 'create-image-chat', image, broadcastId: crypto.randomUUID(), x, y, text, page: location.href.split('#')[0]! });
   }
 
   update(chatId: string, change: Change): string | undefined {

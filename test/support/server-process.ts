@@ -22,9 +22,9 @@ export interface ServerProcess {
   alive(): boolean;
 }
 
-/** The environment a test's server starts from: the runner's, minus what points at shared services (CI exports both). */
+/** The environment a test's server starts from: the runner's, minus what points at shared services (CI exports both) or sets the demo's key. */
 export function isolatedEnv(): NodeJS.ProcessEnv {
-  const { DATABASE_URL: _database, REDIS_URL: _redis, REDIS_PREFIX: _prefix, ...rest } = process.env;
+  const { DATABASE_URL: _database, REDIS_URL: _redis, REDIS_PREFIX: _prefix, DEMO_API_KEY: _demoKey, ...rest } = process.env;
   return rest;
 }
 

@@ -12,6 +12,7 @@ export function storeWith(inner: Store, overrides: Partial<Store>): Store {
     snapshotPages: (t, i, o) => inner.snapshotPages(t, i, o),
     eventsSince: (t, i, since, max) => inner.eventsSince(t, i, since, max),
     apply: (t, i, a, u, l) => inner.apply(t, i, a, u, l),
+    recentChats: (t, n) => inner.recentChats(t, n),
     conversationCount: (t) => inner.conversationCount(t),
     secret: (n) => inner.secret(n),
     close: () => inner.close(),

@@ -10,6 +10,7 @@ import type { Chat } from '../../protocol/messages.ts';
 import { StoreError } from '../store.ts';
 import type { Store, StoreOptions } from '../store.ts';
 import { concurrencyConformance } from './concurrency.ts';
+import { recentConformance } from './recent.ts';
 import { SAFE_ID, alice, bob, create, mod, rejects, remove, update } from './fixtures.ts';
 
 export interface StoreFactories {
@@ -335,5 +336,6 @@ export function storeConformance(name: string, { open, openTwo }: StoreFactories
     }));
   });
 
+  recentConformance(name, (body) => withStore(body));
   concurrencyConformance(name, openTwo);
 }

@@ -78,6 +78,16 @@ const MIGRATIONS: readonly string[] = [
     value text NOT NULL
   );
   `,
+  // As SQLite's: each conversation's page (for the admin API) and its newest comment's time,
+  // indexed per tenant so the latest conversations over all images are an index scan
+  // (backwards, \`pos\` breaking ties), never a sort. Existing conversations are filled in.
+  `
+  ALTER TABLE chats ADD COLUMN page text, ADD COLUMN last_activity bigint NOT NULL DEFAULT 0;
+  UPDATE chats c SET last_activity = coalesce(
+    (SELECT max(m.created_at) FROM comments m WHERE m.tenant = c.tenant AND m.image = c.image AND m.chat_id = c.id),
+    c.created_at);
+  CREATE INDEX chats_by_activity ON chats (tenant, last_activity, pos);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
@@ -88,7 +98,8 @@ export const BROADCAST_ID_CONSTRAINT = 'events_broadcast_id';
 /** Any fixed number: every image-chat node contends for the same one. */
 const MIGRATION_LOCK = 0x1c_c4a7;
 
-export async function migrate(sql: Sql): Promise<void> {
+/** Brings the schema to `target` (default: the newest; tests stop earlier to check a later migration on old data). */
+export async function migrate(sql: Sql, target = MIGRATIONS.length): Promise<void> {
   await sql.begin(async (tx) => {
     await tx`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK})`;
     await tx`CREATE TABLE IF NOT EXISTS image_chat_schema (version integer NOT NULL)`;
@@ -99,8 +110,8 @@ export async function migrate(sql: Sql): Promise<void> {
         `the database schema (version ${current}) is newer than this server understands (${MIGRATIONS.length}); upgrade image-chat`,
       );
     }
-    for (let version = current; version < MIGRATIONS.length; version++) await tx.unsafe(MIGRATIONS[version]!);
-    if (!row) await tx`INSERT INTO image_chat_schema (version) VALUES (${MIGRATIONS.length})`;
-    else if (current !== MIGRATIONS.length) await tx`UPDATE image_chat_schema SET version = ${MIGRATIONS.length}`;
+    for (let version = current; version < target; version++) await tx.unsafe(MIGRATIONS[version]!);
+    if (!row) await tx`INSERT INTO image_chat_schema (version) VALUES (${target})`;
+    else if (current < target) await tx`UPDATE image_chat_schema SET version = ${target}`;
   });
 }

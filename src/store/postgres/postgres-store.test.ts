@@ -11,8 +11,8 @@ import type { ChatEvent } from '../../protocol/messages.ts';
 import { storeConformance } from '../conformance/conformance.ts';
 import { alice, create } from '../conformance/fixtures.ts';
 import type { StoreOptions } from '../store.ts';
-import { PostgresStore } from './postgres-store.ts';
-import { SCHEMA_VERSION } from './migrations.ts';
+import { PostgresStore, RECENT_CHATS_SQL } from './postgres-store.ts';
+import { SCHEMA_VERSION, migrate } from './migrations.ts';
 import { postgresTestUrl, testSchemas } from '../../../test/support/postgres.ts';
 
 const url = postgresTestUrl('the PostgreSQL store suite');
@@ -105,6 +105,47 @@ function postgresSuite(url: string): void {
       assert.equal(snap.seq, 1, 'and its seq with it');
     } finally {
       await other.end({ timeout: 5 });
+      await store.close();
+    }
+  });
+
+  test('postgres: the recent conversations are read backwards along chats_by_activity, never sorted', async () => {
+    const schema = await freshSchema();
+    await (await open(schema)).close();
+    const plan = await admin.begin(async (tx) => {
+      await tx`SET LOCAL search_path TO ${tx(schema)}`;
+      // The plan a real table gets (an empty one is cheapest to read whole and sort): 20 tenants of 1,000 conversations.
+      await tx`INSERT INTO images (tenant, image, epoch, seq, created_at) SELECT 't' || t, 'img', 'e', 0, 0 FROM generate_series(1, 20) t`;
+      await tx`INSERT INTO chats (tenant, image, id, x, y, author_id, author_name, created_at, last_activity)
+               SELECT 't' || (n % 20 + 1), 'img', 'c' || n, 0, 0, 'g', 'G', n, n FROM generate_series(1, 20000) n`;
+      await tx`ANALYZE chats`;
+      return tx.unsafe(`EXPLAIN ${RECENT_CHATS_SQL}`, ['t1', 20]);
+    });
+    const text = plan.map((row) => String(row['QUERY PLAN'])).join('\n');
+    assert.match(text, /Index Scan Backward using chats_by_activity/, text);
+    assert.doesNotMatch(text, /Sort/, `no sort: ${text}`);
+  });
+
+  test('postgres: migrating a version-1 database gives each conversation its newest comment time and no page', async () => {
+    const schema = await freshSchema();
+    const sql = postgres(url, { max: 1, onnotice: () => {}, connection: { search_path: schema } });
+    try {
+      await migrate(sql, 1);
+      await sql`INSERT INTO images (tenant, image, epoch, seq, created_at) VALUES ('t1', 'img', 'e', 3, 100)`;
+      await sql`INSERT INTO chats (tenant, image, id, x, y, author_id, author_name, created_at)
+                VALUES ('t1', 'img', 'old', 0, 0, 'g_a', 'A', 100), ('t1', 'img', 'new', 1, 1, 'g_a', 'A', 200)`;
+      await sql`INSERT INTO comments (tenant, image, chat_id, id, author_id, author_name, text, created_at)
+                VALUES ('t1', 'img', 'old', 'c1', 'g_a', 'A', 'first', 100), ('t1', 'img', 'new', 'c2', 'g_a', 'A', 'second', 200),
+                       ('t1', 'img', 'old', 'c3', 'g_b', 'B', 'late reply', 300)`;
+    } finally {
+      await sql.end({ timeout: 5 });
+    }
+    const store = await open(schema);
+    try {
+      const recent = await store.recentChats('t1', 10);
+      assert.deepEqual(recent.map((r) => [r.chat.id, r.lastActivity, r.page]), [['old', 300, null], ['new', 200, null]]);
+      assert.deepEqual(recent[0]!.chat.comments.map((c) => c.text), ['first', 'late reply']);
+    } finally {
       await store.close();
     }
   });

@@ -12,10 +12,10 @@ import type { ActionMessage, ChatEvent, SeqPosition, User } from '../../protocol
 import { applySteps, runStepsAsync } from '../../core/apply.ts';
 import type { ApplyTransaction } from '../../core/apply.ts';
 import { DEFAULT_LOG_KEEP } from '../store.ts';
-import type { Applied, ApplyLimits, Snapshot, SnapshotPage, SnapshotPageOptions, Store, StoreOptions } from '../store.ts';
+import type { Applied, ApplyLimits, RecentChat, Snapshot, SnapshotPage, SnapshotPageOptions, Store, StoreOptions } from '../store.ts';
 import { exactReplay, replayRange } from '../replay.ts';
-import { toChat, toComment } from '../rows.ts';
-import type { ChatRow, CommentRow, EventRow } from '../rows.ts';
+import { RECENT_COLUMNS, activityOf, toChat, toComment, toRecent } from '../rows.ts';
+import type { ChatRow, CommentRow, EventRow, RecentRow } from '../rows.ts';
 import { BROADCAST_ID_CONSTRAINT, migrate } from './migrations.ts';
 import { snapshotPages } from './snapshot-pages.ts';
 
@@ -31,6 +31,9 @@ export interface PostgresStoreOptions extends StoreOptions {
 
 /** int8 (seq, timestamps, counts) as a JS number: every value here stays far below 2^53. */
 const INT8_AS_NUMBER = { to: 20, from: [20], serialize: (n: number) => String(n), parse: (s: string) => Number(s) };
+
+/** The tenant's latest conversations: the index chats_by_activity read backwards, no sort (the store's tests EXPLAIN it). */
+export const RECENT_CHATS_SQL = `SELECT ${RECENT_COLUMNS} FROM chats WHERE tenant = $1 ORDER BY last_activity DESC, pos DESC LIMIT $2`;
 
 export type Sql = postgres.Sql<{ int8: number }>;
 type Tx = postgres.TransactionSql<{ int8: number }>;
@@ -121,6 +124,28 @@ export class PostgresStore implements Store {
     }
   }
 
+  async recentChats(tenant: string, limit: number): Promise<RecentChat[]> {
+    this.assertOpen();
+    return this.sql.begin('isolation level repeatable read read only', async (tx) => {
+      const rows = await tx.unsafe<RecentRow[]>(RECENT_CHATS_SQL, [tenant, Math.max(0, Math.floor(limit))]);
+      if (rows.length === 0) return [];
+      // One round trip for every listed conversation's comments (chat ids are unique per image only).
+      const comments = await tx<(CommentRow & { image: string })[]>`
+        SELECT m.image, m.chat_id, m.id, m.author_id, m.author_name, m.text, m.created_at, m.edited_at
+        FROM comments m JOIN unnest(${rows.map((r) => r.image)}::text[], ${rows.map((r) => r.id)}::text[]) AS listed (image, chat_id)
+          ON m.image = listed.image AND m.chat_id = listed.chat_id
+        WHERE m.tenant = ${tenant} ORDER BY m.pos`;
+      const byChat = new Map<string, CommentRow[]>();
+      for (const c of comments) {
+        const key = JSON.stringify([c.image, c.chat_id]);
+        const list = byChat.get(key);
+        if (list) list.push(c);
+        else byChat.set(key, [c]);
+      }
+      return rows.map((row) => toRecent(row, (byChat.get(JSON.stringify([row.image, row.id])) ?? []).map(toComment)));
+    });
+  }
+
   async conversationCount(tenant: string): Promise<number> {
     this.assertOpen();
     const [row] = await this.sql<{ n: number }[]>`SELECT count(*) AS n FROM chats WHERE tenant = ${tenant}`;
@@ -164,9 +189,10 @@ export class PostgresStore implements Store {
         (await one(tx<{ id: string }[]>`SELECT id FROM comments WHERE ${where()} AND chat_id = ${chatId} ORDER BY pos LIMIT 1`))?.id,
       chatCount: async () => (await one(tx<{ n: number }[]>`SELECT count(*) AS n FROM chats WHERE ${where()}`))!.n,
       commentCount: async (chatId) => (await one(tx<{ n: number }[]>`SELECT count(*) AS n FROM comments WHERE ${where()} AND chat_id = ${chatId}`))!.n,
-      insertChat: async (chat) => {
-        await tx`INSERT INTO chats (tenant, image, id, x, y, author_id, author_name, created_at)
-                 VALUES (${tenant}, ${image}, ${chat.id}, ${chat.x}, ${chat.y}, ${chat.author.id}, ${chat.author.name}, ${chat.createdAt})`;
+      insertChat: async (chat, page) => {
+        await tx`INSERT INTO chats (tenant, image, id, x, y, author_id, author_name, created_at, page, last_activity)
+                 VALUES (${tenant}, ${image}, ${chat.id}, ${chat.x}, ${chat.y}, ${chat.author.id}, ${chat.author.name}, ${chat.createdAt},
+                         ${page ?? null}, ${activityOf(chat)})`;
         for (const c of chat.comments) {
           await tx`INSERT INTO comments (tenant, image, chat_id, id, author_id, author_name, text, created_at)
                    VALUES (${tenant}, ${image}, ${chat.id}, ${c.id}, ${c.author.id}, ${c.author.name}, ${c.text}, ${c.createdAt})`;
@@ -175,12 +201,16 @@ export class PostgresStore implements Store {
       insertComment: async (chatId, c) => {
         await tx`INSERT INTO comments (tenant, image, chat_id, id, author_id, author_name, text, created_at)
                  VALUES (${tenant}, ${image}, ${chatId}, ${c.id}, ${c.author.id}, ${c.author.name}, ${c.text}, ${c.createdAt})`;
+        await tx`UPDATE chats SET last_activity = greatest(last_activity, ${c.createdAt}) WHERE ${where()} AND id = ${chatId}`;
       },
       editComment: async (commentId, text, editedAt) => {
         await tx`UPDATE comments SET text = ${text}, edited_at = ${editedAt} WHERE ${where()} AND id = ${commentId}`;
       },
-      deleteComment: async (commentId) => {
+      deleteComment: async (chatId, commentId) => {
         await tx`DELETE FROM comments WHERE ${where()} AND id = ${commentId}`;
+        await tx`UPDATE chats c SET last_activity = coalesce(
+                   (SELECT max(m.created_at) FROM comments m WHERE m.tenant = c.tenant AND m.image = c.image AND m.chat_id = c.id), c.created_at)
+                 WHERE ${where()} AND id = ${chatId}`;
       },
       moveChat: async (chatId, x, y) => {
         await tx`UPDATE chats SET x = ${x}, y = ${y} WHERE ${where()} AND id = ${chatId}`;

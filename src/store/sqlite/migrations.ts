@@ -67,12 +67,25 @@ const MIGRATIONS: readonly string[] = [
     value TEXT NOT NULL
   ) WITHOUT ROWID;
   `,
+  // Where each conversation was started (create-image-chat's page, for the admin API) and
+  // when its newest comment was posted, indexed per tenant: the tenant's latest conversations
+  // over all its images are read in index order (rowid, the index's hidden last column, breaks
+  // ties), never sorted. Existing conversations take their newest comment's time.
+  `
+  ALTER TABLE chats ADD COLUMN page TEXT;
+  ALTER TABLE chats ADD COLUMN last_activity INTEGER NOT NULL DEFAULT 0;
+  UPDATE chats SET last_activity = coalesce(
+    (SELECT max(m.created_at) FROM comments m WHERE m.tenant = chats.tenant AND m.image = chats.image AND m.chat_id = chats.id),
+    created_at);
+  CREATE INDEX chats_by_activity ON chats (tenant, last_activity);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
-export function migrate(db: Database.Database): void {
-  for (let version = 0; version < MIGRATIONS.length; version++) {
+/** Brings the schema to `target` (default: the newest; tests stop earlier to check a later migration on old data). */
+export function migrate(db: Database.Database, target = MIGRATIONS.length): void {
+  for (let version = 0; version < target; version++) {
     // IMMEDIATE takes the write lock first, so two processes opening one file
     // cannot both run the same migration; the version is re-read under the lock.
     db.transaction(() => {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { SqliteStore } from './sqlite-store.ts';
-import { SCHEMA_VERSION } from './migrations.ts';
+import { SCHEMA_VERSION, migrate } from './migrations.ts';
 import { storeConformance } from '../conformance/conformance.ts';
 import type { User } from '../../protocol/messages.ts';
 
@@ -205,6 +205,42 @@ test('sqlite file: a snapshot left early frees its connection; beyond four at on
     await open[0]!.return!(undefined);
     assert.equal((await fifthFirst).done, false, 'and starts once one is free');
     for (const it of [...open.slice(1), fifth]) await it.return!(undefined);
+  } finally {
+    await store.close();
+  }
+});
+
+test('sqlite: the recent conversations are read in the order of the index chats_by_activity, never sorted', async () => {
+  const store = new SqliteStore(':memory:');
+  try {
+    const internals = store as unknown as { db: Database.Database; q: { recent: Database.Statement } };
+    const plan = internals.db.prepare(`EXPLAIN QUERY PLAN ${internals.q.recent.source}`).all('t1', 20) as { detail: string }[];
+    const details = plan.map((p) => p.detail).join('\n');
+    assert.match(details, /USING (COVERING )?INDEX chats_by_activity \(tenant=\?\)/, details);
+    assert.doesNotMatch(details, /TEMP B-TREE/, `no sort: ${details}`);
+  } finally {
+    await store.close();
+  }
+});
+
+test('sqlite: migrating a version-1 database gives each conversation its newest comment time and no page', async () => {
+  const file = join(dir, 'version-1.sqlite');
+  const db = new Database(file);
+  migrate(db, 1);
+  db.exec(`
+    INSERT INTO images (tenant, image, epoch, seq, created_at) VALUES ('t1', 'img', 'e', 3, 100);
+    INSERT INTO chats (tenant, image, id, x, y, author_id, author_name, created_at)
+      VALUES ('t1', 'img', 'old', 0, 0, 'g_a', 'A', 100), ('t1', 'img', 'new', 1, 1, 'g_a', 'A', 200);
+    INSERT INTO comments (tenant, image, chat_id, id, author_id, author_name, text, created_at)
+      VALUES ('t1', 'img', 'old', 'c1', 'g_a', 'A', 'first', 100), ('t1', 'img', 'new', 'c2', 'g_a', 'A', 'second', 200),
+             ('t1', 'img', 'old', 'c3', 'g_b', 'B', 'late reply', 300);
+  `);
+  db.close();
+  const store = new SqliteStore(file);
+  try {
+    const recent = await store.recentChats('t1', 10);
+    assert.deepEqual(recent.map((r) => [r.chat.id, r.lastActivity, r.page]), [['old', 300, null], ['new', 200, null]]);
+    assert.deepEqual(recent[0]!.chat.comments.map((c) => c.text), ['first', 'late reply']);
   } finally {
     await store.close();
   }

@@ -13,9 +13,9 @@ import type { ApplyTransaction } from '../../core/apply.ts';
 import { migrate } from './migrations.ts';
 import { exactReplay, replayRange } from '../replay.ts';
 import { DEFAULT_LOG_KEEP } from '../store.ts';
-import { CHAT_COLUMNS, COMMENT_COLUMNS, toChat, toComment } from '../rows.ts';
-import type { ChatRow, CommentRow, EventRow } from '../rows.ts';
-import type { Applied, ApplyLimits, Snapshot, SnapshotPage, SnapshotPageOptions, Store, StoreOptions } from '../store.ts';
+import { CHAT_COLUMNS, COMMENT_COLUMNS, RECENT_COLUMNS, activityOf, toChat, toComment, toRecent } from '../rows.ts';
+import type { ChatRow, CommentRow, EventRow, RecentRow } from '../rows.ts';
+import type { Applied, ApplyLimits, RecentChat, Snapshot, SnapshotPage, SnapshotPageOptions, Store, StoreOptions } from '../store.ts';
 import { ReadConnections, inPages } from './readers.ts';
 
 /** The statements of a paged snapshot, prepared once per read-only connection. */
@@ -115,9 +115,23 @@ export class SqliteStore implements Store {
       firstCommentId: db.prepare<[string, string, string], { id: string }>(
         'SELECT id FROM comments WHERE tenant = ? AND image = ? AND chat_id = ? ORDER BY rowid LIMIT 1',
       ),
-      insertChat: db.prepare<[string, string, string, number, number, string, string, number]>(
-        `INSERT INTO chats (tenant, image, id, x, y, author_id, author_name, created_at, resolved)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0)`,
+      insertChat: db.prepare<[string, string, string, number, number, string, string, number, string | null, number]>(
+        `INSERT INTO chats (tenant, image, id, x, y, author_id, author_name, created_at, resolved, page, last_activity)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)`,
+      ),
+      commentPosted: db.prepare<[number, string, string, string]>(
+        'UPDATE chats SET last_activity = max(last_activity, ?) WHERE tenant = ? AND image = ? AND id = ?',
+      ),
+      recountActivity: db.prepare<{ tenant: string; image: string; chat: string }>(
+        `UPDATE chats SET last_activity = coalesce(
+           (SELECT max(created_at) FROM comments WHERE tenant = @tenant AND image = @image AND chat_id = @chat), created_at)
+         WHERE tenant = @tenant AND image = @image AND id = @chat`,
+      ),
+      recent: db.prepare<[string, number], RecentRow>(
+        `SELECT ${RECENT_COLUMNS} FROM chats WHERE tenant = ? ORDER BY last_activity DESC, rowid DESC LIMIT ?`,
+      ),
+      chatComments: db.prepare<[string, string, string], CommentRow>(
+        `SELECT ${COMMENT_COLUMNS} FROM comments WHERE tenant = ? AND image = ? AND chat_id = ? ORDER BY rowid`,
       ),
       insertComment: db.prepare<[string, string, string, string, string, string, string, number]>(
         `INSERT INTO comments (tenant, image, chat_id, id, author_id, author_name, text, created_at)
@@ -213,6 +227,15 @@ export class SqliteStore implements Store {
     return this.db.transaction(() => runSteps(steps)).immediate();
   }
 
+  async recentChats(tenant: string, limit: number): Promise<RecentChat[]> {
+    this.assertOpen();
+    return this.db.transaction((): RecentChat[] =>
+      this.q.recent.all(tenant, Math.max(0, Math.floor(limit))).map((row) =>
+        toRecent(row, this.q.chatComments.all(tenant, row.image, row.id).map(toComment)),
+      ),
+    ).deferred();
+  }
+
   async conversationCount(tenant: string): Promise<number> {
     this.assertOpen();
     return this.q.tenantChatCount.get(tenant)!.n;
@@ -269,18 +292,20 @@ export class SqliteStore implements Store {
       firstCommentId: (chatId) => q.firstCommentId.get(tenant, image, chatId)?.id,
       chatCount: () => q.chatCount.get(tenant, image)!.n,
       commentCount: (chatId) => q.commentCount.get(tenant, image, chatId)!.n,
-      insertChat: (chat) => {
-        q.insertChat.run(tenant, image, chat.id, chat.x, chat.y, chat.author.id, chat.author.name, chat.createdAt);
+      insertChat: (chat, page) => {
+        q.insertChat.run(tenant, image, chat.id, chat.x, chat.y, chat.author.id, chat.author.name, chat.createdAt, page ?? null, activityOf(chat));
         for (const c of chat.comments) q.insertComment.run(tenant, image, chat.id, c.id, c.author.id, c.author.name, c.text, c.createdAt);
       },
       insertComment: (chatId, c) => {
         q.insertComment.run(tenant, image, chatId, c.id, c.author.id, c.author.name, c.text, c.createdAt);
+        q.commentPosted.run(c.createdAt, tenant, image, chatId);
       },
       editComment: (commentId, text, editedAt) => {
         q.editComment.run(text, editedAt, tenant, image, commentId);
       },
-      deleteComment: (commentId) => {
+      deleteComment: (chatId, commentId) => {
         q.deleteComment.run(tenant, image, commentId);
+        q.recountActivity.run({ tenant, image, chat: chatId });
       },
       moveChat: (chatId, x, y) => {
         q.move.run(x, y, tenant, image, chatId);
