@@ -99,7 +99,7 @@ export class DashboardUsageChart extends LitElement {
           ticks: grid,
           size: 64,
           values: (_u, ticks) => ticks.map((t) => compact(metric, t)),
-          ...(metric === 'pubSubBandwidth' ? { incrs: BINARY_STEPS } : {}),
+          incrs: metric === 'pubSubBandwidth' ? BINARY_STEPS : WHOLE_STEPS,
         },
       ],
       series: [
@@ -181,6 +181,8 @@ export class DashboardUsageChart extends LitElement {
 
 /** Byte ticks on whole binary units (16 KB, 32 KB…), not on 48.8 KB. */
 const BINARY_STEPS = [0, 1, 2, 3, 4].flatMap((k) => [1, 2, 4, 8, 16, 32, 64, 128, 256, 512].map((m) => m * 1024 ** k));
+/** Counts are whole: no tick at 2.5 connections. */
+const WHOLE_STEPS = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9].flatMap((k) => [1, 2, 5].map((m) => m * 10 ** k));
 
 /** Axis labels: 1200 → "1.2K", 1536 bytes → "1.5 KB". */
 function compact(metric: Metric, n: number): string {
