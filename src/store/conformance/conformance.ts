@@ -10,6 +10,7 @@ import type { Chat } from '../../protocol/messages.ts';
 import { StoreError } from '../store.ts';
 import type { Store, StoreOptions } from '../store.ts';
 import { concurrencyConformance } from './concurrency.ts';
+import { usageConformance } from './usage.ts';
 import { SAFE_ID, alice, bob, create, mod, rejects, remove, update } from './fixtures.ts';
 
 export interface StoreFactories {
@@ -336,4 +337,5 @@ export function storeConformance(name: string, { open, openTwo }: StoreFactories
   });
 
   concurrencyConformance(name, openTwo);
+  usageConformance(name, open, openTwo);
 }

@@ -78,6 +78,28 @@ const MIGRATIONS: readonly string[] = [
     value text NOT NULL
   );
   `,
+  // 2: the usage tables of SQLite's second migration.
+  `
+  CREATE TABLE usage_hours (
+    tenant           text   NOT NULL,
+    image            text   NOT NULL,
+    hour             bigint NOT NULL,
+    messages         bigint NOT NULL,
+    bytes            bigint NOT NULL,
+    creates          bigint NOT NULL,
+    comments         bigint NOT NULL,
+    peak_connections bigint NOT NULL,
+    PRIMARY KEY (tenant, image, hour)
+  );
+  CREATE INDEX usage_hours_by_tenant_hour ON usage_hours (tenant, hour);
+  CREATE INDEX usage_hours_by_hour ON usage_hours (hour);
+
+  CREATE TABLE usage_writers (
+    writer     text   PRIMARY KEY,
+    seq        bigint NOT NULL,
+    updated_at bigint NOT NULL
+  );
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
