@@ -35,6 +35,7 @@ try {
     ...(config.logKeep !== undefined ? { logKeep: config.logKeep } : {}),
     ...(config.maxReplay !== undefined ? { maxReplay: config.maxReplay } : {}),
     ...(config.metricsToken !== undefined ? { metricsToken: config.metricsToken } : {}),
+    usage: { flushMs: config.usageFlushMs, retentionDays: config.usageRetentionDays },
   });
 } catch (e) {
   const err = e as NodeJS.ErrnoException;
