@@ -1,9 +1,11 @@
 // Section 16 of `npm run bench` (also `node scripts/bench-usage.mjs` alone): what usage counting
-// costs on the hot path. Two servers, each in its own process on its own SQLite file, one with
+// costs on the hot path. Four servers, each in its own process on its own SQLite file, two with
 // usage counting on (the default: every frame written is counted per tenant, image and hour,
-// flushed every 5 s) and one with it off (the core option `usage: {counting: false}`); the same
-// LISTENERS raw `ws` sockets subscribed on each, one writer per server. The two are measured in
-// alternating rounds of ROUND_EVENTS creates at RATE/s, so drift on the machine falls on both alike.
+// flushed every 5 s) and two with it off (the core option `usage: {counting: false}`), started in
+// the order on, off, off, on (a process started earlier was seen to use a little more CPU, whatever
+// it runs); LISTENERS raw `ws` sockets subscribed on each, one writer per server. They are measured
+// in turn, in rounds of ROUND_EVENTS creates at RATE/s, every other round in reverse order, so drift
+// on the machine falls on both alike.
 // Fan-out delay = create sent by the writer → the broadcast received by each listener (p50/p99 over
 // every delivery), and the server's CPU time per event (every listener's frame included). Last, the
 // counting call alone (UsageRecorder.sent, once per frame written), timed in this process.
@@ -103,9 +105,10 @@ async function round(run) {
   run.cpuMicros += (await run.server.cpu()) - cpu0;
 }
 
-function summary(run) {
-  const s = run.sink.samples.sort((a, b) => a - b);
-  const perEvent = run.cpuMicros / run.sent;
+/** Over the servers of one setting: delay percentiles of every delivery, and CPU time per event. */
+function summary(servers) {
+  const s = servers.flatMap((run) => run.sink.samples).sort((a, b) => a - b);
+  const perEvent = servers.reduce((n, run) => n + run.cpuMicros, 0) / servers.reduce((n, run) => n + run.sent, 0);
   return `p50 ${fmt(pct(s, 0.5))}, p99 ${fmt(pct(s, 0.99))} (${s.length} deliveries); server CPU ${(perEvent / 1000).toFixed(2)} ms per event (${(perEvent / LISTENERS).toFixed(1)} µs per frame written)`;
 }
 
@@ -129,8 +132,8 @@ export async function usageBench() {
   const dir = mkdtempSync(join(tmpdir(), 'image-chat-bench-usage-'));
   const runs = [];
   try {
-    for (const counting of ['on', 'off']) {
-      const server = await serverProcess(join(dir, `${counting}.sqlite`), counting);
+    for (const [i, counting] of ['on', 'off', 'off', 'on'].entries()) {
+      const server = await serverProcess(join(dir, `${i}-${counting}.sqlite`), counting);
       const sink = { on: false, received: 0, samples: [] };
       runs.push({ counting, server, sink, sockets: await listeners(server.url, sink), writer: await writer(server.url), sent: 0, cpuMicros: 0 });
     }
@@ -142,9 +145,9 @@ export async function usageBench() {
       run.cpuMicros = 0;
     }
     for (let r = 0; r < ROUNDS; r++) for (const run of r % 2 ? [...runs].reverse() : runs) await round(run);
-    const [on, off] = runs;
-    console.log(`usage   fan-out, create sent → broadcast received by ${LISTENERS} sockets, ${ROUNDS * ROUND_EVENTS} creates at ${RATE}/s, usage counting ON: ${summary(on)}`);
-    console.log(`  peer  the same, usage counting OFF (same run, alternating rounds): ${summary(off)}`);
+    const [on, off] = ['on', 'off'].map((counting) => runs.filter((run) => run.counting === counting));
+    console.log(`usage   fan-out, create sent → broadcast received by ${LISTENERS} sockets, 2 × ${ROUNDS * ROUND_EVENTS} creates at ${RATE}/s, usage counting ON: ${summary(on)}`);
+    console.log(`  peer  the same, usage counting OFF (same run, rounds taking turns): ${summary(off)}`);
     console.log(`        the counting call alone, once per frame written: ${(await sentNanos()).toFixed(0)} ns`);
   } finally {
     for (const run of runs) {
