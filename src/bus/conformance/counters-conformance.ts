@@ -57,6 +57,9 @@ export function countersConformance(name: string, open: () => Promise<CounterNod
       const held = [await a.acquire(t, 'x', 10), await b.acquire(t, 'y', 10), await a.acquire(t, 'z', 10)];
       assert.deepEqual(held.map((h) => h?.tenantConnections), [1, 2, 3]);
       held.forEach((h) => h!.release());
+      // A release is sent without waiting for it: a read on each node's own connection comes after its releases.
+      await b.tenantConnections(t);
+      assert.equal(await a.tenantConnections(t), 0);
       assert.equal((await b.acquire(t, 'x', 10))?.tenantConnections, 1, 'released slots are not counted');
       assert.equal((await a.acquire(tenant(), 'x', 10))?.tenantConnections, 1, 'another tenant has its own count');
       assert.equal(await b.tenantConnections(t), 1);
