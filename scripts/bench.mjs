@@ -23,6 +23,8 @@
 //  12–15. many nodes (scripts/bench-cluster.mjs): fan-out over 3 nodes vs 1 vs Socket.IO + redis-adapter;
 //      creates/s on one hot image, 3 nodes (PostgreSQL) vs 1 (SQLite); convergence of 2,000 clients after
 //      Redis drops its connections (vs Socket.IO's lost messages) and after a node's kill -9
+//  16. usage counting on the hot path (scripts/bench-usage.mjs): fan-out p50/p99 (create sent → broadcast
+//      received by 500 sockets) and server CPU per event with usage counting ON  vs OFF, same run
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -477,6 +479,9 @@ await printPayloads();
 const lifecycle = await import('./bench-lifecycle.mjs');
 await lifecycle.reportShutdown();
 await lifecycle.reportSynchronous();
+
+const { usageBench } = await import('./bench-usage.mjs');
+await usageBench();
 
 const { clusterBench } = await import('./bench-cluster.mjs');
 await clusterBench();

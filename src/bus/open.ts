@@ -1,7 +1,7 @@
 /**
  * Chooses the bus by configuration: in-process without a Redis URL (one
  * node), Redis with one (any number of nodes). The counters come with it:
- * cluster-wide limits and usage need the same Redis.
+ * cluster-wide connection counts and limits need the same Redis.
  */
 import { randomUUID } from 'node:crypto';
 import { InProcessBus } from './bus.ts';
@@ -16,7 +16,7 @@ export interface OpenedBus {
   counters: SharedCounters;
   /** For the start-up line, e.g. `in-process` or `redis redis://cache:6379 (node 3f2a…)`. */
   description: string;
-  /** Closes the counters (sending their last usage), then the bus. */
+  /** Closes the counters (dropping this node's connection counts), then the bus. */
   close(): Promise<void>;
 }
 

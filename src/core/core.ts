@@ -15,7 +15,8 @@ import { identify } from './identity.ts';
 import type { Identified } from './identity.ts';
 import { Metrics } from './metrics.ts';
 import { LocalCounters } from './counters.ts';
-import type { SharedCounters, UsageTotals } from './counters.ts';
+import type { Acquired, SharedCounters } from './counters.ts';
+import { UsageRecorder, type UsageOptions } from './usage.ts';
 import { Tenants, originAllowed } from './tenants.ts';
 import type { Tenant } from './tenants.ts';
 import { Session } from './session.ts';
@@ -28,8 +29,10 @@ export type { Connection, SocketLike } from './session.ts';
 export interface ChatCoreOptions {
   store: Store;
   bus: Bus;
-  /** Connection counts, rate limits and usage over every node (default: this process only). */
+  /** Connection counts and rate limits over every node (default: this process only). */
   counters?: SharedCounters;
+  /** Usage over time: how often it is flushed to the store, how long it is kept, or not counted at all. */
+  usage?: UsageOptions;
   /** Signs guest tokens; when absent a secret persisted in the store is used, so tokens survive restarts. */
   guestSecret?: string;
   /** Images one connection may follow at once (default 100). */
@@ -92,6 +95,7 @@ export const DEFAULT_FEED_CHECK_MS = 3000;
 
 export class ChatCore implements SessionHost {
   readonly metrics: Metrics;
+  readonly usage: UsageRecorder;
   readonly store: Store;
   readonly bus: Bus;
   readonly counters: SharedCounters;
@@ -101,7 +105,7 @@ export class ChatCore implements SessionHost {
   private readonly maxReplay: number;
   private readonly sessions = new Set<Session>();
   /** Gives back each session's slot under the per-IP limit (resolves once it was counted). */
-  private readonly slots = new Map<Session, Promise<(() => void) | undefined>>();
+  private readonly slots = new Map<Session, Promise<Acquired | undefined>>();
   private readonly now: () => number;
   private readonly topics = new Map<string, Topic>();
   /** Tail of the work queued per image: actions on one image run one at a time on this node. */
@@ -121,7 +125,7 @@ export class ChatCore implements SessionHost {
     this.store = options.store;
     this.bus = options.bus;
     this.counters = options.counters ?? new LocalCounters();
-    this.metrics = new Metrics((tenant, delta) => this.counters.add(tenant, delta));
+    this.metrics = new Metrics();
     this.limits = {
       maxSubscriptions: options.maxSubscriptions ?? 100,
       maxBufferedBytes: options.maxBufferedBytes ?? 1024 * 1024,
@@ -134,6 +138,7 @@ export class ChatCore implements SessionHost {
     this.now = options.now ?? Date.now;
     if (options.guestSecret !== undefined) this.secret = Promise.resolve(options.guestSecret);
     this.logger = options.log ?? ((message, error) => console.error(`image-chat: ${message}`, error ?? ''));
+    this.usage = new UsageRecorder({ store: this.store, clock: this.clock, counters: this.counters, sessions: this.sessions, log: this.logger }, options.usage);
     this.helloTimeoutMs = options.helloTimeoutMs ?? DEFAULT_HELLO_TIMEOUT_MS;
     this.feedHoldMs = options.feedHoldMs;
     this.schedule = options.schedule ?? realSchedule;
@@ -181,12 +186,6 @@ export class ChatCore implements SessionHost {
     return { ok: store === 'ok' && bus === 'ok', store, bus };
   }
 
-  /** The tenant's usage over every node (design.md `/usage`) and its connections now. */
-  async usage(tenant: string): Promise<UsageTotals & { connections: number }> {
-    const [totals, connections] = await Promise.all([this.counters.usage(tenant), this.counters.tenantConnections(tenant)]);
-    return { ...totals, connections };
-  }
-
   connect(socket: SocketLike, info: ConnectionInfo): Connection {
     const refused = () => ({ receive() {}, receiveBinary() {}, close() {} });
     if (this.closed) {
@@ -212,7 +211,7 @@ export class ChatCore implements SessionHost {
     this.slots.set(session, slot);
     slot.then(
       // 1013 try again later: over the per-IP limit, counted over every node.
-      (release) => release || session.end(1013, 'too many connections'),
+      (acquired) => (acquired ? this.usage.connections(info.tenant, acquired.tenantConnections) : session.end(1013, 'too many connections')),
       (e: unknown) => this.log('counting a connection failed', e),
     );
     return session;
@@ -234,6 +233,7 @@ export class ChatCore implements SessionHost {
     clearInterval(this.feedCheckTimer);
     this.stopReconnectListener();
     await Promise.allSettled([...this.imageTails.values()]);
+    await this.usage.close(); // the last counts to the store, now that no session can add any
   }
 
   // ------------------------------------------------------------ SessionHost
@@ -309,6 +309,7 @@ export class ChatCore implements SessionHost {
       // A retried broadcastId was broadcast the first time; sending it again would repeat a seq.
       if (applied.duplicate) return;
       this.metrics.eventStored(tenant, applied.event);
+      this.usage.stored(tenant, action.image, applied.event);
       // Not awaited: the bus keeps one publisher's order, and a slow or absent Redis must not hold up the
       // next action on the image. A lost publish is found by every node's feed check.
       Promise.resolve(this.bus.publish(topic, JSON.stringify(applied.event))).catch((e: unknown) => this.log(`publishing to ${topic} failed`, e));
@@ -350,7 +351,7 @@ export class ChatCore implements SessionHost {
     this.metrics.connectionClosed(session.tenant);
     const slot = this.slots.get(session);
     this.slots.delete(session);
-    slot?.then((release) => release?.(), () => {});
+    slot?.then((acquired) => acquired?.release(), () => {});
   }
 
   log(message: string, error?: unknown): void {

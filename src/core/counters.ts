@@ -1,38 +1,24 @@
 /**
  * Counts that must hold over every node of a cluster: connections per IP
- * address (the per-IP limit), the action rate limits, and the tenants' usage.
+ * address (the per-IP limit) and per tenant, and the action rate limits.
  * The core knows them by this interface only: LocalCounters for one process,
  * RedisCounters (src/bus/redis/) when REDIS_URL is set. Both pass
  * src/bus/conformance/counters-conformance.ts.
  */
 import { RateLimiter } from './rate-limit.ts';
 
-/** A tenant's usage since counting began (design.md `/usage`), summed over every node. */
-export interface UsageTotals {
-  /** Messages sent to clients (each message of a batched frame counts). */
-  pubSubMessageCount: number;
-  /** Bytes of frames sent to clients. */
-  pubSubBandwidth: number;
-  conversationCreateCount: number;
-  /** Comments posted, a conversation's opening comment included. */
-  commentCount: number;
-  eventsStored: number;
-  /** The most connections the tenant held at once over the cluster. */
-  peakConnections: number;
-}
-
-export type UsageDelta = Partial<Omit<UsageTotals, 'peakConnections'>>;
-
-export const USAGE_FIELDS = ['pubSubMessageCount', 'pubSubBandwidth', 'conversationCreateCount', 'commentCount', 'eventsStored', 'peakConnections'] as const;
-
-export function emptyUsage(): UsageTotals {
-  return { pubSubMessageCount: 0, pubSubBandwidth: 0, conversationCreateCount: 0, commentCount: 0, eventsStored: 0, peakConnections: 0 };
-}
-
 export interface TakeResult {
   ok: boolean;
   /** When refused: whole seconds until a token is back (at least 1). */
   waitSeconds: number;
+}
+
+/** A connection counted by `acquire`. */
+export interface Acquired {
+  /** Gives the slot back; a second call does nothing. */
+  release(): void;
+  /** Connections the tenant holds over the cluster once this one is counted (its peak usage), 0 when unknown. */
+  readonly tenantConnections: number;
 }
 
 export interface SharedCounters {
@@ -42,25 +28,18 @@ export interface SharedCounters {
   tenantConnections(tenant: string): Promise<number>;
   /**
    * Counts one more connection from `ip` if fewer than `limit` are held over the cluster
-   * (check and count in one step) and raises the tenant's peak. Returns the function that
-   * gives the slot back, or undefined when refused.
+   * (check and count in one step). Undefined when refused.
    */
-  acquire(tenant: string, ip: string, limit: number): Promise<(() => void) | undefined>;
+  acquire(tenant: string, ip: string, limit: number): Promise<Acquired | undefined>;
   /** Takes a token from `key`'s bucket (`burst` tokens, refilled `perMinute`), at the caller's clock `now` (ms). */
   take(key: string, perMinute: number, burst: number, now: number): Promise<TakeResult>;
-  /** Adds to the tenant's usage; may be batched (see flush). */
-  add(tenant: string, delta: UsageDelta): void;
-  /** Sends batched usage on now (tests; close does it too). */
-  flush(): Promise<void>;
-  usage(tenant: string): Promise<UsageTotals>;
   close(): Promise<void>;
 }
 
-/** One process: everything in memory, nothing batched. */
+/** One process: everything in memory. */
 export class LocalCounters implements SharedCounters {
   private readonly perIp = new Map<string, number>();
   private readonly perTenant = new Map<string, number>();
-  private readonly totals = new Map<string, UsageTotals>();
   private readonly buckets = new RateLimiter();
 
   async connections(tenant: string, ip: string): Promise<number> {
@@ -71,20 +50,19 @@ export class LocalCounters implements SharedCounters {
     return this.perTenant.get(tenant) ?? 0;
   }
 
-  async acquire(tenant: string, ip: string, limit: number): Promise<(() => void) | undefined> {
+  async acquire(tenant: string, ip: string, limit: number): Promise<Acquired | undefined> {
     const key = ipKey(tenant, ip);
     if ((this.perIp.get(key) ?? 0) >= limit) return undefined;
     bump(this.perIp, key, 1);
-    const now = bump(this.perTenant, tenant, 1);
-    const usage = this.usageOf(tenant);
-    usage.peakConnections = Math.max(usage.peakConnections, now);
+    const tenantConnections = bump(this.perTenant, tenant, 1);
     let given = false;
-    return () => {
+    const release = () => {
       if (given) return;
       given = true;
       bump(this.perIp, key, -1);
       bump(this.perTenant, tenant, -1);
     };
+    return { release, tenantConnections };
   }
 
   async take(key: string, perMinute: number, burst: number, now: number): Promise<TakeResult> {
@@ -92,24 +70,7 @@ export class LocalCounters implements SharedCounters {
     return { ok, waitSeconds: ok ? 0 : this.buckets.waitSeconds(key, perMinute) };
   }
 
-  add(tenant: string, delta: UsageDelta): void {
-    const usage = this.usageOf(tenant);
-    for (const [field, n] of Object.entries(delta) as [keyof UsageDelta, number][]) usage[field] += n;
-  }
-
-  async flush(): Promise<void> {}
-
-  async usage(tenant: string): Promise<UsageTotals> {
-    return { ...(this.totals.get(tenant) ?? emptyUsage()) };
-  }
-
   async close(): Promise<void> {}
-
-  private usageOf(tenant: string): UsageTotals {
-    let usage = this.totals.get(tenant);
-    if (!usage) this.totals.set(tenant, (usage = emptyUsage()));
-    return usage;
-  }
 }
 
 /** Tenant ids hold no newline (TENANT_ID), so this key is unambiguous. */

@@ -1,10 +1,8 @@
 import type { ChatEvent } from '../protocol/messages.ts';
-import type { UsageDelta } from './counters.ts';
 
 /**
- * Counters for /metrics (this node's, as Prometheus expects) and, through
- * the sink, the usage API (design.md: pubSubMessageCount and
- * pubSubBandwidth are the messages and bytes sent to clients, per tenant).
+ * Counters for /metrics (this node's, as Prometheus expects). The usage API's
+ * counts over time are kept by usage.ts.
  */
 
 export interface TenantUsage {
@@ -23,9 +21,6 @@ const OVERFLOW_TENANT = '_other';
 
 export class Metrics {
   private readonly tenants = new Map<string, TenantUsage>();
-
-  /** `usage` receives what the tenants' usage (design.md `/usage`, over every node) counts. */
-  constructor(private readonly usageSink: (tenant: string, delta: UsageDelta) => void = () => {}) {}
 
   private usage(tenant: string): TenantUsage {
     let u = this.tenants.get(tenant);
@@ -49,14 +44,10 @@ export class Metrics {
     const u = this.usage(tenant);
     u.messagesSent += messages;
     u.bytesSent += bytes;
-    this.usageSink(tenant, { pubSubMessageCount: messages, pubSubBandwidth: bytes });
   }
 
-  eventStored(tenant: string, event: ChatEvent): void {
+  eventStored(tenant: string, _event: ChatEvent): void {
     this.usage(tenant).eventsStored++;
-    const created = event.type === 'new-image-chat';
-    const commented = created || (event.type === 'image-chat-updated' && event.change.kind === 'add-comment');
-    this.usageSink(tenant, { eventsStored: 1, conversationCreateCount: created ? 1 : 0, commentCount: commented ? 1 : 0 });
   }
 
   tenant(tenant: string): TenantUsage {

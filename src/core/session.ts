@@ -23,6 +23,7 @@ import { SIGN_IN_EXPIRED } from './sso.ts';
 import { MAX_TIMER_MS } from './clock.ts';
 import type { Clock } from './clock.ts';
 import type { Metrics } from './metrics.ts';
+import type { OutgoingMessage, UsageRecorder } from './usage.ts';
 
 export interface SocketLike {
   /** `written`, when the transport calls it, wakes a session waiting for the socket to drain (ws does). */
@@ -43,6 +44,7 @@ export interface Connection {
 /** What a session needs from the core (kept narrow so the two can be read apart). */
 export interface SessionHost {
   readonly metrics: Metrics;
+  readonly usage: UsageRecorder;
   readonly limits: {
     readonly maxSubscriptions: number;
     readonly maxBufferedBytes: number;
@@ -91,7 +93,7 @@ const DRAIN_POLL_MS = 10;
 export class Session implements Connection {
   user: User | undefined;
   private readonly subs = new Map<string, Subscription>();
-  private outbox: { json: string; bytes: number }[] = [];
+  private outbox: (OutgoingMessage & { json: string })[] = [];
   private outboxBytes = 0;
   /** Bytes of the last page of a large answer: sent on purpose, they do not count as falling behind. */
   private pageAllowance = 0;
@@ -148,7 +150,7 @@ export class Session implements Connection {
     }
     // Only the answer moves the floor: a networked bus may deliver two nodes' events out of order.
     if (seq <= sub.floor) return;
-    this.queue(json);
+    this.queue(json, image);
     if (sub.position && seq > sub.position.seq) sub.position = { epoch: sub.position.epoch, seq };
   }
 
@@ -353,7 +355,7 @@ export class Session implements Connection {
       if (bytes > REPLAY_MAX_BYTES) return undefined;
       parts.push(json);
     }
-    this.queue(`{"type":"replay","image":${JSON.stringify(image)},"events":[${parts.join(',')}]}`);
+    this.queue(`{"type":"replay","image":${JSON.stringify(image)},"events":[${parts.join(',')}]}`, image);
     return { epoch: since.epoch, seq: events.at(-1)?.seq ?? since.seq };
   }
 
@@ -367,19 +369,19 @@ export class Session implements Connection {
     let reached: SeqPosition | undefined;
     for await (const message of snapshotMessages(this.host.snapshotPages(this.tenant, image), image)) {
       if (this.ended || this.subs.get(image) !== sub) return undefined;
-      if (previous !== undefined && !(await this.sendPaced(`${previous},"more":true}`))) return undefined;
+      if (previous !== undefined && !(await this.sendPaced(`${previous},"more":true}`, image))) return undefined;
       previous = message.body;
       reached = message.position;
     }
     if (previous === undefined || this.ended) return undefined;
-    this.queue(`${previous}}`);
+    this.queue(`${previous}}`, image);
     return reached;
   }
 
   /** Queues one page of a large answer once the socket has drained; false when the session ended instead. */
-  private async sendPaced(json: string): Promise<boolean> {
+  private async sendPaced(json: string, image: string): Promise<boolean> {
     if (!(await this.drained())) return false;
-    this.queue(json);
+    this.queue(json, image);
     this.pageAllowance = Buffer.byteLength(json);
     return !this.ended;
   }
@@ -429,11 +431,11 @@ export class Session implements Connection {
   }
 
   /**
-   * Queues serialised JSON; what is queued in one tick leaves in as few frames as fit
+   * Queues serialised JSON (about `image`, for usage per image); what is queued in one tick leaves in as few frames as fit
    * MAX_OUT_FRAME_BYTES. A socket that already holds more than the limit unsent (queued here
    * or buffered by the transport) is not reading: it is closed (1013) instead of buffering more.
    */
-  private queue(json: string): void {
+  private queue(json: string, image?: string): void {
     if (this.ended) return;
     const unsent = this.outboxBytes + (this.socket.bufferedAmount ?? 0);
     if (unsent > this.host.limits.maxBufferedBytes + this.pageAllowance) {
@@ -441,7 +443,7 @@ export class Session implements Connection {
       return;
     }
     const bytes = Buffer.byteLength(json);
-    this.outbox.push({ json, bytes });
+    this.outbox.push({ json, bytes, image });
     this.outboxBytes += bytes;
     if (this.flushScheduled) return;
     this.flushScheduled = true;
@@ -467,7 +469,9 @@ export class Session implements Connection {
         this.end(1011, 'send failed');
         return;
       }
-      this.host.metrics.sent(this.tenant, end - start, end - start === 1 ? parts[start]!.bytes : bytes);
+      const frameBytes = end - start === 1 ? parts[start]!.bytes : bytes;
+      this.host.metrics.sent(this.tenant, end - start, frameBytes);
+      this.host.usage.sent(this.tenant, parts, start, end, frameBytes);
       start = end;
     }
     if (this.closeAfterFlush) this.end(this.closeAfterFlush.code, this.closeAfterFlush.reason);

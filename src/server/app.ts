@@ -18,6 +18,7 @@ import { DEFAULT_DATABASE_URL } from './config.ts';
 import { ChatCore } from '../core/core.ts';
 import type { ChatCoreOptions } from '../core/core.ts';
 import type { Clock } from '../core/clock.ts';
+import type { UsageOptions } from '../core/usage.ts';
 import { createRequestHandler } from './http.ts';
 import { TENANT_ID, Tenants } from '../core/tenants.ts';
 import { DEFAULT_PING_INTERVAL_MS, Heartbeat } from './heartbeat.ts';
@@ -32,7 +33,7 @@ export interface ServerOptions {
   host?: string;
   /** SQLite path, `file:`/`sqlite:` URL or `:memory:` (default ./data/image-chat.sqlite), or `postgres://…`. */
   databaseUrl?: string;
-  /** `redis://…`: the Redis bus and cluster-wide limits and usage, for several nodes (default: in-process, one node). */
+  /** `redis://…`: the Redis bus and cluster-wide connection counts and limits, for several nodes (default: in-process, one node). */
   redisUrl?: string;
   /** Prefix of this deployment's Redis keys and channels (default `image-chat:`). */
   redisPrefix?: string;
@@ -69,8 +70,10 @@ export interface ServerOptions {
   /** node:http keepAliveTimeout (default 5 s): an idle keep-alive connection is closed after it. */
   keepAliveTimeoutMs?: number;
   now?: () => number;
-  /** Clock and timers of sign-in expiry (tests inject fake ones). */
+  /** Clock and timers of sign-in expiry and usage flushes (tests inject fake ones). */
   clock?: Clock;
+  /** USAGE_FLUSH_MS, USAGE_RETENTION_DAYS; `counting: false` counts nothing (the bench's baseline). */
+  usage?: UsageOptions;
 }
 
 export interface RunningServer {
@@ -113,6 +116,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
   if (opts.clock !== undefined) coreOptions.clock = opts.clock;
   if (opts.maxReplay !== undefined) coreOptions.maxReplay = opts.maxReplay;
   if (opts.helloTimeoutMs !== undefined) coreOptions.helloTimeoutMs = opts.helloTimeoutMs;
+  if (opts.usage !== undefined) coreOptions.usage = opts.usage;
   const core = new ChatCore(coreOptions);
   const clientIp = (req: IncomingMessage) => clientAddress(req, opts.trustProxy ?? false);
   const handler = createRequestHandler({

@@ -4,13 +4,13 @@ import { ConfigError, loadConfig, parseDatabaseUrl } from './config.ts';
 
 test('defaults', () => {
   const { tenants, ...rest } = loadConfig({});
-  assert.deepEqual(rest, { port: 8787, host: '0.0.0.0', databaseUrl: './data/image-chat.sqlite', trustProxy: false, sqliteSynchronous: 'full', shutdownTimeoutMs: 10_000 });
+  assert.deepEqual(rest, { port: 8787, host: '0.0.0.0', databaseUrl: './data/image-chat.sqlite', trustProxy: false, sqliteSynchronous: 'full', shutdownTimeoutMs: 10_000, usageFlushMs: 5000, usageRetentionDays: 400 });
   assert.deepEqual(tenants.ids, ['demo'], 'with no tenants configured, the demo tenant');
 });
 
 test('environment values are read', () => {
-  const { tenants: _t, ...config } = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: 'sqlite:/tmp/x.sqlite', GUEST_SECRET: 'a-long-enough-secret', TRUST_PROXY: '1', SQLITE_SYNCHRONOUS: 'NORMAL', SHUTDOWN_TIMEOUT_MS: '2500' });
-  assert.deepEqual(config, { port: 0, host: '127.0.0.1', databaseUrl: 'sqlite:/tmp/x.sqlite', guestSecret: 'a-long-enough-secret', trustProxy: true, sqliteSynchronous: 'normal', shutdownTimeoutMs: 2500 });
+  const { tenants: _t, ...config } = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: 'sqlite:/tmp/x.sqlite', GUEST_SECRET: 'a-long-enough-secret', TRUST_PROXY: '1', SQLITE_SYNCHRONOUS: 'NORMAL', SHUTDOWN_TIMEOUT_MS: '2500', USAGE_FLUSH_MS: '1000', USAGE_RETENTION_DAYS: '30' });
+  assert.deepEqual(config, { port: 0, host: '127.0.0.1', databaseUrl: 'sqlite:/tmp/x.sqlite', guestSecret: 'a-long-enough-secret', trustProxy: true, sqliteSynchronous: 'normal', shutdownTimeoutMs: 2500, usageFlushMs: 1000, usageRetentionDays: 30 });
 });
 
 test('database URLs: plain paths, file: and sqlite: forms, :memory:', () => {
@@ -50,6 +50,11 @@ test('mistakes are ConfigErrors with a clear sentence', () => {
     [{ SQLITE_SYNCHRONOUS: 'off' }, /SQLITE_SYNCHRONOUS must be "full" \(the default\) or "normal"/],
     [{ SHUTDOWN_TIMEOUT_MS: '10s' }, /SHUTDOWN_TIMEOUT_MS must be a whole number of milliseconds/],
     [{ SHUTDOWN_TIMEOUT_MS: '0' }, /SHUTDOWN_TIMEOUT_MS must be a whole number of milliseconds/],
+    [{ USAGE_FLUSH_MS: '5s' }, /USAGE_FLUSH_MS must be a whole number of milliseconds/],
+    [{ USAGE_FLUSH_MS: '0' }, /USAGE_FLUSH_MS must be a whole number of milliseconds/],
+    [{ USAGE_FLUSH_MS: '86400001' }, /USAGE_FLUSH_MS must be at most 86400000/],
+    [{ USAGE_RETENTION_DAYS: '0' }, /USAGE_RETENTION_DAYS must be a whole number of days of at least 1/],
+    [{ USAGE_RETENTION_DAYS: '1.5' }, /USAGE_RETENTION_DAYS must be a whole number of days/],
     [{ TENANTS_FILE: '/nonexistent/tenants.json' }, /cannot read the tenants file/],
     [{ TENANT_ORIGINS: 'https://a.example' }, /TENANT_ORIGINS is set but TENANT_ID is not/],
   ];

@@ -8,6 +8,7 @@ import { ConfigError } from './config-error.ts';
 import { loadTenants } from './tenants-config.ts';
 import type { Tenants } from '../core/tenants.ts';
 import type { SqliteSynchronous } from '../store/sqlite/sqlite-store.ts';
+import { DEFAULT_USAGE_FLUSH_MS, DEFAULT_USAGE_RETENTION_DAYS } from '../core/usage.ts';
 
 export { ConfigError } from './config-error.ts';
 
@@ -38,12 +39,18 @@ export interface Config {
   sqliteSynchronous: SqliteSynchronous;
   /** SHUTDOWN_TIMEOUT_MS: longest drain after SIGTERM/SIGINT before the process exits anyway (default 10000). */
   shutdownTimeoutMs: number;
+  /** USAGE_FLUSH_MS: how often usage counts go to the store (default 5000): the most a `kill -9` loses. */
+  usageFlushMs: number;
+  /** USAGE_RETENTION_DAYS: usage older than this is removed (default 400). */
+  usageRetentionDays: number;
 }
 
 export const DEFAULT_PORT = 8787;
 export const DEFAULT_HOST = '0.0.0.0';
 export const DEFAULT_DATABASE_URL = './data/image-chat.sqlite';
 export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 10_000;
+/** The longest USAGE_FLUSH_MS: a day of counts is already a lot to lose to a `kill -9`. */
+const MAX_USAGE_FLUSH_MS = 86_400_000;
 const MIN_SECRET_CHARS = 16;
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, readFile: (path: string) => string = (p) => readFileSync(p, 'utf8')): Config {
@@ -55,7 +62,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, readFile: (path
     trustProxy: parseFlag(env.TRUST_PROXY, 'TRUST_PROXY'),
     sqliteSynchronous: parseSynchronous(env.SQLITE_SYNCHRONOUS),
     shutdownTimeoutMs: parseMilliseconds(env.SHUTDOWN_TIMEOUT_MS, 'SHUTDOWN_TIMEOUT_MS', DEFAULT_SHUTDOWN_TIMEOUT_MS),
+    usageFlushMs: parseMilliseconds(env.USAGE_FLUSH_MS, 'USAGE_FLUSH_MS', DEFAULT_USAGE_FLUSH_MS),
+    usageRetentionDays: parseDays(env.USAGE_RETENTION_DAYS, 'USAGE_RETENTION_DAYS', DEFAULT_USAGE_RETENTION_DAYS),
   };
+  if (config.usageFlushMs > MAX_USAGE_FLUSH_MS) throw new ConfigError(`USAGE_FLUSH_MS must be at most ${MAX_USAGE_FLUSH_MS} (a day), not "${env.USAGE_FLUSH_MS}"`);
   const cert = env.TLS_CERT?.trim();
   const key = env.TLS_KEY?.trim();
   if (!!cert !== !!key) throw new ConfigError('set both TLS_CERT and TLS_KEY (PEM file paths), or neither');
@@ -127,6 +137,13 @@ function parseMilliseconds(value: string | undefined, name: string, fallback: nu
   if (!/^\d+$/.test(raw) || !Number.isSafeInteger(Number(raw)) || Number(raw) < 1) {
     throw new ConfigError(`${name} must be a whole number of milliseconds of at least 1, not "${value}"`);
   }
+  return Number(raw);
+}
+
+function parseDays(value: string | undefined, name: string, fallback: number): number {
+  const raw = value?.trim();
+  if (!raw) return fallback;
+  if (!/^\d{1,7}$/.test(raw) || Number(raw) < 1) throw new ConfigError(`${name} must be a whole number of days of at least 1, not "${value}"`);
   return Number(raw);
 }
 

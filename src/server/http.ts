@@ -9,13 +9,14 @@ import { MAX_IMAGE_ID_CHARS, textLength } from '../protocol/limits.ts';
 import type { ErrorCode } from '../protocol/messages.ts';
 import type { ChatCore } from '../core/core.ts';
 import type { SnapshotPage } from '../store/store.ts';
-import { authorizeApi, authorizeMetrics, authorizeRead } from './http-auth.ts';
+import { authorizeMetrics, authorizeRead } from './http-auth.ts';
 import { DASHBOARD_CSP } from './dashboard-csp.ts';
 import { isOwnOrigin } from './own-origin.ts';
 import type { Denied } from './http-auth.ts';
 import { TENANT_ID, originAllowed } from '../core/tenants.ts';
 import type { Tenant } from '../core/tenants.ts';
 import { adminRoute, serveAdmin } from './api-admin.ts';
+import { sendImageActivity, sendUsage } from './api-usage.ts';
 
 export { TENANT_ID } from '../core/tenants.ts';
 
@@ -96,7 +97,10 @@ export function createRequestHandler(options: HttpOptions) {
     if (seg[0] === 'demo' && seg.length >= 2) return sendDemo(req, res, seg.slice(1));
     if (path === 'ws') return explainSocket(req, res);
     if (seg.length === 5 && seg[0] === 'api' && seg[1] === 'v1' && seg[2] === 'tenants' && seg[4] === 'usage') {
-      return sendUsage(req, res, seg[3]!);
+      return sendUsage(req, res, tenantFor(req, res, seg[3]!), options.core);
+    }
+    if (seg.length === 5 && seg[0] === 'api' && seg[1] === 'v1' && seg[2] === 'tenants' && seg[4] === 'images') {
+      return sendImageActivity(req, res, tenantFor(req, res, seg[3]!), options.core);
     }
     if (seg.length === 7 && seg[0] === 'api' && seg[1] === 'v1' && seg[2] === 'tenants' && seg[4] === 'images' && seg[6] === 'chats') {
       return sendChats(req, res, seg[3]!, seg[5]!);
@@ -199,26 +203,6 @@ export function createRequestHandler(options: HttpOptions) {
     }
     refuse(res, await authorizeRead(tenant, headerOf(req, 'authorization')));
     return streamChats(req, res, image, options.core.snapshotPages(tenant.id, image), options.core.limits.drainTimeoutMs);
-  }
-
-  /** design.md: per-tenant usage, for the tenant's API key only. */
-  async function sendUsage(req: IncomingMessage, res: ServerResponse, tenantId: string): Promise<void> {
-    const tenant = tenantFor(req, res, tenantId);
-    refuse(res, authorizeApi(tenant, headerOf(req, 'authorization')));
-    // Summed over every node (with REDIS_URL; this process's otherwise).
-    const u = await options.core.usage(tenant.id);
-    res.setHeader('cache-control', 'no-store');
-    return sendJson(req, res, 200, {
-      tenant: tenant.id,
-      pubSubMessageCount: u.pubSubMessageCount,
-      pubSubBandwidth: u.pubSubBandwidth,
-      connections: u.connections,
-      peakConnections: u.peakConnections,
-      conversations: await options.core.store.conversationCount(tenant.id),
-      conversationCreateCount: u.conversationCreateCount,
-      commentCount: u.commentCount,
-      eventsStored: u.eventsStored,
-    });
   }
 
   /** design.md: `{ok, store, bus}`, 503 when either fails; the bus check is a real round trip. */
@@ -343,7 +327,7 @@ export function sendJson(req: IncomingMessage, res: ServerResponse, status: numb
   send(req, res, status, 'application/json; charset=utf-8', JSON.stringify(value));
 }
 
-function send(req: IncomingMessage, res: ServerResponse, status: number, type: string, body: string | Buffer): void {
+export function send(req: IncomingMessage, res: ServerResponse, status: number, type: string, body: string | Buffer): void {
   res.statusCode = status;
   res.setHeader('content-type', type);
   res.setHeader('content-length', Buffer.byteLength(body));

@@ -36,6 +36,7 @@ try {
     ...(config.maxReplay !== undefined ? { maxReplay: config.maxReplay } : {}),
     ...(config.metricsToken !== undefined ? { metricsToken: config.metricsToken } : {}),
     ...(config.demoApiKey !== undefined ? { demoApiKey: config.demoApiKey } : {}),
+    usage: { flushMs: config.usageFlushMs, retentionDays: config.usageRetentionDays },
   });
 } catch (e) {
   const err = e as NodeJS.ErrnoException;

@@ -95,13 +95,14 @@ describe('usage API', () => {
       const res = await fetch(`${server.url}/api/v1/tenants/usage/usage`, { headers: { authorization: `Bearer ${apiKeyOf('usage')}` } });
       assert.equal(res.status, 200);
       assert.equal(res.headers.get('cache-control'), 'no-store');
-      return (await res.json()) as Record<string, number>;
+      return (await res.json()) as { tenant: string; totals: Record<string, number>; series: unknown[]; connections: number; conversations: number };
     };
     const zero = await usage();
-    assert.deepEqual(zero, {
-      tenant: 'usage', pubSubMessageCount: 0, pubSubBandwidth: 0, connections: 0, peakConnections: 0,
-      conversations: 0, conversationCreateCount: 0, commentCount: 0, eventsStored: 0,
-    });
+    assert.equal(zero.tenant, 'usage');
+    assert.deepEqual(zero.totals, { pubSubMessageCount: 0, pubSubBandwidth: 0, conversationCreateCount: 0, commentCount: 0, peakConnections: 0 });
+    assert.equal(zero.series.length, 24, 'the last 24 hours, zeros filled');
+    assert.equal(zero.connections, 0);
+    assert.equal(zero.conversations, 0);
     const a = await client('usage', { name: 'A' });
     const b = await client('usage', { name: 'B' });
     b.send({ type: 'subscribe', image: 'u.png' });
@@ -116,13 +117,12 @@ describe('usage API', () => {
     const now = await usage();
     assert.equal(now.connections, 2);
     assert.equal(now.conversations, 1);
-    assert.equal(now.eventsStored, 1);
-    assert.equal(now.conversationCreateCount, 1);
-    assert.equal(now.commentCount, 1);
-    assert.equal(now.peakConnections, 2);
+    assert.equal(now.totals.conversationCreateCount, 1);
+    assert.equal(now.totals.commentCount, 1);
+    assert.equal(now.totals.peakConnections, 2);
     // welcome ×2, snapshot, ack, and the event to both subscribers-or-sender: at least 5 messages.
-    assert.ok(now.pubSubMessageCount! >= 5, `messages ${now.pubSubMessageCount}`);
-    assert.ok(now.pubSubBandwidth! > 200, `bytes ${now.pubSubBandwidth}`);
+    assert.ok(now.totals.pubSubMessageCount! >= 5, `messages ${now.totals.pubSubMessageCount}`);
+    assert.ok(now.totals.pubSubBandwidth! > 200, `bytes ${now.totals.pubSubBandwidth}`);
     const missing = await fetch(`${server.url}/api/v1/tenants/usage/usage`);
     assert.equal(missing.status, 401);
     assert.equal(missing.headers.get('www-authenticate'), 'Bearer');

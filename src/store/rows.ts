@@ -1,6 +1,7 @@
 /** Row shapes and their mapping to protocol objects, shared by the SQL stores (same column names in both schemas). */
 import type { Chat, Comment } from '../protocol/messages.ts';
-import type { RecentChat } from './store.ts';
+import { combineUsage } from './store.ts';
+import type { ImageActivity, RecentChat, UsageHour, UsageRow } from './store.ts';
 
 export interface ChatRow {
   id: string;
@@ -67,3 +68,53 @@ export function toRecent(row: RecentRow, comments: Comment[]): RecentChat {
 
 /** Last activity of a new conversation: its newest comment's time. */
 export const activityOf = (chat: Chat): number => Math.max(chat.createdAt, ...chat.comments.map((c) => c.createdAt));
+
+export interface UsageHourRow {
+  hour: number;
+  messages: number;
+  bytes: number;
+  creates: number;
+  comments: number;
+  peak_connections: number;
+}
+
+export interface ImageActivityRow {
+  image: string;
+  conversations: number;
+  messages: number;
+  bytes: number;
+  creates: number;
+  comments: number;
+}
+
+export const toUsageHour = (r: UsageHourRow): UsageHour => ({
+  hour: r.hour,
+  pubSubMessageCount: r.messages,
+  pubSubBandwidth: r.bytes,
+  conversationCreateCount: r.creates,
+  commentCount: r.comments,
+  peakConnections: r.peak_connections,
+});
+
+export const toImageActivity = (r: ImageActivityRow): ImageActivity => ({
+  image: r.image,
+  conversations: r.conversations,
+  pubSubMessageCount: r.messages,
+  pubSubBandwidth: r.bytes,
+  conversationCreateCount: r.creates,
+  commentCount: r.comments,
+});
+
+/**
+ * A batch's rows with one row per (tenant, image, hour), in key order: every node writes
+ * its rows in the same order, so two batches touching the same rows never deadlock.
+ */
+export function usageRowsInOrder(rows: readonly UsageRow[]): UsageRow[] {
+  const byKey = new Map<string, UsageRow>();
+  for (const row of rows) {
+    const key = JSON.stringify([row.tenant, row.image, row.hour]);
+    const seen = byKey.get(key);
+    byKey.set(key, seen ? { ...seen, ...combineUsage(seen, row) } : row);
+  }
+  return [...byKey.values()].sort((a, b) => (a.tenant < b.tenant ? -1 : a.tenant > b.tenant ? 1 : a.image < b.image ? -1 : a.image > b.image ? 1 : a.hour - b.hour));
+}

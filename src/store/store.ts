@@ -72,6 +72,64 @@ export interface ApplyLimits {
   readonly maxCommentsPerChat?: number;
 }
 
+/** The usage counters design.md's usage API reports, per tenant (and per image) per UTC hour. */
+export interface UsageCounts {
+  /** Messages sent to clients (each message of a batched frame counts). */
+  readonly pubSubMessageCount: number;
+  /** Bytes of frames sent to clients. */
+  readonly pubSubBandwidth: number;
+  readonly conversationCreateCount: number;
+  /** Comments posted, a conversation's opening comment included. */
+  readonly commentCount: number;
+  /** The most connections the tenant held at once over the cluster (0 on image rows). */
+  readonly peakConnections: number;
+}
+
+export const NO_USAGE: UsageCounts = { pubSubMessageCount: 0, pubSubBandwidth: 0, conversationCreateCount: 0, commentCount: 0, peakConnections: 0 };
+
+/** Two spans' counts as one: the counters add up, the peak is the larger. */
+export function combineUsage(a: UsageCounts, b: UsageCounts): UsageCounts {
+  return {
+    pubSubMessageCount: a.pubSubMessageCount + b.pubSubMessageCount,
+    pubSubBandwidth: a.pubSubBandwidth + b.pubSubBandwidth,
+    conversationCreateCount: a.conversationCreateCount + b.conversationCreateCount,
+    commentCount: a.commentCount + b.commentCount,
+    peakConnections: Math.max(a.peakConnections, b.peakConnections),
+  };
+}
+
+/** One hour's counts: `image` '' is the tenant-wide row, which holds everything. */
+export interface UsageRow extends UsageCounts {
+  readonly tenant: string;
+  readonly image: string;
+  /** Start of the UTC hour, ms since the epoch. */
+  readonly hour: number;
+}
+
+/**
+ * One flush of a writer (a node's usage recorder): `seq` rises by one per batch, and a
+ * batch whose commit was not confirmed is sent again with the same seq.
+ */
+export interface UsageBatch {
+  readonly writer: string;
+  readonly seq: number;
+  readonly rows: readonly UsageRow[];
+}
+
+export interface UsageHour extends UsageCounts {
+  readonly hour: number;
+}
+
+/** An image's usage over a range, and the conversations it holds now. */
+export interface ImageActivity {
+  readonly image: string;
+  readonly conversations: number;
+  readonly pubSubMessageCount: number;
+  readonly pubSubBandwidth: number;
+  readonly conversationCreateCount: number;
+  readonly commentCount: number;
+}
+
 export interface Store {
   /** Human description for logs, e.g. `sqlite ./data/image-chat.sqlite`. */
   readonly description: string;
@@ -115,6 +173,21 @@ export interface Store {
   recentChats(tenant: string, limit: number): Promise<RecentChat[]>;
   /** How many conversations the tenant holds over all its images (the usage API). */
   conversationCount(tenant: string): Promise<number>;
+  /**
+   * Adds a batch of hourly counts in one transaction: counters add up, peakConnections keeps
+   * the larger, so nodes may add to the same rows at once. A batch whose seq is not above the
+   * last one taken from its writer was taken already: nothing is added, and false is returned.
+   */
+  addUsage(batch: UsageBatch): Promise<boolean>;
+  /** The tenant-wide rows of hours in [fromMs, toMs), ascending (hours with no row are absent). */
+  usageSeries(tenant: string, fromMs: number, toMs: number): Promise<UsageHour[]>;
+  /**
+   * The `limit` images with the most conversationCreateCount + commentCount over the hours in
+   * [fromMs, toMs), then the most pubSubMessageCount, then by image id (code point order).
+   */
+  imageActivity(tenant: string, fromMs: number, toMs: number, limit: number): Promise<ImageActivity[]>;
+  /** Removes the usage of hours before `beforeMs` (and writers silent since); returns the rows removed. */
+  pruneUsage(beforeMs: number): Promise<number>;
   /** A random secret persisted under `name`, created on first use, the same ever after. */
   secret(name: string): Promise<string>;
   close(): Promise<void>;

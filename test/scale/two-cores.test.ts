@@ -17,11 +17,14 @@ import { testTenant, testTenants } from '../support/test-tenants.ts';
 import { RedisCounters } from '../../src/bus/redis/redis-counters.ts';
 import { CoreClient } from '../support/core-client.ts';
 import { RedisScope, requireRedisUrl } from '../support/redis.ts';
+import { usageRange } from '../../src/core/usage-series.ts';
+import type { UsageRange } from '../../src/core/usage-series.ts';
 
 const url = requireRedisUrl();
 const skip = url ? false : 'no REDIS_URL';
 const IMAGE = 'hot.png';
 const expected = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
+const lastDay = () => usageRange(undefined, undefined, 'hour', Date.now()) as UsageRange;
 
 /** Two nodes on one database file and one Redis. */
 async function cluster(scope: RedisScope, options: Partial<ChatCoreOptions> = {}) {
@@ -125,12 +128,12 @@ test('the per-IP limit and the usage are the cluster\'s: any node refuses the th
     second.create(IMAGE, 'on B');
     await first.until(() => first.messages.some((m) => m.type === 'ack'), 'ack A');
     await second.until(() => second.messages.some((m) => m.type === 'ack'), 'ack B');
-    await nodes[0]!.counters.flush();
-    const usage = await b.usage('tight');
-    assert.equal(usage.conversationCreateCount, 2);
-    assert.equal(usage.eventsStored, 2);
-    assert.equal(usage.connections, 2);
-    assert.equal(usage.peakConnections, 2);
+    await a.usage.flush();
+    const { totals } = await b.usage.series('tight', lastDay(), 'hour');
+    assert.equal(totals.conversationCreateCount, 2);
+    assert.equal(totals.commentCount, 2);
+    assert.equal(totals.peakConnections, 2);
+    assert.equal(await b.counters.tenantConnections('tight'), 2);
     first.conn.close();
     await counted(1);
     assert.equal(await b.admit('tight', undefined, undefined).then((r) => r?.status), undefined, 'a slot is free again, on any node');

@@ -5,15 +5,13 @@
  * Connections are counted per node (a hash field per node id) next to a
  * liveness key each node refreshes every few seconds: a node that dies
  * without saying goodbye stops refreshing, and its counts are dropped by the
- * next script that meets them. Usage is batched per node and added with
- * HINCRBY about once a second. Rate limits use the caller's clock (nodes run
+ * next script that meets them. Rate limits use the caller's clock (nodes run
  * NTP); when Redis cannot answer, the node falls back to its own buckets and
  * lets connections in uncounted: availability over exactness during an outage.
  */
 import type { Redis } from 'ioredis';
 import { RateLimiter } from '../../core/rate-limit.ts';
-import { USAGE_FIELDS, emptyUsage } from '../../core/counters.ts';
-import type { SharedCounters, TakeResult, UsageDelta, UsageTotals } from '../../core/counters.ts';
+import type { Acquired, SharedCounters, TakeResult } from '../../core/counters.ts';
 
 /** Sums a per-node hash over live nodes, dropping the fields of nodes whose liveness key expired. */
 const LIVE_SUM = `
@@ -33,20 +31,16 @@ end
 `;
 
 const SCRIPTS = {
-  // KEYS: ip hash, tenant hash, usage hash. ARGV: node, limit, node key prefix, hash ttl ms.
+  // KEYS: ip hash, tenant hash. ARGV: node, limit, node key prefix, hash ttl ms. Returns the tenant's count, or -1.
   icAcquire: {
-    numberOfKeys: 3,
+    numberOfKeys: 2,
     lua: `${LIVE_SUM}
 if live(KEYS[1], ARGV[3], ARGV[1]) >= tonumber(ARGV[2]) then return -1 end
 redis.call('HINCRBY', KEYS[1], ARGV[1], 1)
 redis.call('PEXPIRE', KEYS[1], ARGV[4])
 redis.call('HINCRBY', KEYS[2], ARGV[1], 1)
 redis.call('PEXPIRE', KEYS[2], ARGV[4])
-local total = live(KEYS[2], ARGV[3], ARGV[1])
-if total > tonumber(redis.call('HGET', KEYS[3], 'peakConnections') or '0') then
-  redis.call('HSET', KEYS[3], 'peakConnections', total)
-end
-return total`,
+return live(KEYS[2], ARGV[3], ARGV[1])`,
   },
   // KEYS: ip hash, tenant hash. ARGV: node.
   icRelease: {
@@ -79,7 +73,7 @@ return {ok, wait}`,
 } as const;
 
 type Scripted = Redis & {
-  icAcquire(ip: string, tenant: string, usage: string, node: string, limit: number, nodePrefix: string, ttl: number): Promise<number>;
+  icAcquire(ip: string, tenant: string, node: string, limit: number, nodePrefix: string, ttl: number): Promise<number>;
   icRelease(ip: string, tenant: string, node: string): Promise<number>;
   icCount(key: string, node: string, nodePrefix: string): Promise<number>;
   icTake(key: string, perMinute: number, burst: number, now: number): Promise<[number, number]>;
@@ -94,8 +88,6 @@ export interface RedisCountersOptions {
   node: string;
   /** How long a node's counts outlive its last heartbeat (default 15 s); it beats every third of that. */
   nodeTtlMs?: number;
-  /** How often batched usage is sent (default 1000 ms). */
-  flushMs?: number;
   log?: (message: string, error?: unknown) => void;
 }
 
@@ -107,10 +99,8 @@ export class RedisCounters implements SharedCounters {
   private readonly prefix: string;
   private readonly node: string;
   private readonly nodeTtlMs: number;
-  private readonly pending = new Map<string, UsageDelta>();
   private readonly fallback = new RateLimiter();
   private readonly heartbeat: ReturnType<typeof setInterval>;
-  private readonly flusher: ReturnType<typeof setInterval>;
   private readonly log: (message: string, error?: unknown) => void;
   private closed = false;
 
@@ -126,8 +116,6 @@ export class RedisCounters implements SharedCounters {
     void this.beat();
     this.heartbeat = setInterval(() => void this.beat(), Math.max(1, Math.floor(this.nodeTtlMs / 3)));
     this.heartbeat.unref?.();
-    this.flusher = setInterval(() => void this.flush(), options.flushMs ?? 1000);
-    this.flusher.unref?.();
   }
 
   async connections(tenant: string, ip: string): Promise<number> {
@@ -138,23 +126,24 @@ export class RedisCounters implements SharedCounters {
     return this.count(this.key('conns', tenant));
   }
 
-  async acquire(tenant: string, ip: string, limit: number): Promise<(() => void) | undefined> {
+  async acquire(tenant: string, ip: string, limit: number): Promise<Acquired | undefined> {
     const ipHash = this.key('ipconns', tenant, ip);
     const tenantHash = this.key('conns', tenant);
     let total: number;
     try {
-      total = await this.redis.icAcquire(ipHash, tenantHash, this.key('usage', tenant), this.node, limit, this.key('node', ''), HASH_TTL_MS);
+      total = await this.redis.icAcquire(ipHash, tenantHash, this.node, limit, this.key('node', ''), HASH_TTL_MS);
     } catch (e) {
       this.log('Redis could not count a connection: letting it in uncounted', e);
-      return () => {};
+      return { release: () => {}, tenantConnections: 0 };
     }
     if (total < 0) return undefined;
     let given = false;
-    return () => {
+    const release = () => {
       if (given || this.closed) return;
       given = true;
       this.redis.icRelease(ipHash, tenantHash, this.node).catch((e: unknown) => this.log('Redis could not release a connection', e));
     };
+    return { release, tenantConnections: total };
   }
 
   async take(key: string, perMinute: number, burst: number, now: number): Promise<TakeResult> {
@@ -168,45 +157,10 @@ export class RedisCounters implements SharedCounters {
     }
   }
 
-  add(tenant: string, delta: UsageDelta): void {
-    const sum = this.pending.get(tenant) ?? {};
-    for (const [field, n] of Object.entries(delta) as [keyof UsageDelta, number][]) sum[field] = (sum[field] ?? 0) + n;
-    this.pending.set(tenant, sum);
-  }
-
-  async flush(): Promise<void> {
-    if (this.pending.size === 0) return;
-    const batch = [...this.pending];
-    this.pending.clear();
-    const pipeline = this.redis.pipeline();
-    for (const [tenant, delta] of batch) {
-      for (const [field, n] of Object.entries(delta)) if (n) pipeline.hincrby(this.key('usage', tenant), field, n);
-    }
-    try {
-      const results = (await pipeline.exec()) ?? [];
-      const failed = results.find(([error]) => error);
-      if (failed) throw failed[0];
-    } catch (e) {
-      // Counted again at the next flush: usage is never dropped for a blip.
-      for (const [tenant, delta] of batch) this.add(tenant, delta);
-      this.log('Redis could not take the usage counts; will retry', e);
-    }
-  }
-
-  async usage(tenant: string): Promise<UsageTotals> {
-    await this.flush();
-    const stored = await this.redis.hgetall(this.key('usage', tenant));
-    const totals = emptyUsage();
-    for (const field of USAGE_FIELDS) totals[field] = Number(stored[field] ?? 0);
-    return totals;
-  }
-
-  /** Sends the last usage and removes this node's liveness key, so its counts are dropped at once. */
+  /** Removes this node's liveness key, so its counts are dropped at once. */
   async close(): Promise<void> {
     if (this.closed) return;
     clearInterval(this.heartbeat);
-    clearInterval(this.flusher);
-    await this.flush();
     this.closed = true;
     await this.redis.del(this.key('node', this.node)).catch(() => {});
   }

@@ -11,6 +11,7 @@ import { StoreError } from '../store.ts';
 import type { Store, StoreOptions } from '../store.ts';
 import { concurrencyConformance } from './concurrency.ts';
 import { recentConformance } from './recent.ts';
+import { usageConformance } from './usage.ts';
 import { SAFE_ID, alice, bob, create, mod, rejects, remove, update } from './fixtures.ts';
 
 export interface StoreFactories {
@@ -338,4 +339,5 @@ export function storeConformance(name: string, { open, openTwo }: StoreFactories
 
   recentConformance(name, (body) => withStore(body));
   concurrencyConformance(name, openTwo);
+  usageConformance(name, open, openTwo);
 }

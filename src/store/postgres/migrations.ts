@@ -78,7 +78,29 @@ const MIGRATIONS: readonly string[] = [
     value text NOT NULL
   );
   `,
-  // As SQLite's: each conversation's page (for the admin API) and its newest comment's time,
+  // 2: the usage tables of SQLite's second migration.
+  `
+  CREATE TABLE usage_hours (
+    tenant           text   NOT NULL,
+    image            text   NOT NULL,
+    hour             bigint NOT NULL,
+    messages         bigint NOT NULL,
+    bytes            bigint NOT NULL,
+    creates          bigint NOT NULL,
+    comments         bigint NOT NULL,
+    peak_connections bigint NOT NULL,
+    PRIMARY KEY (tenant, image, hour)
+  );
+  CREATE INDEX usage_hours_by_tenant_hour ON usage_hours (tenant, hour);
+  CREATE INDEX usage_hours_by_hour ON usage_hours (hour);
+
+  CREATE TABLE usage_writers (
+    writer     text   PRIMARY KEY,
+    seq        bigint NOT NULL,
+    updated_at bigint NOT NULL
+  );
+  `,
+  // 3: As SQLite's: each conversation's page (for the admin API) and its newest comment's time,
   // indexed per tenant so the latest conversations over all images are an index scan
   // (backwards, \`pos\` breaking ties), never a sort. Existing conversations are filled in.
   `

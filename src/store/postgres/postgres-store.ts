@@ -12,12 +12,13 @@ import type { ActionMessage, ChatEvent, SeqPosition, User } from '../../protocol
 import { applySteps, runStepsAsync } from '../../core/apply.ts';
 import type { ApplyTransaction } from '../../core/apply.ts';
 import { DEFAULT_LOG_KEEP } from '../store.ts';
-import type { Applied, ApplyLimits, RecentChat, Snapshot, SnapshotPage, SnapshotPageOptions, Store, StoreOptions } from '../store.ts';
+import type { Applied, ApplyLimits, ImageActivity, RecentChat, Snapshot, SnapshotPage, SnapshotPageOptions, Store, StoreOptions, UsageBatch, UsageHour } from '../store.ts';
 import { exactReplay, replayRange } from '../replay.ts';
 import { RECENT_COLUMNS, activityOf, toChat, toComment, toRecent } from '../rows.ts';
 import type { ChatRow, CommentRow, EventRow, RecentRow } from '../rows.ts';
 import { BROADCAST_ID_CONSTRAINT, migrate } from './migrations.ts';
 import { snapshotPages } from './snapshot-pages.ts';
+import { addUsage, imageActivity, pruneUsage, usageSeries } from './usage.ts';
 
 export interface PostgresStoreOptions extends StoreOptions {
   /**
@@ -150,6 +151,26 @@ export class PostgresStore implements Store {
     this.assertOpen();
     const [row] = await this.sql<{ n: number }[]>`SELECT count(*) AS n FROM chats WHERE tenant = ${tenant}`;
     return row!.n;
+  }
+
+  async addUsage(batch: UsageBatch): Promise<boolean> {
+    this.assertOpen();
+    return addUsage(this.sql, batch);
+  }
+
+  async usageSeries(tenant: string, fromMs: number, toMs: number): Promise<UsageHour[]> {
+    this.assertOpen();
+    return usageSeries(this.sql, tenant, fromMs, toMs);
+  }
+
+  async imageActivity(tenant: string, fromMs: number, toMs: number, limit: number): Promise<ImageActivity[]> {
+    this.assertOpen();
+    return imageActivity(this.sql, tenant, fromMs, toMs, limit);
+  }
+
+  async pruneUsage(beforeMs: number): Promise<number> {
+    this.assertOpen();
+    return pruneUsage(this.sql, beforeMs);
   }
 
   async secret(name: string): Promise<string> {

@@ -67,7 +67,31 @@ const MIGRATIONS: readonly string[] = [
     value TEXT NOT NULL
   ) WITHOUT ROWID;
   `,
-  // Where each conversation was started (create-image-chat's page, for the admin API) and
+  // 2: usage per tenant per UTC hour (image '' is the tenant-wide row, the others per image),
+  // and the last flush taken from each writer (a node's usage recorder), so a retried flush
+  // whose commit was not confirmed is not counted twice.
+  `
+  CREATE TABLE usage_hours (
+    tenant           TEXT    NOT NULL,
+    image            TEXT    NOT NULL,
+    hour             INTEGER NOT NULL,
+    messages         INTEGER NOT NULL,
+    bytes            INTEGER NOT NULL,
+    creates          INTEGER NOT NULL,
+    comments         INTEGER NOT NULL,
+    peak_connections INTEGER NOT NULL,
+    PRIMARY KEY (tenant, image, hour)
+  ) WITHOUT ROWID;
+  CREATE INDEX usage_hours_by_tenant_hour ON usage_hours (tenant, hour);
+  CREATE INDEX usage_hours_by_hour ON usage_hours (hour);
+
+  CREATE TABLE usage_writers (
+    writer     TEXT    PRIMARY KEY,
+    seq        INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  `,
+  // 3: Where each conversation was started (create-image-chat's page, for the admin API) and
   // when its newest comment was posted, indexed per tenant: the tenant's latest conversations
   // over all its images are read in index order (rowid, the index's hidden last column, breaks
   // ties), never sorted. Existing conversations take their newest comment's time.

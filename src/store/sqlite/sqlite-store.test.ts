@@ -62,7 +62,7 @@ test('sqlite: WAL, foreign keys and the schema version are set at open', async (
     assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
     assert.equal(db.pragma('user_version', { simple: true }), SCHEMA_VERSION);
     const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all();
-    assert.deepEqual(tables, ['chats', 'comments', 'events', 'images', 'meta']);
+    assert.deepEqual(tables, ['chats', 'comments', 'events', 'images', 'meta', 'usage_hours', 'usage_writers']);
   } finally {
     db.close();
   }

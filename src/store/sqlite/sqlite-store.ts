@@ -15,8 +15,9 @@ import { exactReplay, replayRange } from '../replay.ts';
 import { DEFAULT_LOG_KEEP } from '../store.ts';
 import { CHAT_COLUMNS, COMMENT_COLUMNS, RECENT_COLUMNS, activityOf, toChat, toComment, toRecent } from '../rows.ts';
 import type { ChatRow, CommentRow, EventRow, RecentRow } from '../rows.ts';
-import type { Applied, ApplyLimits, RecentChat, Snapshot, SnapshotPage, SnapshotPageOptions, Store, StoreOptions } from '../store.ts';
+import type { Applied, ApplyLimits, ImageActivity, RecentChat, Snapshot, SnapshotPage, SnapshotPageOptions, Store, StoreOptions, UsageBatch, UsageHour } from '../store.ts';
 import { ReadConnections, inPages } from './readers.ts';
+import { SqliteUsage } from './usage.ts';
 
 /** The statements of a paged snapshot, prepared once per read-only connection. */
 const readStatements = new WeakMap<Database.Database, ReturnType<typeof prepareReads>>();
@@ -57,6 +58,7 @@ export class SqliteStore implements Store {
   readonly description: string;
   private readonly db: Database.Database;
   private readonly q;
+  private readonly usage: SqliteUsage;
   private closed = false;
   /** Paged snapshots read here; none for `:memory:`, which another connection cannot see. */
   private readonly readers: ReadConnections | undefined;
@@ -167,6 +169,7 @@ export class SqliteStore implements Store {
       ),
       trimLog: db.prepare<[string, string, number]>('DELETE FROM events WHERE tenant = ? AND image = ? AND seq <= ?'),
     };
+    this.usage = new SqliteUsage(db);
     this.q.ensureMeta.run('epoch', randomUUID());
     this.firstEpoch = this.q.meta.get('epoch')!.value;
     this.readers = path === ':memory:' || path === '' ? undefined : new ReadConnections(path);
@@ -254,6 +257,26 @@ export class SqliteStore implements Store {
   async head(tenant: string, image: string): Promise<SeqPosition> {
     this.assertOpen();
     return this.q.image.get(tenant, image) ?? { epoch: this.firstEpoch, seq: 0 };
+  }
+
+  async addUsage(batch: UsageBatch): Promise<boolean> {
+    this.assertOpen();
+    return this.usage.add(batch);
+  }
+
+  async usageSeries(tenant: string, fromMs: number, toMs: number): Promise<UsageHour[]> {
+    this.assertOpen();
+    return this.usage.series(tenant, fromMs, toMs);
+  }
+
+  async imageActivity(tenant: string, fromMs: number, toMs: number, limit: number): Promise<ImageActivity[]> {
+    this.assertOpen();
+    return this.usage.images(tenant, fromMs, toMs, limit);
+  }
+
+  async pruneUsage(beforeMs: number): Promise<number> {
+    this.assertOpen();
+    return this.usage.prune(beforeMs);
   }
 
   async secret(name: string): Promise<string> {
