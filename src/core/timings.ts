@@ -5,9 +5,10 @@
  * action) or when its event was committed (a broadcast), travels with the message through the
  * outbox, and stops when the frame holding it is handed to the socket (`written`).
  */
-import { Counter, Histogram } from 'prom-client';
+import { Counter } from 'prom-client';
 import type { Registry } from 'prom-client';
 import type { ActionMessage, ChatEvent } from '../protocol/messages.ts';
+import { HotHistogram } from './hot-histogram.ts';
 
 /** A message whose delay is measured: when its clock started (performance.now() ms) and where the delay goes. */
 export interface Timed {
@@ -47,52 +48,40 @@ export type SubscribeAnswer = 'replay' | 'snapshot';
 const MAX_PENDING_COMMITS = 10_000;
 
 export class Timings {
-  private readonly actionSeconds: Histogram<'action'>;
-  private readonly fanOutSeconds: Histogram<'origin'>;
-  private readonly batch: Histogram;
   private readonly answers: Counter<'answer'>;
   private readonly observeAction = new Map<string, (seconds: number) => void>();
   private readonly observeLocal: (seconds: number) => void;
   private readonly observeRemote: (seconds: number) => void;
+  private readonly observeBatch: (messages: number) => void;
   private readonly commits = new Map<string, number>();
 
   constructor(registry: Registry) {
-    const registers = [registry];
-    this.actionSeconds = new Histogram({
-      name: 'image_chat_action_duration_seconds',
-      help: 'Action frame received to its ack written to the socket, by action type (acks only; refusals are not counted).',
-      labelNames: ['action'],
-      buckets: LATENCY_BUCKETS,
-      registers,
-    });
-    this.fanOutSeconds = new Histogram({
-      name: 'image_chat_fanout_delay_seconds',
-      help: 'Event to each socket: origin="local" from its commit on this node, origin="remote" from when this node received it in order.',
-      labelNames: ['origin'],
-      buckets: LATENCY_BUCKETS,
-      registers,
-    });
-    this.batch = new Histogram({
-      name: 'image_chat_frame_messages',
-      help: 'Messages per outgoing WebSocket frame (what is queued in one tick leaves together).',
-      buckets: BATCH_BUCKETS,
-      registers,
-    });
+    const action = new HotHistogram(
+      registry,
+      'image_chat_action_duration_seconds',
+      'Action frame received to its ack written to the socket, by action type (acks only; refusals are not counted).',
+      LATENCY_BUCKETS,
+      { name: 'action', values: ACTIONS },
+    );
+    for (const type of ACTIONS) this.observeAction.set(type, action.observer(type));
+    const fanOut = new HotHistogram(
+      registry,
+      'image_chat_fanout_delay_seconds',
+      'Event to each socket: origin="local" from its commit on this node, origin="remote" from when this node received it in order.',
+      LATENCY_BUCKETS,
+      { name: 'origin', values: ['local', 'remote'] },
+    );
+    this.observeLocal = fanOut.observer('local');
+    this.observeRemote = fanOut.observer('remote');
+    const batch = new HotHistogram(registry, 'image_chat_frame_messages', 'Messages per outgoing WebSocket frame (what is queued in one tick leaves together).', BATCH_BUCKETS);
+    this.observeBatch = batch.observer();
     this.answers = new Counter({
       name: 'image_chat_subscribe_answers_total',
       help: 'Subscribes answered, by answer: replay (the events after since) or snapshot (the whole image).',
       labelNames: ['answer'],
-      registers,
+      registers: [registry],
     });
-    // Every label value is known: shown from the start at zero, so rate() has a series before the first one.
-    for (const action of ACTIONS) {
-      this.actionSeconds.zero({ action });
-      this.observeAction.set(action, this.actionSeconds.labels({ action }).observe);
-    }
-    this.fanOutSeconds.zero({ origin: 'local' });
-    this.fanOutSeconds.zero({ origin: 'remote' });
-    this.observeLocal = this.fanOutSeconds.labels({ origin: 'local' }).observe;
-    this.observeRemote = this.fanOutSeconds.labels({ origin: 'remote' }).observe;
+    // Both label values are known: shown from the start at zero, so rate() has a series before the first answer.
     this.answers.inc({ answer: 'replay' }, 0);
     this.answers.inc({ answer: 'snapshot' }, 0);
   }
@@ -124,7 +113,7 @@ export class Timings {
 
   /** A frame holding `parts[from..to)` was handed to the socket. */
   written(parts: readonly Outgoing[], from: number, to: number): void {
-    this.batch.observe(to - from);
+    this.observeBatch(to - from);
     let now: number | undefined;
     for (let i = from; i < to; i++) {
       const timed = parts[i]!.timed;
