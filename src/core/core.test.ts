@@ -207,7 +207,7 @@ test('metrics count connections, messages, bytes and events per tenant', async (
   g.conn.close();
   g.conn.close();
   assert.equal(core.metrics.tenant('globex').connections, 0, 'closing twice counts once');
-  assert.match(core.metrics.toPrometheus(), /^image_chat_events_total\{tenant="acme"\} 1$/m);
+  assert.match(await core.metrics.prometheus(true).metrics(), /^image_chat_events_total\{tenant="acme"\} 1$/m);
   await done();
 });
 

@@ -14,6 +14,7 @@ import type { Schedule } from './image-feed.ts';
 import { identify } from './identity.ts';
 import type { Identified } from './identity.ts';
 import { Metrics } from './metrics.ts';
+import type { Timed } from './timings.ts';
 import { LocalCounters } from './counters.ts';
 import type { Acquired, SharedCounters } from './counters.ts';
 import { UsageRecorder, type UsageOptions } from './usage.ts';
@@ -372,7 +373,7 @@ export class ChatCore implements SessionHost {
       tenant,
       image,
       store: this.store,
-      deliver: (seq, json) => this.fanOut(image, sessions, seq, json),
+      deliver: (seq, json) => this.fanOut(image, sessions, seq, json, this.metrics.timings.fanningOut(tenant, image, seq)),
       schedule: this.schedule,
       log: (message, error) => this.log(message, error),
       ...(this.feedHoldMs !== undefined ? { holdMs: this.feedHoldMs } : {}),
@@ -395,8 +396,8 @@ export class ChatCore implements SessionHost {
     entry.feed.close();
   }
 
-  private fanOut(image: string, sessions: Set<Session>, seq: number, json: string): void {
-    for (const session of sessions) session.deliver(image, seq, json);
+  private fanOut(image: string, sessions: Set<Session>, seq: number, json: string, timed: Timed): void {
+    for (const session of sessions) session.deliver(image, seq, json, timed);
   }
 
   /** Every image this node serves, compared with the store (periodically and after a bus reconnect). */

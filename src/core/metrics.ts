@@ -1,8 +1,12 @@
+import { Counter, Gauge, Registry } from 'prom-client';
 import type { ChatEvent } from '../protocol/messages.ts';
+import { Timings } from './timings.ts';
+import { whatEventAdds } from './usage.ts';
 
 /**
  * Counters for /metrics (this node's, as Prometheus expects). The usage API's
  * counts over time are kept by usage.ts.
+ * The hot path adds to plain numbers; prom-client reads them when scraped.
  */
 
 export interface TenantUsage {
@@ -10,7 +14,22 @@ export interface TenantUsage {
   messagesSent: number;
   bytesSent: number;
   eventsStored: number;
+  conversationsCreated: number;
+  /** A conversation's opening comment included. */
+  commentsPosted: number;
 }
+
+const emptyTenantUsage = (): TenantUsage => ({ connections: 0, messagesSent: 0, bytesSent: 0, eventsStored: 0, conversationsCreated: 0, commentsPosted: 0 });
+
+/** The per-tenant families of /metrics: names kept from before prom-client, as integrators scrape them. */
+const FAMILIES: readonly { name: string; type: 'gauge' | 'counter'; help: string; key: keyof TenantUsage }[] = [
+  { name: 'image_chat_connections', type: 'gauge', help: 'Open WebSocket connections.', key: 'connections' },
+  { name: 'image_chat_messages_sent_total', type: 'counter', help: 'Messages sent to clients (a batched frame counts each message).', key: 'messagesSent' },
+  { name: 'image_chat_bytes_sent_total', type: 'counter', help: 'Bytes of frames sent to clients.', key: 'bytesSent' },
+  { name: 'image_chat_events_total', type: 'counter', help: 'Events stored.', key: 'eventsStored' },
+  { name: 'image_chat_conversations_created_total', type: 'counter', help: 'Conversations created.', key: 'conversationsCreated' },
+  { name: 'image_chat_comments_posted_total', type: 'counter', help: "Comments posted, a conversation's opening comment included.", key: 'commentsPosted' },
+];
 
 /**
  * Any client may name any well-formed tenant until tenants are configured, so
@@ -21,12 +40,22 @@ const OVERFLOW_TENANT = '_other';
 
 export class Metrics {
   private readonly tenants = new Map<string, TenantUsage>();
+  /** This core's own series that name no tenant (never prom-client's global registry: a process may hold several cores). */
+  private readonly registry = new Registry();
+  /** The per-tenant families, labelled by tenant (with METRICS_TOKEN) or as unlabelled totals. */
+  private readonly byTenant = new Registry();
+  private readonly totalsOnly = new Registry();
+  readonly timings = new Timings(this.registry);
+
+  constructor() {
+    for (const family of FAMILIES) this.register(family);
+  }
 
   private usage(tenant: string): TenantUsage {
     let u = this.tenants.get(tenant);
     if (!u) {
       if (this.tenants.size >= MAX_TENANT_SERIES && tenant !== OVERFLOW_TENANT) return this.usage(OVERFLOW_TENANT);
-      u = { connections: 0, messagesSent: 0, bytesSent: 0, eventsStored: 0 };
+      u = emptyTenantUsage();
       this.tenants.set(tenant, u);
     }
     return u;
@@ -46,49 +75,56 @@ export class Metrics {
     u.bytesSent += bytes;
   }
 
-  eventStored(tenant: string, _event: ChatEvent): void {
-    this.usage(tenant).eventsStored++;
+  eventStored(tenant: string, event: ChatEvent): void {
+    const u = this.usage(tenant);
+    u.eventsStored++;
+    const { created, commented } = whatEventAdds(event);
+    if (created) u.conversationsCreated++;
+    if (commented) u.commentsPosted++;
+    this.timings.committed(tenant, event);
   }
 
   tenant(tenant: string): TenantUsage {
     const u = this.tenants.get(tenant);
-    return u ? { ...u } : { connections: 0, messagesSent: 0, bytesSent: 0, eventsStored: 0 };
+    return u ? { ...u } : emptyTenantUsage();
   }
 
   totals(): TenantUsage {
-    const t = { connections: 0, messagesSent: 0, bytesSent: 0, eventsStored: 0 };
-    for (const u of this.tenants.values()) {
-      t.connections += u.connections;
-      t.messagesSent += u.messagesSent;
-      t.bytesSent += u.bytesSent;
-      t.eventsStored += u.eventsStored;
-    }
+    const t = emptyTenantUsage();
+    for (const u of this.tenants.values()) for (const key of Object.keys(t) as (keyof TenantUsage)[]) t[key] += u[key];
     return t;
   }
 
   /**
-   * Prometheus text exposition format 0.0.4: one series per tenant (totals are sum() over the
-   * tenant label), or with `byTenant` false only the unlabelled totals, which name no tenant.
+   * What /metrics shows of this core: its own series and one series per tenant of each family
+   * (totals are sum() over the tenant label) or, with `byTenant` false, only the unlabelled
+   * totals, which name no tenant.
    */
-  toPrometheus(byTenant = true): string {
-    const families: [string, 'gauge' | 'counter', string, keyof TenantUsage][] = [
-      ['image_chat_connections', 'gauge', 'Open WebSocket connections.', 'connections'],
-      ['image_chat_messages_sent_total', 'counter', 'Messages sent to clients (a batched frame counts each message).', 'messagesSent'],
-      ['image_chat_bytes_sent_total', 'counter', 'Bytes of frames sent to clients.', 'bytesSent'],
-      ['image_chat_events_total', 'counter', 'Events stored.', 'eventsStored'],
-    ];
-    const tenants = [...this.tenants.keys()].sort();
-    const totals = byTenant ? undefined : this.totals();
-    const lines: string[] = [];
-    for (const [name, type, help, key] of families) {
-      lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
-      if (totals) lines.push(`${name} ${totals[key]}`);
-      else for (const tenant of tenants) lines.push(`${name}{tenant="${escapeLabel(tenant)}"} ${this.tenants.get(tenant)![key]}`);
-    }
-    return lines.join('\n') + '\n';
+  prometheus(byTenant: boolean): Registry {
+    return Registry.merge([this.registry, byTenant ? this.byTenant : this.totalsOnly]);
   }
-}
 
-function escapeLabel(value: string): string {
-  return value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
+  /** Each family twice: read from the tenants' numbers when scraped, so counting costs the hot path nothing more. */
+  private register({ name, type, help, key }: (typeof FAMILIES)[number]): void {
+    const tenants = this.tenants;
+    const totals = () => this.totals()[key];
+    if (type === 'gauge') {
+      new Gauge({ name, help, labelNames: ['tenant'], registers: [this.byTenant], collect() {
+        this.reset();
+        for (const [tenant, u] of tenants) this.set({ tenant }, u[key]);
+      } });
+      new Gauge({ name, help, registers: [this.totalsOnly], collect() {
+        this.set(totals());
+      } });
+    } else {
+      new Counter({ name, help, labelNames: ['tenant'], registers: [this.byTenant], collect() {
+        this.reset();
+        for (const [tenant, u] of tenants) this.inc({ tenant }, u[key]);
+      } });
+      new Counter({ name, help, registers: [this.totalsOnly], collect() {
+        this.reset();
+        this.inc(totals());
+      } });
+    }
+  }
 }

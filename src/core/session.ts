@@ -24,6 +24,7 @@ import { MAX_TIMER_MS } from './clock.ts';
 import type { Clock } from './clock.ts';
 import type { Metrics } from './metrics.ts';
 import type { OutgoingMessage, UsageRecorder } from './usage.ts';
+import type { Outgoing, Timed } from './timings.ts';
 
 export interface SocketLike {
   /** `written`, when the transport calls it, wakes a session waiting for the socket to drain (ws does). */
@@ -73,7 +74,7 @@ interface Subscription {
   /** Events at or below this seq are already in what the client has. */
   floor: number;
   /** Events that arrive while the snapshot is being read; null once live. */
-  held: { seq: number; json: string }[] | null;
+  held: { seq: number; json: string; timed: Timed | undefined }[] | null;
   heldBytes: number;
   /** What this socket was sent of the image: its answer's epoch and the highest seq since; unset until answered. */
   position: SeqPosition | undefined;
@@ -93,7 +94,7 @@ const DRAIN_POLL_MS = 10;
 export class Session implements Connection {
   user: User | undefined;
   private readonly subs = new Map<string, Subscription>();
-  private outbox: (OutgoingMessage & { json: string })[] = [];
+  private outbox: (Outgoing & OutgoingMessage)[] = [];
   private outboxBytes = 0;
   /** Bytes of the last page of a large answer: sent on purpose, they do not count as falling behind. */
   private pageAllowance = 0;
@@ -119,18 +120,19 @@ export class Session implements Connection {
   ) {}
 
   receive(text: string): void {
+    const receivedAt = performance.now();
     if (this.ended || this.closeAfterFlush) return;
     // The transport enforces this too (ws maxPayload); a UTF-16 unit is at most 3 bytes.
     if (text.length > MAX_FRAME_BYTES / 3 && Buffer.byteLength(text) > MAX_FRAME_BYTES) {
       this.end(1009, 'frame too large');
       return;
     }
-    for (const entry of parseClientFrame(text)) this.enqueue(entry);
+    for (const entry of parseClientFrame(text)) this.enqueue(entry, receivedAt);
   }
 
   receiveBinary(): void {
     if (this.ended || this.closeAfterFlush) return;
-    this.enqueue({ ok: false, message: 'text frames only' });
+    this.enqueue({ ok: false, message: 'text frames only' }, performance.now());
   }
 
   close(): void {
@@ -138,11 +140,11 @@ export class Session implements Connection {
   }
 
   /** A broadcast for one of this session's images (called by the core's fan-out). */
-  deliver(image: string, seq: number, json: string): void {
+  deliver(image: string, seq: number, json: string, timed?: Timed): void {
     const sub = this.subs.get(image);
     if (!sub || this.ended) return;
     if (sub.held) {
-      sub.held.push({ seq, json });
+      sub.held.push({ seq, json, timed });
       sub.heldBytes += json.length;
       // Held until a slow socket has taken a large snapshot: bounded like everything else it is owed.
       if (sub.heldBytes > this.host.limits.maxBufferedBytes) this.end(1013, 'client is not keeping up');
@@ -150,7 +152,7 @@ export class Session implements Connection {
     }
     // Only the answer moves the floor: a networked bus may deliver two nodes' events out of order.
     if (seq <= sub.floor) return;
-    this.queue(json, image);
+    this.queue(json, image, timed);
     if (sub.position && seq > sub.position.seq) sub.position = { epoch: sub.position.epoch, seq };
   }
 
@@ -189,7 +191,7 @@ export class Session implements Connection {
     this.end(code, reason);
   }
 
-  private enqueue(entry: Parsed): void {
+  private enqueue(entry: Parsed, receivedAt: number): void {
     if (this.draining) {
       // Not stored, and said so with its broadcastId: the client may send it again to the next node.
       const broadcastId = entry.ok ? broadcastIdOf(entry.message) : entry.broadcastId;
@@ -203,12 +205,12 @@ export class Session implements Connection {
     }
     this.pending++;
     this.tail = this.tail
-      .then(() => this.handle(entry))
+      .then(() => this.handle(entry, receivedAt))
       .catch((e: unknown) => this.fault(e, undefined))
       .finally(() => this.pending--);
   }
 
-  private async handle(entry: Parsed): Promise<void> {
+  private async handle(entry: Parsed, receivedAt: number): Promise<void> {
     if (this.ended || this.closeAfterFlush) return;
     if (!entry.ok) return this.error('invalid', entry.message, entry.broadcastId);
     const m = entry.message;
@@ -225,7 +227,7 @@ export class Session implements Connection {
         if (this.subs.delete(m.image)) this.host.leave(this, m.image);
         return;
       default:
-        return this.act(m, this.user);
+        return this.act(m, this.user, receivedAt);
     }
   }
 
@@ -340,7 +342,7 @@ export class Session implements Connection {
     const held = sub.held ?? [];
     sub.held = null;
     sub.heldBytes = 0;
-    for (const { seq, json } of held) this.deliver(image, seq, json);
+    for (const { seq, json, timed } of held) this.deliver(image, seq, json, timed);
   }
 
   /** Sends the events after `since` as one replay, if the store can give them exactly and they fit a frame. */
@@ -356,6 +358,7 @@ export class Session implements Connection {
       parts.push(json);
     }
     this.queue(`{"type":"replay","image":${JSON.stringify(image)},"events":[${parts.join(',')}]}`, image);
+    this.host.metrics.timings.answered('replay');
     return { epoch: since.epoch, seq: events.at(-1)?.seq ?? since.seq };
   }
 
@@ -375,6 +378,7 @@ export class Session implements Connection {
     }
     if (previous === undefined || this.ended) return undefined;
     this.queue(`${previous}}`, image);
+    this.host.metrics.timings.answered('snapshot');
     return reached;
   }
 
@@ -408,9 +412,9 @@ export class Session implements Connection {
     return !this.ended;
   }
 
-  private async act(m: ActionMessage, user: User): Promise<void> {
+  private async act(m: ActionMessage, user: User, receivedAt: number): Promise<void> {
     try {
-      await this.host.act(this.tenant, m, user, ({ event }) => this.send(ackOf(event)), this.ip);
+      await this.host.act(this.tenant, m, user, ({ event }) => this.send(ackOf(event), this.host.metrics.timings.acking(m.type, receivedAt)), this.ip);
     } catch (e) {
       if (e instanceof StoreError) return this.error(e.code, e.message, m.broadcastId);
       this.fault(e, m.broadcastId);
@@ -426,8 +430,8 @@ export class Session implements Connection {
     this.send(broadcastId ? { type: 'error', code, message, broadcastId } : { type: 'error', code, message });
   }
 
-  private send(message: ServerMessage): void {
-    this.queue(JSON.stringify(message));
+  private send(message: ServerMessage, timed?: Timed): void {
+    this.queue(JSON.stringify(message), undefined, timed);
   }
 
   /**
@@ -435,7 +439,7 @@ export class Session implements Connection {
    * MAX_OUT_FRAME_BYTES. A socket that already holds more than the limit unsent (queued here
    * or buffered by the transport) is not reading: it is closed (1013) instead of buffering more.
    */
-  private queue(json: string, image?: string): void {
+  private queue(json: string, image?: string, timed?: Timed): void {
     if (this.ended) return;
     const unsent = this.outboxBytes + (this.socket.bufferedAmount ?? 0);
     if (unsent > this.host.limits.maxBufferedBytes + this.pageAllowance) {
@@ -443,7 +447,7 @@ export class Session implements Connection {
       return;
     }
     const bytes = Buffer.byteLength(json);
-    this.outbox.push({ json, bytes, image });
+    this.outbox.push({ json, bytes, image, timed });
     this.outboxBytes += bytes;
     if (this.flushScheduled) return;
     this.flushScheduled = true;
@@ -472,6 +476,7 @@ export class Session implements Connection {
       const frameBytes = end - start === 1 ? parts[start]!.bytes : bytes;
       this.host.metrics.sent(this.tenant, end - start, frameBytes);
       this.host.usage.sent(this.tenant, parts, start, end, frameBytes);
+      this.host.metrics.timings.written(parts, start, end);
       start = end;
     }
     if (this.closeAfterFlush) this.end(this.closeAfterFlush.code, this.closeAfterFlush.reason);

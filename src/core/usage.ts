@@ -116,9 +116,7 @@ export class UsageRecorder {
   /** An event was stored (a duplicate is not: it was counted the first time). */
   stored(tenant: string, image: string, event: ChatEvent): void {
     if (!this.counting) return;
-    const created = event.type === 'new-image-chat';
-    // The opening comment counts as a comment: N creates and M replies are N + M comments.
-    const commented = created || (event.type === 'image-chat-updated' && event.change.kind === 'add-comment');
+    const { created, commented } = whatEventAdds(event);
     if (!commented) return;
     const t = this.tenant(tenant);
     const i = t.image(image);
@@ -265,4 +263,10 @@ function row(tenant: string, image: string, hour: number, t: Tally): UsageRow {
     commentCount: t.comments,
     peakConnections: t.peak,
   };
+}
+
+/** What a stored event adds to the counts. The opening comment counts as a comment: N creates and M replies are N + M comments. */
+export function whatEventAdds(event: ChatEvent): { created: boolean; commented: boolean } {
+  const created = event.type === 'new-image-chat';
+  return { created, commented: created || (event.type === 'image-chat-updated' && event.change.kind === 'add-comment') };
 }

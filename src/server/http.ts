@@ -5,6 +5,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, resolve, sep } from 'node:path';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Registry } from 'prom-client';
 import { MAX_IMAGE_ID_CHARS, textLength } from '../protocol/limits.ts';
 import type { ErrorCode } from '../protocol/messages.ts';
 import type { ChatCore } from '../core/core.ts';
@@ -13,6 +14,7 @@ import { authorizeMetrics, authorizeRead } from './http-auth.ts';
 import { DASHBOARD_CSP } from './dashboard-csp.ts';
 import { isOwnOrigin } from './own-origin.ts';
 import type { Denied } from './http-auth.ts';
+import { processMetrics } from './process-metrics.ts';
 import { TENANT_ID, originAllowed } from '../core/tenants.ts';
 import type { Tenant } from '../core/tenants.ts';
 import { adminRoute, serveAdmin } from './api-admin.ts';
@@ -77,6 +79,7 @@ export function pathSegments(rawUrl: string): string[] {
 export function createRequestHandler(options: HttpOptions) {
   const root = resolve(options.staticRoot);
   const demoRoot = join(root, 'demo');
+  const processRegistry = processMetrics();
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (req.method === 'OPTIONS') return preflight(req, res);
@@ -109,11 +112,12 @@ export function createRequestHandler(options: HttpOptions) {
   }
 
   /** Tenant ids and their traffic are for the operator: per-tenant series only with METRICS_TOKEN. */
-  function sendMetrics(req: IncomingMessage, res: ServerResponse): void {
+  async function sendMetrics(req: IncomingMessage, res: ServerResponse): Promise<void> {
     res.setHeader('cache-control', 'no-store');
     const token = options.metricsToken;
     if (token !== undefined) refuse(res, authorizeMetrics(token, headerOf(req, 'authorization')));
-    send(req, res, 200, 'text/plain; version=0.0.4; charset=utf-8', options.core.metrics.toPrometheus(token !== undefined));
+    const registry = Registry.merge([processRegistry, options.core.metrics.prometheus(token !== undefined)]);
+    send(req, res, 200, registry.contentType, await registry.metrics());
   }
 
   /**
