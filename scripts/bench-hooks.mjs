@@ -65,8 +65,10 @@ export async function hookCost() {
   return { events: samples.on.length, on: figures(samples.on), off: figures(samples.off) };
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+export async function reportHookCost() {
   const r = await hookCost();
   console.log(`hooks   create → event handed to all ${SOCKETS} in-memory sockets, one core, ${r.events} events each: with the /metrics histograms ${r.on}`);
   console.log(`  peer  the same hooks made no-ops, blocks alternated in the same run: ${r.off}`);
 }
+
+if (import.meta.url === `file://${process.argv[1]}`) await reportHookCost();

@@ -25,6 +25,8 @@
 //      Redis drops its connections (vs Socket.IO's lost messages) and after a node's kill -9
 //  16. usage counting on the hot path (scripts/bench-usage.mjs): fan-out p50/p99 (create sent → broadcast
 //      received by 500 sockets) and server CPU per event with usage counting ON  vs OFF, same run
+//  17. the /metrics histograms on the hot path (scripts/bench-hooks.mjs): one core's fan-out to 2,000
+//      in-memory sockets with the hooks vs the hooks made no-ops, blocks alternated in one run
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -482,6 +484,9 @@ await lifecycle.reportSynchronous();
 
 const { usageBench } = await import('./bench-usage.mjs');
 await usageBench();
+
+const { reportHookCost } = await import('./bench-hooks.mjs');
+await reportHookCost();
 
 const { clusterBench } = await import('./bench-cluster.mjs');
 await clusterBench();
