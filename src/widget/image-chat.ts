@@ -59,17 +59,20 @@
 import { LitElement, html, nothing } from 'lit';
 import { ContextProvider } from '@lit/context';
 import { styles } from './image-chat.styles.ts';
+import { threadStyles } from './thread.styles.ts';
 import { ChatSync } from './chat-sync.ts';
 import { threadContext, type ThreadContext } from './context.ts';
-import { composerTemplate, validateText } from './composer.ts';
+import { ImageChatComposer, composerTemplate, validateText, type Refused } from './composer.ts';
 import { ImageChatThread } from './chat-thread.ts';
 import type { ChatView } from './chat-list.ts';
 import { nudge, pointToFraction, type Point } from './geometry.ts';
-import { STATUS_TEXT, blockedReason, markerTemplate, popupStyle, type ImageChatChangeDetail, type ImageChatErrorDetail } from './templates.ts';
+import { STATUS_TEXT, blockedReason, goneText, markerTemplate, popupStyle, type ImageChatChangeDetail, type ImageChatErrorDetail } from './templates.ts';
 import { ImageBox } from './image-box.ts';
 import { NoticeController } from './notice-controller.ts';
 import { ThemeController, type Theme } from './theme-controller.ts';
 import { imageIdFromUrl } from './image-id.ts';
+import { UnreadController } from './unread.ts';
+import { draftKey, drafts, imageScope } from './draft-store.ts';
 import type { ConnectionState, ConnectionStatus } from '../sync/state.ts';
 
 export type { ImageChatChangeDetail, ImageChatErrorDetail, ImageChatStatus } from './templates.ts';
@@ -83,7 +86,7 @@ const DEFAULT_SERVER = (() => {
 })();
 
 export class ImageChat extends LitElement {
-  static override styles = styles;
+  static override styles = [styles, threadStyles];
   static override properties = {
     src: { type: String },
     alt: { type: String },
@@ -127,6 +130,7 @@ export class ImageChat extends LitElement {
   private readonly box = new ImageBox(this);
   private readonly themes = new ThemeController(this, () => this.theme);
   private readonly notice = new NoticeController(this);
+  private readonly unread = new UnreadController(this, () => ({ scope: this.scope, chats: this.sync.chats, open: this.openChatId, me: this.sync.user?.id }));
   private refocus = false;
 
   constructor() {
@@ -153,6 +157,9 @@ export class ImageChat extends LitElement {
       status: (status, state) => this.onStatus(status, state),
       change: (kind, chat, local, tempId) => {
         if (tempId && this.openChatId === tempId) this.openChatId = chat.id;
+        // Someone else deleted the thread being read: it closes (willUpdate), and the banner says why.
+        if (kind === 'deleted' && !local && chat.id === this.openChatId) this.notice.show(goneText(this.provider.value?.number ?? 0));
+        if (kind === 'deleted') drafts.clear(draftKey(this.scope, chat.id));
         this.fire(`image-chat-${kind}`, { chat, local } satisfies ImageChatChangeDetail);
       },
       error: (code, message) => {
@@ -192,10 +199,13 @@ export class ImageChat extends LitElement {
     return this.readonly ? 'This image is read-only.' : (this.sync.user?.readonlyReason ?? 'You can view but not post here.');
   }
 
-  /** Starts a conversation at fractions (x, y) of the image. Returns why it was refused, or undefined. */
-  createChat(x: number, y: number, text: string): string | undefined {
+  /**
+   * Starts a conversation at fractions (x, y) of the image. Returns why it was refused, or undefined;
+   * `refused` hears why the server refused it after it was sent.
+   */
+  createChat(x: number, y: number, text: string, refused?: Refused): string | undefined {
     if (this.viewOnly) return this.viewOnlyReason;
-    return validateText(text) ?? this.sync.create(x, y, text);
+    return validateText(text) ?? this.sync.create(x, y, text, refused);
   }
 
   /** Deletes a conversation. Returns why it was refused, or undefined once sent. */
@@ -205,9 +215,15 @@ export class ImageChat extends LitElement {
   }
 
   /** Replies to a conversation. Returns why it was refused, or undefined once sent. */
-  reply(chatId: string, text: string): string | undefined {
+  reply(chatId: string, text: string, refused?: Refused): string | undefined {
     if (this.viewOnly) return this.viewOnlyReason;
-    return validateText(text) ?? this.sync.update(chatId, { kind: 'add-comment', text });
+    return validateText(text) ?? this.sync.update(chatId, { kind: 'add-comment', text }, refused);
+  }
+
+  /** Where this image's drafts and unread record are kept. */
+  private get scope(): string {
+    const image = this.effectiveImageId;
+    return image ? imageScope(this.server || DEFAULT_SERVER, this.tenant || 'demo', image) : '';
   }
 
   override connectedCallback(): void {
@@ -331,10 +347,14 @@ export class ImageChat extends LitElement {
     this.overlayEl?.focus();
   }
 
-  private sendNew(text: string): boolean {
+  private sendNew(text: string, refused: Refused): boolean {
     const at = this.placing;
     if (!at) return false;
-    this.composerError = this.createChat(at.x, at.y, text);
+    this.composerError = this.createChat(at.x, at.y, text, (reason) => {
+      refused(reason);
+      // The text is the new conversation's draft again; show it where it was placed, unless something else is open.
+      if (!this.composing && !this.openChatId && !this.viewOnly) void this.startComposing(at);
+    });
     if (this.composerError) return false;
     this.placing = undefined;
     this.composing = false;
@@ -374,7 +394,9 @@ export class ImageChat extends LitElement {
       status: this.status,
       readonly: this.viewOnly,
       locale: this.locale,
-      reply: (text) => this.reply(chat.id, text),
+      scope: this.scope,
+      reply: (text, refused) => this.reply(chat.id, text, refused),
+      editComment: (commentId, text, refused) => validateText(text) ?? this.sync.update(chat.id, { kind: 'edit-comment', commentId, text }, refused),
       deleteChat: () => this.deleteChat(chat.id),
       deleteComment: (commentId) => this.sync.update(chat.id, { kind: 'delete-comment', commentId }),
       setResolved: (resolved) => this.sync.update(chat.id, { kind: 'resolve', resolved }),
@@ -408,7 +430,7 @@ export class ImageChat extends LitElement {
         @click=${this.onOverlayClick}
         @keydown=${this.onOverlayKey}
       >
-        ${this.sync.chats.map((c, i) => markerTemplate(c, i, this.openChatId === c.id, () => this.openThread(c.id)))}
+        ${this.sync.chats.map((c, i) => markerTemplate(c, i, this.openChatId === c.id, () => this.openThread(c.id), this.unread.count(c)))}
         ${this.placing
           ? html`<span part="placing" class="ghost" aria-hidden="true" style="left:${this.placing.x * 100}%;top:${this.placing.y * 100}%"></span>`
           : nothing}
@@ -422,7 +444,9 @@ export class ImageChat extends LitElement {
               // Offline or reconnecting: refused before anything is written, and says why.
               error: this.composerError ?? blockedReason(this.status),
               disabled: this.status !== 'online',
-              onSend: (text) => this.sendNew(text),
+              draftKey: draftKey(this.scope, 'new'),
+              cancelLabel: 'Cancel',
+              onSend: (text, refused) => this.sendNew(text, refused),
               onCancel: () => this.cancelComposing(),
               onInput: () => (this.composerError = undefined),
             })}
@@ -445,11 +469,13 @@ export class ImageChat extends LitElement {
 }
 
 if (!customElements.get('image-chat-thread')) customElements.define('image-chat-thread', ImageChatThread);
+if (!customElements.get('image-chat-composer')) customElements.define('image-chat-composer', ImageChatComposer);
 if (!customElements.get('image-chat')) customElements.define('image-chat', ImageChat);
 
 declare global {
   interface HTMLElementTagNameMap {
     'image-chat': ImageChat;
     'image-chat-thread': ImageChatThread;
+    'image-chat-composer': ImageChatComposer;
   }
 }
