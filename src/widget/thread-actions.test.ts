@@ -20,7 +20,7 @@ async function saved(el: ImageChat, count: number): Promise<void> {
 async function open(el: ImageChat, index = 0): Promise<HTMLElement> {
   markers(el)[index]!.click();
   await waitUntil(() => part(el, 'thread') && part(el, 'composer'), 'thread did not open');
-  return part(el, 'thread')!;
+  return part<HTMLElement>(el, 'thread')!;
 }
 
 const active = (el: ImageChat) => el.shadowRoot!.activeElement;

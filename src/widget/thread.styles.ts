@@ -93,11 +93,17 @@ export const threadStyles = css`
     font-weight: 600;
   }
 
+  /* Small text-like controls are still 24 px targets (WCAG 2.2 target size); 44 px on touch. */
+  button[part~='edit'],
+  button[part~='comment-delete'] {
+    min-width: 24px;
+    min-height: 24px;
+  }
   /* Phones and tablets: controls that delete or edit are at least 44 x 44 px. */
   @media (pointer: coarse) {
-    [part~='comment-delete'],
-    [part~='edit'],
-    [part~='delete'] {
+    button[part~='comment-delete'],
+    button[part~='edit'],
+    button[part~='delete'] {
       min-width: 44px;
       min-height: 44px;
     }
