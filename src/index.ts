@@ -1,6 +1,7 @@
 /**
  * The widget bundle: `<script type="module" src=".../image-chat.js">` defines
- * `<image-chat>` (and its thread popup `<image-chat-thread>`) once.
+ * `<image-chat>` (and its thread popup `<image-chat-thread>` and text box
+ * `<image-chat-composer>`) once.
  */
 import { ImageChat } from './widget/image-chat.ts';
 import { ImageChatThread } from './widget/chat-thread.ts';

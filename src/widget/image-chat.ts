@@ -20,15 +20,17 @@
  *
  * @csspart image - The `<img>` rendered from `src`.
  * @csspart overlay - Focusable layer exactly over the displayed image content (letterbox-aware).
- * @csspart marker - One `<button>` per conversation, with `data-chat-id` (and `data-pending`, `data-resolved`).
+ * @csspart marker - One `<button>` per conversation, with `data-chat-id`, `data-replies` (replies after the first message), `data-unread` (messages by others since this browser last opened it; absent when none), and `data-pending`, `data-resolved`.
  * @csspart placing - The ghost marker while choosing a point from the keyboard or composing.
  * @csspart new-chat - The popup (role=dialog) holding the composer for a new conversation.
  * @csspart thread - The conversation popup (role=dialog).
- * @csspart comment - One message in a thread.
- * @csspart comment-delete - Deletes one of your own messages.
+ * @csspart comment - One message in a thread (`data-edited` once edited; its text has `dir="auto"`, URLs as links).
+ * @csspart edit - Edits a message in place (its author's, or any for a moderator).
+ * @csspart comment-delete - Deletes one of your own messages (not the first: delete the conversation instead).
  * @csspart composer - The text box (new conversation or reply).
  * @csspart send - The send button.
- * @csspart delete - Deletes the conversation (shown to its author only).
+ * @csspart delete - Deletes the conversation (shown to its author only; asks first when others replied).
+ * @csspart confirm - A question asked in place (role=alertdialog) before deleting a conversation others replied to or discarding a draft.
  * @csspart resolve - Resolves / reopens the conversation.
  * @csspart status - The live banner with the connection state and errors.
  *
@@ -49,6 +51,9 @@
  * @cssproperty [--image-chat-radius=10px] - Popup corner radius.
  * @cssproperty [--image-chat-popup-width=300px] - Popup width (kept inside the element).
  * @cssproperty [--image-chat-shadow=0 8px 28px rgba(0,0,0,.22)] - Popup shadow.
+ * @cssproperty [--image-chat-link=var(--image-chat-accent)] - Links in messages.
+ * @cssproperty [--image-chat-unread-color=#b91c1c] - A marker's badge when something is unread (dark: #f87171).
+ * @cssproperty [--image-chat-unread-fg=#ffffff] - Text on it (dark: #0b1220).
  *
  * @fires image-chat-created - `{chat, local}` a conversation appeared (local: made here, fired on the server's ack).
  * @fires image-chat-updated - `{chat, local}` a reply, edit, resolve or move (local: on ack).
