@@ -7,7 +7,7 @@
 import { LitElement, html, nothing } from 'lit';
 import { ContextConsumer } from '@lit/context';
 import { threadContext, type ThreadContext } from './context.ts';
-import { composerTemplate, validateText, type Refused } from './composer.ts';
+import { composerTemplate, validateText } from './composer.ts';
 import type { ChatView, CommentView } from './chat-list.ts';
 import { blockedReason } from './templates.ts';
 import { commentTemplate, type Editing } from './comment-view.ts';
@@ -16,10 +16,17 @@ import { FocusTrap } from './focus-trap.ts';
 import { draftKey } from './draft-store.ts';
 
 const TEXT = {
+  close: 'Close conversation',
+  resolved: 'Resolved',
   messages: 'Messages',
+  reply: 'Reply',
+  replyPlaceholder: 'Reply…',
+  saving: 'Saving…',
+  resolve: 'Resolve',
+  reopen: 'Reopen',
+  delete: 'Delete conversation',
   deleteQuestion: 'Delete this conversation for everyone?',
   deleteDetail: 'Other people have replied. Their messages will be deleted too.',
-  deleteConfirm: 'Delete conversation',
   keep: 'Keep it',
   notSaved: (reason: string) => `Not saved: ${reason}`,
 };
@@ -51,6 +58,7 @@ export class ImageChatThread extends LitElement {
   private readonly ctx: ContextConsumer<typeof threadContext, ImageChatThread>;
   /** The conversation drawn last: another one resets what was going on in this one. */
   private shown: string | undefined;
+  /** Show the newest message after this update: a thread just opened, or the list was at its end. */
   private scrollToEnd = false;
 
   constructor() {
@@ -75,7 +83,7 @@ export class ImageChatThread extends LitElement {
 
   /** Moves focus into the thread: the reply box, or the close button when there is none. */
   override focus(): void {
-    const target = this.querySelector<HTMLElement>('textarea[part~="composer"]') ?? this.querySelector<HTMLElement>('.close');
+    const target = this.querySelector<HTMLElement>('textarea[part~="composer"]:enabled') ?? this.querySelector<HTMLElement>('.close');
     target?.focus();
   }
 
@@ -93,6 +101,8 @@ export class ImageChatThread extends LitElement {
       this.confirming = false;
       this.scrollToEnd = true;
     }
+    const list = this.querySelector('.comments');
+    if (list && list.scrollTop + list.clientHeight >= list.scrollHeight - 4) this.scrollToEnd = true;
   }
 
   protected override updated(): void {
@@ -118,7 +128,7 @@ export class ImageChatThread extends LitElement {
     void this.focusIn(`[data-comment-id="${CSS.escape(id)}"] [part~="edit"]`);
   }
 
-  private save(ctx: ThreadContext, c: CommentView, text: string, refused: Refused): boolean {
+  private save(ctx: ThreadContext, c: CommentView, text: string): boolean {
     if (text === c.text) {
       this.endEdit(c.id);
       return true;
@@ -127,7 +137,6 @@ export class ImageChatThread extends LitElement {
     const why =
       validateText(text) ??
       ctx.editComment(id, text, (reason) => {
-        refused(reason);
         // Back into the box, as it was sent, with the reason; saving again is the retry.
         if (this.ctx.value?.chat?.comments.some((m) => m.id === id)) this.editing = { id, text, error: TEXT.notSaved(reason) };
       });
@@ -150,12 +159,8 @@ export class ImageChatThread extends LitElement {
       this.confirming = true;
       void this.updateComplete.then(() => focusConfirm(this));
     } else {
-      this.deleteNow(ctx);
+      this.run(() => ctx.deleteChat());
     }
-  }
-
-  private deleteNow(ctx: ThreadContext): void {
-    this.run(() => ctx.deleteChat());
   }
 
   private keep(): void {
@@ -175,7 +180,7 @@ export class ImageChatThread extends LitElement {
       when: relativeTime(c.createdAt, now, ctx.locale),
       onEdit: () => this.startEdit(c),
       onDelete: () => this.deleteComment(ctx, c.id),
-      onSave: (text, refused) => this.save(ctx, c, text, refused),
+      onSave: (text) => this.save(ctx, c, text),
       onCancelEdit: () => this.endEdit(c.id),
     });
   }
@@ -194,9 +199,9 @@ export class ImageChatThread extends LitElement {
     return html`<div class="thread-head">
         <h2 class="title" id="thread-title">
           <span class="badge">${ctx.number}</span> <bdi>${first ? first.author.name : chat.author.name}</bdi>
-          ${chat.resolved ? html`<span class="resolved-tag">Resolved</span>` : nothing}
+          ${chat.resolved ? html`<span class="resolved-tag">${TEXT.resolved}</span>` : nothing}
         </h2>
-        <button type="button" class="close icon" aria-label="Close conversation" @click=${() => ctx.close()}>×</button>
+        <button type="button" class="close icon" aria-label=${TEXT.close} @click=${() => ctx.close()}>×</button>
       </div>
       <ol class="comments" tabindex="0" aria-label=${TEXT.messages}>
         ${chat.comments.map((c, i) => this.comment(c, i, ctx, now, blocked !== undefined))}
@@ -204,9 +209,9 @@ export class ImageChatThread extends LitElement {
       ${ctx.readonly
         ? nothing
         : html`${composerTemplate({
-              label: 'Reply',
-              placeholder: chat.unsaved ? 'Saving…' : 'Reply…',
-              sendLabel: 'Reply',
+              label: TEXT.reply,
+              placeholder: chat.unsaved ? TEXT.saving : TEXT.replyPlaceholder,
+              sendLabel: TEXT.reply,
               error: this.hint ?? blocked,
               disabled: locked,
               draftKey: draftKey(ctx.scope, chat.id),
@@ -221,11 +226,11 @@ export class ImageChatThread extends LitElement {
                   id: 'thread-delete',
                   question: TEXT.deleteQuestion,
                   detail: TEXT.deleteDetail,
-                  confirmLabel: TEXT.deleteConfirm,
+                  confirmLabel: TEXT.delete,
                   keepLabel: TEXT.keep,
                   onConfirm: () => {
                     this.confirming = false;
-                    this.deleteNow(ctx);
+                    this.run(() => ctx.deleteChat());
                   },
                   onKeep: () => this.keep(),
                 })
@@ -237,11 +242,11 @@ export class ImageChatThread extends LitElement {
                     ?disabled=${locked}
                     @click=${() => this.run(() => ctx.setResolved(!chat.resolved))}
                   >
-                    ${chat.resolved ? 'Reopen' : 'Resolve'}
+                    ${chat.resolved ? TEXT.reopen : TEXT.resolve}
                   </button>
                   ${isAuthor
                     ? html`<button type="button" part="delete" class="danger" ?disabled=${locked} @click=${() => this.deleteChat(ctx, chat)}>
-                        Delete conversation
+                        ${TEXT.delete}
                       </button>`
                     : nothing}
                 </div>`}`}`;

@@ -7,7 +7,7 @@
  */
 import { html, nothing } from 'lit';
 import type { CommentView } from './chat-list.ts';
-import { composerTemplate, type Refused } from './composer.ts';
+import { composerTemplate } from './composer.ts';
 import { messageText } from './message-text.ts';
 
 const TEXT = {
@@ -45,7 +45,7 @@ export interface CommentOptions {
   onEdit(): void;
   onDelete(): void;
   /** Saves an edit; returns true when it was sent. */
-  onSave(text: string, refused: Refused): boolean;
+  onSave(text: string): boolean;
   onCancelEdit(): void;
 }
 
@@ -82,7 +82,7 @@ export function commentTemplate(o: CommentOptions) {
           value: editing.text,
           error: editing.error,
           disabled: o.blocked,
-          onSend: (text, refused) => o.onSave(text, refused),
+          onSend: (text) => o.onSave(text),
           onCancel: () => o.onCancelEdit(),
         })
       : html`<p class="text" dir="auto">${messageText(c.text)}</p>`}
