@@ -149,15 +149,16 @@ export class ChatSync implements ReactiveController {
     this.host.requestUpdate();
   }
 
-  create(x: number, y: number, text: string): string | undefined {
+  /** `refused`, if given, hears the reason when the server refuses the action after it was sent. */
+  create(x: number, y: number, text: string, refused?: (reason: string) => void): string | undefined {
     const image = this.target?.image ?? '';
     // The page it was started on, for the site owner's dashboard; its hash stays in the browser (often a token).
-    return this.act({ type: 'create-image-chat', image, broadcastId: crypto.randomUUID(), x, y, text, page: location.href.split('#')[0]! });
+    return this.act({ type: 'create-image-chat', image, broadcastId: crypto.randomUUID(), x, y, text, page: location.href.split('#')[0]! }, refused);
   }
 
-  update(chatId: string, change: Change): string | undefined {
+  update(chatId: string, change: Change, refused?: (reason: string) => void): string | undefined {
     const image = this.target?.image ?? '';
-    return this.act({ type: 'update-image-chat', image, broadcastId: crypto.randomUUID(), chatId, change });
+    return this.act({ type: 'update-image-chat', image, broadcastId: crypto.randomUUID(), chatId, change }, refused);
   }
 
   remove(chatId: string): string | undefined {
@@ -236,7 +237,7 @@ export class ChatSync implements ReactiveController {
     if (this.cacheKey && value && (this.list.loaded || this.list.cached)) void writeCache(this.cacheKey, value);
   }
 
-  private act(action: ActionMessage): string | undefined {
+  private act(action: ActionMessage, refused?: (reason: string) => void): string | undefined {
     const connection = this.connection;
     const user = connection?.user;
     if (!connection || !user || connection.status !== 'online') return this.fail('unavailable', NOT_ONLINE_MESSAGE);
@@ -263,6 +264,7 @@ export class ChatSync implements ReactiveController {
         const code = error instanceof ActionError ? error.code : 'unavailable';
         const message = error instanceof Error ? error.message : String(error);
         this.fail(code, `${WHAT[action.type]}: ${message}`);
+        refused?.(message);
       },
     );
     return undefined;

@@ -7,9 +7,29 @@
 import { LitElement, html, nothing } from 'lit';
 import { ContextConsumer } from '@lit/context';
 import { threadContext, type ThreadContext } from './context.ts';
-import { composerTemplate } from './composer.ts';
-import type { CommentView } from './chat-list.ts';
+import { composerTemplate, validateText } from './composer.ts';
+import type { ChatView, CommentView } from './chat-list.ts';
 import { blockedReason } from './templates.ts';
+import { commentTemplate, type Editing } from './comment-view.ts';
+import { confirmTemplate, focusConfirm } from './confirm.ts';
+import { FocusTrap } from './focus-trap.ts';
+import { draftKey } from './draft-store.ts';
+
+const TEXT = {
+  close: 'Close conversation',
+  resolved: 'Resolved',
+  messages: 'Messages',
+  reply: 'Reply',
+  replyPlaceholder: 'Reply…',
+  saving: 'Saving…',
+  resolve: 'Resolve',
+  reopen: 'Reopen',
+  delete: 'Delete conversation',
+  deleteQuestion: 'Delete this conversation for everyone?',
+  deleteDetail: 'Other people have replied. Their messages will be deleted too.',
+  keep: 'Keep it',
+  notSaved: (reason: string) => `Not saved: ${reason}`,
+};
 
 export function relativeTime(ms: number, now: number, locale: string | undefined): string {
   const seconds = Math.round((ms - now) / 1000);
@@ -29,23 +49,41 @@ export function relativeTime(ms: number, now: number, locale: string | undefined
 }
 
 export class ImageChatThread extends LitElement {
-  static override properties = { hint: { state: true } };
+  static override properties = { hint: { state: true }, editing: { state: true }, confirming: { state: true } };
   declare hint: string | undefined;
+  /** The comment being edited in place. */
+  declare editing: Editing | undefined;
+  /** Asking before deleting a conversation others replied to. */
+  declare confirming: boolean;
   private readonly ctx: ContextConsumer<typeof threadContext, ImageChatThread>;
+  /** The conversation drawn last: another one resets what was going on in this one. */
+  private shown: string | undefined;
+  /** Show the newest message after this update: a thread just opened, or the list was at its end. */
+  private scrollToEnd = false;
 
   constructor() {
     super();
     this.hint = undefined;
+    this.editing = undefined;
+    this.confirming = false;
     this.ctx = new ContextConsumer(this, { context: threadContext, subscribe: true });
+    new FocusTrap(this);
   }
 
   protected override createRenderRoot(): HTMLElement {
     return this;
   }
 
+  /** Done once the composers inside have drawn too, so `focus()` finds the reply box. */
+  protected override async getUpdateComplete(): Promise<boolean> {
+    const done = await super.getUpdateComplete();
+    await Promise.all([...this.querySelectorAll('image-chat-composer')].map((c) => (c as LitElement).updateComplete));
+    return done;
+  }
+
   /** Moves focus into the thread: the reply box, or the close button when there is none. */
   override focus(): void {
-    const target = this.querySelector<HTMLElement>('textarea[part~="composer"]') ?? this.querySelector<HTMLElement>('.close');
+    const target = this.querySelector<HTMLElement>('textarea[part~="composer"]:enabled') ?? this.querySelector<HTMLElement>('.close');
     target?.focus();
   }
 
@@ -54,30 +92,97 @@ export class ImageChatThread extends LitElement {
     return this.hint === undefined;
   }
 
-  private comment(c: CommentView, ctx: ThreadContext, now: number) {
+  protected override willUpdate(): void {
+    const id = this.ctx.value?.chat?.id;
+    if (id !== this.shown) {
+      this.shown = id;
+      this.hint = undefined;
+      this.editing = undefined;
+      this.confirming = false;
+      this.scrollToEnd = true;
+    }
+    const list = this.querySelector('.comments');
+    if (list && list.scrollTop + list.clientHeight >= list.scrollHeight - 4) this.scrollToEnd = true;
+  }
+
+  protected override updated(): void {
+    const list = this.querySelector('.comments');
+    if (this.scrollToEnd && list) {
+      this.scrollToEnd = false;
+      list.scrollTop = list.scrollHeight;
+    }
+  }
+
+  private async focusIn(selector: string): Promise<void> {
+    await this.updateComplete;
+    this.querySelector<HTMLElement>(selector)?.focus();
+  }
+
+  private startEdit(c: CommentView): void {
+    this.editing = { id: c.id, text: c.text };
+    void this.focusIn(`[data-comment-id="${CSS.escape(c.id)}"] textarea`);
+  }
+
+  private endEdit(id: string): void {
+    this.editing = undefined;
+    void this.focusIn(`[data-comment-id="${CSS.escape(id)}"] [part~="edit"]`);
+  }
+
+  private save(ctx: ThreadContext, c: CommentView, text: string): boolean {
+    if (text === c.text) {
+      this.endEdit(c.id);
+      return true;
+    }
+    const id = c.id;
+    const why =
+      validateText(text) ??
+      ctx.editComment(id, text, (reason) => {
+        // Back into the box, as it was sent, with the reason; saving again is the retry.
+        if (this.ctx.value?.chat?.comments.some((m) => m.id === id)) this.editing = { id, text, error: TEXT.notSaved(reason) };
+      });
+    if (why !== undefined) {
+      this.editing = { id, text, error: why };
+      return false;
+    }
+    this.endEdit(id);
+    return true;
+  }
+
+  private deleteComment(ctx: ThreadContext, id: string): void {
+    if (this.run(() => ctx.deleteComment(id))) void this.updateComplete.then(() => this.focus());
+  }
+
+  /** Deletes at once what only this user wrote in; asks first when others replied. */
+  private deleteChat(ctx: ThreadContext, chat: ChatView): void {
+    const me = ctx.user?.id;
+    if (chat.comments.some((c) => c.author.id !== me)) {
+      this.confirming = true;
+      void this.updateComplete.then(() => focusConfirm(this));
+    } else {
+      this.run(() => ctx.deleteChat());
+    }
+  }
+
+  private keep(): void {
+    this.confirming = false;
+    void this.focusIn('[part~="delete"]');
+  }
+
+  private comment(c: CommentView, index: number, ctx: ThreadContext, now: number, blocked: boolean) {
     const mine = ctx.user !== undefined && (c.author.id === ctx.user.id || ctx.user.role !== undefined);
-    const when = new Date(c.createdAt);
-    return html`<li part="comment" data-comment-id=${c.id} ?data-pending=${c.pending}>
-      <div class="meta">
-        <span class="author">${c.author.name}</span>
-        <time datetime=${when.toISOString()} title=${when.toLocaleString(ctx.locale)}
-          >${relativeTime(c.createdAt, now, ctx.locale)}${c.editedAt ? ' · edited' : ''}</time
-        >
-        ${c.pending ? html`<span class="pending-note">sending…</span>` : nothing}
-        ${mine && !ctx.readonly && !c.pending && !ctx.chat?.unsaved && ctx.status === 'online'
-          ? html`<button
-              type="button"
-              part="comment-delete"
-              class="link"
-              aria-label="Delete this message"
-              @click=${() => this.run(() => ctx.deleteComment(c.id))}
-            >
-              Delete
-            </button>`
-          : nothing}
-      </div>
-      <p class="text">${c.text}</p>
-    </li>`;
+    return commentTemplate({
+      comment: c,
+      first: index === 0,
+      mayChange: mine && !ctx.readonly && !ctx.chat?.unsaved && ctx.status === 'online',
+      editing: this.editing,
+      blocked,
+      locale: ctx.locale,
+      when: relativeTime(c.createdAt, now, ctx.locale),
+      onEdit: () => this.startEdit(c),
+      onDelete: () => this.deleteComment(ctx, c.id),
+      onSave: (text) => this.save(ctx, c, text),
+      onCancelEdit: () => this.endEdit(c.id),
+    });
   }
 
   override render() {
@@ -93,49 +198,57 @@ export class ImageChatThread extends LitElement {
     const locked = chat.unsaved || blocked !== undefined;
     return html`<div class="thread-head">
         <h2 class="title" id="thread-title">
-          <span class="badge">${ctx.number}</span> ${first ? first.author.name : chat.author.name}
-          ${chat.resolved ? html`<span class="resolved-tag">Resolved</span>` : nothing}
+          <span class="badge">${ctx.number}</span> <bdi>${first ? first.author.name : chat.author.name}</bdi>
+          ${chat.resolved ? html`<span class="resolved-tag">${TEXT.resolved}</span>` : nothing}
         </h2>
-        <button type="button" class="close icon" aria-label="Close conversation" @click=${() => ctx.close()}>×</button>
+        <button type="button" class="close icon" aria-label=${TEXT.close} @click=${() => ctx.close()}>×</button>
       </div>
-      <ol class="comments">
-        ${chat.comments.map((c) => this.comment(c, ctx, now))}
+      <ol class="comments" tabindex="0" aria-label=${TEXT.messages}>
+        ${chat.comments.map((c, i) => this.comment(c, i, ctx, now, blocked !== undefined))}
       </ol>
       ${ctx.readonly
         ? nothing
         : html`${composerTemplate({
-              label: 'Reply',
-              placeholder: chat.unsaved ? 'Saving…' : 'Reply…',
-              sendLabel: 'Reply',
+              label: TEXT.reply,
+              placeholder: chat.unsaved ? TEXT.saving : TEXT.replyPlaceholder,
+              sendLabel: TEXT.reply,
               error: this.hint ?? blocked,
               disabled: locked,
-              onSend: (text) => this.run(() => ctx.reply(text)),
+              draftKey: draftKey(ctx.scope, chat.id),
+              onSend: (text, refused) => this.run(() => ctx.reply(text, refused)),
               onCancel: () => ctx.close(),
               onInput: () => {
                 if (this.hint) this.hint = undefined;
               },
             })}
-            <div class="thread-actions">
-              <button
-                type="button"
-                part="resolve"
-                class="secondary"
-                ?disabled=${locked}
-                @click=${() => this.run(() => ctx.setResolved(!chat.resolved))}
-              >
-                ${chat.resolved ? 'Reopen' : 'Resolve'}
-              </button>
-              ${isAuthor
-                ? html`<button
+            ${this.confirming
+              ? confirmTemplate({
+                  id: 'thread-delete',
+                  question: TEXT.deleteQuestion,
+                  detail: TEXT.deleteDetail,
+                  confirmLabel: TEXT.delete,
+                  keepLabel: TEXT.keep,
+                  onConfirm: () => {
+                    this.confirming = false;
+                    this.run(() => ctx.deleteChat());
+                  },
+                  onKeep: () => this.keep(),
+                })
+              : html`<div class="thread-actions">
+                  <button
                     type="button"
-                    part="delete"
-                    class="danger"
+                    part="resolve"
+                    class="secondary"
                     ?disabled=${locked}
-                    @click=${() => this.run(() => ctx.deleteChat())}
+                    @click=${() => this.run(() => ctx.setResolved(!chat.resolved))}
                   >
-                    Delete conversation
-                  </button>`
-                : nothing}
-            </div>`}`;
+                    ${chat.resolved ? TEXT.reopen : TEXT.resolve}
+                  </button>
+                  ${isAuthor
+                    ? html`<button type="button" part="delete" class="danger" ?disabled=${locked} @click=${() => this.deleteChat(ctx, chat)}>
+                        ${TEXT.delete}
+                      </button>`
+                    : nothing}
+                </div>`}`}`;
   }
 }

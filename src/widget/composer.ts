@@ -1,14 +1,45 @@
-/** The text box shared by the new-conversation popup and the thread's reply box. */
-import { html, nothing, type TemplateResult } from 'lit';
+/**
+ * The text box shared by the new-conversation popup, the thread's reply box
+ * and a comment being edited: `<image-chat-composer>`, rendered into its own
+ * light DOM, so its `composer` and `send` parts are parts of <image-chat>.
+ *
+ * It owns what the text goes through: the draft (kept per conversation in
+ * draft-store.ts, so another thread's box never shows it and closing or a
+ * reload does not lose it), the character counter near the limit, asking
+ * before a non-empty draft is discarded, and a sent text the server refused
+ * coming back into the box with the reason and a retry.
+ */
+import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { MAX_TEXT_CHARS, textLength } from '../protocol/limits.ts';
+import { drafts } from './draft-store.ts';
+import { confirmTemplate, focusConfirm } from './confirm.ts';
+
+const TEXT = {
+  empty: 'Write a message first.',
+  tooLong: (n: number, max: number) => `This message is ${n} characters long; the limit is ${max}.`,
+  left: (n: number) => (n === 1 ? '1 character left' : `${n} characters left`),
+  over: (n: number) => (n === 1 ? '1 character over the limit' : `${n} characters over the limit`),
+  notSent: (reason: string) => `Not sent: ${reason}`,
+  retry: 'Try again',
+  discard: 'Discard',
+  discardQuestion: 'Discard this draft?',
+  discardDetail: 'What you wrote will be lost.',
+  keep: 'Keep writing',
+};
+
+/** The counter shows once this few characters are left. */
+export const COUNTER_FROM = 200;
 
 /** Why a text cannot be sent, in words, or undefined when it can. */
 export function validateText(text: string): string | undefined {
-  if (text.trim() === '') return 'Write a message first.';
+  if (text.trim() === '') return TEXT.empty;
   const n = textLength(text);
-  if (n > MAX_TEXT_CHARS) return `This message is ${n} characters long; the limit is ${MAX_TEXT_CHARS}.`;
+  if (n > MAX_TEXT_CHARS) return TEXT.tooLong(n, MAX_TEXT_CHARS);
   return undefined;
 }
+
+/** Called with the reason when the server refuses what was sent (or it never got there). */
+export type Refused = (reason: string) => void;
 
 export interface ComposerOptions {
   readonly label: string;
@@ -17,43 +48,214 @@ export interface ComposerOptions {
   /** A hint or refusal shown under the box. */
   readonly error: string | undefined;
   readonly disabled: boolean;
-  /** Gets the text; returns true when it was accepted (the box is then cleared). */
-  onSend(text: string): boolean;
+  /**
+   * Gets the text and what to call if the server refuses it; returns true when
+   * it was accepted (the box is then cleared).
+   */
+  onSend(text: string, refused: Refused): boolean;
+  /** Escape, or the cancel button once the draft is discarded. */
   onCancel(): void;
   onInput?(): void;
+  /** Where the unsent text is kept (draft-store.ts `draftKey`); without one it is not kept. */
+  readonly draftKey?: string;
+  /** The text to start from when no draft is kept (editing a comment). */
+  readonly value?: string;
+  /**
+   * The cancel button: with a label, always shown and closing (a new
+   * conversation's Cancel, an edit's Cancel); without, a Discard button shown
+   * while there is text, which empties the box and leaves it open (a reply).
+   * Either asks first when a kept draft would be lost.
+   */
+  readonly cancelLabel?: string;
+  /** The text box's part (default `composer`; none for an edit). */
+  readonly part?: string;
 }
 
-export function composerTemplate(o: ComposerOptions): TemplateResult {
-  const box = (e: Event) =>
-    (e.currentTarget as HTMLElement).closest('.composer')?.querySelector('textarea') as HTMLTextAreaElement | null;
-  const send = (area: HTMLTextAreaElement | null) => {
-    if (area && o.onSend(area.value)) area.value = '';
+let ids = 0;
+
+export class ImageChatComposer extends LitElement {
+  static override properties = {
+    options: { attribute: false },
+    text: { state: true },
+    refusal: { state: true },
+    asking: { state: true },
   };
-  const onKey = (e: KeyboardEvent) => {
+  declare options: ComposerOptions | undefined;
+  /** What the box holds, mirrored for the counter and the discard button. */
+  declare private text: string;
+  declare private refusal: string | undefined;
+  declare private asking: boolean;
+  private readonly uid = `ic-composer-${++ids}`;
+  private key: string | undefined;
+  /** The draft key has been read once (it may be undefined: nothing kept). */
+  private keyRead = false;
+  private unwatch: (() => void) | undefined;
+
+  constructor() {
+    super();
+    this.options = undefined;
+    this.text = '';
+    this.refusal = undefined;
+    this.asking = false;
+  }
+
+  protected override createRenderRoot(): HTMLElement {
+    return this;
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.unwatch = drafts.watch((key) => {
+      if (key === this.key) this.load();
+    });
+    // Drawn at once, so whoever opened it can focus the box as soon as its own render is done.
+    if (!this.hasUpdated) this.performUpdate();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.unwatch?.();
+  }
+
+  /** The text box. */
+  get box(): HTMLTextAreaElement | null {
+    return this.querySelector('textarea');
+  }
+
+  protected override updated(changed: PropertyValues): void {
+    const key = this.options?.draftKey;
+    if (!this.keyRead || key !== this.key) {
+      this.keyRead = true;
+      this.key = key;
+      this.asking = false;
+      this.load(this.options?.value ?? '');
+    }
+    if (changed.has('asking') && this.asking) focusConfirm(this);
+  }
+
+  /** Puts the kept draft (or `fallback` when none is kept) into the box. */
+  private load(fallback = ''): void {
+    const box = this.box;
+    const text = this.key ? drafts.get(this.key) : fallback;
+    if (box && box.value !== text) box.value = text;
+    this.text = text;
+    this.refusal = this.key ? drafts.refusal(this.key) : undefined;
+  }
+
+  private onInput(): void {
+    const value = this.box?.value ?? '';
+    this.text = value;
+    if (this.key) {
+      drafts.set(this.key, value);
+      drafts.clearRefusal(this.key);
+    }
+    this.refusal = undefined;
+    this.options?.onInput?.();
+  }
+
+  private send(): void {
+    const o = this.options;
+    const box = this.box;
+    if (!o || !box) return;
+    const text = box.value;
+    const key = this.key;
+    const refused: Refused = (reason) => {
+      if (key) drafts.restore(key, text, reason);
+    };
+    if (!o.onSend(text, refused)) return;
+    box.value = '';
+    this.text = '';
+    this.refusal = undefined;
+    if (key) drafts.clear(key);
+  }
+
+  /** The cancel or discard button: asks first when a kept, non-empty draft would be lost. */
+  private cancel(): void {
+    if (this.key && this.text.trim() !== '') this.asking = true;
+    else this.discard();
+  }
+
+  private discard(): void {
+    this.asking = false;
+    if (this.key) drafts.clear(this.key);
+    if (this.box) this.box.value = '';
+    this.text = '';
+    this.refusal = undefined;
+    if (this.options?.cancelLabel) this.options.onCancel();
+    else this.box?.focus();
+  }
+
+  private keep(): void {
+    this.asking = false;
+    this.box?.focus();
+  }
+
+  private onKey(e: KeyboardEvent): void {
     if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
       e.preventDefault();
-      send(e.currentTarget as HTMLTextAreaElement);
+      this.send();
     } else if (e.key === 'Escape') {
+      // Closing keeps the draft; only the discard button throws it away.
       e.preventDefault();
       e.stopPropagation();
-      o.onCancel();
+      this.options?.onCancel();
     }
-  };
-  return html`<div class="composer">
-    <textarea
-      part="composer"
-      rows="2"
-      aria-label=${o.label}
-      placeholder=${o.placeholder}
-      aria-invalid=${o.error ? 'true' : 'false'}
-      ?disabled=${o.disabled}
-      @keydown=${onKey}
-      @input=${() => o.onInput?.()}
-    ></textarea>
-    ${o.error ? html`<p class="hint" role="alert">${o.error}</p>` : nothing}
-    <div class="actions">
-      <button type="button" class="secondary" @click=${() => o.onCancel()}>Cancel</button>
-      <button type="button" part="send" ?disabled=${o.disabled} @click=${(e: Event) => send(box(e))}>${o.sendLabel}</button>
-    </div>
-  </div>`;
+  }
+
+  private counter(): TemplateResult | typeof nothing {
+    const left = MAX_TEXT_CHARS - textLength(this.text);
+    if (left > COUNTER_FROM) return nothing;
+    return html`<p class="counter ${left < 0 ? 'over' : ''}" id="${this.uid}-count">${left < 0 ? TEXT.over(-left) : TEXT.left(left)}</p>`;
+  }
+
+  override render() {
+    const o = this.options;
+    if (!o) return nothing;
+    const counter = this.counter();
+    return html`<div class="composer">
+      <textarea
+        part=${o.part ?? 'composer'}
+        rows="2"
+        dir="auto"
+        aria-label=${o.label}
+        placeholder=${o.placeholder}
+        aria-invalid=${o.error ? 'true' : 'false'}
+        aria-describedby=${counter === nothing ? nothing : `${this.uid}-count`}
+        ?disabled=${o.disabled}
+        @keydown=${this.onKey}
+        @input=${this.onInput}
+      ></textarea>
+      ${counter}
+      ${o.error ? html`<p class="hint" role="alert">${o.error}</p>` : nothing}
+      ${this.refusal
+        ? html`<div class="refused">
+            <p class="hint" role="alert">${TEXT.notSent(this.refusal)}</p>
+            <button type="button" class="secondary retry" ?disabled=${o.disabled} @click=${() => this.send()}>${TEXT.retry}</button>
+          </div>`
+        : nothing}
+      ${this.asking
+        ? confirmTemplate({
+            id: `${this.uid}-discard`,
+            question: TEXT.discardQuestion,
+            detail: TEXT.discardDetail,
+            confirmLabel: TEXT.discard,
+            keepLabel: TEXT.keep,
+            onConfirm: () => this.discard(),
+            onKeep: () => this.keep(),
+          })
+        : html`<div class="actions">
+            ${o.cancelLabel
+              ? html`<button type="button" class="secondary" @click=${() => this.cancel()}>${o.cancelLabel}</button>`
+              : this.text.trim() !== ''
+                ? html`<button type="button" class="secondary" @click=${() => this.cancel()}>${TEXT.discard}</button>`
+                : nothing}
+            <button type="button" part="send" ?disabled=${o.disabled} @click=${() => this.send()}>${o.sendLabel}</button>
+          </div>`}
+    </div>`;
+  }
+}
+
+/** The composer for `o`; the element must be defined (image-chat.ts does it). */
+export function composerTemplate(o: ComposerOptions): TemplateResult {
+  return html`<image-chat-composer .options=${o}></image-chat-composer>`;
 }

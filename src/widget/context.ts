@@ -3,6 +3,7 @@ import { createContext } from '@lit/context';
 import type { User } from '../protocol/messages.ts';
 import type { ConnectionStatus } from '../sync/state.ts';
 import type { ChatView } from './chat-list.ts';
+import type { Refused } from './composer.ts';
 
 export interface ThreadContext {
   /** The open conversation, or undefined when none is open. */
@@ -13,8 +14,11 @@ export interface ThreadContext {
   readonly status: ConnectionStatus;
   readonly readonly: boolean;
   readonly locale: string | undefined;
+  /** `imageScope` of the image (draft-store.ts): the reply's draft is kept under it. */
+  readonly scope: string;
   /** Each returns an error text to show, or undefined when the action was sent. */
-  reply(text: string): string | undefined;
+  reply(text: string, refused?: Refused): string | undefined;
+  editComment(commentId: string, text: string, refused?: Refused): string | undefined;
   deleteChat(): string | undefined;
   deleteComment(commentId: string): string | undefined;
   setResolved(resolved: boolean): string | undefined;

@@ -202,7 +202,7 @@ describe('<image-chat> against the real server', () => {
     expect((await serverChats(url, image)).map((c) => c.id)).to.deep.equal([id]);
   });
 
-  it('Enter sends, Shift+Enter adds a newline, Escape cancels', async () => {
+  it('Enter sends, Shift+Enter adds a newline, Escape closes keeping the draft, Cancel discards it after asking', async () => {
     const image = randomImageId();
     const el = await make(url, image);
     await clickAt(el, 0.7, 0.3);
@@ -214,9 +214,34 @@ describe('<image-chat> against the real server', () => {
     expect(markers(el)).to.have.length(0);
     expect(el.shadowRoot!.activeElement).to.equal(part(el, 'overlay'));
 
+    // The draft comes back wherever the next conversation is started; Cancel asks before throwing it away.
+    await clickAt(el, 0.2, 0.6);
+    let box = await composerOpen(el);
+    expect(box.value).to.equal('draft');
+    [...el.shadowRoot!.querySelectorAll<HTMLButtonElement>('[part~="new-chat"] button')].find((b) => b.textContent!.trim() === 'Cancel')!.click();
+    await waitUntil(() => part(el, 'confirm'), 'no question before discarding');
+    expect(part(el, 'confirm')!.getAttribute('role')).to.equal('alertdialog');
+    expect(el.shadowRoot!.activeElement!.textContent!.trim()).to.equal('Keep writing');
+    await sendKeys({ press: 'Escape' }); // keeps it
+    await el.updateComplete;
+    expect(part(el, 'confirm')).to.equal(null);
+    expect(part<HTMLTextAreaElement>(el, 'composer')!.value).to.equal('draft');
+    [...el.shadowRoot!.querySelectorAll<HTMLButtonElement>('[part~="new-chat"] button')].find((b) => b.textContent!.trim() === 'Cancel')!.click();
+    await waitUntil(() => part(el, 'confirm'));
+    part(el, 'confirm')!.querySelector<HTMLButtonElement>('.danger')!.click();
+    await el.updateComplete;
+    expect(part(el, 'composer')).to.equal(null);
+
+    // An empty composer closes at once.
     await clickAt(el, 0.7, 0.3);
-    const box = await composerOpen(el);
+    box = await composerOpen(el);
     expect(box.value).to.equal('');
+    await sendKeys({ press: 'Escape' });
+    await el.updateComplete;
+    expect(part(el, 'composer')).to.equal(null);
+
+    await clickAt(el, 0.7, 0.3);
+    box = await composerOpen(el);
     await sendKeys({ type: 'line one' });
     await sendKeys({ down: 'Shift' });
     await sendKeys({ press: 'Enter' });

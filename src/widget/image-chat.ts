@@ -20,15 +20,17 @@
  *
  * @csspart image - The `<img>` rendered from `src`.
  * @csspart overlay - Focusable layer exactly over the displayed image content (letterbox-aware).
- * @csspart marker - One `<button>` per conversation, with `data-chat-id` (and `data-pending`, `data-resolved`).
+ * @csspart marker - One `<button>` per conversation, with `data-chat-id`, `data-replies` (replies after the first message), `data-unread` (messages by others since this browser last opened it; absent when none), and `data-pending`, `data-resolved`.
  * @csspart placing - The ghost marker while choosing a point from the keyboard or composing.
  * @csspart new-chat - The popup (role=dialog) holding the composer for a new conversation.
  * @csspart thread - The conversation popup (role=dialog).
- * @csspart comment - One message in a thread.
- * @csspart comment-delete - Deletes one of your own messages.
+ * @csspart comment - One message in a thread (`data-edited` once edited; its text has `dir="auto"`, URLs as links).
+ * @csspart edit - Edits a message in place (its author's, or any for a moderator).
+ * @csspart comment-delete - Deletes one of your own messages (not the first: delete the conversation instead).
  * @csspart composer - The text box (new conversation or reply).
  * @csspart send - The send button.
- * @csspart delete - Deletes the conversation (shown to its author only).
+ * @csspart delete - Deletes the conversation (shown to its author only; asks first when others replied).
+ * @csspart confirm - A question asked in place (role=alertdialog) before deleting a conversation others replied to or discarding a draft.
  * @csspart resolve - Resolves / reopens the conversation.
  * @csspart status - The live banner with the connection state and errors.
  *
@@ -49,6 +51,9 @@
  * @cssproperty [--image-chat-radius=10px] - Popup corner radius.
  * @cssproperty [--image-chat-popup-width=300px] - Popup width (kept inside the element).
  * @cssproperty [--image-chat-shadow=0 8px 28px rgba(0,0,0,.22)] - Popup shadow.
+ * @cssproperty [--image-chat-link=var(--image-chat-accent)] - Links in messages.
+ * @cssproperty [--image-chat-unread-color=#b91c1c] - A marker's badge when something is unread (dark: #f87171).
+ * @cssproperty [--image-chat-unread-fg=#ffffff] - Text on it (dark: #0b1220).
  *
  * @fires image-chat-created - `{chat, local}` a conversation appeared (local: made here, fired on the server's ack).
  * @fires image-chat-updated - `{chat, local}` a reply, edit, resolve or move (local: on ack).
@@ -59,17 +64,20 @@
 import { LitElement, html, nothing } from 'lit';
 import { ContextProvider } from '@lit/context';
 import { styles } from './image-chat.styles.ts';
+import { threadStyles } from './thread.styles.ts';
 import { ChatSync } from './chat-sync.ts';
 import { threadContext, type ThreadContext } from './context.ts';
-import { composerTemplate, validateText } from './composer.ts';
+import { ImageChatComposer, composerTemplate, validateText, type Refused } from './composer.ts';
 import { ImageChatThread } from './chat-thread.ts';
 import type { ChatView } from './chat-list.ts';
 import { nudge, pointToFraction, type Point } from './geometry.ts';
-import { STATUS_TEXT, blockedReason, markerTemplate, popupStyle, type ImageChatChangeDetail, type ImageChatErrorDetail } from './templates.ts';
+import { STATUS_TEXT, blockedReason, goneText, markerTemplate, popupStyle, type ImageChatChangeDetail, type ImageChatErrorDetail } from './templates.ts';
 import { ImageBox } from './image-box.ts';
 import { NoticeController } from './notice-controller.ts';
 import { ThemeController, type Theme } from './theme-controller.ts';
 import { imageIdFromUrl } from './image-id.ts';
+import { UnreadController } from './unread.ts';
+import { draftKey, drafts, imageScope } from './draft-store.ts';
 import type { ConnectionState, ConnectionStatus } from '../sync/state.ts';
 
 export type { ImageChatChangeDetail, ImageChatErrorDetail, ImageChatStatus } from './templates.ts';
@@ -83,7 +91,7 @@ const DEFAULT_SERVER = (() => {
 })();
 
 export class ImageChat extends LitElement {
-  static override styles = styles;
+  static override styles = [styles, threadStyles];
   static override properties = {
     src: { type: String },
     alt: { type: String },
@@ -127,6 +135,7 @@ export class ImageChat extends LitElement {
   private readonly box = new ImageBox(this);
   private readonly themes = new ThemeController(this, () => this.theme);
   private readonly notice = new NoticeController(this);
+  private readonly unread = new UnreadController(this, () => ({ scope: this.scope, chats: this.sync.chats, open: this.openChatId, me: this.sync.user?.id }));
   private refocus = false;
 
   constructor() {
@@ -153,6 +162,9 @@ export class ImageChat extends LitElement {
       status: (status, state) => this.onStatus(status, state),
       change: (kind, chat, local, tempId) => {
         if (tempId && this.openChatId === tempId) this.openChatId = chat.id;
+        // Someone else deleted the thread being read: it closes (willUpdate), and the banner says why.
+        if (kind === 'deleted' && !local && chat.id === this.openChatId) this.notice.show(goneText(this.provider.value?.number ?? 0));
+        if (kind === 'deleted') drafts.clear(draftKey(this.scope, chat.id));
         this.fire(`image-chat-${kind}`, { chat, local } satisfies ImageChatChangeDetail);
       },
       error: (code, message) => {
@@ -192,10 +204,13 @@ export class ImageChat extends LitElement {
     return this.readonly ? 'This image is read-only.' : (this.sync.user?.readonlyReason ?? 'You can view but not post here.');
   }
 
-  /** Starts a conversation at fractions (x, y) of the image. Returns why it was refused, or undefined. */
-  createChat(x: number, y: number, text: string): string | undefined {
+  /**
+   * Starts a conversation at fractions (x, y) of the image. Returns why it was refused, or undefined;
+   * `refused` hears why the server refused it after it was sent.
+   */
+  createChat(x: number, y: number, text: string, refused?: Refused): string | undefined {
     if (this.viewOnly) return this.viewOnlyReason;
-    return validateText(text) ?? this.sync.create(x, y, text);
+    return validateText(text) ?? this.sync.create(x, y, text, refused);
   }
 
   /** Deletes a conversation. Returns why it was refused, or undefined once sent. */
@@ -205,9 +220,15 @@ export class ImageChat extends LitElement {
   }
 
   /** Replies to a conversation. Returns why it was refused, or undefined once sent. */
-  reply(chatId: string, text: string): string | undefined {
+  reply(chatId: string, text: string, refused?: Refused): string | undefined {
     if (this.viewOnly) return this.viewOnlyReason;
-    return validateText(text) ?? this.sync.update(chatId, { kind: 'add-comment', text });
+    return validateText(text) ?? this.sync.update(chatId, { kind: 'add-comment', text }, refused);
+  }
+
+  /** Where this image's drafts and unread record are kept. */
+  private get scope(): string {
+    const image = this.effectiveImageId;
+    return image ? imageScope(this.server || DEFAULT_SERVER, this.tenant || 'demo', image) : '';
   }
 
   override connectedCallback(): void {
@@ -331,10 +352,14 @@ export class ImageChat extends LitElement {
     this.overlayEl?.focus();
   }
 
-  private sendNew(text: string): boolean {
+  private sendNew(text: string, refused: Refused): boolean {
     const at = this.placing;
     if (!at) return false;
-    this.composerError = this.createChat(at.x, at.y, text);
+    this.composerError = this.createChat(at.x, at.y, text, (reason) => {
+      refused(reason);
+      // The text is the new conversation's draft again; show it where it was placed, unless something else is open.
+      if (!this.composing && !this.openChatId && !this.viewOnly) void this.startComposing(at);
+    });
     if (this.composerError) return false;
     this.placing = undefined;
     this.composing = false;
@@ -374,7 +399,9 @@ export class ImageChat extends LitElement {
       status: this.status,
       readonly: this.viewOnly,
       locale: this.locale,
-      reply: (text) => this.reply(chat.id, text),
+      scope: this.scope,
+      reply: (text, refused) => this.reply(chat.id, text, refused),
+      editComment: (commentId, text, refused) => validateText(text) ?? this.sync.update(chat.id, { kind: 'edit-comment', commentId, text }, refused),
       deleteChat: () => this.deleteChat(chat.id),
       deleteComment: (commentId) => this.sync.update(chat.id, { kind: 'delete-comment', commentId }),
       setResolved: (resolved) => this.sync.update(chat.id, { kind: 'resolve', resolved }),
@@ -408,7 +435,7 @@ export class ImageChat extends LitElement {
         @click=${this.onOverlayClick}
         @keydown=${this.onOverlayKey}
       >
-        ${this.sync.chats.map((c, i) => markerTemplate(c, i, this.openChatId === c.id, () => this.openThread(c.id)))}
+        ${this.sync.chats.map((c, i) => markerTemplate(c, i, this.openChatId === c.id, () => this.openThread(c.id), this.unread.count(c)))}
         ${this.placing
           ? html`<span part="placing" class="ghost" aria-hidden="true" style="left:${this.placing.x * 100}%;top:${this.placing.y * 100}%"></span>`
           : nothing}
@@ -422,7 +449,9 @@ export class ImageChat extends LitElement {
               // Offline or reconnecting: refused before anything is written, and says why.
               error: this.composerError ?? blockedReason(this.status),
               disabled: this.status !== 'online',
-              onSend: (text) => this.sendNew(text),
+              draftKey: draftKey(this.scope, 'new'),
+              cancelLabel: 'Cancel',
+              onSend: (text, refused) => this.sendNew(text, refused),
               onCancel: () => this.cancelComposing(),
               onInput: () => (this.composerError = undefined),
             })}
@@ -445,11 +474,13 @@ export class ImageChat extends LitElement {
 }
 
 if (!customElements.get('image-chat-thread')) customElements.define('image-chat-thread', ImageChatThread);
+if (!customElements.get('image-chat-composer')) customElements.define('image-chat-composer', ImageChatComposer);
 if (!customElements.get('image-chat')) customElements.define('image-chat', ImageChat);
 
 declare global {
   interface HTMLElementTagNameMap {
     'image-chat': ImageChat;
     'image-chat-thread': ImageChatThread;
+    'image-chat-composer': ImageChatComposer;
   }
 }

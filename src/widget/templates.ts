@@ -1,5 +1,5 @@
 /** Small pieces of <image-chat>'s rendering and its public event detail types. */
-import { html } from 'lit';
+import { html, nothing } from 'lit';
 import type { Chat } from '../protocol/messages.ts';
 import type { ConnectionStatus } from '../sync/state.ts';
 import type { ChatView } from './chat-list.ts';
@@ -44,6 +44,9 @@ export function blockedReason(status: ConnectionStatus): string | undefined {
   }
 }
 
+/** Said in the banner to whoever was reading a conversation someone else deleted (its thread closes). */
+export const goneText = (n: number) => `Conversation ${n} was deleted by someone else.`;
+
 /** Inline style placing a popup next to a point (fractions of the image content) inside the host. */
 export function popupStyle(content: Rect, at: Point, width: number, bounds: Size): string {
   const p = placePopup({ x: content.x + at.x * content.width, y: content.y + at.y * content.height }, width, bounds);
@@ -51,23 +54,38 @@ export function popupStyle(content: Rect, at: Point, width: number, bounds: Size
   return `left:${p.left}px;width:${p.width}px;${v};max-height:${p.maxHeight}px`;
 }
 
-export function markerLabel(chat: ChatView, index: number): string {
+/** Replies in a conversation (its messages after the first). */
+export const replyCount = (chat: ChatView) => Math.max(0, chat.comments.length - 1);
+
+const ACTIVITY = {
+  replies: (n: number) => (n === 1 ? '1 reply.' : `${n} replies.`),
+  unread: (n: number) => (n === 1 ? '1 unread message.' : `${n} unread messages.`),
+};
+
+export function markerLabel(chat: ChatView, index: number, unread = 0): string {
   const first = chat.comments[0]?.text ?? '';
+  const replies = replyCount(chat);
   return (
     `Conversation ${index + 1} by ${chat.author.name}: ${first.length > 80 ? first.slice(0, 80) + '…' : first}` +
-    `${chat.resolved ? ' (resolved)' : ''}${chat.pending ? ' (sending)' : ''}`
+    `${chat.resolved ? ' (resolved)' : ''}${chat.pending ? ' (sending)' : ''}` +
+    `${replies ? ` ${ACTIVITY.replies(replies)}` : ''}${unread ? ` ${ACTIVITY.unread(unread)}` : ''}`
   );
 }
 
-/** One marker: a numbered button at its fraction of the image, so it stays on its point at any size. */
-export function markerTemplate(chat: ChatView, index: number, expanded: boolean, open: () => void) {
+/**
+ * One marker: a numbered button at its fraction of the image, so it stays on its point at any size.
+ * `data-replies` (always) and `data-unread` (when there is unread activity, from unread.ts) carry its activity.
+ */
+export function markerTemplate(chat: ChatView, index: number, expanded: boolean, open: () => void, unread = 0) {
   return html`<button
     type="button"
     part="marker"
     data-chat-id=${chat.id}
     ?data-pending=${chat.pending}
     ?data-resolved=${chat.resolved}
-    aria-label=${markerLabel(chat, index)}
+    data-replies=${replyCount(chat)}
+    data-unread=${unread > 0 ? unread : nothing}
+    aria-label=${markerLabel(chat, index, unread)}
     aria-expanded=${expanded ? 'true' : 'false'}
     style="left:${chat.x * 100}%;top:${chat.y * 100}%"
     @click=${open}

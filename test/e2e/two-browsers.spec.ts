@@ -58,9 +58,10 @@ test('a marker, its thread, a reply and a delete travel between two browsers liv
   await expect(threadA.locator('[part~="comment"]').nth(1)).toContainText('Yes, make it 44px.');
   await expect(threadB.locator('[part~="comment"]')).toHaveCount(2);
 
-  // Only the author is offered delete; A deletes and the marker leaves B too.
+  // Only the author is offered delete; B replied, so A is asked first; A deletes and the marker leaves B too.
   await expect(threadB.locator('[part~="delete"]')).toHaveCount(0);
   await threadA.locator('[part~="delete"]').click();
+  await threadA.getByRole('alertdialog').getByRole('button', { name: 'Delete conversation' }).click();
   await expect(markerA).toHaveCount(0);
   await expect(markerB).toHaveCount(0);
   await expect(threadB).toHaveCount(0);

@@ -1,0 +1,137 @@
+/**
+ * Unread activity: for each conversation, what other people wrote (or edited)
+ * since this browser last had its thread open. The time last seen is the
+ * server's time of the newest message the thread showed (not this machine's
+ * clock, which may be off), kept per image in IndexedDB (idb-keyval; database
+ * `image-chat-seen`, store `seen`, key: `imageScope` of the image) and in
+ * memory, which is all there is where IndexedDB is missing or refuses.
+ *
+ * One side effect, owned by a controller: reading the image's record when the
+ * image changes, and writing it when an open thread moved it on.
+ */
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { createStore, get, update, type UseStore } from 'idb-keyval';
+import type { ChatView } from './chat-list.ts';
+
+/** Conversation id → server time (ms) of the newest message seen. */
+export type Seen = Readonly<Record<string, number>>;
+
+/** The newest confirmed activity in a conversation (a message written or edited), or 0. */
+export function lastActivity(chat: ChatView): number {
+  let t = 0;
+  // Pending messages carry this machine's time: only the server's clock is compared.
+  for (const c of chat.comments) if (!c.pending) t = Math.max(t, c.createdAt, c.editedAt ?? 0);
+  return t;
+}
+
+/** Messages by others written or edited after `seen` (all of them when never seen). */
+export function unreadCount(chat: ChatView, seen: number | undefined, me: string | undefined): number {
+  let n = 0;
+  for (const c of chat.comments) {
+    if (c.pending || c.author.id === me) continue;
+    if (seen === undefined || Math.max(c.createdAt, c.editedAt ?? 0) > seen) n++;
+  }
+  return n;
+}
+
+/** What the controller needs from its host, read before every render. */
+export interface UnreadSource {
+  /** `imageScope` of the image (draft-store.ts), or '' when there is none. */
+  readonly scope: string;
+  readonly chats: readonly ChatView[];
+  /** The conversation whose thread is open. */
+  readonly open: string | undefined;
+  /** Who this browser is (its own messages are never unread); undefined until welcomed. */
+  readonly me: string | undefined;
+}
+
+const READ_TIMEOUT_MS = 1000;
+let store: UseStore | null | undefined;
+function db(): UseStore | null {
+  if (store !== undefined) return store;
+  try {
+    store = globalThis.indexedDB ? createStore('image-chat-seen', 'seen') : null;
+  } catch {
+    store = null;
+  }
+  return store;
+}
+
+/** This page's records, ahead of (or instead of) IndexedDB. */
+const memory = new Map<string, Seen>();
+
+function merge(a: Seen | undefined, b: Seen | undefined): Seen {
+  const out: Record<string, number> = { ...a };
+  for (const [id, t] of Object.entries(b ?? {})) if (typeof t === 'number' && !(t <= (out[id] ?? -1))) out[id] = t;
+  return out;
+}
+
+async function read(scope: string): Promise<Seen | undefined> {
+  const s = db();
+  if (!s) return undefined;
+  try {
+    const value = await Promise.race([get<Seen>(scope, s), new Promise<undefined>((resolve) => setTimeout(resolve, READ_TIMEOUT_MS))]);
+    return value && typeof value === 'object' ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function write(scope: string, seen: Seen): Promise<void> {
+  const s = db();
+  if (!s) return;
+  try {
+    // Another tab may have seen more meanwhile: keep the later time of each.
+    await update<Seen>(scope, (old) => merge(old, seen), s);
+  } catch {
+    /* private mode, quota, blocked: memory keeps it for this page */
+  }
+}
+
+export class UnreadController implements ReactiveController {
+  private scope = '';
+  private me: string | undefined;
+  /** False until the stored record is read, so markers do not flash unread on load. */
+  private ready = false;
+  private generation = 0;
+
+  constructor(
+    private readonly host: ReactiveControllerHost,
+    private readonly source: () => UnreadSource,
+  ) {
+    host.addController(this);
+  }
+
+  /** Unread messages in `chat`, 0 until known. */
+  count(chat: ChatView): number {
+    if (!this.ready || !this.scope || this.me === undefined) return 0;
+    return unreadCount(chat, memory.get(this.scope)?.[chat.id], this.me);
+  }
+
+  hostUpdate(): void {
+    const s = this.source();
+    this.me = s.me;
+    if (s.scope !== this.scope) this.load(s.scope);
+    const open = s.open ? s.chats.find((c) => c.id === s.open) : undefined;
+    if (!open || !this.scope) return;
+    const t = lastActivity(open);
+    const seen = memory.get(this.scope);
+    if (t > (seen?.[open.id] ?? -1)) {
+      const next = merge(seen, { [open.id]: t });
+      memory.set(this.scope, next);
+      void write(this.scope, { [open.id]: t });
+    }
+  }
+
+  private load(scope: string): void {
+    this.scope = scope;
+    this.ready = false;
+    const generation = ++this.generation;
+    void read(scope).then((stored) => {
+      if (generation !== this.generation) return;
+      memory.set(scope, merge(memory.get(scope), stored));
+      this.ready = true;
+      this.host.requestUpdate();
+    });
+  }
+}
