@@ -65,14 +65,27 @@ import { composerTemplate, validateText } from './composer.ts';
 import { ImageChatThread } from './chat-thread.ts';
 import type { ChatView } from './chat-list.ts';
 import { nudge, pointToFraction, type Point } from './geometry.ts';
-import { STATUS_TEXT, blockedReason, markerTemplate, popupStyle, type ImageChatChangeDetail, type ImageChatErrorDetail } from './templates.ts';
+import { STATUS_TEXT, blockedReason, popupStyle, type ImageChatChangeDetail, type ImageChatErrorDetail } from './templates.ts';
 import { ImageBox } from './image-box.ts';
 import { NoticeController } from './notice-controller.ts';
 import { ThemeController, type Theme } from './theme-controller.ts';
 import { imageIdFromUrl } from './image-id.ts';
+import { MarkerLayer } from './marker-layer.ts';
+import { markerStyles } from './markers.styles.ts';
+import { format, plural } from './text.ts';
 import type { ConnectionState, ConnectionStatus } from '../sync/state.ts';
 
 export type { ImageChatChangeDetail, ImageChatErrorDetail, ImageChatStatus } from './templates.ts';
+
+const OVERLAY_LABEL = {
+  image: 'Image',
+  place: {
+    one: '{alt}: {count} conversation. Press Enter to place a new one, arrow keys to move it, Enter again to write.',
+    other: '{alt}: {count} conversations. Press Enter to place a new one, arrow keys to move it, Enter again to write.',
+  },
+  view: { one: '{alt}: {count} conversation.', other: '{alt}: {count} conversations.' },
+};
+const THREAD_LABEL = 'Conversation {number} by {author}';
 
 const DEFAULT_SERVER = (() => {
   try {
@@ -83,7 +96,7 @@ const DEFAULT_SERVER = (() => {
 })();
 
 export class ImageChat extends LitElement {
-  static override styles = styles;
+  static override styles = [styles, markerStyles];
   static override properties = {
     src: { type: String },
     alt: { type: String },
@@ -95,6 +108,7 @@ export class ImageChat extends LitElement {
     locale: { type: String },
     readonly: { type: Boolean, reflect: true },
     theme: { type: String },
+    hideResolved: { type: Boolean, attribute: 'hide-resolved', reflect: true },
     status: { type: String, reflect: true },
     placing: { state: true },
     composing: { state: true },
@@ -114,6 +128,7 @@ export class ImageChat extends LitElement {
   declare locale: string | undefined;
   declare readonly: boolean;
   declare theme: Theme;
+  declare hideResolved: boolean;
   declare status: ConnectionStatus;
   declare private placing: Point | undefined;
   declare private composing: boolean;
@@ -127,6 +142,19 @@ export class ImageChat extends LitElement {
   private readonly box = new ImageBox(this);
   private readonly themes = new ThemeController(this, () => this.theme);
   private readonly notice = new NoticeController(this);
+  private readonly markers = new MarkerLayer(this, {
+    chats: () => this.sync.chats,
+    rect: () => this.box.rect,
+    user: () => this.sync.user,
+    canAct: () => !this.viewOnly && this.status === 'online',
+    openId: () => this.openChatId,
+    hideResolved: () => this.hideResolved,
+    setHideResolved: (hide) => (this.hideResolved = hide),
+    locale: () => this.locale,
+    open: (id) => void (this.openChatId === id || this.openThread(id)),
+    closeThread: () => this.openChatId && this.closeThread(false),
+    move: (id, x, y) => (this.viewOnly ? this.viewOnlyReason : this.sync.update(id, { kind: 'move', x, y })),
+  });
   private refocus = false;
 
   constructor() {
@@ -141,6 +169,7 @@ export class ImageChat extends LitElement {
     this.locale = undefined;
     this.readonly = false;
     this.theme = 'auto';
+    this.hideResolved = false;
     this.status = 'connecting';
     this.placing = undefined;
     this.composing = false;
@@ -359,17 +388,15 @@ export class ImageChat extends LitElement {
     const id = this.openChatId;
     this.openChatId = undefined;
     if (!restoreFocus || !id) return;
-    const marker = [...this.renderRoot.querySelectorAll<HTMLElement>('[part~="marker"]')].find((m) => m.dataset.chatId === id);
-    (marker ?? this.overlayEl)?.focus();
+    (this.markers.markerEl(id) ?? this.markers.clusterEl(id) ?? this.overlayEl)?.focus();
   }
 
   private threadValue(): ThreadContext | undefined {
-    const index = this.sync.chats.findIndex((c) => c.id === this.openChatId);
-    const chat = this.sync.chats[index];
+    const chat = this.sync.chats.find((c) => c.id === this.openChatId);
     if (!chat) return undefined;
     return {
       chat,
-      number: index + 1,
+      number: this.markers.numberOf(chat.id),
       user: this.sync.user,
       status: this.status,
       readonly: this.viewOnly,
@@ -394,9 +421,9 @@ export class ImageChat extends LitElement {
     const open = this.sync.chats.find((c) => c.id === this.openChatId);
     const serverReadOnly = this.status === 'online' && !this.readonly && this.sync.user?.readonly ? this.viewOnlyReason : undefined;
     const statusText = this.notice.message ?? this.refusal ?? serverReadOnly ?? STATUS_TEXT[this.status];
-    const overlayLabel =
-      `${this.alt || 'Image'}: ${this.sync.chats.length} conversation${this.sync.chats.length === 1 ? '' : 's'}.` +
-      (this.viewOnly ? '' : ' Press Enter to place a new one, arrow keys to move it, Enter again to write.');
+    const overlayLabel = plural(this.locale, this.viewOnly ? OVERLAY_LABEL.view : OVERLAY_LABEL.place, this.sync.chats.length, {
+      alt: this.alt || this.slotted?.alt || OVERLAY_LABEL.image,
+    });
     return html`
       ${this.src ? html`<img part="image" src=${this.src} alt=${this.alt} @load=${() => this.box.measure()} />` : html`<slot @slotchange=${this.onSlotChange}></slot>`}
       <div
@@ -408,7 +435,7 @@ export class ImageChat extends LitElement {
         @click=${this.onOverlayClick}
         @keydown=${this.onOverlayKey}
       >
-        ${this.sync.chats.map((c, i) => markerTemplate(c, i, this.openChatId === c.id, () => this.openThread(c.id)))}
+        ${this.markers.markersTemplate((id) => this.openThread(id))}
         ${this.placing
           ? html`<span part="placing" class="ghost" aria-hidden="true" style="left:${this.placing.x * 100}%;top:${this.placing.y * 100}%"></span>`
           : nothing}
@@ -432,11 +459,12 @@ export class ImageChat extends LitElement {
         ? html`<image-chat-thread
             part="thread"
             role="dialog"
-            aria-label="Conversation ${this.sync.chats.indexOf(open) + 1} by ${open.author.name}"
+            aria-label=${format(THREAD_LABEL, { number: this.markers.numberOf(open.id), author: open.author.name })}
             style=${this.popupStyle(open)}
             @keydown=${(e: KeyboardEvent) => e.key === 'Escape' && (e.preventDefault(), this.closeThread(true))}
           ></image-chat-thread>`
         : nothing}
+      ${this.markers.chromeTemplate()}
       <div part="status" role="status" aria-live="polite">
         ${statusText ? html`<span class=${this.notice.message || this.refusal ? 'error' : ''}>${statusText}</span>` : nothing}
       </div>

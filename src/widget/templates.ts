@@ -1,5 +1,5 @@
 /** Small pieces of <image-chat>'s rendering and its public event detail types. */
-import { html } from 'lit';
+import { html, nothing } from 'lit';
 import type { Chat } from '../protocol/messages.ts';
 import type { ConnectionStatus } from '../sync/state.ts';
 import type { ChatView } from './chat-list.ts';
@@ -59,19 +59,38 @@ export function markerLabel(chat: ChatView, index: number): string {
   );
 }
 
+/** Where and how a marker is drawn (marker-layer.ts). */
+export interface MarkerPlace {
+  readonly number: number;
+  /** The corner of the pin on the point. */
+  readonly tip: string;
+  readonly style: string;
+  /** Its viewer may move it. */
+  readonly movable: boolean;
+  readonly moving: boolean;
+  /** Drawn above the others (open, moving or focused). */
+  readonly above: boolean;
+  readonly describedBy: string | undefined;
+}
+
 /** One marker: a numbered button at its fraction of the image, so it stays on its point at any size. */
-export function markerTemplate(chat: ChatView, index: number, expanded: boolean, open: () => void) {
+export function markerTemplate(chat: ChatView, index: number, expanded: boolean, open: () => void, place?: MarkerPlace) {
   return html`<button
     type="button"
     part="marker"
     data-chat-id=${chat.id}
     ?data-pending=${chat.pending}
     ?data-resolved=${chat.resolved}
+    data-tip=${place?.tip ?? nothing}
+    ?data-movable=${place?.movable}
+    ?data-moving=${place?.moving}
+    ?data-above=${place?.above}
     aria-label=${markerLabel(chat, index)}
+    aria-describedby=${place?.describedBy ?? nothing}
     aria-expanded=${expanded ? 'true' : 'false'}
-    style="left:${chat.x * 100}%;top:${chat.y * 100}%"
+    style=${place?.style ?? `left:${chat.x * 100}%;top:${chat.y * 100}%`}
     @click=${open}
   >
-    ${index + 1}
+    ${place?.number ?? index + 1}
   </button>`;
 }
