@@ -27,8 +27,9 @@ const TEXT = {
   hideResolved: 'Hide resolved conversations on the image',
   replies: { zero: 'No replies', one: '{count} reply', other: '{count} replies' },
   resolvedTag: 'Resolved',
-  entry: 'Conversation {number} by {author}: {text}. {replies}. Last message {time}.',
-  entryResolved: 'Conversation {number} by {author}, resolved: {text}. {replies}. Last message {time}.',
+  entry: 'Conversation {number} by {author}:',
+  entryResolved: 'Conversation {number} by {author}, resolved:',
+  lastMessage: 'last message {time}',
   emptyAll: 'No conversations yet.',
   emptyOpen: 'No open conversations.',
   emptyResolved: 'No resolved conversations.',
@@ -218,17 +219,19 @@ export class ListPanel implements ReactiveController {
     const replyCount = Math.max(0, c.comments.length - 1);
     const replies = replyCount === 0 ? TEXT.replies.zero : plural(locale, TEXT.replies, replyCount);
     const last = c.comments.reduce((t, m) => Math.max(t, m.createdAt), c.createdAt);
-    const time = relativeTime(last, now, locale);
-    const label = format(c.resolved ? TEXT.entryResolved : TEXT.entry, { number, author: c.author.name, text, replies, time });
+    // The button's name is its text (what is seen is what is said): the number, author and state
+    // shown as badges are given to screen readers once, as the sentence that opens it.
     return html`<li>
-      <button type="button" class="entry" data-chat-id=${c.id} ?data-resolved=${c.resolved} aria-label=${label} @click=${() => this.choose(c.id)}>
+      <button type="button" class="entry" data-chat-id=${c.id} ?data-resolved=${c.resolved} @click=${() => this.choose(c.id)}>
         <span class="badge" aria-hidden="true">${number}</span>
-        <span class="entry-body" aria-hidden="true">
+        <span class="entry-body">
+          <span class="visually-hidden">${format(c.resolved ? TEXT.entryResolved : TEXT.entry, { number, author: c.author.name })}</span>
           <span class="entry-text" dir="auto">${text}</span>
           <span class="entry-meta"
-            ><span class="author">${c.author.name}</span><span>${replies}</span
-            ><time datetime=${new Date(last).toISOString()}>${time}</time
-            >${c.resolved ? html`<span class="resolved-tag">${TEXT.resolvedTag}</span>` : nothing}</span
+            ><span class="author" aria-hidden="true">${c.author.name}</span><span>${replies}</span
+            ><time datetime=${new Date(last).toISOString()} aria-label=${format(TEXT.lastMessage, { time: relativeTime(last, now, locale) })}
+              >${relativeTime(last, now, locale)}</time
+            >${c.resolved ? html`<span class="resolved-tag" aria-hidden="true">${TEXT.resolvedTag}</span>` : nothing}</span
           >
         </span>
       </button>
