@@ -25,6 +25,8 @@
 //      Redis drops its connections (vs Socket.IO's lost messages) and after a node's kill -9
 //  16. usage counting on the hot path (scripts/bench-usage.mjs): fan-out p50/p99 (create sent → broadcast
 //      received by 500 sockets) and server CPU per event with usage counting ON  vs OFF, same run
+//  17. a crowded image in Chromium (scripts/bench-markers.mjs): time to draw 500 conversations (clustered)
+//      and to re-cluster them when the element is resized, grid clustering  vs the O(n²) pairwise search
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -485,3 +487,6 @@ await usageBench();
 
 const { clusterBench } = await import('./bench-cluster.mjs');
 await clusterBench();
+
+const { markersBench } = await import('./bench-markers.mjs');
+await markersBench();
