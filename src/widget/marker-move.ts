@@ -95,30 +95,27 @@ export class MarkerMove implements ReactiveController {
     return this.moving?.id === id ? this.moving.at : undefined;
   }
 
+  private listeners(): [string, EventListener, boolean?][] {
+    return [
+      ['pointerdown', this.onPointerDown as EventListener],
+      ['pointermove', this.onPointerMove as EventListener],
+      ['pointerup', this.onPointerUp as EventListener],
+      ['pointercancel', this.onPointerCancel as EventListener],
+      ['lostpointercapture', this.onPointerCancel as EventListener],
+      // Capture: the click that ends a drag is swallowed before the marker's own handler sees it.
+      ['click', this.onClick as EventListener, true],
+      ['keydown', this.onKeyDown as EventListener],
+      ['focusout', this.onFocusOut as EventListener],
+    ];
+  }
+
   hostConnected(): void {
-    const root = this.host.renderRoot as ShadowRoot;
-    this.root = root;
-    root.addEventListener('pointerdown', this.onPointerDown as EventListener);
-    root.addEventListener('pointermove', this.onPointerMove as EventListener);
-    root.addEventListener('pointerup', this.onPointerUp as EventListener);
-    root.addEventListener('pointercancel', this.onPointerCancel as EventListener);
-    root.addEventListener('lostpointercapture', this.onPointerCancel as EventListener);
-    root.addEventListener('click', this.onClick as EventListener, true);
-    root.addEventListener('keydown', this.onKeyDown as EventListener);
-    root.addEventListener('focusout', this.onFocusOut as EventListener);
+    this.root = this.host.renderRoot as ShadowRoot;
+    for (const [type, listener, capture] of this.listeners()) this.root.addEventListener(type, listener, capture);
   }
 
   hostDisconnected(): void {
-    const root = this.root;
-    if (!root) return;
-    root.removeEventListener('pointerdown', this.onPointerDown as EventListener);
-    root.removeEventListener('pointermove', this.onPointerMove as EventListener);
-    root.removeEventListener('pointerup', this.onPointerUp as EventListener);
-    root.removeEventListener('pointercancel', this.onPointerCancel as EventListener);
-    root.removeEventListener('lostpointercapture', this.onPointerCancel as EventListener);
-    root.removeEventListener('click', this.onClick as EventListener, true);
-    root.removeEventListener('keydown', this.onKeyDown as EventListener);
-    root.removeEventListener('focusout', this.onFocusOut as EventListener);
+    for (const [type, listener, capture] of this.listeners()) this.root?.removeEventListener(type, listener, capture);
     globalThis.removeEventListener?.('keydown', this.onWindowKey, true);
     this.press = undefined;
     this.moving = undefined;
