@@ -16,11 +16,19 @@
  * @attr locale - Locale for times (default: the browser's).
  * @attr readonly - View only: no placing, no replies, no deleting.
  * @attr theme - `light` | `dark` | `auto` (default; follows `prefers-color-scheme`). Sets `data-theme` on the host.
+ * @attr hide-resolved - Reflected: resolved conversations get no marker on the image (the list still has them).
  * @attr status - Reflected, read-only: `connecting` | `online` | `reconnecting` | `offline`.
  *
  * @csspart image - The `<img>` rendered from `src`.
  * @csspart overlay - Focusable layer exactly over the displayed image content (letterbox-aware).
- * @csspart marker - One `<button>` per conversation, with `data-chat-id` (and `data-pending`, `data-resolved`).
+ * @csspart marker - One `<button>` per conversation drawn on its own, with `data-chat-id` (and `data-pending`, `data-resolved`),
+ *   `data-tip` (the corner on the point: `bottom-left`, `bottom-right`, `top-left`, `top-right`), `data-movable` (its viewer
+ *   may drag it, or press M), `data-moving`. Its number is the server's (`Chat.number`), kept when others are deleted.
+ * @csspart cluster - One `<button>` standing for markers that would overlap at the displayed size, with `data-count`;
+ *   activating it lists them in the `list` panel.
+ * @csspart list-toggle - Opens the `list` panel (top end corner of the image).
+ * @csspart list - The panel (role=dialog) listing every conversation, with the open / resolved / all filter and "hide
+ *   resolved on the image"; a full-screen modal sheet where the element is under 768 px wide.
  * @csspart placing - The ghost marker while choosing a point from the keyboard or composing.
  * @csspart new-chat - The popup (role=dialog) holding the composer for a new conversation.
  * @csspart thread - The conversation popup (role=dialog).
@@ -36,8 +44,8 @@
  * @cssproperty [--image-chat-accent-fg=#ffffff] - Text on the accent colour.
  * @cssproperty [--image-chat-marker-color=var(--image-chat-accent)] - Marker fill.
  * @cssproperty [--image-chat-marker-fg=var(--image-chat-accent-fg)] - Marker number and border.
- * @cssproperty [--image-chat-marker-size=32px] - Marker diameter (touch target is 16px larger).
- * @cssproperty [--image-chat-marker-resolved-color=#6b7280] - Marker fill once resolved.
+ * @cssproperty [--image-chat-marker-size=32px] - Marker size (at least 44px on a touch screen); clusters are 1.25 times it.
+ * @cssproperty [--image-chat-marker-resolved-color=#6b7280] - Marker fill once resolved (`#9ca3af` in the dark theme).
  * @cssproperty [--image-chat-popup-bg=#ffffff] - Popup background.
  * @cssproperty [--image-chat-popup-fg=#111827] - Popup text.
  * @cssproperty [--image-chat-muted-fg=#6b7280] - Secondary text.
