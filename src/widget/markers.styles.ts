@@ -4,8 +4,9 @@
  * (`--ic-pin`, `--ic-cluster`), which clusters with the same numbers.
  *
  * Why, since comments inside the template would ship: the dark resolved colour
- * gives 7.3:1 under the dark marker text (#0b1220; #6b7280 gave 3.87:1). The
- * data-tip rules put the square corner (the tip) on the point and the body
+ * gives 7.3:1 under the dark marker text (#0b1220; #6b7280 gave 3.87:1).
+ * Clusters are drawn inverted (the popup's colours in an accent ring) so their
+ * count never reads as a marker's number. The data-tip rules put the square corner (the tip) on the point and the body
  * into the image. A marker is its own hit area (the base ::after grew it by
  * 8 px, taking clicks meant for a neighbour 2 px away); on a touch screen the
  * layer makes it 44 px. A movable marker has touch-action: none, so a finger
@@ -64,11 +65,11 @@ export const markerStyles = css`
     min-height: 0;
     padding: 0;
     border-radius: 50%;
-    border: 2px solid var(--image-chat-marker-fg);
-    background: var(--image-chat-marker-color);
-    color: var(--image-chat-marker-fg);
+    border: 3px solid var(--image-chat-marker-color);
+    background: var(--image-chat-popup-bg);
+    color: var(--image-chat-popup-fg);
     box-shadow:
-      0 0 0 4px color-mix(in srgb, var(--image-chat-marker-color) 35%, transparent),
+      0 0 0 3px color-mix(in srgb, var(--image-chat-marker-color) 35%, transparent),
       0 2px 6px rgba(0, 0, 0, 0.35);
     font: 700 calc(var(--ic-cluster) * 0.36) / 1 var(--image-chat-font);
     display: grid;
@@ -172,6 +173,9 @@ export const markerStyles = css`
   .entry .badge {
     flex: none;
     border-radius: 50% 50% 50% 0;
+  }
+  .entry .resolved-tag {
+    font-size: inherit;
   }
   .entry[data-resolved] .badge {
     background: var(--image-chat-marker-resolved-color);
