@@ -80,20 +80,9 @@ import { ThemeController, type Theme } from './theme-controller.ts';
 import { imageIdFromUrl } from './image-id.ts';
 import { MarkerLayer } from './marker-layer.ts';
 import { markerStyles } from './markers.styles.ts';
-import { format, plural } from './text.ts';
 import type { ConnectionState, ConnectionStatus } from '../sync/state.ts';
 
 export type { ImageChatChangeDetail, ImageChatErrorDetail, ImageChatStatus } from './templates.ts';
-
-const OVERLAY_LABEL = {
-  image: 'Image',
-  place: {
-    one: '{alt}: {count} conversation. Press Enter to place a new one, arrow keys to move it, Enter again to write.',
-    other: '{alt}: {count} conversations. Press Enter to place a new one, arrow keys to move it, Enter again to write.',
-  },
-  view: { one: '{alt}: {count} conversation.', other: '{alt}: {count} conversations.' },
-};
-const THREAD_LABEL = 'Conversation {number} by {author}';
 
 const DEFAULT_SERVER = (() => {
   try {
@@ -429,9 +418,7 @@ export class ImageChat extends LitElement {
     const open = this.sync.chats.find((c) => c.id === this.openChatId);
     const serverReadOnly = this.status === 'online' && !this.readonly && this.sync.user?.readonly ? this.viewOnlyReason : undefined;
     const statusText = this.notice.message ?? this.refusal ?? serverReadOnly ?? STATUS_TEXT[this.status];
-    const overlayLabel = plural(this.locale, this.viewOnly ? OVERLAY_LABEL.view : OVERLAY_LABEL.place, this.sync.chats.length, {
-      alt: this.alt || this.slotted?.alt || OVERLAY_LABEL.image,
-    });
+    const overlayLabel = this.markers.overlayLabel(this.alt || this.slotted?.alt, this.viewOnly);
     return html`
       ${this.src ? html`<img part="image" src=${this.src} alt=${this.alt} @load=${() => this.box.measure()} />` : html`<slot @slotchange=${this.onSlotChange}></slot>`}
       <div
@@ -467,7 +454,7 @@ export class ImageChat extends LitElement {
         ? html`<image-chat-thread
             part="thread"
             role="dialog"
-            aria-label=${format(THREAD_LABEL, { number: this.markers.numberOf(open.id), author: open.author.name })}
+            aria-label=${this.markers.threadLabel(open)}
             style=${this.popupStyle(open)}
             @keydown=${(e: KeyboardEvent) => e.key === 'Escape' && (e.preventDefault(), this.closeThread(true))}
           ></image-chat-thread>`

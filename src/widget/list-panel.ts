@@ -114,8 +114,9 @@ export class ListPanel implements ReactiveController {
     return this.open && this.scope !== undefined && this.scope[0] === ids[0];
   }
 
+  /** In number order: conversations made in one millisecond are otherwise ordered by id. */
   private entries(): readonly ChatView[] {
-    const chats = this.source.chats();
+    const chats = [...this.source.chats()].sort((a, b) => this.source.numberOf(a.id) - this.source.numberOf(b.id));
     if (this.scope) {
       const ids = new Set(this.scope);
       return chats.filter((c) => ids.has(c.id));

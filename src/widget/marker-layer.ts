@@ -27,7 +27,7 @@ import { ListPanel } from './list-panel.ts';
 import { MarkerMove } from './marker-move.ts';
 import { chatNumbers } from './numbers.ts';
 import { markerTemplate } from './templates.ts';
-import { listOf, plural } from './text.ts';
+import { format, listOf, plural } from './text.ts';
 
 const TEXT = {
   cluster: {
@@ -35,6 +35,13 @@ const TEXT = {
     other: '{count} conversations close together: {numbers}. Show them in a list.',
   },
   moveHelp: 'You can move this conversation: press M, then the arrow keys, then Enter.',
+  image: 'Image',
+  overlay: {
+    one: '{alt}: {count} conversation. Press Enter to place a new one, arrow keys to move it, Enter again to write.',
+    other: '{alt}: {count} conversations. Press Enter to place a new one, arrow keys to move it, Enter again to write.',
+  },
+  overlayViewOnly: { one: '{alt}: {count} conversation.', other: '{alt}: {count} conversations.' },
+  thread: 'Conversation {number} by {author}',
 };
 
 /** The smallest marker a finger can hit (WCAG 2.5.5). */
@@ -78,7 +85,7 @@ export class MarkerLayer implements ReactiveController {
   readonly list: ListPanel;
   private message = '';
   private focused: string | undefined;
-  private numbers: { chats: readonly ChatView[]; map: ReadonlyMap<string, number> } | undefined;
+  private numbers: { chats: readonly ChatView[]; map: ReadonlyMap<string, number>; ordered: readonly ChatView[] } | undefined;
   private layout: { key: LayoutKey; placed: Placed[] } | undefined;
   private readonly coarse = globalThis.matchMedia?.('(pointer: coarse)');
   private readonly onFocusIn = (e: Event) => this.trackFocus(e.target, true);
@@ -136,9 +143,32 @@ export class MarkerLayer implements ReactiveController {
   }
 
   numberOf(id: string): number {
+    return this.numbered().map.get(id) ?? 0;
+  }
+
+  /**
+   * The conversations in number order: the order they are clustered in (the same
+   * for everyone) and drawn in (Tab goes 1, 2, 3). Those created in the same
+   * millisecond come in id order from the list, not necessarily in number order.
+   */
+  private numbered(): NonNullable<MarkerLayer['numbers']> {
     const chats = this.source.chats();
-    if (this.numbers?.chats !== chats) this.numbers = { chats, map: chatNumbers(chats) };
-    return this.numbers.map.get(id) ?? 0;
+    if (this.numbers?.chats !== chats) {
+      const map = chatNumbers(chats);
+      this.numbers = { chats, map, ordered: [...chats].sort((a, b) => map.get(a.id)! - map.get(b.id)!) };
+    }
+    return this.numbers;
+  }
+
+  /** The overlay's name: the image's (`alt`, or a wrapped img's), how many conversations, how to place one. */
+  overlayLabel(alt: string | undefined, viewOnly: boolean): string {
+    const forms = viewOnly ? TEXT.overlayViewOnly : TEXT.overlay;
+    return plural(this.source.locale(), forms, this.source.chats().length, { alt: alt || TEXT.image });
+  }
+
+  /** The thread popup's name, with the conversation's number. */
+  threadLabel(chat: ChatView): string {
+    return format(TEXT.thread, { number: this.numberOf(chat.id), author: chat.author.name });
   }
 
   announce(text: string): void {
@@ -202,7 +232,7 @@ export class MarkerLayer implements ReactiveController {
 
   /** The markers and clusters, inside the overlay. `toggle` opens or closes a marker's thread. */
   markersTemplate(toggle: (id: string) => void): TemplateResult {
-    const chats = this.source.chats();
+    const chats = this.numbered().ordered;
     const rect = this.source.rect();
     const size = this.pinSize();
     const openId = this.source.openId();
