@@ -2,7 +2,7 @@ import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { resetMouse, sendKeys, sendMouse } from '@web/test-runner-commands';
 import '../index.ts';
 import type { ImageChat } from './image-chat.ts';
-import { centerOf, drawnCount, markers, otherSpelling, part, parts, pngOf, randomImageId, ready, serverChats, testServer, tipOf } from '../../test/support/widget.ts';
+import { centerOf, drawnCount, markers, otherSpelling, part, parts, pngOf, randomImageId, ready, serverChats, ssoToken, testServer, tipOf } from '../../test/support/widget.ts';
 
 async function make(server: string, image: string, width = 400): Promise<ImageChat> {
   const el = await fixture<ImageChat>(html`<image-chat server=${server} image-id=${image} src=${pngOf(200, 100)} alt="Test image" style="width:${width}px"></image-chat>`);
@@ -99,6 +99,30 @@ describe('<image-chat> markers, clusters and the list', () => {
     expect(marker.hasAttribute('data-moving')).to.equal(false);
     await sendMouse({ type: 'up' });
     expect((await serverChats(url, image))[0]!.x).to.be.closeTo(0.3, 1e-9);
+  });
+
+  it('a moderator moves someone else\'s marker from the keyboard; the author sees it move', async () => {
+    const image = randomImageId();
+    const make = async (token: string, width = 400) => {
+      const el = await fixture<ImageChat>(html`<image-chat server=${url} tenant="sso-test" user-token=${token} image-id=${image} src=${pngOf(200, 100)} style="width:${width}px"></image-chat>`);
+      await ready(el);
+      return el;
+    };
+    const author = await make(await ssoToken({ name: 'Ada' }, '10m', 'sso-test', 'ada'));
+    author.createChat(0.3, 0.5, 'written by Ada');
+    await stored(author, 1);
+    const mod = await make(await ssoToken({ name: 'Mo', role: 'moderator' }, '10m', 'sso-test', 'mo'));
+    await waitUntil(() => markers(mod).length === 1);
+    const marker = markers(mod)[0]!;
+    expect(marker.hasAttribute('data-movable')).to.equal(true);
+    marker.focus();
+    await sendKeys({ press: 'm' });
+    await sendKeys({ press: 'Shift+ArrowRight' });
+    await sendKeys({ press: 'Enter' });
+    await waitUntil(() => Math.abs(author.chats[0]!.x - 0.4) < 1e-9, 'the author did not see it move');
+    const stored0 = (await serverChats(url, image, 'sso-test'))[0]!;
+    expect(stored0.x).to.be.closeTo(0.4, 1e-9);
+    expect(stored0.author.name).to.equal('Ada');
   });
 
   it('a press that moves less than the threshold is a click; a drag is not', async () => {
