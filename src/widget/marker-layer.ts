@@ -85,6 +85,7 @@ export class MarkerLayer implements ReactiveController {
   readonly list: ListPanel;
   private message = '';
   private focused: string | undefined;
+  private lastOpen: string | undefined;
   private numbers: { chats: readonly ChatView[]; map: ReadonlyMap<string, number>; ordered: readonly ChatView[] } | undefined;
   private layout: { key: LayoutKey; placed: Placed[] } | undefined;
   private readonly coarse = globalThis.matchMedia?.('(pointer: coarse)');
@@ -114,8 +115,6 @@ export class MarkerLayer implements ReactiveController {
       choose: (id) => void this.choose(id),
     });
   }
-
-  private lastOpen: string | undefined;
 
   /** A thread that opens closes the list: they would cover each other. */
   hostUpdate(): void {
