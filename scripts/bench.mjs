@@ -27,6 +27,8 @@
 //      received by 500 sockets) and server CPU per event with usage counting ON  vs OFF, same run
 //  17. the /metrics histograms on the hot path (scripts/bench-hooks.mjs): one core's fan-out to 2,000
 //      in-memory sockets with the hooks vs the hooks made no-ops, blocks alternated in one run
+//  18. a crowded image in Chromium (scripts/bench-markers.mjs): time to draw 500 conversations (clustered)
+//      and to re-cluster them when the element is resized, grid clustering  vs the O(n²) pairwise search
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -490,3 +492,6 @@ await reportHookCost();
 
 const { clusterBench } = await import('./bench-cluster.mjs');
 await clusterBench();
+
+const { markersBench } = await import('./bench-markers.mjs');
+await markersBench();

@@ -42,6 +42,11 @@ export interface ApplyTransaction {
   /** The id of the conversation's opening comment. */
   firstCommentId(chatId: string): Step<string | undefined>;
   chatCount(): Step<number>;
+  /**
+   * Counts one more conversation created on the image and returns the count:
+   * the new conversation's number (1, 2, …; never reused, not even after a delete).
+   */
+  nextChatNumber(): Step<number>;
   commentCount(chatId: string): Step<number>;
   /**
    * Stores a new conversation and its comments (the opening one), in order,
@@ -113,7 +118,8 @@ function* write(tx: ApplyTransaction, request: ApplyRequest, now: number): Steps
       }
       const author = { id: actor.id, name: actor.name };
       const opening: Comment = { id: randomUUID(), author, text: action.text, createdAt: now };
-      const chat: Chat = { id: randomUUID(), x: action.x, y: action.y, author, createdAt: now, resolved: false, comments: [opening] };
+      const number = yield* call(tx.nextChatNumber());
+      const chat: Chat = { id: randomUUID(), x: action.x, y: action.y, author, createdAt: now, resolved: false, comments: [opening], number };
       yield* call(tx.insertChat(chat, action.page));
       return (seq) => ({ type: 'new-image-chat', image, seq, broadcastId, chat });
     }

@@ -30,6 +30,12 @@ export interface Chat {
   readonly createdAt: number;
   readonly resolved: boolean;
   readonly comments: readonly Comment[];
+  /**
+   * Its number on the image: 1 for the image's first conversation, then 2, …,
+   * given by the store in creation order and never reused, so it stays when
+   * another conversation is deleted. Absent only from servers older than it.
+   */
+  readonly number?: number;
 }
 
 export interface User extends Author {

@@ -12,6 +12,8 @@ export interface ChatRow {
   created_at: number;
   /** 0/1 in SQLite, a boolean in PostgreSQL. */
   resolved: number | boolean;
+  /** Null only where a migration could not number it (never, once migrated). */
+  number: number | null;
 }
 
 export interface CommentRow {
@@ -36,7 +38,7 @@ export interface RecentRow extends ChatRow {
   last_activity: number;
 }
 
-export const CHAT_COLUMNS = 'id, x, y, author_id, author_name, created_at, resolved';
+export const CHAT_COLUMNS = 'id, x, y, author_id, author_name, created_at, resolved, number';
 export const RECENT_COLUMNS = `image, page, last_activity, ${CHAT_COLUMNS}`;
 export const COMMENT_COLUMNS = 'chat_id, id, author_id, author_name, text, created_at, edited_at';
 
@@ -51,7 +53,7 @@ export function toComment(row: CommentRow): Comment {
 }
 
 export function toChat(row: ChatRow, comments: Comment[]): Chat {
-  return {
+  const chat: Chat = {
     id: row.id,
     x: row.x,
     y: row.y,
@@ -60,6 +62,7 @@ export function toChat(row: ChatRow, comments: Comment[]): Chat {
     resolved: row.resolved === true || row.resolved === 1,
     comments,
   };
+  return row.number === null || row.number === undefined ? chat : { ...chat, number: Number(row.number) };
 }
 
 export function toRecent(row: RecentRow, comments: Comment[]): RecentChat {

@@ -13,6 +13,7 @@ import {
   ready,
   serverChats,
   testServer,
+  tipOf,
 } from '../../test/support/widget.ts';
 
 async function make(server: string, image: string, width = 400): Promise<ImageChat> {
@@ -33,10 +34,10 @@ async function composerOpen(el: ImageChat): Promise<HTMLTextAreaElement> {
   return part<HTMLTextAreaElement>(el, 'composer')!;
 }
 
-/** Fraction of the overlay at which a marker's centre is drawn. */
-function markerFraction(el: ImageChat, marker: Element): { x: number; y: number } {
+/** Fraction of the overlay at which a marker's tip (the placing ring's centre) is drawn. */
+function markerFraction(el: ImageChat, marker: HTMLElement): { x: number; y: number } {
   const r = part(el, 'overlay')!.getBoundingClientRect();
-  const c = centerOf(marker);
+  const c = marker.matches('[part~="marker"]') ? tipOf(marker) : centerOf(marker);
   return { x: (c.x - r.left) / r.width, y: (c.y - r.top) / r.height };
 }
 
@@ -122,7 +123,7 @@ describe('<image-chat> against the real server', () => {
         el.style.width = `${width}px`;
         await waitUntil(() => Math.abs(part(el, 'overlay')!.getBoundingClientRect().width - width) < 1, `overlay not resized to ${width}`);
         const ov = part(el, 'overlay')!.getBoundingClientRect();
-        const c = centerOf(markers(el)[0]!);
+        const c = tipOf(markers(el)[0]!);
         expect(Math.abs(c.x - (ov.left + 0.3 * ov.width))).to.be.at.most(1);
         expect(Math.abs(c.y - (ov.top + 0.7 * ov.height))).to.be.at.most(1);
         // still letterboxed: the 400px-high box keeps bars above and below

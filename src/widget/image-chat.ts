@@ -16,11 +16,20 @@
  * @attr locale - Locale for times (default: the browser's).
  * @attr readonly - View only: no placing, no replies, no deleting.
  * @attr theme - `light` | `dark` | `auto` (default; follows `prefers-color-scheme`). Sets `data-theme` on the host.
+ * @attr hide-resolved - Reflected: resolved conversations get no marker on the image (the list still has them).
  * @attr status - Reflected, read-only: `connecting` | `online` | `reconnecting` | `offline`.
  *
  * @csspart image - The `<img>` rendered from `src`.
  * @csspart overlay - Focusable layer exactly over the displayed image content (letterbox-aware).
- * @csspart marker - One `<button>` per conversation, with `data-chat-id`, `data-replies` (replies after the first message), `data-unread` (messages by others since this browser last opened it; absent when none), and `data-pending`, `data-resolved`.
+ * @csspart marker - One `<button>` per conversation drawn on its own, with `data-chat-id`, `data-replies` (replies after the first message),
+ *   `data-unread` (messages by others since this browser last opened it; absent when none), `data-pending`, `data-resolved`,
+ *   `data-tip` (the corner on the point: `bottom-left`, `bottom-right`, `top-left`, `top-right`), `data-movable` (its viewer
+ *   may drag it, or press M), `data-moving`. Its number is the server's (`Chat.number`), kept when others are deleted.
+ * @csspart cluster - One `<button>` standing for markers that would overlap at the displayed size, with `data-count`;
+ *   activating it lists them in the `list` panel.
+ * @csspart list-toggle - Opens the `list` panel (top end corner of the image).
+ * @csspart list - The panel (role=dialog) listing every conversation, with the open / resolved / all filter and "hide
+ *   resolved on the image"; a full-screen modal sheet where the element is under 768 px wide.
  * @csspart placing - The ghost marker while choosing a point from the keyboard or composing.
  * @csspart new-chat - The popup (role=dialog) holding the composer for a new conversation.
  * @csspart thread - The conversation popup (role=dialog).
@@ -38,8 +47,8 @@
  * @cssproperty [--image-chat-accent-fg=#ffffff] - Text on the accent colour.
  * @cssproperty [--image-chat-marker-color=var(--image-chat-accent)] - Marker fill.
  * @cssproperty [--image-chat-marker-fg=var(--image-chat-accent-fg)] - Marker number and border.
- * @cssproperty [--image-chat-marker-size=32px] - Marker diameter (touch target is 16px larger).
- * @cssproperty [--image-chat-marker-resolved-color=#6b7280] - Marker fill once resolved.
+ * @cssproperty [--image-chat-marker-size=32px] - Marker size (at least 44px on a touch screen); clusters are 1.25 times it.
+ * @cssproperty [--image-chat-marker-resolved-color=#6b7280] - Marker fill once resolved (`#9ca3af` in the dark theme).
  * @cssproperty [--image-chat-popup-bg=#ffffff] - Popup background.
  * @cssproperty [--image-chat-popup-fg=#111827] - Popup text.
  * @cssproperty [--image-chat-muted-fg=#6b7280] - Secondary text.
@@ -71,13 +80,15 @@ import { ImageChatComposer, composerTemplate, validateText, type Refused } from 
 import { ImageChatThread } from './chat-thread.ts';
 import type { ChatView } from './chat-list.ts';
 import { nudge, pointToFraction, type Point } from './geometry.ts';
-import { STATUS_TEXT, blockedReason, goneText, markerTemplate, popupStyle, type ImageChatChangeDetail, type ImageChatErrorDetail } from './templates.ts';
+import { STATUS_TEXT, blockedReason, goneText, popupStyle, type ImageChatChangeDetail, type ImageChatErrorDetail } from './templates.ts';
 import { ImageBox } from './image-box.ts';
 import { NoticeController } from './notice-controller.ts';
 import { ThemeController, type Theme } from './theme-controller.ts';
 import { imageIdFromUrl } from './image-id.ts';
 import { UnreadController } from './unread.ts';
 import { draftKey, drafts, imageScope } from './draft-store.ts';
+import { MarkerLayer } from './marker-layer.ts';
+import { markerStyles } from './markers.styles.ts';
 import type { ConnectionState, ConnectionStatus } from '../sync/state.ts';
 
 export type { ImageChatChangeDetail, ImageChatErrorDetail, ImageChatStatus } from './templates.ts';
@@ -91,7 +102,7 @@ const DEFAULT_SERVER = (() => {
 })();
 
 export class ImageChat extends LitElement {
-  static override styles = [styles, threadStyles];
+  static override styles = [styles, threadStyles, markerStyles];
   static override properties = {
     src: { type: String },
     alt: { type: String },
@@ -103,6 +114,7 @@ export class ImageChat extends LitElement {
     locale: { type: String },
     readonly: { type: Boolean, reflect: true },
     theme: { type: String },
+    hideResolved: { type: Boolean, attribute: 'hide-resolved', reflect: true },
     status: { type: String, reflect: true },
     placing: { state: true },
     composing: { state: true },
@@ -122,6 +134,7 @@ export class ImageChat extends LitElement {
   declare locale: string | undefined;
   declare readonly: boolean;
   declare theme: Theme;
+  declare hideResolved: boolean;
   declare status: ConnectionStatus;
   declare private placing: Point | undefined;
   declare private composing: boolean;
@@ -136,6 +149,20 @@ export class ImageChat extends LitElement {
   private readonly themes = new ThemeController(this, () => this.theme);
   private readonly notice = new NoticeController(this);
   private readonly unread = new UnreadController(this, () => ({ scope: this.scope, chats: this.sync.chats, open: this.openChatId, me: this.sync.user?.id }));
+  private readonly markers = new MarkerLayer(this, {
+    chats: () => this.sync.chats,
+    rect: () => this.box.rect,
+    user: () => this.sync.user,
+    canAct: () => !this.viewOnly && this.status === 'online',
+    openId: () => this.openChatId,
+    hideResolved: () => this.hideResolved,
+    setHideResolved: (hide) => (this.hideResolved = hide),
+    locale: () => this.locale,
+    unread: (chat) => this.unread.count(chat),
+    open: (id) => void (this.openChatId === id || this.openThread(id)),
+    closeThread: () => this.openChatId && this.closeThread(false),
+    move: (id, x, y) => (this.viewOnly ? this.viewOnlyReason : this.sync.update(id, { kind: 'move', x, y })),
+  });
   private refocus = false;
 
   constructor() {
@@ -150,6 +177,7 @@ export class ImageChat extends LitElement {
     this.locale = undefined;
     this.readonly = false;
     this.theme = 'auto';
+    this.hideResolved = false;
     this.status = 'connecting';
     this.placing = undefined;
     this.composing = false;
@@ -384,17 +412,15 @@ export class ImageChat extends LitElement {
     const id = this.openChatId;
     this.openChatId = undefined;
     if (!restoreFocus || !id) return;
-    const marker = [...this.renderRoot.querySelectorAll<HTMLElement>('[part~="marker"]')].find((m) => m.dataset.chatId === id);
-    (marker ?? this.overlayEl)?.focus();
+    (this.markers.markerEl(id) ?? this.markers.clusterEl(id) ?? this.overlayEl)?.focus();
   }
 
   private threadValue(): ThreadContext | undefined {
-    const index = this.sync.chats.findIndex((c) => c.id === this.openChatId);
-    const chat = this.sync.chats[index];
+    const chat = this.sync.chats.find((c) => c.id === this.openChatId);
     if (!chat) return undefined;
     return {
       chat,
-      number: index + 1,
+      number: this.markers.numberOf(chat.id),
       user: this.sync.user,
       status: this.status,
       readonly: this.viewOnly,
@@ -421,9 +447,7 @@ export class ImageChat extends LitElement {
     const open = this.sync.chats.find((c) => c.id === this.openChatId);
     const serverReadOnly = this.status === 'online' && !this.readonly && this.sync.user?.readonly ? this.viewOnlyReason : undefined;
     const statusText = this.notice.message ?? this.refusal ?? serverReadOnly ?? STATUS_TEXT[this.status];
-    const overlayLabel =
-      `${this.alt || 'Image'}: ${this.sync.chats.length} conversation${this.sync.chats.length === 1 ? '' : 's'}.` +
-      (this.viewOnly ? '' : ' Press Enter to place a new one, arrow keys to move it, Enter again to write.');
+    const overlayLabel = this.markers.overlayLabel(this.alt || this.slotted?.alt, this.viewOnly);
     return html`
       ${this.src ? html`<img part="image" src=${this.src} alt=${this.alt} @load=${() => this.box.measure()} />` : html`<slot @slotchange=${this.onSlotChange}></slot>`}
       <div
@@ -435,7 +459,7 @@ export class ImageChat extends LitElement {
         @click=${this.onOverlayClick}
         @keydown=${this.onOverlayKey}
       >
-        ${this.sync.chats.map((c, i) => markerTemplate(c, i, this.openChatId === c.id, () => this.openThread(c.id), this.unread.count(c)))}
+        ${this.markers.markersTemplate((id) => this.openThread(id))}
         ${this.placing
           ? html`<span part="placing" class="ghost" aria-hidden="true" style="left:${this.placing.x * 100}%;top:${this.placing.y * 100}%"></span>`
           : nothing}
@@ -461,11 +485,12 @@ export class ImageChat extends LitElement {
         ? html`<image-chat-thread
             part="thread"
             role="dialog"
-            aria-label="Conversation ${this.sync.chats.indexOf(open) + 1} by ${open.author.name}"
+            aria-label=${this.markers.threadLabel(open)}
             style=${this.popupStyle(open)}
             @keydown=${(e: KeyboardEvent) => e.key === 'Escape' && (e.preventDefault(), this.closeThread(true))}
           ></image-chat-thread>`
         : nothing}
+      ${this.markers.chromeTemplate()}
       <div part="status" role="status" aria-live="polite">
         ${statusText ? html`<span class=${this.notice.message || this.refusal ? 'error' : ''}>${statusText}</span>` : nothing}
       </div>

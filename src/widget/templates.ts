@@ -72,11 +72,25 @@ export function markerLabel(chat: ChatView, index: number, unread = 0): string {
   );
 }
 
+/** Where and how a marker is drawn (marker-layer.ts). */
+export interface MarkerPlace {
+  readonly number: number;
+  /** The corner of the pin on the point. */
+  readonly tip: string;
+  readonly style: string;
+  /** Its viewer may move it. */
+  readonly movable: boolean;
+  readonly moving: boolean;
+  /** Drawn above the others (open, moving or focused). */
+  readonly above: boolean;
+  readonly describedBy: string | undefined;
+}
+
 /**
  * One marker: a numbered button at its fraction of the image, so it stays on its point at any size.
  * `data-replies` (always) and `data-unread` (when there is unread activity, from unread.ts) carry its activity.
  */
-export function markerTemplate(chat: ChatView, index: number, expanded: boolean, open: () => void, unread = 0) {
+export function markerTemplate(chat: ChatView, index: number, expanded: boolean, open: () => void, place?: MarkerPlace, unread = 0) {
   return html`<button
     type="button"
     part="marker"
@@ -85,11 +99,16 @@ export function markerTemplate(chat: ChatView, index: number, expanded: boolean,
     ?data-resolved=${chat.resolved}
     data-replies=${replyCount(chat)}
     data-unread=${unread > 0 ? unread : nothing}
+    data-tip=${place?.tip ?? nothing}
+    ?data-movable=${place?.movable}
+    ?data-moving=${place?.moving}
+    ?data-above=${place?.above}
     aria-label=${markerLabel(chat, index, unread)}
+    aria-describedby=${place?.describedBy ?? nothing}
     aria-expanded=${expanded ? 'true' : 'false'}
-    style="left:${chat.x * 100}%;top:${chat.y * 100}%"
+    style=${place?.style ?? `left:${chat.x * 100}%;top:${chat.y * 100}%`}
     @click=${open}
   >
-    ${index + 1}
+    ${place?.number ?? index + 1}
   </button>`;
 }

@@ -114,6 +114,18 @@ export function pointOf(el: ImageChat, fx: number, fy: number): { x: number; y: 
   return { x: r.left + fx * r.width, y: r.top + fy * r.height };
 }
 
+/** A marker's tip: the corner of its box named by its data-tip, where its point is. */
+export function tipOf(marker: HTMLElement): { x: number; y: number } {
+  const r = marker.getBoundingClientRect();
+  const tip = marker.dataset.tip ?? 'bottom-left';
+  return { x: tip.endsWith('left') ? r.left : r.right, y: tip.startsWith('top') ? r.top : r.bottom };
+}
+
+/** Conversations drawn: a marker each, plus every cluster's count. */
+export function drawnCount(el: ImageChat): number {
+  return markers(el).length + parts(el, 'cluster').reduce((n, c) => n + Number(c.dataset.count), 0);
+}
+
 export function centerOf(e: Element): { x: number; y: number } {
   const r = e.getBoundingClientRect();
   return { x: r.left + r.width / 2, y: r.top + r.height / 2 };

@@ -10,6 +10,7 @@ import type { Chat } from '../../protocol/messages.ts';
 import { StoreError } from '../store.ts';
 import type { Store, StoreOptions } from '../store.ts';
 import { concurrencyConformance } from './concurrency.ts';
+import { numbersConformance } from './numbers.ts';
 import { recentConformance } from './recent.ts';
 import { usageConformance } from './usage.ts';
 import { SAFE_ID, alice, bob, create, mod, rejects, remove, update } from './fixtures.ts';
@@ -338,6 +339,7 @@ export function storeConformance(name: string, { open, openTwo }: StoreFactories
   });
 
   recentConformance(name, (body) => withStore(body));
+  numbersConformance(name, (body) => withStore(body));
   concurrencyConformance(name, openTwo);
   usageConformance(name, open, openTwo);
 }

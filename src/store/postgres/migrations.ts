@@ -110,6 +110,17 @@ const MIGRATIONS: readonly string[] = [
     c.created_at);
   CREATE INDEX chats_by_activity ON chats (tenant, last_activity, pos);
   `,
+  // 4: As SQLite's: each conversation's number on its image, from the image's count of
+  // conversations ever created (never reused); existing ones numbered in \`pos\` order.
+  `
+  ALTER TABLE images ADD COLUMN chats_made integer NOT NULL DEFAULT 0;
+  ALTER TABLE chats ADD COLUMN number integer;
+  UPDATE chats c SET number = ranked.n
+    FROM (SELECT tenant, image, id, row_number() OVER (PARTITION BY tenant, image ORDER BY pos) AS n FROM chats) AS ranked
+    WHERE ranked.tenant = c.tenant AND ranked.image = c.image AND ranked.id = c.id;
+  UPDATE images i SET chats_made = coalesce(
+    (SELECT max(c.number) FROM chats c WHERE c.tenant = i.tenant AND c.image = i.image), 0);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

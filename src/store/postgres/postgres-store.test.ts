@@ -149,4 +149,28 @@ function postgresSuite(url: string): void {
       await store.close();
     }
   });
+  test('postgres: migrating a version-3 database numbers each image\'s conversations in stored order; new ones go on from there', async () => {
+    const schema = await freshSchema();
+    const sql = postgres(url, { max: 1, onnotice: () => {}, connection: { search_path: schema } });
+    try {
+      await migrate(sql, 3);
+      await sql`INSERT INTO images (tenant, image, epoch, seq, created_at) VALUES ('t1', 'img', 'e', 3, 100), ('t1', 'two', 'e', 1, 100)`;
+      await sql`INSERT INTO chats (tenant, image, id, x, y, author_id, author_name, created_at)
+                VALUES ('t1', 'img', 'first', 0, 0, 'g_a', 'A', 100), ('t1', 'img', 'second', 1, 1, 'g_a', 'A', 200),
+                       ('t1', 'two', 'only', 0, 0, 'g_a', 'A', 50), ('t1', 'img', 'third', 1, 1, 'g_a', 'A', 300)`;
+    } finally {
+      await sql.end({ timeout: 5 });
+    }
+    const store = await open(schema);
+    try {
+      const snap = await store.snapshot('t1', 'img');
+      assert.deepEqual(snap.chats.map((c) => [c.id, c.number]), [['first', 1], ['second', 2], ['third', 3]]);
+      assert.deepEqual((await store.snapshot('t1', 'two')).chats.map((c) => c.number), [1]);
+      const { event } = await store.apply('t1', 'img', { type: 'create-image-chat', image: 'img', broadcastId: crypto.randomUUID(), x: 0, y: 0, text: 'new' }, { id: 'g_a', name: 'A', kind: 'guest' });
+      assert.ok(event.type === 'new-image-chat');
+      assert.equal(event.chat.number, 4);
+    } finally {
+      await store.close();
+    }
+  });
 }

@@ -209,11 +209,13 @@ export class PostgresStore implements Store {
       firstCommentId: async (chatId) =>
         (await one(tx<{ id: string }[]>`SELECT id FROM comments WHERE ${where()} AND chat_id = ${chatId} ORDER BY pos LIMIT 1`))?.id,
       chatCount: async () => (await one(tx<{ n: number }[]>`SELECT count(*) AS n FROM chats WHERE ${where()}`))!.n,
+      nextChatNumber: async () =>
+        (await one(tx<{ n: number }[]>`UPDATE images SET chats_made = chats_made + 1 WHERE ${where()} RETURNING chats_made AS n`))!.n,
       commentCount: async (chatId) => (await one(tx<{ n: number }[]>`SELECT count(*) AS n FROM comments WHERE ${where()} AND chat_id = ${chatId}`))!.n,
       insertChat: async (chat, page) => {
-        await tx`INSERT INTO chats (tenant, image, id, x, y, author_id, author_name, created_at, page, last_activity)
+        await tx`INSERT INTO chats (tenant, image, id, x, y, author_id, author_name, created_at, page, last_activity, number)
                  VALUES (${tenant}, ${image}, ${chat.id}, ${chat.x}, ${chat.y}, ${chat.author.id}, ${chat.author.name}, ${chat.createdAt},
-                         ${page ?? null}, ${activityOf(chat)})`;
+                         ${page ?? null}, ${activityOf(chat)}, ${chat.number ?? null})`;
         for (const c of chat.comments) {
           await tx`INSERT INTO comments (tenant, image, chat_id, id, author_id, author_name, text, created_at)
                    VALUES (${tenant}, ${image}, ${chat.id}, ${c.id}, ${c.author.id}, ${c.author.name}, ${c.text}, ${c.createdAt})`;

@@ -24,7 +24,7 @@ export async function* snapshotPages(sql: Sql, tenant: string, image: string, fi
       return;
     }
     const chats = await conn<CountedChatRow[]>`
-      SELECT c.id, c.x, c.y, c.author_id, c.author_name, c.created_at, c.resolved,
+      SELECT c.id, c.x, c.y, c.author_id, c.author_name, c.created_at, c.resolved, c.number,
              (SELECT count(*) FROM comments m WHERE m.tenant = c.tenant AND m.image = c.image AND m.chat_id = c.id) AS comment_count
       FROM chats c WHERE c.tenant = ${tenant} AND c.image = ${image} ORDER BY c.pos`;
     const pages = pagesOf(chats, commentsPerPage);

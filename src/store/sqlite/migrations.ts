@@ -103,6 +103,19 @@ const MIGRATIONS: readonly string[] = [
     created_at);
   CREATE INDEX chats_by_activity ON chats (tenant, last_activity);
   `,
+  // 4: Each conversation's number on its image (Chat.number): the image counts the
+  // conversations ever created on it, and a new one takes the next count, so a number
+  // is never reused and stays when another conversation is deleted. Existing ones are
+  // numbered in creation order (the snapshot's order).
+  `
+  ALTER TABLE images ADD COLUMN chats_made INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE chats ADD COLUMN number INTEGER;
+  UPDATE chats SET number = ranked.n
+    FROM (SELECT rowid AS r, row_number() OVER (PARTITION BY tenant, image ORDER BY created_at, rowid) AS n FROM chats) AS ranked
+    WHERE ranked.r = chats.rowid;
+  UPDATE images SET chats_made = coalesce(
+    (SELECT max(c.number) FROM chats c WHERE c.tenant = images.tenant AND c.image = images.image), 0);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -245,3 +245,27 @@ test('sqlite: migrating a version-1 database gives each conversation its newest 
     await store.close();
   }
 });
+
+test('sqlite: migrating a version-3 database numbers each image\'s conversations in creation order; new ones go on from there', async () => {
+  const file = join(dir, 'version-3.sqlite');
+  const db = new Database(file);
+  migrate(db, 3);
+  db.exec(`
+    INSERT INTO images (tenant, image, epoch, seq, created_at) VALUES ('t1', 'img', 'e', 3, 100), ('t1', 'two', 'e', 1, 100);
+    INSERT INTO chats (tenant, image, id, x, y, author_id, author_name, created_at)
+      VALUES ('t1', 'img', 'late', 0, 0, 'g_a', 'A', 300), ('t1', 'img', 'early', 1, 1, 'g_a', 'A', 100),
+             ('t1', 'img', 'tie', 1, 1, 'g_a', 'A', 300), ('t1', 'two', 'only', 0, 0, 'g_a', 'A', 50);
+  `);
+  db.close();
+  const store = new SqliteStore(file);
+  try {
+    const snap = await store.snapshot('t1', 'img');
+    assert.deepEqual(snap.chats.map((c) => [c.id, c.number]), [['early', 1], ['late', 2], ['tie', 3]]);
+    assert.deepEqual((await store.snapshot('t1', 'two')).chats.map((c) => c.number), [1]);
+    const { event } = await store.apply('t1', 'img', { type: 'create-image-chat', image: 'img', broadcastId: crypto.randomUUID(), x: 0, y: 0, text: 'new' }, { id: 'g_a', name: 'A', kind: 'guest' });
+    assert.ok(event.type === 'new-image-chat');
+    assert.equal(event.chat.number, 4);
+  } finally {
+    await store.close();
+  }
+});

@@ -117,9 +117,12 @@ export class SqliteStore implements Store {
       firstCommentId: db.prepare<[string, string, string], { id: string }>(
         'SELECT id FROM comments WHERE tenant = ? AND image = ? AND chat_id = ? ORDER BY rowid LIMIT 1',
       ),
-      insertChat: db.prepare<[string, string, string, number, number, string, string, number, string | null, number]>(
-        `INSERT INTO chats (tenant, image, id, x, y, author_id, author_name, created_at, resolved, page, last_activity)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)`,
+      insertChat: db.prepare<[string, string, string, number, number, string, string, number, string | null, number, number | null]>(
+        `INSERT INTO chats (tenant, image, id, x, y, author_id, author_name, created_at, resolved, page, last_activity, number)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)`,
+      ),
+      nextChatNumber: db.prepare<[string, string], { n: number }>(
+        'UPDATE images SET chats_made = chats_made + 1 WHERE tenant = ? AND image = ? RETURNING chats_made AS n',
       ),
       commentPosted: db.prepare<[number, string, string, string]>(
         'UPDATE chats SET last_activity = max(last_activity, ?) WHERE tenant = ? AND image = ? AND id = ?',
@@ -314,9 +317,10 @@ export class SqliteStore implements Store {
       commentAuthor: (chatId, commentId) => q.comment.get(tenant, image, chatId, commentId)?.author_id,
       firstCommentId: (chatId) => q.firstCommentId.get(tenant, image, chatId)?.id,
       chatCount: () => q.chatCount.get(tenant, image)!.n,
+      nextChatNumber: () => q.nextChatNumber.get(tenant, image)!.n,
       commentCount: (chatId) => q.commentCount.get(tenant, image, chatId)!.n,
       insertChat: (chat, page) => {
-        q.insertChat.run(tenant, image, chat.id, chat.x, chat.y, chat.author.id, chat.author.name, chat.createdAt, page ?? null, activityOf(chat));
+        q.insertChat.run(tenant, image, chat.id, chat.x, chat.y, chat.author.id, chat.author.name, chat.createdAt, page ?? null, activityOf(chat), chat.number ?? null);
         for (const c of chat.comments) q.insertComment.run(tenant, image, chat.id, c.id, c.author.id, c.author.name, c.text, c.createdAt);
       },
       insertComment: (chatId, c) => {

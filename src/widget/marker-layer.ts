@@ -1,0 +1,295 @@
+/**
+ * Everything drawn on the image about its conversations, for <image-chat>:
+ * the markers (tip on the point, inside the image, numbered by the server),
+ * the clusters standing for markers that would overlap at the displayed size,
+ * moving (MarkerMove), the list panel and its toggle (ListPanel), "hide
+ * resolved", and a live region for announcements.
+ *
+ * A cluster, when activated, lists its conversations (ListPanel scoped to it)
+ * rather than zooming the image apart: the image's size and scroll belong to
+ * the page, points a few px apart would need a large zoom, and a list reads
+ * the same with a mouse, a finger, a keyboard or a screen reader.
+ *
+ * Some markers are always drawn on their own, above the others: the open
+ * conversation's, the one being moved and the focused one (a focused marker
+ * never vanishes into a cluster under the user's focus). Everything else is
+ * clustered (cluster.ts), recomputed only when the conversations, the size or
+ * that set change.
+ */
+import { html, nothing, type TemplateResult } from 'lit';
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { repeat } from 'lit/directives/repeat.js';
+import type { User } from '../protocol/messages.ts';
+import type { ChatView } from './chat-list.ts';
+import { layoutMarkers, placePin, type Placed, type PlacedCluster, type PlacedPin } from './cluster.ts';
+import type { Rect } from './geometry.ts';
+import { ListPanel } from './list-panel.ts';
+import { MarkerMove } from './marker-move.ts';
+import { chatNumbers } from './numbers.ts';
+import { markerTemplate } from './templates.ts';
+import { format, listOf, plural } from './text.ts';
+
+const TEXT = {
+  cluster: {
+    one: '{count} conversation close together: {numbers}. Show it in a list.',
+    other: '{count} conversations close together: {numbers}. Show them in a list.',
+  },
+  moveHelp: 'You can move this conversation: press M, then the arrow keys, then Enter.',
+  image: 'Image',
+  overlay: {
+    one: '{alt}: {count} conversation. Press Enter to place a new one, arrow keys to move it, Enter again to write.',
+    other: '{alt}: {count} conversations. Press Enter to place a new one, arrow keys to move it, Enter again to write.',
+  },
+  overlayViewOnly: { one: '{alt}: {count} conversation.', other: '{alt}: {count} conversations.' },
+  thread: 'Conversation {number} by {author}',
+};
+
+/** The smallest marker a finger can hit (WCAG 2.5.5). */
+const TOUCH_SIZE = 44;
+const MIN_SIZE = 24;
+const CLUSTER_SCALE = 1.25;
+/** Markers closer than this (px) count as overlapping: they would touch. */
+const GAP = 2;
+const EDGE = 8;
+
+export interface LayerSource {
+  chats(): readonly ChatView[];
+  /** The displayed image content in the host's coordinates. */
+  rect(): Rect;
+  user(): User | undefined;
+  /** Online and not view-only. */
+  canAct(): boolean;
+  openId(): string | undefined;
+  hideResolved(): boolean;
+  setHideResolved(hide: boolean): void;
+  locale(): string | undefined;
+  /** Messages by others since this browser last opened the conversation (unread.ts). */
+  unread(chat: ChatView): number;
+  /** Opens the conversation's thread (never toggles it shut) and moves focus into it. */
+  open(id: string): void;
+  closeThread(): void;
+  move(id: string, x: number, y: number): string | undefined;
+}
+
+type HostElement = ReactiveControllerHost & HTMLElement & { readonly renderRoot: HTMLElement | DocumentFragment; readonly updateComplete: Promise<boolean> };
+
+interface LayoutKey {
+  readonly chats: readonly ChatView[];
+  readonly width: number;
+  readonly height: number;
+  readonly size: number;
+  readonly alone: string;
+  readonly hide: boolean;
+}
+
+export class MarkerLayer implements ReactiveController {
+  readonly move: MarkerMove;
+  readonly list: ListPanel;
+  private message = '';
+  private focused: string | undefined;
+  private lastOpen: string | undefined;
+  private numbers: { chats: readonly ChatView[]; map: ReadonlyMap<string, number>; ordered: readonly ChatView[] } | undefined;
+  private layout: { key: LayoutKey; placed: Placed[] } | undefined;
+  private readonly coarse = globalThis.matchMedia?.('(pointer: coarse)');
+  private readonly onFocusIn = (e: Event) => this.trackFocus(e.target, true);
+  private readonly onFocusOut = (e: Event) => this.trackFocus(e.target, false);
+
+  constructor(
+    private readonly host: HostElement,
+    private readonly source: LayerSource,
+  ) {
+    host.addController(this);
+    this.move = new MarkerMove(host, {
+      chat: (id) => source.chats().find((c) => c.id === id),
+      mayMove: (chat) => this.mayMove(chat),
+      numberOf: (id) => this.numberOf(id),
+      overlay: () => (host.renderRoot as ShadowRoot).querySelector<HTMLElement>('[part~="overlay"]'),
+      commit: (id, x, y) => source.move(id, x, y),
+      announce: (text) => this.announce(text),
+    });
+    this.list = new ListPanel(host, {
+      chats: () => source.chats(),
+      numberOf: (id) => this.numberOf(id),
+      locale: () => source.locale(),
+      hideResolved: () => source.hideResolved(),
+      setHideResolved: (hide) => source.setHideResolved(hide),
+      closeThread: () => source.closeThread(),
+      choose: (id) => void this.choose(id),
+    });
+  }
+
+  /** A thread that opens closes the list: they would cover each other. */
+  hostUpdate(): void {
+    const open = this.source.openId();
+    if (open && open !== this.lastOpen) this.list.hide(false);
+    this.lastOpen = open;
+  }
+
+  hostConnected(): void {
+    this.host.renderRoot.addEventListener('focusin', this.onFocusIn);
+    this.host.renderRoot.addEventListener('focusout', this.onFocusOut);
+  }
+
+  hostDisconnected(): void {
+    this.host.renderRoot.removeEventListener('focusin', this.onFocusIn);
+    this.host.renderRoot.removeEventListener('focusout', this.onFocusOut);
+    this.focused = undefined;
+  }
+
+  /** The author, or a moderator, online and allowed to act, once the server stored it. */
+  mayMove(chat: ChatView): boolean {
+    const user = this.source.user();
+    if (!user || chat.unsaved || !this.source.canAct()) return false;
+    return chat.author.id === user.id || user.role === 'moderator' || user.role === 'admin';
+  }
+
+  numberOf(id: string): number {
+    return this.numbered().map.get(id) ?? 0;
+  }
+
+  /**
+   * The conversations in number order: the order they are clustered in (the same
+   * for everyone) and drawn in (Tab goes 1, 2, 3). Those created in the same
+   * millisecond come in id order from the list, not necessarily in number order.
+   */
+  private numbered(): NonNullable<MarkerLayer['numbers']> {
+    const chats = this.source.chats();
+    if (this.numbers?.chats !== chats) {
+      const map = chatNumbers(chats);
+      this.numbers = { chats, map, ordered: [...chats].sort((a, b) => map.get(a.id)! - map.get(b.id)!) };
+    }
+    return this.numbers;
+  }
+
+  /** The overlay's name: the image's (`alt`, or a wrapped img's), how many conversations, how to place one. */
+  overlayLabel(alt: string | undefined, viewOnly: boolean): string {
+    const forms = viewOnly ? TEXT.overlayViewOnly : TEXT.overlay;
+    return plural(this.source.locale(), forms, this.source.chats().length, { alt: alt || TEXT.image });
+  }
+
+  /** The thread popup's name, with the conversation's number. */
+  threadLabel(chat: ChatView): string {
+    return format(TEXT.thread, { number: this.numberOf(chat.id), author: chat.author.name });
+  }
+
+  announce(text: string): void {
+    // The same sentence twice in a row is still read: the region's text must change.
+    this.message = this.message === text ? `${text}\u00a0` : text;
+    this.host.requestUpdate();
+  }
+
+  private trackFocus(target: EventTarget | null, into: boolean): void {
+    const id = target instanceof HTMLElement && target.matches('[part~="marker"]') ? target.dataset.chatId : undefined;
+    if (!id) return;
+    const next = into ? id : this.focused === id ? undefined : this.focused;
+    if (next === this.focused) return;
+    this.focused = next;
+    this.host.requestUpdate();
+  }
+
+  private async choose(id: string): Promise<void> {
+    this.focused = id; // drawn on its own, so there is a marker to focus
+    this.host.requestUpdate();
+    await this.host.updateComplete;
+    this.markerEl(id)?.focus();
+    this.source.open(id);
+  }
+
+  markerEl(id: string): HTMLElement | undefined {
+    return [...(this.host.renderRoot as ShadowRoot).querySelectorAll<HTMLElement>('[part~="marker"]')].find((m) => m.dataset.chatId === id);
+  }
+
+  /** The cluster holding this conversation's marker, if it is in one. */
+  clusterEl(id: string): HTMLElement | undefined {
+    const cluster = this.layout?.placed.find((p): p is PlacedCluster => p.kind === 'cluster' && p.ids.includes(id));
+    if (!cluster) return undefined;
+    return (this.host.renderRoot as ShadowRoot).querySelector<HTMLElement>(`[part~="cluster"][data-first="${CSS.escape(cluster.ids[0]!)}"]`) ?? undefined;
+  }
+
+  private pinSize(): number {
+    const base = parseFloat(getComputedStyle(this.host).getPropertyValue('--image-chat-marker-size')) || 32;
+    return Math.max(base, this.coarse?.matches ? TOUCH_SIZE : MIN_SIZE);
+  }
+
+  private place(chats: readonly ChatView[], rect: Rect, size: number, alone: ReadonlySet<string>, hide: boolean): Placed[] {
+    const key: LayoutKey = { chats, width: rect.width, height: rect.height, size, alone: [...alone].sort().join(' '), hide };
+    const last = this.layout?.key;
+    if (
+      last &&
+      last.chats === key.chats &&
+      last.width === key.width &&
+      last.height === key.height &&
+      last.size === key.size &&
+      last.alone === key.alone &&
+      last.hide === key.hide
+    ) {
+      return this.layout!.placed;
+    }
+    const pins = chats.filter((c) => !alone.has(c.id) && !(hide && c.resolved));
+    const placed = layoutMarkers(pins, { width: rect.width, height: rect.height, pinSize: size, clusterSize: Math.round(size * CLUSTER_SCALE), gap: GAP });
+    this.layout = { key, placed };
+    return placed;
+  }
+
+  /** The markers and clusters, inside the overlay. `toggle` opens or closes a marker's thread. */
+  markersTemplate(toggle: (id: string) => void): TemplateResult {
+    const chats = this.numbered().ordered;
+    const rect = this.source.rect();
+    const size = this.pinSize();
+    const openId = this.source.openId();
+    const moving = this.move.moving;
+    const alone = new Set([openId, moving?.id, this.focused].filter((id): id is string => !!id && chats.some((c) => c.id === id)));
+    const placed = this.place(chats, rect, size, alone, this.source.hideResolved());
+    const pins = new Map<string, PlacedPin>();
+    const clusters: PlacedCluster[] = [];
+    for (const p of placed) {
+      if (p.kind === 'marker') pins.set(p.id, p);
+      else clusters.push(p);
+    }
+    const shown = chats.filter((c) => alone.has(c.id) || pins.has(c.id));
+    const locale = this.source.locale();
+    const marker = (c: ChatView) => {
+      const at = this.move.position(c.id) ?? c;
+      const tip = alone.has(c.id) ? placePin(at.x * rect.width, at.y * rect.height, size, rect.width, rect.height).tip : pins.get(c.id)!.tip;
+      const movable = this.mayMove(c);
+      return markerTemplate(c, this.numberOf(c.id) - 1, openId === c.id, () => toggle(c.id), {
+        number: this.numberOf(c.id),
+        tip,
+        style: `left:${at.x * 100}%;top:${at.y * 100}%;--ic-pin:${size}px`,
+        movable,
+        moving: moving?.id === c.id,
+        above: alone.has(c.id),
+        describedBy: movable ? `${this.list.idPrefix}-move-help` : undefined,
+      }, this.source.unread(c));
+    };
+    const cluster = (p: PlacedCluster) => {
+      const numbers = p.ids.map((id) => this.numberOf(id));
+      return html`<button
+        type="button"
+        part="cluster"
+        data-count=${p.ids.length}
+        data-first=${p.ids[0]!}
+        aria-haspopup="dialog"
+        aria-expanded=${this.list.showing(p.ids) ? 'true' : 'false'}
+        aria-label=${plural(locale, TEXT.cluster, p.ids.length, { numbers: listOf(locale, numbers) })}
+        style="left:${p.box.left}px;top:${p.box.top}px;--ic-cluster:${p.box.right - p.box.left}px"
+        @click=${(e: Event) => this.list.show(p.ids, e.currentTarget as HTMLElement)}
+      >
+        ${p.ids.length}
+      </button>`;
+    };
+    return html`${repeat(shown, (c) => c.id, marker)}${repeat(clusters, (p) => p.ids[0], cluster)}`;
+  }
+
+  /** The list toggle, the list panel, the move help and the live region: outside the overlay. */
+  chromeTemplate(): TemplateResult {
+    const o = this.source.rect();
+    const right = Math.max(0, this.host.clientWidth - (o.x + o.width)) + EDGE;
+    const top = o.y + EDGE;
+    const panelTop = top + TOUCH_SIZE + EDGE;
+    return html`${this.list.toggleTemplate(top, right)}
+      ${this.list.panelTemplate(panelTop, right, Math.max(240, o.height - panelTop + o.y - EDGE))}
+      <span id="${this.list.idPrefix}-move-help" class="visually-hidden">${TEXT.moveHelp}</span>
+      <div class="visually-hidden" role="status" aria-live="polite" data-announce>${this.message || nothing}</div>`;
+  }
+}

@@ -1,0 +1,224 @@
+/**
+ * Styles of what marker-layer.ts draws: pins whose tip (the square corner) is
+ * the point, clusters, the list toggle and panel. Sizes come from the layer
+ * (`--ic-pin`, `--ic-cluster`), which clusters with the same numbers.
+ *
+ * Why, since comments inside the template would ship: the dark resolved colour
+ * gives 7.3:1 under the dark marker text (#0b1220; #6b7280 gave 3.87:1).
+ * Clusters are drawn inverted (the popup's colours in an accent ring) so their
+ * count never reads as a marker's number. The data-tip rules put the square corner (the tip) on the point and the body
+ * into the image. A marker is its own hit area (the base ::after grew it by
+ * 8 px, taking clicks meant for a neighbour 2 px away); on a touch screen the
+ * layer makes it 44 px. A movable marker has touch-action: none, so a finger
+ * drags it instead of scrolling the page. The placing preview is a ring centred
+ * on the point: the pin's tip lands at its centre.
+ */
+import { css } from 'lit';
+
+export const markerStyles = css`
+  :host([data-theme='dark']) {
+    --image-chat-marker-resolved-color: #9ca3af;
+  }
+  [part~='marker'] {
+    width: var(--ic-pin, var(--image-chat-marker-size));
+    height: var(--ic-pin, var(--image-chat-marker-size));
+  }
+  [part~='marker'][data-tip='bottom-left'] {
+    transform: translate(0, -100%);
+    border-radius: 50% 50% 50% 0;
+  }
+  [part~='marker'][data-tip='bottom-right'] {
+    transform: translate(-100%, -100%);
+    border-radius: 50% 50% 0 50%;
+  }
+  [part~='marker'][data-tip='top-left'] {
+    transform: none;
+    border-radius: 0 50% 50% 50%;
+  }
+  [part~='marker'][data-tip='top-right'] {
+    transform: translate(-100%, 0);
+    border-radius: 50% 0 50% 50%;
+  }
+  [part~='marker']::after {
+    inset: 0;
+  }
+  [part~='marker'][data-movable] {
+    touch-action: none;
+  }
+  [part~='marker'][data-above] {
+    z-index: 1;
+  }
+  [part~='marker'][data-moving] {
+    z-index: 2;
+    cursor: grabbing;
+    opacity: 1;
+    outline: 3px dashed var(--image-chat-focus-ring);
+    outline-offset: 2px;
+  }
+  .ghost {
+    border-radius: 50%;
+  }
+  [part~='cluster'] {
+    position: absolute;
+    width: var(--ic-cluster);
+    height: var(--ic-cluster);
+    min-height: 0;
+    padding: 0;
+    border-radius: 50%;
+    border: 3px solid var(--image-chat-marker-color);
+    background: var(--image-chat-popup-bg);
+    color: var(--image-chat-popup-fg);
+    box-shadow:
+      0 0 0 3px color-mix(in srgb, var(--image-chat-marker-color) 35%, transparent),
+      0 2px 6px rgba(0, 0, 0, 0.35);
+    font: 700 calc(var(--ic-cluster) * 0.36) / 1 var(--image-chat-font);
+    display: grid;
+    place-items: center;
+    cursor: pointer;
+  }
+  .list-toggle {
+    position: absolute;
+    z-index: 2;
+    display: inline-flex;
+    align-items: center;
+    gap: 4px;
+    min-width: 32px;
+    min-height: 32px;
+    padding: 2px 8px;
+    line-height: 1;
+    background: var(--image-chat-popup-bg);
+    color: var(--image-chat-popup-fg);
+    border-color: var(--image-chat-border);
+    box-shadow: 0 2px 6px rgba(0, 0, 0, 0.25);
+  }
+  .list-panel {
+    position: absolute;
+    z-index: 3;
+    width: min(340px, calc(100% - 16px));
+    display: flex;
+    flex-direction: column;
+    gap: 8px;
+    overflow: auto;
+    padding: 10px 12px;
+    line-height: 1.4;
+    background: var(--image-chat-popup-bg);
+    color: var(--image-chat-popup-fg);
+    border: 1px solid var(--image-chat-border);
+    border-radius: var(--image-chat-radius);
+    box-shadow: var(--image-chat-shadow);
+    text-align: start;
+  }
+  .list-panel.sheet {
+    position: fixed;
+    inset: 0;
+    z-index: 2147483000;
+    width: auto;
+    max-height: none;
+    border: 0;
+    border-radius: 0;
+    padding: 12px 16px;
+  }
+  .list-head {
+    display: flex;
+    align-items: center;
+    justify-content: space-between;
+    gap: 8px;
+  }
+  .list-title {
+    margin: 0;
+    font-size: 1em;
+    font-weight: 600;
+  }
+  .list-filter {
+    border: 0;
+    margin: 0;
+    padding: 0;
+    display: flex;
+    flex-wrap: wrap;
+    align-items: center;
+    gap: 4px 12px;
+  }
+  .list-filter legend {
+    float: left;
+    padding: 0;
+    margin-inline-end: 4px;
+    font-weight: 600;
+  }
+  .filter-option,
+  .hide-resolved {
+    display: inline-flex;
+    align-items: center;
+    gap: 6px;
+    cursor: pointer;
+  }
+  .list-entries {
+    list-style: none;
+    margin: 0;
+    padding: 0;
+    display: flex;
+    flex-direction: column;
+    gap: 4px;
+  }
+  .entry {
+    width: 100%;
+    display: flex;
+    align-items: flex-start;
+    gap: 8px;
+    padding: 6px 8px;
+    text-align: start;
+    background: transparent;
+    color: inherit;
+    border-color: var(--image-chat-border);
+  }
+  .entry .badge {
+    flex: none;
+    border-radius: 50% 50% 50% 0;
+  }
+  .entry .resolved-tag {
+    font-size: inherit;
+  }
+  .entry[data-resolved] .badge {
+    background: var(--image-chat-marker-resolved-color);
+  }
+  .entry-body {
+    display: flex;
+    flex-direction: column;
+    min-width: 0;
+  }
+  .entry-text {
+    display: -webkit-box;
+    -webkit-line-clamp: 2;
+    -webkit-box-orient: vertical;
+    overflow: hidden;
+    overflow-wrap: anywhere;
+  }
+  .entry-meta {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 0 6px;
+    font-size: 0.85em;
+    color: var(--image-chat-muted-fg);
+  }
+  .entry-meta > * + *::before {
+    content: '·';
+    margin-inline-end: 6px;
+  }
+  .list-empty {
+    margin: 0;
+    color: var(--image-chat-muted-fg);
+  }
+  @media (pointer: coarse) {
+    .list-toggle,
+    [part~='cluster'],
+    .list-panel button,
+    .filter-option,
+    .hide-resolved {
+      min-width: 44px;
+      min-height: 44px;
+    }
+    .list-panel input {
+      width: 20px;
+      height: 20px;
+    }
+  }
+`;
