@@ -2,6 +2,7 @@ import { expect } from '@open-wc/testing';
 import { ActionError, Connection, socketUrl, type ConnectionOptions, type Timers } from './connection.ts';
 import { FakeSocket } from '../../test/support/test-socket.ts';
 import { FakeTimers } from '../../test/support/fake-timers.ts';
+import { FakePage } from '../../test/support/fake-page.ts';
 import type { SeqPosition, SnapshotMessage } from '../protocol/messages.ts';
 
 function setup(extra: Partial<ConnectionOptions> = {}) {
@@ -285,6 +286,53 @@ describe('Connection', () => {
     expect(conn.status).to.equal('reconnecting');
     expect(sockets[0]!.readyState).to.equal(3);
     timers.advance(1000);
+    expect(sockets).to.have.length(2);
+    conn.close();
+  });
+
+  it('the server down: a visible page waits at most a second between tries, a hidden one backs off; shown or focused, it tries at once', () => {
+    const page = new FakePage(false);
+    const { conn, last, sockets, timers } = setup({ page });
+    const waits: number[] = [];
+    for (let i = 0; i < 7; i++) {
+      last().drop(); // never opened: the server cannot be reached
+      const armed = conn.state as { retryAt?: number };
+      waits.push(armed.retryAt! - timers.t);
+      timers.run();
+    }
+    expect(waits.at(-1)).to.equal(7500, 'hidden: the full backoff (10 s cap, jittered)');
+    last().drop();
+    const opened = sockets.length;
+    page.emit('visible');
+    expect(sockets).to.have.length(opened + 1, 'shown again: a try at once, not at the end of the wait');
+    last().drop();
+    expect((conn.state as { retryAt?: number }).retryAt! - timers.t).to.equal(750, 'visible: at most a second');
+    page.emit('focus');
+    expect(sockets).to.have.length(opened + 2, 'focused: a try at once');
+    conn.retryNow();
+    expect(sockets).to.have.length(opened + 2, 'a try already under way: nothing more');
+    last().drop();
+    conn.retryNow();
+    expect(sockets).to.have.length(opened + 3, '"Retry now"');
+    last().open();
+    last().receive({ type: 'welcome', user: { id: 'u1', name: 'Zoe', kind: 'guest' } });
+    expect(conn.status).to.equal('online');
+    page.emit('focus');
+    expect(sockets).to.have.length(opened + 3, 'online: focus changes nothing');
+    conn.close();
+    expect(page.listening).to.equal(0, 'closing stops listening to the page');
+  });
+
+  it('the page going offline and online again goes through the injected page too', () => {
+    const page = new FakePage(true);
+    const { conn, last, sockets, welcome } = setup({ page });
+    last().open();
+    welcome(last());
+    page.emit('offline');
+    expect(conn.state).to.include({ status: 'offline', network: true });
+    page.emit('focus');
+    expect(sockets).to.have.length(1, 'no network: focus tries nothing');
+    page.emit('online');
     expect(sockets).to.have.length(2);
     conn.close();
   });

@@ -13,6 +13,7 @@ import type { AckMessage, ActionMessage, ClientMessage, ErrorMessage, ServerMess
 import { decodeServerFrame, encodeFrame } from '../protocol/decode.ts';
 import { ConnectionBase } from './connection-base.ts';
 import { DEFAULT_OPTIONS, transition, type ConnectionEvent, type Effect, type TransitionOptions } from './state.ts';
+import { browserPage, type PageSignals } from './page-signals.ts';
 import {
   ACK_TIMEOUT_MESSAGE,
   ActionError,
@@ -48,7 +49,8 @@ export class Connection extends ConnectionBase {
   private readonly pages = new Map<string, SnapshotMessage>();
   private readonly machine: TransitionOptions;
   private readonly now: () => number;
-  private readonly offNetwork: () => void;
+  private readonly page: PageSignals;
+  private readonly offPage: () => void;
   /** The SSO token every hello carries: the one given at first, then the latest `renew`. */
   private token: string | undefined;
 
@@ -69,14 +71,13 @@ export class Connection extends ConnectionBase {
       heartbeat,
       random: options.random ?? Math.random,
     };
-    const onOnline = () => this.retryNow();
-    const onOffline = () => this.dispatch({ type: 'network-offline' });
-    globalThis.addEventListener?.('online', onOnline);
-    globalThis.addEventListener?.('offline', onOffline);
-    this.offNetwork = () => {
-      globalThis.removeEventListener?.('online', onOnline);
-      globalThis.removeEventListener?.('offline', onOffline);
-    };
+    this.page = options.page ?? browserPage;
+    this.offPage = this.page.listen((signal) => {
+      if (signal === 'online') this.dispatch({ type: 'network-online' });
+      else if (signal === 'offline') this.dispatch({ type: 'network-offline' });
+      // Someone is looking (again): a wait armed while nobody was is not worth sitting out.
+      else if (signal === 'visible' || signal === 'focus') this.retryNow();
+    });
     this.dispatch({ type: 'start', online: options.online ?? globalThis.navigator?.onLine !== false });
   }
 
@@ -122,7 +123,7 @@ export class Connection extends ConnectionBase {
   override close(): void {
     if (this.closed) return;
     this.closed = true;
-    this.offNetwork();
+    this.offPage();
     this.timers.clearTimeout(this.retryTimer);
     this.timers.clearTimeout(this.heartbeatTimer);
     this.failPending(CLOSED_MESSAGE);
@@ -135,9 +136,9 @@ export class Connection extends ConnectionBase {
     this.onClosed?.();
   }
 
-  /** Skips the backoff wait (the browser's `online` event). */
-  retryNow(): void {
-    if (!this.closed) this.dispatch({ type: 'network-online' });
+  /** Skips the backoff wait: the page was shown or focused, or the user asked. */
+  override retryNow(): void {
+    if (!this.closed) this.dispatch({ type: 'retry-now' });
   }
 
   // ------------------------------------------------------------ internals
@@ -224,7 +225,7 @@ export class Connection extends ConnectionBase {
     try {
       socket = create(this.url);
     } catch {
-      this.dispatch({ type: 'lost' });
+      this.dispatch({ type: 'lost', reached: false, visible: this.page.visible() });
       return;
     }
     this.socket = socket;
@@ -241,7 +242,7 @@ export class Connection extends ConnectionBase {
     socket.onclose = () => {
       if (this.socket !== socket) return;
       this.socket = undefined;
-      this.dispatch({ type: 'lost' });
+      this.dispatch({ type: 'lost', reached: opened, visible: this.page.visible() });
       if (!opened) void this.explainRefusal();
     };
     socket.onerror = () => undefined; // a close always follows

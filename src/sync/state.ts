@@ -25,13 +25,16 @@ export type ConnectionState =
       readonly heard: number;
       readonly pinged: number | null;
     }
-  /** Lost: `attempt` failed tries in a row; `socket` true while a retry is opening, else a retry timer is armed. */
-  | { readonly status: 'reconnecting'; readonly attempt: number; readonly socket: boolean }
+  /**
+   * Lost: `attempt` failed tries in a row; `socket` true while a retry is opening, else a retry timer
+   * is armed and `retryAt` says when it fires (the banner counts down to it).
+   */
+  | { readonly status: 'reconnecting'; readonly attempt: number; readonly socket: boolean; readonly retryAt?: number }
   /**
    * Not connected, and saying so. `retry` false: refused for good (e.g. the SSO
    * token). `network` true: the browser reports no network; nothing is tried
    * until its `online` event. Otherwise the server has not answered for
-   * `offlineAfter` tries and retries go on at the backoff pace.
+   * `offlineAfter` tries and retries go on at the backoff pace (`retryAt`: when the next one opens).
    */
   | {
       readonly status: 'offline';
@@ -40,6 +43,7 @@ export type ConnectionState =
       readonly retry: boolean;
       readonly network: boolean;
       readonly socket: boolean;
+      readonly retryAt?: number;
     };
 
 export type ConnectionEvent =
@@ -48,8 +52,11 @@ export type ConnectionEvent =
   | { readonly type: 'welcome'; readonly user: User }
   /** Any frame arrived from the server. */
   | { readonly type: 'heard' }
-  /** The socket closed or failed to open. */
-  | { readonly type: 'lost' }
+  /**
+   * The socket closed or failed to open. `reached`: it had opened (the server answered);
+   * `visible`: someone is looking at the page. Both decide how long the next wait may be.
+   */
+  | { readonly type: 'lost'; readonly reached?: boolean; readonly visible?: boolean }
   /** The server refused us for good (for example the SSO token). */
   | { readonly type: 'refused'; readonly reason: string }
   /** The page gave a fresh sign-in token: a connection refused for its old one tries again. */
@@ -60,7 +67,9 @@ export type ConnectionEvent =
   | { readonly type: 'tick' }
   /** The browser's `offline` / `online` events. */
   | { readonly type: 'network-offline' }
-  | { readonly type: 'network-online' };
+  | { readonly type: 'network-online' }
+  /** Worth a try now: the page was shown again or focused, or the user pressed "Retry now". */
+  | { readonly type: 'retry-now' };
 
 export type Timer = 'retry' | 'heartbeat';
 
@@ -81,6 +90,12 @@ export type Effect =
 export interface BackoffOptions {
   readonly base: number;
   readonly cap: number;
+  /**
+   * The longest wait while the page is visible and the server could not be reached at all (the
+   * socket never opened): someone is waiting, and a refused connection costs the server nothing.
+   * A server that accepts and then drops keeps the full backoff. Absent: always `cap`.
+   */
+  readonly visibleCap?: number;
 }
 
 export interface HeartbeatOptions {
@@ -105,12 +120,14 @@ export interface TransitionOptions {
 }
 
 /**
- * Defaults: retries from ~250 ms doubling to a 10 s cap; a ping after 8 s of
+ * Defaults: retries from ~250 ms doubling to a 10 s cap, or to 1 s while the
+ * page is visible and the server cannot be reached, so a visible page is back
+ * within about a second of the server listening again; a ping after 8 s of
  * silence, dead when unanswered for 12 s, looked at every 4 s — so a dead
  * connection is noticed within 8 + 4 + 12 + 4 = 28 s of its last frame.
  */
 export const DEFAULT_OPTIONS: Omit<TransitionOptions, 'random'> = {
-  backoff: { base: 250, cap: 10_000 },
+  backoff: { base: 250, cap: 10_000, visibleCap: 1_000 },
   offlineAfter: 4,
   stableAfter: 10_000,
   heartbeat: { every: 4_000, pingAfter: 8_000, pongTimeout: 12_000 },
@@ -163,12 +180,15 @@ export function transition(state: ConnectionState, event: ConnectionEvent, now: 
     case 'lost':
       if (final) return stay(state);
       if (state.status === 'offline' && state.network) return stay({ ...state, socket: false });
-      return lose(state, now, o, []);
+      return lose(state, now, o, [], event.visible === true && event.reached !== true);
 
     case 'retry':
+    case 'retry-now': {
       if (final || state.status === 'online' || ('socket' in state && state.socket)) return stay(state);
-      if (state.status === 'offline' && state.network) return stay(state);
-      return { state: { ...state, socket: true }, effects: [{ type: 'open' }] };
+      if (state.status === 'offline' && state.network) return stay(state); // the browser says there is no network: its `online` event will
+      const effects: Effect[] = event.type === 'retry-now' ? [{ type: 'cancel', timer: 'retry' }, { type: 'open' }] : [{ type: 'open' }];
+      return { state: opening(state), effects };
+    }
 
     case 'refused':
       return {
@@ -204,12 +224,21 @@ export function transition(state: ConnectionState, event: ConnectionEvent, now: 
   }
 }
 
+/** The same state with a socket opening: no retry is armed any more. */
+function opening(state: Exclude<ConnectionState, { status: 'online' }>): ConnectionState {
+  if (state.status === 'offline') {
+    const { retryAt: _armed, ...rest } = state;
+    return { ...rest, socket: true };
+  }
+  return { status: state.status, attempt: state.attempt, socket: true };
+}
+
 function offlineNetwork(attempt: number, effects: Effect[]): Step {
   return { state: { status: 'offline', attempt, reason: NETWORK_OFFLINE, retry: true, network: true, socket: false }, effects };
 }
 
 /** The socket is gone (or declared dead): count the failure and arm the retry. */
-function lose(state: ConnectionState, now: number, o: TransitionOptions, before: Effect[]): Step {
+function lose(state: ConnectionState, now: number, o: TransitionOptions, before: Effect[], fast = false): Step {
   let attempt: number;
   const effects: Effect[] = [...before];
   if (state.status === 'online') {
@@ -219,11 +248,14 @@ function lose(state: ConnectionState, now: number, o: TransitionOptions, before:
   } else {
     attempt = state.attempt + 1;
   }
-  effects.push({ type: 'wait', timer: 'retry', ms: backoffDelay(attempt, o.random, o.backoff) });
+  const cap = fast && o.backoff.visibleCap !== undefined ? Math.min(o.backoff.cap, o.backoff.visibleCap) : o.backoff.cap;
+  const ms = backoffDelay(attempt, o.random, { base: o.backoff.base, cap });
+  effects.push({ type: 'wait', timer: 'retry', ms });
+  const retryAt = now + ms;
   const next: ConnectionState =
     attempt >= o.offlineAfter
-      ? { status: 'offline', attempt, reason: UNREACHABLE, retry: true, network: false, socket: false }
-      : { status: 'reconnecting', attempt, socket: false };
+      ? { status: 'offline', attempt, reason: UNREACHABLE, retry: true, network: false, socket: false, retryAt }
+      : { status: 'reconnecting', attempt, socket: false, retryAt };
   return { state: next, effects };
 }
 
