@@ -10,6 +10,7 @@ import { threadContext, type ThreadContext } from './context.ts';
 import { composerTemplate } from './composer.ts';
 import type { CommentView } from './chat-list.ts';
 import { blockedReason } from './templates.ts';
+import { backButton } from './sheet.ts';
 
 export function relativeTime(ms: number, now: number, locale: string | undefined): string {
   const seconds = Math.round((ms - now) / 1000);
@@ -89,9 +90,10 @@ export class ImageChatThread extends LitElement {
     const isAuthor = user !== undefined && (chat.author.id === user.id || user.role !== undefined);
     const first = chat.comments[0];
     // Offline the thread stays readable; every action is disabled, with the reason in words.
-    const blocked = blockedReason(ctx.status);
+    const blocked = blockedReason(ctx.status, ctx.serverUnreachable);
     const locked = chat.unsaved || blocked !== undefined;
     return html`<div class="thread-head">
+        ${ctx.sheet ? backButton(() => ctx.close()) : nothing}
         <h2 class="title" id="thread-title">
           <span class="badge">${ctx.number}</span> ${first ? first.author.name : chat.author.name}
           ${chat.resolved ? html`<span class="resolved-tag">Resolved</span>` : nothing}

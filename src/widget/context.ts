@@ -13,6 +13,10 @@ export interface ThreadContext {
   readonly status: ConnectionStatus;
   readonly readonly: boolean;
   readonly locale: string | undefined;
+  /** Shown as a full-screen sheet (a narrow element): the thread adds a Back button. */
+  readonly sheet?: boolean;
+  /** The server does not answer (not the browser offline): the reason says so. */
+  readonly serverUnreachable?: boolean;
   /** Each returns an error text to show, or undefined when the action was sent. */
   reply(text: string): string | undefined;
   deleteChat(): string | undefined;

@@ -65,12 +65,17 @@ import { composerTemplate, validateText } from './composer.ts';
 import { ImageChatThread } from './chat-thread.ts';
 import type { ChatView } from './chat-list.ts';
 import { nudge, pointToFraction, type Point } from './geometry.ts';
-import { STATUS_TEXT, blockedReason, markerTemplate, popupStyle, type ImageChatChangeDetail, type ImageChatErrorDetail } from './templates.ts';
+import { blockedReason, markerTemplate, popupStyle, type ImageChatChangeDetail, type ImageChatErrorDetail } from './templates.ts';
 import { ImageBox } from './image-box.ts';
 import { NoticeController } from './notice-controller.ts';
 import { ThemeController, type Theme } from './theme-controller.ts';
 import { imageIdFromUrl } from './image-id.ts';
-import type { ConnectionState, ConnectionStatus } from '../sync/state.ts';
+import { StatusBanner, serverUnreachable } from './status-banner.ts';
+import { statusBannerStyles } from './status-banner.styles.ts';
+import { NarrowController } from './narrow-controller.ts';
+import { SheetController, sheetHead } from './sheet.ts';
+import { sheetStyles } from './sheet.styles.ts';
+import type { ConnectionStatus } from '../sync/state.ts';
 
 export type { ImageChatChangeDetail, ImageChatErrorDetail, ImageChatStatus } from './templates.ts';
 
@@ -83,7 +88,7 @@ const DEFAULT_SERVER = (() => {
 })();
 
 export class ImageChat extends LitElement {
-  static override styles = styles;
+  static override styles = [styles, sheetStyles, statusBannerStyles];
   static override properties = {
     src: { type: String },
     alt: { type: String },
@@ -100,7 +105,6 @@ export class ImageChat extends LitElement {
     composing: { state: true },
     openChatId: { state: true },
     composerError: { state: true },
-    refusal: { state: true },
     slotted: { state: true },
   };
 
@@ -119,7 +123,6 @@ export class ImageChat extends LitElement {
   declare private composing: boolean;
   declare private openChatId: string | undefined;
   declare private composerError: string | undefined;
-  declare private refusal: string | undefined;
   declare private slotted: HTMLImageElement | undefined;
 
   private readonly sync: ChatSync;
@@ -127,6 +130,15 @@ export class ImageChat extends LitElement {
   private readonly box = new ImageBox(this);
   private readonly themes = new ThemeController(this, () => this.theme);
   private readonly notice = new NoticeController(this);
+  private readonly narrow = new NarrowController(this);
+  private readonly sheetFocus = new SheetController(this, () => (this.openChatId ? this.closeThread(true) : this.cancelComposing()));
+  private readonly banner = new StatusBanner(this, {
+    notice: this.notice,
+    state: () => this.sync.state,
+    viewOnly: () => (!this.readonly && this.sync.user?.readonly ? this.viewOnlyReason : undefined),
+    retryNow: () => this.sync.retryNow(),
+    refocus: () => this.overlayEl?.focus(),
+  });
   private refocus = false;
 
   constructor() {
@@ -146,11 +158,10 @@ export class ImageChat extends LitElement {
     this.composing = false;
     this.openChatId = undefined;
     this.composerError = undefined;
-    this.refusal = undefined;
     this.slotted = undefined;
     this.provider = new ContextProvider(this, { context: threadContext, initialValue: undefined });
     this.sync = new ChatSync(this, {
-      status: (status, state) => this.onStatus(status, state),
+      status: (status) => this.onStatus(status),
       change: (kind, chat, local, tempId) => {
         if (tempId && this.openChatId === tempId) this.openChatId = chat.id;
         this.fire(`image-chat-${kind}`, { chat, local } satisfies ImageChatChangeDetail);
@@ -255,10 +266,8 @@ export class ImageChat extends LitElement {
     this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
   }
 
-  private onStatus(status: ConnectionStatus, state: ConnectionState): void {
+  private onStatus(status: ConnectionStatus): void {
     this.status = status;
-    // A refusal (unknown tenant, origin not allowed, bad or expired sign-in) stays in the banner: nothing will change it.
-    this.refusal = state.status === 'offline' && !state.retry ? state.reason : undefined;
     this.fire('image-chat-status', { status });
   }
 
@@ -374,6 +383,8 @@ export class ImageChat extends LitElement {
       status: this.status,
       readonly: this.viewOnly,
       locale: this.locale,
+      sheet: this.narrow.narrow,
+      serverUnreachable: serverUnreachable(this.sync.state),
       reply: (text) => this.reply(chat.id, text),
       deleteChat: () => this.deleteChat(chat.id),
       deleteComment: (commentId) => this.sync.update(chat.id, { kind: 'delete-comment', commentId }),
@@ -392,8 +403,7 @@ export class ImageChat extends LitElement {
   override render() {
     const o = this.box.rect;
     const open = this.sync.chats.find((c) => c.id === this.openChatId);
-    const serverReadOnly = this.status === 'online' && !this.readonly && this.sync.user?.readonly ? this.viewOnlyReason : undefined;
-    const statusText = this.notice.message ?? this.refusal ?? serverReadOnly ?? STATUS_TEXT[this.status];
+    const sheet = this.narrow.narrow;
     const overlayLabel =
       `${this.alt || 'Image'}: ${this.sync.chats.length} conversation${this.sync.chats.length === 1 ? '' : 's'}.` +
       (this.viewOnly ? '' : ' Press Enter to place a new one, arrow keys to move it, Enter again to write.');
@@ -414,13 +424,24 @@ export class ImageChat extends LitElement {
           : nothing}
       </div>
       ${this.placing && this.composing && !this.viewOnly
-        ? html`<div part="new-chat" class="popup" role="dialog" aria-label="New conversation" style=${this.popupStyle(this.placing)}>
+        ? html`<div
+            part="new-chat"
+            class="popup"
+            role="dialog"
+            aria-label="New conversation"
+            aria-modal=${sheet ? 'true' : nothing}
+            ?data-sheet=${sheet}
+            popover=${sheet ? 'manual' : nothing}
+            tabindex=${sheet ? '-1' : nothing}
+            style=${sheet ? nothing : this.popupStyle(this.placing)}
+          >
+            ${sheet ? sheetHead('New conversation', () => this.cancelComposing()) : nothing}
             ${composerTemplate({
               label: 'New conversation',
               placeholder: 'Write a comment…',
               sendLabel: 'Send',
               // Offline or reconnecting: refused before anything is written, and says why.
-              error: this.composerError ?? blockedReason(this.status),
+              error: this.composerError ?? blockedReason(this.status, serverUnreachable(this.sync.state)),
               disabled: this.status !== 'online',
               onSend: (text) => this.sendNew(text),
               onCancel: () => this.cancelComposing(),
@@ -433,13 +454,15 @@ export class ImageChat extends LitElement {
             part="thread"
             role="dialog"
             aria-label="Conversation ${this.sync.chats.indexOf(open) + 1} by ${open.author.name}"
-            style=${this.popupStyle(open)}
+            aria-modal=${sheet ? 'true' : nothing}
+            ?data-sheet=${sheet}
+            popover=${sheet ? 'manual' : nothing}
+            tabindex=${sheet ? '-1' : nothing}
+            style=${sheet ? nothing : this.popupStyle(open)}
             @keydown=${(e: KeyboardEvent) => e.key === 'Escape' && (e.preventDefault(), this.closeThread(true))}
           ></image-chat-thread>`
         : nothing}
-      <div part="status" role="status" aria-live="polite">
-        ${statusText ? html`<span class=${this.notice.message || this.refusal ? 'error' : ''}>${statusText}</span>` : nothing}
-      </div>
+      ${this.banner.render()}
     `;
   }
 }
