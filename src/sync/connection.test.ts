@@ -3,6 +3,7 @@ import { ActionError, Connection, socketUrl, type ConnectionOptions, type Timers
 import { FakeSocket } from '../../test/support/test-socket.ts';
 import { FakeTimers } from '../../test/support/fake-timers.ts';
 import { FakePage } from '../../test/support/fake-page.ts';
+import type { ProbeAnswer } from './probe.ts';
 import type { SeqPosition, SnapshotMessage } from '../protocol/messages.ts';
 
 function setup(extra: Partial<ConnectionOptions> = {}) {
@@ -336,4 +337,60 @@ describe('Connection', () => {
     expect(sockets).to.have.length(2);
     conn.close();
   });
+
+  it('while the server cannot be reached it is asked over HTTP, not with sockets; its "ok" opens one at once, its refusal is final', async () => {
+    const answers: ((a: ProbeAnswer) => void)[] = [];
+    const asked: string[] = [];
+    const probe = (url: string) => {
+      asked.push(url);
+      return new Promise<ProbeAnswer>((resolve) => answers.push(resolve));
+    };
+    const { conn, last, sockets, timers, welcome } = setup({ probe, page: new FakePage(true) });
+    last().drop(); // the first socket never opened
+    timers.run();
+    expect(sockets).to.have.length(1, 'a probe, not a socket');
+    expect(asked).to.deep.equal(['ws://x/ws?tenant=t']);
+    answers.shift()!({ kind: 'down' });
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(conn.state).to.include({ status: 'reconnecting', attempt: 2 });
+    timers.run();
+    expect(sockets).to.have.length(1);
+    answers.shift()!({ kind: 'ok' });
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(sockets).to.have.length(2, 'the server is back: a socket at once');
+    last().open();
+    welcome(last());
+    expect(conn.status).to.equal('online');
+
+    last().drop();
+    timers.run(); // attempt 0 after a healthy connection: straight to a socket
+    last().drop();
+    timers.run();
+    answers.shift()!({ kind: 'refused', reason: 'There is no tenant "t" on this server.' });
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(conn.state).to.deep.include({ status: 'offline', retry: false, reason: 'There is no tenant "t" on this server.' });
+    conn.close();
+  });
+
+  it('a probe that never answers is given up after a while and counts as a failed try', async () => {
+    const signals: AbortSignal[] = [];
+    const probe = (_url: string, signal: AbortSignal) => {
+      signals.push(signal);
+      return new Promise<ProbeAnswer>((resolve) => signal.addEventListener('abort', () => resolve({ kind: 'down' })));
+    };
+    const { conn, last, timers } = setup({ probe, page: new FakePage(true) });
+    last().drop();
+    timers.run();
+    expect(signals).to.have.length(1);
+    timers.advance(5000);
+    expect(signals[0]!.aborted).to.equal(true);
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(conn.state).to.include({ attempt: 2, socket: false });
+    conn.close();
+  });
 });
+

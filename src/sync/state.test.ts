@@ -1,6 +1,6 @@
 // The connection reducer alone: a fake clock is just a number passed in, the random source a function.
 import { expect } from '@open-wc/testing';
-import { DEFAULT_OPTIONS, INITIAL_STATE, backoffDelay, transition, type ConnectionEvent, type ConnectionState, type Effect, type TransitionOptions } from './state.ts';
+import { DEFAULT_OPTIONS, INITIAL_STATE, PROBE_EVERY, backoffDelay, transition, type ConnectionEvent, type ConnectionState, type Effect, type TransitionOptions } from './state.ts';
 
 const USER = { id: 'u', name: 'U', kind: 'guest' } as const;
 
@@ -88,7 +88,7 @@ describe('connection reducer', () => {
     // Up for exactly 10 s: healthy again, back to the first step.
     m.at(30_000).send({ type: 'lost' });
     expect(m.waitFor('retry')).to.equal(250);
-    expect(m.state).to.deep.equal({ status: 'reconnecting', attempt: 0, socket: false, retryAt: 30_250 });
+    expect(m.state).to.deep.equal({ status: 'reconnecting', attempt: 0, socket: false, retryAt: 30_250, fastSince: 30_000 });
   });
 
   it('heartbeat: pings after 8 s of silence and drops a connection whose ping goes unanswered, within 30 s of its last frame', () => {
@@ -141,7 +141,7 @@ describe('connection reducer', () => {
     expect(m.effects).to.deep.equal([]);
     expect(m.state.status).to.equal('offline');
     m.send({ type: 'network-online' });
-    expect(m.state).to.deep.equal({ status: 'reconnecting', attempt: 0, socket: true });
+    expect(m.state).to.deep.equal({ status: 'reconnecting', attempt: 0, socket: true, fastSince: 0 });
     expect(m.effects).to.deep.equal([{ type: 'cancel', timer: 'retry' }, { type: 'open' }]);
   });
 
@@ -214,16 +214,16 @@ describe('connection reducer', () => {
       return opens;
     }
 
-    it('a visible page tries at least once a second however long the server is down, so it is back within a second of it listening', () => {
+    it('a visible page tries at least once a second for the first minute of an outage, so a restarted server has it back within a second', () => {
       for (const r of [0, 0.5, 0.999999]) {
         const m = machine(() => r);
-        const opens = outage(m, 120_000, true);
+        const opens = outage(m, 60_000, true);
         // First tries come fast (from ~125–250 ms doubling), then never more than a second apart.
         const gaps = opens.map((t, i) => t - (opens[i - 1] ?? 0));
         expect(Math.max(...gaps), `random ${r}`).to.be.at.most(1000);
         expect(gaps.slice(0, 3), `random ${r}`).to.deep.equal([...gaps.slice(0, 3)].sort((a, b) => a - b));
-        // The server listens again at any moment: the next try is at most a second later.
-        for (const back of [700, 5_000, 33_333, 119_000]) {
+        // The server listens again at any moment of that minute: the next try is at most a second later.
+        for (const back of [700, 5_000, 33_333, 59_000]) {
           const next = opens.find((t) => t >= back)!;
           expect(next - back).to.be.at.most(1000);
         }
@@ -231,10 +231,24 @@ describe('connection reducer', () => {
       }
     });
 
+    it('a server down for longer than that is not hammered: back to the full backoff, until someone comes back to the page', () => {
+      const m = machine(() => 1);
+      const opens = outage(m, 120_000, true);
+      const late = opens.filter((t) => t > 61_000).map((t, i, all) => t - (all[i - 1] ?? t));
+      expect(late.slice(1).every((g) => g === 10_000)).to.equal(true, 'the full cap once the minute is over');
+      // Shown again, focused, or "Retry now": a try at once, and the visible pace for another minute.
+      const now = opens.at(-1)! + 100;
+      m.at(now).send({ type: 'retry-now' });
+      expect(m.effects).to.deep.equal([{ type: 'cancel', timer: 'retry' }, { type: 'open' }]);
+      expect(m.state).to.include({ fastSince: now });
+      m.send({ type: 'lost', reached: false, visible: true });
+      expect(m.waitFor('retry')).to.equal(1000);
+    });
+
     it('jitter: the visible pace spreads clients over [0.5 s, 1 s], not all at once', () => {
       let seed = 11;
       const random = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
-      const opens = outage(machine(random), 60_000, true);
+      const opens = outage(machine(random), 50_000, true);
       const late = opens.map((t, i) => t - (opens[i - 1] ?? 0)).slice(5);
       expect(Math.min(...late)).to.be.at.least(500);
       expect(Math.max(...late)).to.be.at.most(1000);
@@ -287,9 +301,63 @@ describe('connection reducer', () => {
       expect(m.state).to.include({ status: 'offline', network: true });
       expect(m.state).to.not.have.property('retryAt');
       m.send({ type: 'network-online' });
-      expect(m.state).to.deep.equal({ status: 'reconnecting', attempt: 1, socket: true });
+      expect(m.state).to.deep.equal({ status: 'reconnecting', attempt: 1, socket: true, fastSince: 0 });
       m.at(100).send({ type: 'lost', reached: false, visible: true });
-      expect(m.state).to.deep.equal({ status: 'reconnecting', attempt: 2, socket: false, retryAt: 1100 });
+      expect(m.state).to.deep.equal({ status: 'reconnecting', attempt: 2, socket: false, retryAt: 1100, fastSince: 0 });
+    });
+  });
+
+  describe('asking over HTTP first (a browser slows down socket attempts after failed ones)', () => {
+    it('after a failed try, a retry probes; "ok" opens a socket at once; no answer waits as a failure; every 8th try opens a socket anyway', () => {
+      const m = machine(() => 1, { probe: true }).send({ type: 'start', online: true });
+      expect(m.effects).to.deep.equal([{ type: 'open' }], 'the first try is a socket');
+      m.at(0).send({ type: 'lost', reached: false, visible: true });
+      const kinds: string[] = [];
+      for (let i = 1; i <= 2 * PROBE_EVERY; i++) {
+        m.send({ type: 'retry' });
+        const kind = m.effects.find((e) => e.type === 'open' || e.type === 'probe')!.type;
+        kinds.push(kind);
+        expect(m.state).to.include({ socket: true });
+        if (kind === 'probe') {
+          expect(m.state).to.include({ probing: true });
+          m.send({ type: 'retry-now' });
+          expect(m.effects).to.deep.equal([], 'a probe is a try under way');
+          m.send({ type: 'probed', ok: false, visible: true });
+        } else {
+          expect(m.state).to.not.have.property('probing');
+          m.send({ type: 'lost', reached: false, visible: true });
+        }
+        expect(m.waitFor('retry')).to.be.at.most(1000);
+      }
+      expect(kinds.map((k) => k[0]).join('')).to.equal(`${'p'.repeat(PROBE_EVERY - 1)}o`.repeat(2));
+      m.send({ type: 'retry' });
+      m.send({ type: 'probed', ok: true });
+      expect(m.effects).to.deep.equal([{ type: 'open' }]);
+      expect(m.state).to.include({ socket: true });
+      expect(m.state).to.not.have.property('probing');
+      m.send({ type: 'welcome', user: USER });
+      expect(m.state.status).to.equal('online');
+    });
+
+    it('a late answer (the network went away meanwhile) changes nothing', () => {
+      const m = machine(() => 1, { probe: true }).send({ type: 'start', online: true });
+      m.send({ type: 'lost', reached: false, visible: true }).send({ type: 'retry' });
+      expect(m.effects).to.deep.equal([{ type: 'probe' }]);
+      m.send({ type: 'network-offline' });
+      const offline = m.state;
+      m.send({ type: 'probed', ok: true });
+      expect(m.effects).to.deep.equal([]);
+      expect(m.state).to.equal(offline);
+    });
+
+    it('"Retry now" probes too, and the first retry after losing a healthy connection is a socket', () => {
+      const m = machine(() => 1, { probe: true }).send({ type: 'start', online: true }).at(0).send({ type: 'welcome', user: USER });
+      m.at(20_000).send({ type: 'lost', reached: true, visible: true });
+      m.send({ type: 'retry' });
+      expect(m.effects).to.deep.equal([{ type: 'open' }]);
+      m.send({ type: 'lost', reached: false, visible: true }).send({ type: 'retry-now' });
+      expect(m.effects).to.deep.equal([{ type: 'cancel', timer: 'retry' }, { type: 'probe' }]);
     });
   });
 });
+

@@ -7,6 +7,7 @@
 import type { AckMessage, ActionMessage, ErrorCode, ErrorMessage, ReplayMessage, SeqPosition, SnapshotMessage, ChatEvent, User } from '../protocol/messages.ts';
 import type { BackoffOptions, ConnectionState, ConnectionStatus, HeartbeatOptions } from './state.ts';
 import type { PageSignals } from './page-signals.ts';
+import type { Probe } from './probe.ts';
 
 /** What a socket must offer; the browser WebSocket does. */
 export interface SocketLike {
@@ -64,6 +65,8 @@ export interface ConnectionOptions {
   readonly online?: boolean;
   /** The page's visibility and its online/offline/visible/focus signals (default the browser's). */
   readonly page?: PageSignals;
+  /** Asks the server over HTTP (default: a fetch of the socket URL, unless `createSocket` is given); null: never. */
+  readonly probe?: Probe | null;
   /** Opens a BroadcastChannel (default the browser's); null = absent: this tab keeps a socket of its own. */
   readonly channels?: ((name: string) => ChannelLike) | null;
   /** The Web Locks API (default navigator.locks); null = absent: this tab keeps a socket of its own. */
