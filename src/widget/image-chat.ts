@@ -22,15 +22,15 @@
  * @csspart overlay - Focusable layer exactly over the displayed image content (letterbox-aware).
  * @csspart marker - One `<button>` per conversation, with `data-chat-id` (and `data-pending`, `data-resolved`).
  * @csspart placing - The ghost marker while choosing a point from the keyboard or composing.
- * @csspart new-chat - The popup (role=dialog) holding the composer for a new conversation.
- * @csspart thread - The conversation popup (role=dialog).
+ * @csspart new-chat - The popup (role=dialog) holding the composer for a new conversation; a full-screen sheet (`data-sheet`, aria-modal) when the element is under 768px wide.
+ * @csspart thread - The conversation popup (role=dialog); a full-screen sheet (`data-sheet`, aria-modal, with Back and close) when the element is under 768px wide.
  * @csspart comment - One message in a thread.
  * @csspart comment-delete - Deletes one of your own messages.
  * @csspart composer - The text box (new conversation or reply).
  * @csspart send - The send button.
  * @csspart delete - Deletes the conversation (shown to its author only).
  * @csspart resolve - Resolves / reopens the conversation.
- * @csspart status - The live banner with the connection state and errors.
+ * @csspart status - The polite live banner, sticky at the bottom of what shows of the element: "You are offline" (the browser is), "The server cannot be reached" with a countdown and Retry now, or a notice with Dismiss.
  *
  * @cssproperty [--image-chat-accent=#2563eb] - Buttons and markers.
  * @cssproperty [--image-chat-accent-fg=#ffffff] - Text on the accent colour.
@@ -49,6 +49,7 @@
  * @cssproperty [--image-chat-radius=10px] - Popup corner radius.
  * @cssproperty [--image-chat-popup-width=300px] - Popup width (kept inside the element).
  * @cssproperty [--image-chat-shadow=0 8px 28px rgba(0,0,0,.22)] - Popup shadow.
+ * @cssproperty [--image-chat-sheet-z-index=2147483000] - Stacking of the full-screen sheet where the browser has no top layer (popover) for it.
  *
  * @fires image-chat-created - `{chat, local}` a conversation appeared (local: made here, fired on the server's ack).
  * @fires image-chat-updated - `{chat, local}` a reply, edit, resolve or move (local: on ack).

@@ -2,7 +2,8 @@
 // kept inside, every control at least 44 × 44 px and text boxes at 16 px or more, axe-clean in
 // light and dark. (Under 768 px of element width; sheet.test.ts covers the element alone.)
 import type { Browser, Locator, Page } from '@playwright/test';
-import { test, expect } from './fixtures.ts';
+// A server of its own per test (the worker's shared one serves other files the demo image untouched).
+import { test, expect } from './restart-fixtures.ts';
 import { openDemo } from './helpers.ts';
 import { axeViolations } from './axe.ts';
 
@@ -62,7 +63,7 @@ async function expectFullScreenSheet(page: Page, sheet: Locator): Promise<void> 
   }
 }
 
-test('phone: the composer opens as a full-screen sheet; sending closes it and focus is back on the image', async ({ browser, server }) => {
+test('phone: the composer opens as a full-screen sheet; sending closes it and focus is back on the image', async ({ browser, restartable: server }) => {
   const page = await phone(browser, server.url, 'Pat');
   const chat = chatOf(page);
   const overlay = chat.locator('[part~="overlay"]');
@@ -84,7 +85,7 @@ test('phone: the composer opens as a full-screen sheet; sending closes it and fo
 });
 
 for (const scheme of ['light', 'dark'] as const) {
-  test(`phone (${scheme}): a thread opens as a full-screen sheet; Back closes it and focus returns to its marker; axe 0`, async ({ browser, server }) => {
+  test(`phone (${scheme}): a thread opens as a full-screen sheet; Back closes it and focus returns to its marker; axe 0`, async ({ browser, restartable: server }) => {
     const page = await phone(browser, server.url, 'Pat', scheme);
     const chat = chatOf(page);
     await expect(chat).toHaveAttribute('data-theme', scheme);
