@@ -1,7 +1,8 @@
 /**
  * The connection's life as one pure reducer: `transition(state, event, now,
  * options)` returns the next state and the effects to perform (open or close
- * the socket, arm a timer, ping, subscribe, fail actions in flight). The
+ * the socket, ask the server over HTTP first, arm a timer, ping, subscribe,
+ * fail actions in flight). The
  * driver (connection.ts) owns the socket and the timers and does nothing but
  * carry out effects, so every timing rule here is tested with a fake clock.
  */
@@ -141,7 +142,7 @@ export interface TransitionOptions {
   /**
    * After a failed try, ask the server over HTTP before opening a socket. A browser slows down
    * socket attempts after failed ones (Chromium: by up to seconds), which a server that cannot be
-   * reached would otherwise pile up; a plain request is not slowed. Every `probeEvery`-th try opens
+   * reached would otherwise pile up; a plain request is not slowed. Every PROBE_EVERY-th try opens
    * a socket anyway, for a page whose policy lets it open sockets to the server but not fetch from it.
    */
   readonly probe?: boolean;
