@@ -32,7 +32,7 @@ describe('bannerView', () => {
 
     for (const state of [unreachable(3400), { status: 'reconnecting', attempt: 2, socket: false, retryAt: 3400 } as const]) {
       const v = view(state, { now: 1000 });
-      expect(v).to.deep.equal({ kind: 'unreachable', text: 'The server cannot be reached. You can’t post until it is back.', retryIn: 3 });
+      expect(v).to.deep.equal({ kind: 'unreachable', text: 'The server cannot be reached.', retryIn: 3 });
       expect(JSON.stringify(v)).to.not.match(/offline/i);
     }
     expect(view(unreachable(), { now: 1000 })).to.include({ kind: 'unreachable', retryIn: undefined }, 'a try under way');
@@ -91,7 +91,7 @@ describe('StatusBanner', () => {
     expect(status.getAttribute('aria-live')).to.equal('polite');
     const countdown = () => q(el, '.countdown')!.textContent!.trim();
     expect(q(el, '.countdown')!.getAttribute('aria-hidden')).to.equal('true');
-    expect(q(el, '.message')!.textContent).to.equal('The server cannot be reached. You can’t post until it is back.');
+    expect(q(el, '.message')!.textContent).to.equal('The server cannot be reached.');
     const seen = [countdown()];
     for (let i = 0; i < 4; i++) {
       expect(timers.due.size).to.equal(1, 'one timer, for the next number');

@@ -21,7 +21,8 @@ import type { NoticeController } from './notice-controller.ts';
 import { STATUS_TEXT } from './templates.ts';
 
 const TEXT = {
-  unreachable: 'The server cannot be reached. You can’t post until it is back.',
+  // Short: it sits on the image; the composers say what it means for posting.
+  unreachable: 'The server cannot be reached.',
   /** `{seconds}`: whole seconds until the next try, at least 1. */
   retryIn: 'Retrying in {seconds} s.',
   retrying: 'Retrying now…',
