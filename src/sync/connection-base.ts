@@ -89,6 +89,7 @@ export abstract class ConnectionBase<P extends PendingAction = PendingAction> im
   abstract resync(image: string): void;
   abstract send(action: ActionMessage): Promise<AckMessage>;
   abstract renew(token: string): void;
+  abstract retryNow(): void;
   /** Closes for good; the last `release` calls it. */
   abstract close(): void;
 
@@ -109,8 +110,15 @@ export abstract class ConnectionBase<P extends PendingAction = PendingAction> im
 
   /** Status listeners hear about changes they can see (a renewed sign-in's user included), not every heartbeat. */
   protected announce(before: ConnectionState, after: ConnectionState): void {
+    // A new retry time is seen too: the banner counts down to it.
     const seen = (s: ConnectionState) =>
-      s.status === 'offline' ? `${s.status}|${s.reason}|${s.retry}` : s.status === 'online' ? `${s.status}|${JSON.stringify(s.user)}` : s.status;
+      s.status === 'offline'
+        ? `${s.status}|${s.reason}|${s.retry}|${s.attempt}|${s.retryAt}`
+        : s.status === 'online'
+          ? `${s.status}|${JSON.stringify(s.user)}`
+          : s.status === 'reconnecting'
+            ? `${s.status}|${s.attempt}|${s.retryAt}`
+            : s.status;
     if (seen(after) !== seen(before)) for (const l of [...this.statusListeners]) l(after);
   }
 

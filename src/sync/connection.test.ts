@@ -2,6 +2,8 @@ import { expect } from '@open-wc/testing';
 import { ActionError, Connection, socketUrl, type ConnectionOptions, type Timers } from './connection.ts';
 import { FakeSocket } from '../../test/support/test-socket.ts';
 import { FakeTimers } from '../../test/support/fake-timers.ts';
+import { FakePage } from '../../test/support/fake-page.ts';
+import type { ProbeAnswer } from './probe.ts';
 import type { SeqPosition, SnapshotMessage } from '../protocol/messages.ts';
 
 function setup(extra: Partial<ConnectionOptions> = {}) {
@@ -288,4 +290,107 @@ describe('Connection', () => {
     expect(sockets).to.have.length(2);
     conn.close();
   });
+
+  it('the server down: a visible page waits at most a second between tries, a hidden one backs off; shown or focused, it tries at once', () => {
+    const page = new FakePage(false);
+    const { conn, last, sockets, timers } = setup({ page });
+    const waits: number[] = [];
+    for (let i = 0; i < 7; i++) {
+      last().drop(); // never opened: the server cannot be reached
+      const armed = conn.state as { retryAt?: number };
+      waits.push(armed.retryAt! - timers.t);
+      timers.run();
+    }
+    expect(waits.at(-1)).to.equal(7500, 'hidden: the full backoff (10 s cap, jittered)');
+    last().drop();
+    const opened = sockets.length;
+    page.emit('visible');
+    expect(sockets).to.have.length(opened + 1, 'shown again: a try at once, not at the end of the wait');
+    last().drop();
+    expect((conn.state as { retryAt?: number }).retryAt! - timers.t).to.equal(750, 'visible: at most a second');
+    page.emit('focus');
+    expect(sockets).to.have.length(opened + 2, 'focused: a try at once');
+    conn.retryNow();
+    expect(sockets).to.have.length(opened + 2, 'a try already under way: nothing more');
+    last().drop();
+    conn.retryNow();
+    expect(sockets).to.have.length(opened + 3, '"Retry now"');
+    last().open();
+    last().receive({ type: 'welcome', user: { id: 'u1', name: 'Zoe', kind: 'guest' } });
+    expect(conn.status).to.equal('online');
+    page.emit('focus');
+    expect(sockets).to.have.length(opened + 3, 'online: focus changes nothing');
+    conn.close();
+    expect(page.listening).to.equal(0, 'closing stops listening to the page');
+  });
+
+  it('the page going offline and online again goes through the injected page too', () => {
+    const page = new FakePage(true);
+    const { conn, last, sockets, welcome } = setup({ page });
+    last().open();
+    welcome(last());
+    page.emit('offline');
+    expect(conn.state).to.include({ status: 'offline', network: true });
+    page.emit('focus');
+    expect(sockets).to.have.length(1, 'no network: focus tries nothing');
+    page.emit('online');
+    expect(sockets).to.have.length(2);
+    conn.close();
+  });
+
+  it('while the server cannot be reached it is asked over HTTP, not with sockets; its "ok" opens one at once, its refusal is final', async () => {
+    const answers: ((a: ProbeAnswer) => void)[] = [];
+    const asked: string[] = [];
+    const probe = (url: string) => {
+      asked.push(url);
+      return new Promise<ProbeAnswer>((resolve) => answers.push(resolve));
+    };
+    const { conn, last, sockets, timers, welcome } = setup({ probe, page: new FakePage(true) });
+    last().drop(); // the first socket never opened
+    timers.run();
+    expect(sockets).to.have.length(1, 'a probe, not a socket');
+    expect(asked).to.deep.equal(['ws://x/ws?tenant=t']);
+    answers.shift()!({ kind: 'down' });
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(conn.state).to.include({ status: 'reconnecting', attempt: 2 });
+    timers.run();
+    expect(sockets).to.have.length(1);
+    answers.shift()!({ kind: 'ok' });
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(sockets).to.have.length(2, 'the server is back: a socket at once');
+    last().open();
+    welcome(last());
+    expect(conn.status).to.equal('online');
+
+    last().drop();
+    timers.run(); // attempt 0 after a healthy connection: straight to a socket
+    last().drop();
+    timers.run();
+    answers.shift()!({ kind: 'refused', reason: 'There is no tenant "t" on this server.' });
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(conn.state).to.deep.include({ status: 'offline', retry: false, reason: 'There is no tenant "t" on this server.' });
+    conn.close();
+  });
+
+  it('a probe that never answers is given up after a while and counts as a failed try', async () => {
+    const signals: AbortSignal[] = [];
+    const probe = (_url: string, signal: AbortSignal) => {
+      signals.push(signal);
+      return new Promise<ProbeAnswer>((resolve) => signal.addEventListener('abort', () => resolve({ kind: 'down' })));
+    };
+    const { conn, last, timers } = setup({ probe, page: new FakePage(true) });
+    last().drop();
+    timers.run();
+    expect(signals).to.have.length(1);
+    timers.advance(5000);
+    expect(signals[0]!.aborted).to.equal(true);
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(conn.state).to.include({ attempt: 2, socket: false });
+    conn.close();
+  });
 });
+

@@ -13,6 +13,8 @@ import type { AckMessage, ActionMessage, ClientMessage, ErrorMessage, ServerMess
 import { decodeServerFrame, encodeFrame } from '../protocol/decode.ts';
 import { ConnectionBase } from './connection-base.ts';
 import { DEFAULT_OPTIONS, transition, type ConnectionEvent, type Effect, type TransitionOptions } from './state.ts';
+import { browserPage, type PageSignals } from './page-signals.ts';
+import { fetchProbe, type Probe } from './probe.ts';
 import {
   ACK_TIMEOUT_MESSAGE,
   ActionError,
@@ -27,6 +29,9 @@ import {
 export type { ConnectionState, ConnectionStatus } from './state.ts';
 export type { ChatConnection, ConnectionOptions, ImageListener, ImageMessage, KeyValueStorage, PositionSource, SocketLike, Timers } from './types.ts';
 export { ActionError, NOT_ONLINE_MESSAGE, socketUrl } from './types.ts';
+
+/** How long a probe may take before it counts as no answer. */
+const PROBE_TIMEOUT = 5_000;
 
 export class Connection extends ConnectionBase {
   readonly url: string;
@@ -48,7 +53,12 @@ export class Connection extends ConnectionBase {
   private readonly pages = new Map<string, SnapshotMessage>();
   private readonly machine: TransitionOptions;
   private readonly now: () => number;
-  private readonly offNetwork: () => void;
+  private readonly page: PageSignals;
+  private readonly offPage: () => void;
+  /** Asks the server over HTTP (undefined: not at all, e.g. a test's fake socket). */
+  private readonly probe: Probe | undefined;
+  /** The probe under way, aborted when it is no longer wanted. */
+  private probing: AbortController | undefined;
   /** The SSO token every hello carries: the one given at first, then the latest `renew`. */
   private token: string | undefined;
 
@@ -62,21 +72,23 @@ export class Connection extends ConnectionBase {
     this.now = options.now ?? Date.now;
     this.token = options.token;
     const heartbeat = options.heartbeat === undefined ? DEFAULT_OPTIONS.heartbeat : options.heartbeat || null;
+    // A test that fakes the socket fakes the server too: no HTTP unless it gives a probe.
+    this.probe = options.probe === undefined ? (typeof fetch === 'function' && !options.createSocket ? fetchProbe : undefined) : (options.probe ?? undefined);
     this.machine = {
       backoff: options.backoff ?? DEFAULT_OPTIONS.backoff,
       offlineAfter: options.offlineAfter ?? DEFAULT_OPTIONS.offlineAfter,
       stableAfter: options.stableAfter ?? DEFAULT_OPTIONS.stableAfter,
       heartbeat,
       random: options.random ?? Math.random,
+      probe: this.probe !== undefined,
     };
-    const onOnline = () => this.retryNow();
-    const onOffline = () => this.dispatch({ type: 'network-offline' });
-    globalThis.addEventListener?.('online', onOnline);
-    globalThis.addEventListener?.('offline', onOffline);
-    this.offNetwork = () => {
-      globalThis.removeEventListener?.('online', onOnline);
-      globalThis.removeEventListener?.('offline', onOffline);
-    };
+    this.page = options.page ?? browserPage;
+    this.offPage = this.page.listen((signal) => {
+      if (signal === 'online') this.dispatch({ type: 'network-online' });
+      else if (signal === 'offline') this.dispatch({ type: 'network-offline' });
+      // Someone is looking (again): a wait armed while nobody was is not worth sitting out.
+      else if (signal === 'visible' || signal === 'focus') this.retryNow();
+    });
     this.dispatch({ type: 'start', online: options.online ?? globalThis.navigator?.onLine !== false });
   }
 
@@ -122,9 +134,10 @@ export class Connection extends ConnectionBase {
   override close(): void {
     if (this.closed) return;
     this.closed = true;
-    this.offNetwork();
+    this.offPage();
     this.timers.clearTimeout(this.retryTimer);
     this.timers.clearTimeout(this.heartbeatTimer);
+    this.probing?.abort();
     this.failPending(CLOSED_MESSAGE);
     const socket = this.socket;
     this.socket = undefined;
@@ -135,9 +148,9 @@ export class Connection extends ConnectionBase {
     this.onClosed?.();
   }
 
-  /** Skips the backoff wait (the browser's `online` event). */
-  retryNow(): void {
-    if (!this.closed) this.dispatch({ type: 'network-online' });
+  /** Skips the backoff wait: the page was shown or focused, or the user asked. */
+  override retryNow(): void {
+    if (!this.closed) this.dispatch({ type: 'retry-now' });
   }
 
   // ------------------------------------------------------------ internals
@@ -162,6 +175,8 @@ export class Connection extends ConnectionBase {
     switch (effect.type) {
       case 'open':
         return this.open();
+      case 'probe':
+        return void this.ask();
       case 'close':
         return this.dropSocket();
       case 'wait': {
@@ -224,7 +239,7 @@ export class Connection extends ConnectionBase {
     try {
       socket = create(this.url);
     } catch {
-      this.dispatch({ type: 'lost' });
+      this.dispatch({ type: 'lost', reached: false, visible: this.page.visible() });
       return;
     }
     this.socket = socket;
@@ -241,8 +256,9 @@ export class Connection extends ConnectionBase {
     socket.onclose = () => {
       if (this.socket !== socket) return;
       this.socket = undefined;
-      this.dispatch({ type: 'lost' });
-      if (!opened) void this.explainRefusal();
+      // One that never opened may have been refused (unknown tenant, origin not allowed), which a
+      // browser cannot read: the next try asks over HTTP first (a probe), and its answer says.
+      this.dispatch({ type: 'lost', reached: opened, visible: this.page.visible() });
     };
     socket.onerror = () => undefined; // a close always follows
   }
@@ -328,23 +344,19 @@ export class Connection extends ConnectionBase {
     return whole;
   }
 
-  /**
-   * A socket that never opened may have been refused (unknown tenant, this
-   * page's origin not allowed), and a browser cannot read why. The server
-   * answers a plain GET of the socket URL with the same check: a 4xx there is
-   * final and its sentence is shown; anything else keeps the retries going.
-   */
-  private async explainRefusal(): Promise<void> {
-    if (typeof fetch !== 'function' || this.options.createSocket) return;
-    try {
-      const res = await fetch(this.url.replace(/^ws/, 'http'), { cache: 'no-store' });
-      if (res.status === 429 || res.status < 400 || res.status >= 500) return;
-      const body = (await res.json()) as { error?: { message?: unknown } };
-      const reason = typeof body.error?.message === 'string' ? body.error.message : `The server refused the connection (${res.status}).`;
-      if (!this.closed) this.dispatch({ type: 'refused', reason });
-    } catch {
-      // Unreachable or not an image-chat server: the retries go on.
-    }
+  /** The reducer's `probe`: the server's answer decides between a socket now, the next wait, or a final refusal. */
+  private async ask(): Promise<void> {
+    this.probing?.abort();
+    const probing = new AbortController();
+    this.probing = probing;
+    // A server that takes the connection and never answers must not stop the retries.
+    const timer = this.timers.setTimeout(() => probing.abort(), PROBE_TIMEOUT);
+    const answer = this.probe ? await this.probe(this.url, probing.signal) : ({ kind: 'down' } as const);
+    this.timers.clearTimeout(timer);
+    if (this.probing !== probing || this.closed) return;
+    this.probing = undefined;
+    if (answer.kind === 'refused') this.dispatch({ type: 'refused', reason: answer.reason });
+    else this.dispatch({ type: 'probed', ok: answer.kind === 'ok', visible: this.page.visible() });
   }
 
   /** An error before welcome: a stale guest token is forgotten and retried; anything else is final. */

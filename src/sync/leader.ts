@@ -22,6 +22,7 @@ import type { ConnectionState } from './state.ts';
 import { LOST_MESSAGE } from './state.ts';
 import { trackPosition, tabLockName, type LeaderMessage, type TabMessage } from './tab-protocol.ts';
 import { ActionError, NOT_ONLINE_MESSAGE, lowestPosition, type ChannelLike, type ConnectionOptions, type ImageMessage, type LocksLike } from './types.ts';
+import { browserPage } from './page-signals.ts';
 
 interface Tab {
   /** The images this tab follows, with where the leader believes it is. */
@@ -37,6 +38,8 @@ export class Leader {
   private readonly followed = new Map<string, () => void>();
   /** Retries after a failover, waiting for the socket to be welcomed. */
   private held: { tab: string; action: ActionMessage }[] = [];
+  /** Tabs that said someone can see them: the socket retries at the visible pace while there is one. */
+  private readonly visibleTabs = new Set<string>();
   private stopped = false;
 
   constructor(
@@ -47,7 +50,10 @@ export class Leader {
     private readonly channel: ChannelLike,
     private readonly locks: LocksLike,
   ) {
-    this.connection = new Connection(url, guestKey, options);
+    // Another tab may be the one someone is looking at: this tab may be in the background.
+    const page = options.page ?? browserPage;
+    const visible = () => page.visible() || this.visibleTabs.size > 0;
+    this.connection = new Connection(url, guestKey, { ...options, page: { visible, listen: (l) => page.listen(l) } });
     this.connection.onStatus((state) => this.statusChanged(state));
     this.connection.onNotice((error) => this.post({ kind: 'notice', error }));
     channel.onmessage = (ev: MessageEvent) => this.receive(ev.data as TabMessage | LeaderMessage);
@@ -89,6 +95,13 @@ export class Leader {
         return this.forget(m.tab);
       case 'token':
         return this.connection.renew(m.token);
+      case 'retry':
+        return this.connection.retryNow();
+      case 'visible':
+        if (!m.visible) return void this.visibleTabs.delete(m.tab);
+        this.tabOf(m.tab);
+        this.visibleTabs.add(m.tab);
+        return;
       default:
         // Another leader's message: only while a stale one is still on its way out. Nothing to do.
         return;
@@ -143,6 +156,7 @@ export class Leader {
     const tab = this.tabs.get(id);
     if (!tab) return;
     this.tabs.delete(id);
+    this.visibleTabs.delete(id);
     tab.watch.abort();
     this.held = this.held.filter((h) => h.tab !== id);
     for (const image of tab.images.keys()) this.unfollowIfUnused(image);

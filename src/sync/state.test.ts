@@ -1,6 +1,6 @@
 // The connection reducer alone: a fake clock is just a number passed in, the random source a function.
 import { expect } from '@open-wc/testing';
-import { DEFAULT_OPTIONS, INITIAL_STATE, backoffDelay, transition, type ConnectionEvent, type ConnectionState, type Effect, type TransitionOptions } from './state.ts';
+import { DEFAULT_OPTIONS, INITIAL_STATE, PROBE_EVERY, backoffDelay, transition, type ConnectionEvent, type ConnectionState, type Effect, type TransitionOptions } from './state.ts';
 
 const USER = { id: 'u', name: 'U', kind: 'guest' } as const;
 
@@ -88,7 +88,7 @@ describe('connection reducer', () => {
     // Up for exactly 10 s: healthy again, back to the first step.
     m.at(30_000).send({ type: 'lost' });
     expect(m.waitFor('retry')).to.equal(250);
-    expect(m.state).to.deep.equal({ status: 'reconnecting', attempt: 0, socket: false });
+    expect(m.state).to.deep.equal({ status: 'reconnecting', attempt: 0, socket: false, retryAt: 30_250, fastSince: 30_000 });
   });
 
   it('heartbeat: pings after 8 s of silence and drops a connection whose ping goes unanswered, within 30 s of its last frame', () => {
@@ -141,7 +141,7 @@ describe('connection reducer', () => {
     expect(m.effects).to.deep.equal([]);
     expect(m.state.status).to.equal('offline');
     m.send({ type: 'network-online' });
-    expect(m.state).to.deep.equal({ status: 'reconnecting', attempt: 0, socket: true });
+    expect(m.state).to.deep.equal({ status: 'reconnecting', attempt: 0, socket: true, fastSince: 0 });
     expect(m.effects).to.deep.equal([{ type: 'cancel', timer: 'retry' }, { type: 'open' }]);
   });
 
@@ -193,4 +193,171 @@ describe('connection reducer', () => {
     expect(m.state).to.deep.equal({ status: 'online', user: renamed, attempt: 0, since: 100, heard: 100, pinged: null });
     expect(m.effects).to.deep.equal([]);
   });
+
+  describe('the server coming back (issue 11)', () => {
+    /** Drives a server that stays down from t=0: every opened socket fails; returns the times sockets were opened. */
+    function outage(m: ReturnType<typeof machine>, until: number, visible: boolean): number[] {
+      const opens: number[] = [];
+      let t = 0;
+      m.at(t).send({ type: 'lost', reached: true, visible });
+      while (t < until) {
+        const wait = m.waitFor('retry');
+        if (wait === undefined) throw new Error('no retry armed');
+        expect(m.state).to.include({ retryAt: t + wait }, 'the state says when the next try is');
+        t += wait;
+        m.at(t).send({ type: 'retry' });
+        expect(m.effects).to.deep.equal([{ type: 'open' }]);
+        expect(m.state).to.not.have.property('retryAt');
+        opens.push(t);
+        m.send({ type: 'lost', reached: false, visible });
+      }
+      return opens;
+    }
+
+    it('a visible page tries at least once a second for the first minute of an outage, so a restarted server has it back within a second', () => {
+      for (const r of [0, 0.5, 0.999999]) {
+        const m = machine(() => r);
+        const opens = outage(m, 60_000, true);
+        // First tries come fast (from ~125–250 ms doubling), then never more than a second apart.
+        const gaps = opens.map((t, i) => t - (opens[i - 1] ?? 0));
+        expect(Math.max(...gaps), `random ${r}`).to.be.at.most(1000);
+        expect(gaps.slice(0, 3), `random ${r}`).to.deep.equal([...gaps.slice(0, 3)].sort((a, b) => a - b));
+        // The server listens again at any moment of that minute: the next try is at most a second later.
+        for (const back of [700, 5_000, 33_333, 59_000]) {
+          const next = opens.find((t) => t >= back)!;
+          expect(next - back).to.be.at.most(1000);
+        }
+        expect(m.state).to.include({ status: 'offline', retry: true, network: false }, 'the attribute still reads offline after 4 failed tries');
+      }
+    });
+
+    it('a server down for longer than that is not hammered: back to the full backoff, until someone comes back to the page', () => {
+      const m = machine(() => 1);
+      const opens = outage(m, 120_000, true);
+      const late = opens.filter((t) => t > 61_000).map((t, i, all) => t - (all[i - 1] ?? t));
+      expect(late.slice(1).every((g) => g === 10_000)).to.equal(true, 'the full cap once the minute is over');
+      // Shown again, focused, or "Retry now": a try at once, and the visible pace for another minute.
+      const now = opens.at(-1)! + 100;
+      m.at(now).send({ type: 'retry-now' });
+      expect(m.effects).to.deep.equal([{ type: 'cancel', timer: 'retry' }, { type: 'open' }]);
+      expect(m.state).to.include({ fastSince: now });
+      m.send({ type: 'lost', reached: false, visible: true });
+      expect(m.waitFor('retry')).to.equal(1000);
+    });
+
+    it('jitter: the visible pace spreads clients over [0.5 s, 1 s], not all at once', () => {
+      let seed = 11;
+      const random = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+      const opens = outage(machine(random), 50_000, true);
+      const late = opens.map((t, i) => t - (opens[i - 1] ?? 0)).slice(5);
+      expect(Math.min(...late)).to.be.at.least(500);
+      expect(Math.max(...late)).to.be.at.most(1000);
+      expect(new Set(late).size).to.be.greaterThan(20);
+    });
+
+    it('a hidden page backs off to the full cap; being shown (or focused) tries at once', () => {
+      const m = machine(() => 1);
+      const opens = outage(m, 60_000, false);
+      const gaps = opens.map((t, i) => t - (opens[i - 1] ?? 0));
+      expect(gaps.slice(0, 7)).to.deep.equal([500, 1000, 2000, 4000, 8000, 10_000, 10_000]);
+      expect(m.waitFor('retry')).to.equal(10_000);
+      m.send({ type: 'retry-now' });
+      expect(m.effects).to.deep.equal([{ type: 'cancel', timer: 'retry' }, { type: 'open' }]);
+      expect(m.state).to.include({ status: 'offline', socket: true });
+      expect(m.state).to.not.have.property('retryAt');
+      m.send({ type: 'retry-now' });
+      expect(m.effects).to.deep.equal([], 'a socket is already opening');
+    });
+
+    it('a server that accepts and then drops keeps the full backoff, visible or not', () => {
+      const m = machine(() => 1).send({ type: 'start', online: true });
+      const waits: number[] = [];
+      for (let i = 0; i < 7; i++) {
+        m.send({ type: 'lost', reached: true, visible: true });
+        waits.push(m.waitFor('retry')!);
+        m.send({ type: 'retry' });
+      }
+      expect(waits).to.deep.equal([500, 1000, 2000, 4000, 8000, 10_000, 10_000]);
+    });
+
+    it('"retry now" does nothing while online, while the browser is offline, or once refused for good', () => {
+      const online = machine().send({ type: 'start', online: true }).send({ type: 'welcome', user: USER });
+      online.send({ type: 'retry-now' });
+      expect(online.effects).to.deep.equal([]);
+      expect(online.state.status).to.equal('online');
+      const network = machine().send({ type: 'start', online: true }).send({ type: 'network-offline' });
+      network.send({ type: 'retry-now' });
+      expect(network.effects).to.deep.equal([]);
+      expect(network.state).to.include({ status: 'offline', network: true });
+      const refused = machine().send({ type: 'start', online: true }).send({ type: 'refused', reason: 'No.' });
+      refused.send({ type: 'retry-now' });
+      expect(refused.effects).to.deep.equal([]);
+    });
+
+    it('the browser offline, then its network back while the server is still down: offline, then unreachable again', () => {
+      const m = machine(() => 1).send({ type: 'start', online: true });
+      m.at(0).send({ type: 'lost', reached: false, visible: true });
+      m.send({ type: 'network-offline' });
+      expect(m.state).to.include({ status: 'offline', network: true });
+      expect(m.state).to.not.have.property('retryAt');
+      m.send({ type: 'network-online' });
+      expect(m.state).to.deep.equal({ status: 'reconnecting', attempt: 1, socket: true, fastSince: 0 });
+      m.at(100).send({ type: 'lost', reached: false, visible: true });
+      expect(m.state).to.deep.equal({ status: 'reconnecting', attempt: 2, socket: false, retryAt: 1100, fastSince: 0 });
+    });
+  });
+
+  describe('asking over HTTP first (a browser slows down socket attempts after failed ones)', () => {
+    it('after a failed try, a retry probes; "ok" opens a socket at once; no answer waits as a failure; every 8th try opens a socket anyway', () => {
+      const m = machine(() => 1, { probe: true }).send({ type: 'start', online: true });
+      expect(m.effects).to.deep.equal([{ type: 'open' }], 'the first try is a socket');
+      m.at(0).send({ type: 'lost', reached: false, visible: true });
+      const kinds: string[] = [];
+      for (let i = 1; i <= 2 * PROBE_EVERY; i++) {
+        m.send({ type: 'retry' });
+        const kind = m.effects.find((e) => e.type === 'open' || e.type === 'probe')!.type;
+        kinds.push(kind);
+        expect(m.state).to.include({ socket: true });
+        if (kind === 'probe') {
+          expect(m.state).to.include({ probing: true });
+          m.send({ type: 'retry-now' });
+          expect(m.effects).to.deep.equal([], 'a probe is a try under way');
+          m.send({ type: 'probed', ok: false, visible: true });
+        } else {
+          expect(m.state).to.not.have.property('probing');
+          m.send({ type: 'lost', reached: false, visible: true });
+        }
+        expect(m.waitFor('retry')).to.be.at.most(1000);
+      }
+      expect(kinds.map((k) => k[0]).join('')).to.equal(`${'p'.repeat(PROBE_EVERY - 1)}o`.repeat(2));
+      m.send({ type: 'retry' });
+      m.send({ type: 'probed', ok: true });
+      expect(m.effects).to.deep.equal([{ type: 'open' }]);
+      expect(m.state).to.include({ socket: true });
+      expect(m.state).to.not.have.property('probing');
+      m.send({ type: 'welcome', user: USER });
+      expect(m.state.status).to.equal('online');
+    });
+
+    it('a late answer (the network went away meanwhile) changes nothing', () => {
+      const m = machine(() => 1, { probe: true }).send({ type: 'start', online: true });
+      m.send({ type: 'lost', reached: false, visible: true }).send({ type: 'retry' });
+      expect(m.effects).to.deep.equal([{ type: 'probe' }]);
+      m.send({ type: 'network-offline' });
+      const offline = m.state;
+      m.send({ type: 'probed', ok: true });
+      expect(m.effects).to.deep.equal([]);
+      expect(m.state).to.equal(offline);
+    });
+
+    it('"Retry now" probes too, and the first retry after losing a healthy connection is a socket', () => {
+      const m = machine(() => 1, { probe: true }).send({ type: 'start', online: true }).at(0).send({ type: 'welcome', user: USER });
+      m.at(20_000).send({ type: 'lost', reached: true, visible: true });
+      m.send({ type: 'retry' });
+      expect(m.effects).to.deep.equal([{ type: 'open' }]);
+      m.send({ type: 'lost', reached: false, visible: true }).send({ type: 'retry-now' });
+      expect(m.effects).to.deep.equal([{ type: 'cancel', timer: 'retry' }, { type: 'probe' }]);
+    });
+  });
 });
+

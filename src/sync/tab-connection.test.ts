@@ -7,6 +7,8 @@ import { Connection } from './connection.ts';
 import { acquireConnection } from './registry.ts';
 import { TabConnection } from './tab-connection.ts';
 import { FakeSocket } from '../../test/support/test-socket.ts';
+import { FakePage } from '../../test/support/fake-page.ts';
+import { FakeTimers } from '../../test/support/fake-timers.ts';
 import type { ChannelLike, ConnectionOptions, ImageMessage, LocksLike } from './types.ts';
 import { testServer } from '../../test/support/widget.ts';
 
@@ -30,8 +32,8 @@ function browser() {
     storage: { getItem: (k) => store.get(k) ?? null, setItem: (k, v) => void store.set(k, v), removeItem: (k) => void store.delete(k) },
   };
   const tabs: TabConnection[] = [];
-  const tab = (channels = (name: string): ChannelLike => new BroadcastChannel(name)) => {
-    const t = new TabConnection(URL_, 'guest-key', key, options, channels, navigator.locks as LocksLike);
+  const tab = (channels = (name: string): ChannelLike => new BroadcastChannel(name), extra: Partial<ConnectionOptions> = {}) => {
+    const t = new TabConnection(URL_, 'guest-key', key, { ...options, ...extra }, channels, navigator.locks as LocksLike);
     tabs.push(t);
     return t;
   };
@@ -223,6 +225,43 @@ describe('TabConnection: tabs sharing one socket', () => {
       expect((await sent).seq).to.equal(8);
       expect(statuses).to.deep.equal(['reconnecting', 'online']);
       expect(b.sentOf(second, 'create-image-chat')).to.have.length(1, 'sent once more, not twice');
+    } finally {
+      b.close();
+    }
+  });
+
+  it('the server down: a hidden leader tab retries at the visible pace while another tab is visible, and that tab shown again makes it try at once', async () => {
+    const b = browser();
+    const timers = new FakeTimers();
+    const [leaderPage, otherPage] = [new FakePage(false), new FakePage(false)];
+    try {
+      const t1 = b.tab(undefined, { page: leaderPage, timers, now: timers.now });
+      await b.welcome();
+      await online(t1);
+      const t2 = b.tab(undefined, { page: otherPage, timers, now: timers.now });
+      await online(t2);
+      const connection = t1.leaderRole!.connection;
+      const wait = () => (connection.state as { retryAt?: number }).retryAt! - timers.t;
+      b.last().drop();
+      for (let i = 0; i < 6; i++) {
+        timers.run();
+        b.last().drop(); // never opened
+      }
+      expect(wait()).to.equal(7500, 'nobody looking: the full backoff');
+      await waitUntil(() => t2.state.status === 'offline', 'the other tab did not hear of it');
+      const made = b.sockets.length;
+      otherPage.emit('visible');
+      await waitUntil(() => b.sockets.length === made + 1, 'the tab shown again did not make the leader try at once');
+      b.last().drop();
+      expect(wait()).to.equal(750, 'someone looking at another tab: at most a second');
+      otherPage.emit('hidden');
+      await waitUntil(() => {
+        timers.run();
+        b.last().drop();
+        return wait() === 7500;
+      }, 'hidden again: back to the full backoff');
+      t2.retryNow();
+      await waitUntil(() => b.last().readyState === 0 && connection.state.status === 'offline' && !('retryAt' in connection.state), '"Retry now" in a follower did not reach the leader');
     } finally {
       b.close();
     }

@@ -40,6 +40,7 @@ import {
   type ImageMessage,
   type LocksLike,
 } from './types.ts';
+import { browserPage, type PageSignals } from './page-signals.ts';
 
 interface Pending extends PendingAction {
   readonly action: ActionMessage;
@@ -72,6 +73,8 @@ export class TabConnection extends ConnectionBase<Pending> {
   private releaseLocks: (() => void)[] = [];
   /** A fresh sign-in token the page gave after the first (`renew`): a leader this tab becomes, or follows, gets it. */
   private renewedToken: string | undefined;
+  private readonly page: PageSignals;
+  private readonly offPage: () => void;
 
   constructor(
     readonly url: string,
@@ -93,6 +96,12 @@ export class TabConnection extends ConnectionBase<Pending> {
     });
     this.hold(leaderLockName(key), signal, () => this.lead());
     this.post({ kind: 'hello', tab: this.id });
+    this.page = options.page ?? browserPage;
+    this.offPage = this.page.listen((s) => {
+      if (s === 'visible' || s === 'hidden') this.post({ kind: 'visible', tab: this.id, visible: s === 'visible' });
+      // The leader's own tab: its socket driver hears the same signals in-process.
+      if ((s === 'visible' || s === 'focus') && !this.leaderRole && this.state.status !== 'online') this.retryNow();
+    });
   }
 
   override resync(image: string): void {
@@ -118,11 +127,16 @@ export class TabConnection extends ConnectionBase<Pending> {
     this.post({ kind: 'token', tab: this.id, token });
   }
 
+  override retryNow(): void {
+    this.post({ kind: 'retry', tab: this.id });
+  }
+
   /** Lets go for good: says bye, stops leading (the next tab in the lock queue takes over), drops both locks. */
   override close(): void {
     if (this.closed) return;
     this.post({ kind: 'bye', tab: this.id });
     this.closed = true;
+    this.offPage();
     this.failPending(CLOSED_MESSAGE);
     this.leaderRole?.stop();
     this.leaderRole = undefined;
@@ -182,8 +196,9 @@ export class TabConnection extends ConnectionBase<Pending> {
     const hadLeader = this.leader !== undefined;
     this.leader = leader;
     if (hadLeader) this.setState(handoverState(this.state, this.wasOnline));
-    // The new leader may hold an older token than the one this page gave last.
+    // The new leader may hold an older token than the one this page gave last, and knows nothing of this tab yet.
     if (this.renewedToken) this.post({ kind: 'token', tab: this.id, token: this.renewedToken });
+    this.post({ kind: 'visible', tab: this.id, visible: this.page.visible() });
     for (const image of this.images.keys()) this.subscribeNow(image);
     for (const p of [...this.pending.values()]) {
       if (p.leader === leader) continue;

@@ -24,7 +24,11 @@ export type TabMessage =
   /** The tab let go of this connection. */
   | { readonly kind: 'bye'; readonly tab: string }
   /** The page gave a fresh sign-in token (same user): the leader renews the socket's sign-in with it. */
-  | { readonly kind: 'token'; readonly tab: string; readonly token: string };
+  | { readonly kind: 'token'; readonly tab: string; readonly token: string }
+  /** Try to connect now (this tab was shown or focused, or its user pressed "Retry now"). */
+  | { readonly kind: 'retry'; readonly tab: string }
+  /** Whether anyone can see this tab: while any tab is visible the leader retries at the visible pace. */
+  | { readonly kind: 'visible'; readonly tab: string; readonly visible: boolean };
 
 /** Leader → tabs. */
 export type LeaderMessage =

@@ -6,6 +6,8 @@
  */
 import type { AckMessage, ActionMessage, ErrorCode, ErrorMessage, ReplayMessage, SeqPosition, SnapshotMessage, ChatEvent, User } from '../protocol/messages.ts';
 import type { BackoffOptions, ConnectionState, ConnectionStatus, HeartbeatOptions } from './state.ts';
+import type { PageSignals } from './page-signals.ts';
+import type { Probe } from './probe.ts';
 
 /** What a socket must offer; the browser WebSocket does. */
 export interface SocketLike {
@@ -61,6 +63,10 @@ export interface ConnectionOptions {
   readonly heartbeat?: HeartbeatOptions | 0 | null;
   /** Whether the browser says it is online at start (default navigator.onLine). */
   readonly online?: boolean;
+  /** The page's visibility and its online/offline/visible/focus signals (default the browser's). */
+  readonly page?: PageSignals;
+  /** Asks the server over HTTP (default: a fetch of the socket URL, unless `createSocket` is given); null: never. */
+  readonly probe?: Probe | null;
   /** Opens a BroadcastChannel (default the browser's); null = absent: this tab keeps a socket of its own. */
   readonly channels?: ((name: string) => ChannelLike) | null;
   /** The Web Locks API (default navigator.locks); null = absent: this tab keeps a socket of its own. */
@@ -97,6 +103,8 @@ export interface ChatConnection {
    * hello; a connection refused for its old token tries again with it.
    */
   renew(token: string): void;
+  /** Tries to connect now instead of at the end of the backoff wait (the banner's "Retry now"); nothing while online or without a network. */
+  retryNow(): void;
   retain(): this;
   release(): void;
   /** Called once when the connection closes for good (the registry forgets it). */

@@ -11,7 +11,7 @@ import { acquireConnection } from '../sync/registry.ts';
 import { sameSubject } from '../sync/tab-protocol.ts';
 import { ActionError, NOT_ONLINE_MESSAGE, type ChatConnection, type ImageMessage } from '../sync/types.ts';
 import { readCache, writeCache, type CacheKey } from '../sync/cache.ts';
-import type { ConnectionState, ConnectionStatus } from '../sync/state.ts';
+import { INITIAL_STATE, type ConnectionState, type ConnectionStatus } from '../sync/state.ts';
 import {
   EMPTY_CHAT_LIST,
   ackedChat,
@@ -62,6 +62,8 @@ export class ChatSync implements ReactiveController {
   list: ChatListState = EMPTY_CHAT_LIST;
   chats: ChatView[] = [];
   status: ConnectionStatus = 'connecting';
+  /** The whole connection state: why not online, and when the next try is (the banner shows both). */
+  state: ConnectionState = INITIAL_STATE;
   private connection: ChatConnection | undefined;
   private target: SyncTarget | undefined;
   private generation = 0;
@@ -166,10 +168,16 @@ export class ChatSync implements ReactiveController {
     return this.act({ type: 'delete-image-chat', image, broadcastId: crypto.randomUUID(), chatId });
   }
 
+  /** Tries to connect now instead of waiting out the backoff ("Retry now"). */
+  retryNow(): void {
+    this.connection?.retryNow();
+  }
+
   private setState(state: ConnectionState): void {
+    this.state = state;
     if (state.status === this.status) {
-      // A renewed sign-in: still online, maybe another name, role or read-only flag to show.
-      if (state.status === 'online') this.host.requestUpdate();
+      // A renewed sign-in (another name, role or read-only flag), a new reason or retry time to show.
+      this.host.requestUpdate();
       return;
     }
     this.status = state.status;

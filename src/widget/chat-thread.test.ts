@@ -1,13 +1,13 @@
 import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
-import { sendKeys } from '@web/test-runner-commands';
+import { sendKeys, setViewport } from '@web/test-runner-commands';
 import '../index.ts';
 import type { ImageChat } from './image-chat.ts';
 import { openConnectionCount } from '../sync/registry.ts';
 import { markers, otherSpelling, part, parts, pngOf, randomImageId, ready, serverChats, testServer } from '../../test/support/widget.ts';
 
-async function make(server: string, image: string, extra: { readonly?: boolean } = {}): Promise<ImageChat> {
+async function make(server: string, image: string, extra: { readonly?: boolean; width?: number } = {}): Promise<ImageChat> {
   const el = await fixture<ImageChat>(
-    html`<image-chat server=${server} image-id=${image} src=${pngOf(200, 100)} ?readonly=${extra.readonly} style="width:400px"></image-chat>`,
+    html`<image-chat server=${server} image-id=${image} src=${pngOf(200, 100)} ?readonly=${extra.readonly} style="width:${extra.width ?? 400}px"></image-chat>`,
   );
   await ready(el);
   return el;
@@ -24,7 +24,10 @@ describe('<image-chat> threads', () => {
   });
 
   it('opens a thread as a dialog with focus inside; Escape closes it and focus returns to the marker', async () => {
-    const el = await make(url, randomImageId());
+    // 768 px or wider: a popup inside the element (narrower ones open a sheet: sheet.test.ts).
+    const viewport = { width: innerWidth, height: innerHeight };
+    await setViewport({ width: 1024, height: 768 });
+    const el = await make(url, randomImageId(), { width: 800 });
     el.createChat(0.5, 0.5, 'first');
     await saved(el, 1);
     const marker = markers(el)[0]!;
@@ -47,6 +50,7 @@ describe('<image-chat> threads', () => {
     await el.updateComplete;
     expect(part(el, 'thread')).to.equal(null);
     expect(el.shadowRoot!.activeElement).to.equal(marker);
+    await setViewport(viewport);
   });
 
   it('replies, resolves and deletes live across elements', async () => {

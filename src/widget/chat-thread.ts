@@ -14,6 +14,7 @@ import { commentTemplate, type Editing } from './comment-view.ts';
 import { confirmTemplate, focusConfirm } from './confirm.ts';
 import { FocusTrap } from './focus-trap.ts';
 import { draftKey } from './draft-store.ts';
+import { backButton } from './sheet.ts';
 
 const TEXT = {
   close: 'Close conversation',
@@ -194,9 +195,10 @@ export class ImageChatThread extends LitElement {
     const isAuthor = user !== undefined && (chat.author.id === user.id || user.role !== undefined);
     const first = chat.comments[0];
     // Offline the thread stays readable; every action is disabled, with the reason in words.
-    const blocked = blockedReason(ctx.status);
+    const blocked = blockedReason(ctx.status, ctx.serverUnreachable);
     const locked = chat.unsaved || blocked !== undefined;
     return html`<div class="thread-head">
+        ${ctx.sheet ? backButton(() => ctx.close()) : nothing}
         <h2 class="title" id="thread-title">
           <span class="badge">${ctx.number}</span> <bdi>${first ? first.author.name : chat.author.name}</bdi>
           ${chat.resolved ? html`<span class="resolved-tag">${TEXT.resolved}</span>` : nothing}

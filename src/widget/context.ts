@@ -16,6 +16,10 @@ export interface ThreadContext {
   readonly locale: string | undefined;
   /** `imageScope` of the image (draft-store.ts): the reply's draft is kept under it. */
   readonly scope: string;
+  /** Shown as a full-screen sheet (a narrow element): the thread adds a Back button. */
+  readonly sheet?: boolean;
+  /** The server does not answer (not the browser offline): the reason says so. */
+  readonly serverUnreachable?: boolean;
   /** Each returns an error text to show, or undefined when the action was sent. */
   reply(text: string, refused?: Refused): string | undefined;
   editComment(commentId: string, text: string, refused?: Refused): string | undefined;

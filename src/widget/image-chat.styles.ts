@@ -249,30 +249,6 @@ export const styles = css`
     color: var(--image-chat-danger);
     border-color: var(--image-chat-danger);
   }
-  [part~='status'] {
-    position: absolute;
-    z-index: 3;
-    left: 8px;
-    right: 8px;
-    bottom: 8px;
-    line-height: 1.4;
-    pointer-events: none;
-    display: flex;
-    justify-content: center;
-  }
-  [part~='status'] span {
-    pointer-events: auto;
-    padding: 6px 12px;
-    border-radius: var(--image-chat-radius);
-    background: var(--image-chat-popup-bg);
-    color: var(--image-chat-popup-fg);
-    box-shadow: var(--image-chat-shadow);
-    border: 1px solid var(--image-chat-border);
-  }
-  [part~='status'] span.error {
-    border-color: var(--image-chat-danger);
-    color: var(--image-chat-danger);
-  }
   .visually-hidden {
     position: absolute;
     width: 1px;

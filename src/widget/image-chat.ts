@@ -31,8 +31,8 @@
  * @csspart list - The panel (role=dialog) listing every conversation, with the open / resolved / all filter and "hide
  *   resolved on the image"; a full-screen modal sheet where the element is under 768 px wide.
  * @csspart placing - The ghost marker while choosing a point from the keyboard or composing.
- * @csspart new-chat - The popup (role=dialog) holding the composer for a new conversation.
- * @csspart thread - The conversation popup (role=dialog).
+ * @csspart new-chat - The popup (role=dialog) holding the composer for a new conversation; a full-screen sheet (`data-sheet`, aria-modal) when the element is under 768px wide.
+ * @csspart thread - The conversation popup (role=dialog); a full-screen sheet (`data-sheet`, aria-modal, with Back and close) when the element is under 768px wide.
  * @csspart comment - One message in a thread (`data-edited` once edited; its text has `dir="auto"`, URLs as links).
  * @csspart edit - Edits a message in place (its author's, or any for a moderator).
  * @csspart comment-delete - Deletes one of your own messages (not the first: delete the conversation instead).
@@ -41,7 +41,7 @@
  * @csspart delete - Deletes the conversation (shown to its author only; asks first when others replied).
  * @csspart confirm - A question asked in place (role=alertdialog) before deleting a conversation others replied to or discarding a draft.
  * @csspart resolve - Resolves / reopens the conversation.
- * @csspart status - The live banner with the connection state and errors.
+ * @csspart status - The polite live banner, sticky at the bottom of what shows of the element: "You are offline" (the browser is), "The server cannot be reached" with a countdown and Retry now, or a notice with Dismiss.
  *
  * @cssproperty [--image-chat-accent=#2563eb] - Buttons and markers.
  * @cssproperty [--image-chat-accent-fg=#ffffff] - Text on the accent colour.
@@ -63,6 +63,7 @@
  * @cssproperty [--image-chat-link=var(--image-chat-accent)] - Links in messages.
  * @cssproperty [--image-chat-unread-color=#b91c1c] - A marker's badge when something is unread (dark: #f87171).
  * @cssproperty [--image-chat-unread-fg=#ffffff] - Text on it (dark: #0b1220).
+ * @cssproperty [--image-chat-sheet-z-index=2147483000] - Stacking of the full-screen sheet where the browser has no top layer (popover) for it.
  *
  * @fires image-chat-created - `{chat, local}` a conversation appeared (local: made here, fired on the server's ack).
  * @fires image-chat-updated - `{chat, local}` a reply, edit, resolve or move (local: on ack).
@@ -80,7 +81,7 @@ import { ImageChatComposer, composerTemplate, validateText, type Refused } from 
 import { ImageChatThread } from './chat-thread.ts';
 import type { ChatView } from './chat-list.ts';
 import { nudge, pointToFraction, type Point } from './geometry.ts';
-import { STATUS_TEXT, blockedReason, goneText, popupStyle, type ImageChatChangeDetail, type ImageChatErrorDetail } from './templates.ts';
+import { blockedReason, goneText, popupStyle, type ImageChatChangeDetail, type ImageChatErrorDetail } from './templates.ts';
 import { ImageBox } from './image-box.ts';
 import { NoticeController } from './notice-controller.ts';
 import { ThemeController, type Theme } from './theme-controller.ts';
@@ -89,7 +90,12 @@ import { UnreadController } from './unread.ts';
 import { draftKey, drafts, imageScope } from './draft-store.ts';
 import { MarkerLayer } from './marker-layer.ts';
 import { markerStyles } from './markers.styles.ts';
-import type { ConnectionState, ConnectionStatus } from '../sync/state.ts';
+import { StatusBanner, serverUnreachable } from './status-banner.ts';
+import { statusBannerStyles } from './status-banner.styles.ts';
+import { NarrowController } from './narrow-controller.ts';
+import { SheetController, sheetHead } from './sheet.ts';
+import { sheetStyles } from './sheet.styles.ts';
+import type { ConnectionStatus } from '../sync/state.ts';
 
 export type { ImageChatChangeDetail, ImageChatErrorDetail, ImageChatStatus } from './templates.ts';
 
@@ -102,7 +108,7 @@ const DEFAULT_SERVER = (() => {
 })();
 
 export class ImageChat extends LitElement {
-  static override styles = [styles, threadStyles, markerStyles];
+  static override styles = [styles, threadStyles, markerStyles, sheetStyles, statusBannerStyles];
   static override properties = {
     src: { type: String },
     alt: { type: String },
@@ -120,7 +126,6 @@ export class ImageChat extends LitElement {
     composing: { state: true },
     openChatId: { state: true },
     composerError: { state: true },
-    refusal: { state: true },
     slotted: { state: true },
   };
 
@@ -140,7 +145,6 @@ export class ImageChat extends LitElement {
   declare private composing: boolean;
   declare private openChatId: string | undefined;
   declare private composerError: string | undefined;
-  declare private refusal: string | undefined;
   declare private slotted: HTMLImageElement | undefined;
 
   private readonly sync: ChatSync;
@@ -163,6 +167,15 @@ export class ImageChat extends LitElement {
     closeThread: () => this.openChatId && this.closeThread(false),
     move: (id, x, y) => (this.viewOnly ? this.viewOnlyReason : this.sync.update(id, { kind: 'move', x, y })),
   });
+  private readonly narrow = new NarrowController(this);
+  private readonly sheetFocus = new SheetController(this, () => (this.openChatId ? this.closeThread(true) : this.cancelComposing()));
+  private readonly banner = new StatusBanner(this, {
+    notice: this.notice,
+    state: () => this.sync.state,
+    viewOnly: () => (!this.readonly && this.sync.user?.readonly ? this.viewOnlyReason : undefined),
+    retryNow: () => this.sync.retryNow(),
+    refocus: () => this.overlayEl?.focus(),
+  });
   private refocus = false;
 
   constructor() {
@@ -183,11 +196,10 @@ export class ImageChat extends LitElement {
     this.composing = false;
     this.openChatId = undefined;
     this.composerError = undefined;
-    this.refusal = undefined;
     this.slotted = undefined;
     this.provider = new ContextProvider(this, { context: threadContext, initialValue: undefined });
     this.sync = new ChatSync(this, {
-      status: (status, state) => this.onStatus(status, state),
+      status: (status) => this.onStatus(status),
       change: (kind, chat, local, tempId) => {
         if (tempId && this.openChatId === tempId) this.openChatId = chat.id;
         // Someone else deleted the thread being read: it closes (willUpdate), and the banner says why.
@@ -304,10 +316,8 @@ export class ImageChat extends LitElement {
     this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
   }
 
-  private onStatus(status: ConnectionStatus, state: ConnectionState): void {
+  private onStatus(status: ConnectionStatus): void {
     this.status = status;
-    // A refusal (unknown tenant, origin not allowed, bad or expired sign-in) stays in the banner: nothing will change it.
-    this.refusal = state.status === 'offline' && !state.retry ? state.reason : undefined;
     this.fire('image-chat-status', { status });
   }
 
@@ -428,6 +438,8 @@ export class ImageChat extends LitElement {
       scope: this.scope,
       reply: (text, refused) => this.reply(chat.id, text, refused),
       editComment: (commentId, text, refused) => validateText(text) ?? this.sync.update(chat.id, { kind: 'edit-comment', commentId, text }, refused),
+      sheet: this.narrow.narrow,
+      serverUnreachable: serverUnreachable(this.sync.state),
       deleteChat: () => this.deleteChat(chat.id),
       deleteComment: (commentId) => this.sync.update(chat.id, { kind: 'delete-comment', commentId }),
       setResolved: (resolved) => this.sync.update(chat.id, { kind: 'resolve', resolved }),
@@ -445,8 +457,7 @@ export class ImageChat extends LitElement {
   override render() {
     const o = this.box.rect;
     const open = this.sync.chats.find((c) => c.id === this.openChatId);
-    const serverReadOnly = this.status === 'online' && !this.readonly && this.sync.user?.readonly ? this.viewOnlyReason : undefined;
-    const statusText = this.notice.message ?? this.refusal ?? serverReadOnly ?? STATUS_TEXT[this.status];
+    const sheet = this.narrow.narrow;
     const overlayLabel = this.markers.overlayLabel(this.alt || this.slotted?.alt, this.viewOnly);
     return html`
       ${this.src ? html`<img part="image" src=${this.src} alt=${this.alt} @load=${() => this.box.measure()} />` : html`<slot @slotchange=${this.onSlotChange}></slot>`}
@@ -465,13 +476,24 @@ export class ImageChat extends LitElement {
           : nothing}
       </div>
       ${this.placing && this.composing && !this.viewOnly
-        ? html`<div part="new-chat" class="popup" role="dialog" aria-label="New conversation" style=${this.popupStyle(this.placing)}>
+        ? html`<div
+            part="new-chat"
+            class="popup"
+            role="dialog"
+            aria-label="New conversation"
+            aria-modal=${sheet ? 'true' : nothing}
+            ?data-sheet=${sheet}
+            popover=${sheet ? 'manual' : nothing}
+            tabindex=${sheet ? '-1' : nothing}
+            style=${sheet ? nothing : this.popupStyle(this.placing)}
+          >
+            ${sheet ? sheetHead('New conversation', () => this.cancelComposing()) : nothing}
             ${composerTemplate({
               label: 'New conversation',
               placeholder: 'Write a comment…',
               sendLabel: 'Send',
               // Offline or reconnecting: refused before anything is written, and says why.
-              error: this.composerError ?? blockedReason(this.status),
+              error: this.composerError ?? blockedReason(this.status, serverUnreachable(this.sync.state)),
               disabled: this.status !== 'online',
               draftKey: draftKey(this.scope, 'new'),
               cancelLabel: 'Cancel',
@@ -486,14 +508,16 @@ export class ImageChat extends LitElement {
             part="thread"
             role="dialog"
             aria-label=${this.markers.threadLabel(open)}
-            style=${this.popupStyle(open)}
+            aria-modal=${sheet ? 'true' : nothing}
+            ?data-sheet=${sheet}
+            popover=${sheet ? 'manual' : nothing}
+            tabindex=${sheet ? '-1' : nothing}
+            style=${sheet ? nothing : this.popupStyle(open)}
             @keydown=${(e: KeyboardEvent) => e.key === 'Escape' && (e.preventDefault(), this.closeThread(true))}
           ></image-chat-thread>`
         : nothing}
       ${this.markers.chromeTemplate()}
-      <div part="status" role="status" aria-live="polite">
-        ${statusText ? html`<span class=${this.notice.message || this.refusal ? 'error' : ''}>${statusText}</span>` : nothing}
-      </div>
+      ${this.banner.render()}
     `;
   }
 }

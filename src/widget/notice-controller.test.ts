@@ -56,4 +56,32 @@ describe('NoticeController', () => {
     timers.advance(50);
     expect(h.updates).to.equal(1, 'no timer fired after disconnect');
   });
+
+  it('dismiss clears the message and its timer at once', () => {
+    const h = host();
+    const timers = new FakeTimers();
+    const notice = new NoticeController(h, 40, timers);
+    notice.show('rate-limited');
+    notice.dismiss();
+    expect(notice.message).to.equal(undefined);
+    expect(h.updates).to.equal(2);
+    expect(timers.due.size).to.equal(0);
+    notice.dismiss();
+    expect(h.updates).to.equal(2, 'nothing to dismiss: no render');
+  });
+
+  it('outstays its time while `keep` says so (focus is on it), then goes', () => {
+    const h = host();
+    const timers = new FakeTimers();
+    const notice = new NoticeController(h, 40, timers);
+    let focused = true;
+    notice.keep = () => focused;
+    notice.show('rate-limited');
+    timers.advance(200);
+    expect(notice.message).to.equal('rate-limited');
+    focused = false;
+    timers.advance(40);
+    expect(notice.message).to.equal(undefined);
+  });
 });
+

@@ -24,14 +24,16 @@ export const STATUS_TEXT: Record<ConnectionStatus, string> = {
   connecting: 'Connecting…',
   online: '',
   reconnecting: 'Reconnecting… You can’t post until the connection is back.',
-  offline: 'Offline: showing the conversations as last seen. You can’t post until the connection is back.',
+  // The browser's own offline state only: a server that does not answer is said so (status-banner.ts).
+  offline: 'You are offline. Conversations show as last seen; you can’t post until your network is back.',
 };
 
 /**
  * Why nothing can be posted, replied, edited or deleted right now, or undefined when it can.
  * Actions are refused rather than queued: one made offline would otherwise land later, out of context.
  */
-export function blockedReason(status: ConnectionStatus): string | undefined {
+export function blockedReason(status: ConnectionStatus, serverUnreachable = false): string | undefined {
+  if (serverUnreachable && status !== 'online') return 'The server cannot be reached, so you can’t post, reply or delete until it is back. Conversations stay readable.';
   switch (status) {
     case 'online':
       return undefined;

@@ -82,7 +82,7 @@ test('offline: status and banner say so, a new marker is refused with a message,
 
   await context.setOffline(true);
   await expect(chatOf(page)).toHaveAttribute('status', 'offline');
-  await expect(chatOf(page).locator('[part~="status"]')).toContainText('Offline');
+  await expect(chatOf(page).locator('[part~="status"]')).toContainText('You are offline');
   await expect(chatOf(page).locator('[part~="status"]')).toContainText('can’t post');
 
   // Clicking the image: the composer opens disabled and says why.

@@ -1,0 +1,41 @@
+/**
+ * What the page tells the connection about itself: whether anyone can see it
+ * (a visible page waiting for a server that is down retries faster than a
+ * hidden one), and the moments worth a try at once instead of at the end of
+ * the backoff wait — the network is back, the page was shown again or got the
+ * focus. Injectable (`ConnectionOptions.page`), so the driver is tested with a
+ * page the test controls.
+ */
+
+export type PageSignal = 'online' | 'offline' | 'visible' | 'hidden' | 'focus';
+
+export interface PageSignals {
+  /** Someone can see the page now. */
+  visible(): boolean;
+  /** Hears the page's signals until the returned function is called. */
+  listen(listener: (signal: PageSignal) => void): () => void;
+}
+
+/** The browser's: `online`/`offline` and `focus` on the window, `visibilitychange` on the document. */
+export const browserPage: PageSignals = {
+  visible: () => globalThis.document?.visibilityState !== 'hidden',
+  listen(listener) {
+    const doc = globalThis.document;
+    const on = {
+      online: () => listener('online'),
+      offline: () => listener('offline'),
+      focus: () => listener('focus'),
+      visibility: () => listener(doc?.visibilityState === 'hidden' ? 'hidden' : 'visible'),
+    };
+    globalThis.addEventListener?.('online', on.online);
+    globalThis.addEventListener?.('offline', on.offline);
+    globalThis.addEventListener?.('focus', on.focus);
+    doc?.addEventListener('visibilitychange', on.visibility);
+    return () => {
+      globalThis.removeEventListener?.('online', on.online);
+      globalThis.removeEventListener?.('offline', on.offline);
+      globalThis.removeEventListener?.('focus', on.focus);
+      doc?.removeEventListener('visibilitychange', on.visibility);
+    };
+  },
+};

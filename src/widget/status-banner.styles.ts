@@ -1,0 +1,60 @@
+import { css } from 'lit';
+
+/**
+ * The `status` banner (status-banner.ts). Zero high, in the flow under the image, sticky: on an
+ * element taller than the viewport it rides the viewport's bottom edge, and sits on the element's
+ * bottom edge once that is in view. (Comments stay out of the css literal: it ships as written.)
+ */
+export const statusBannerStyles = css`
+  [part~='status'] {
+    position: sticky;
+    bottom: 8px;
+    z-index: 3;
+    display: block;
+    height: 0;
+    margin: 0 8px;
+    line-height: 1.4;
+    pointer-events: none;
+  }
+  [part~='status'] .banner {
+    position: absolute;
+    bottom: 0;
+    left: 0;
+    right: 0;
+    width: fit-content;
+    max-width: 100%;
+    margin: 0 auto;
+    display: flex;
+    flex-wrap: wrap;
+    align-items: center;
+    gap: 4px 10px;
+    padding: 6px 12px;
+    pointer-events: auto;
+    border-radius: var(--image-chat-radius);
+    background: var(--image-chat-popup-bg);
+    color: var(--image-chat-popup-fg);
+    box-shadow: var(--image-chat-shadow);
+    border: 1px solid var(--image-chat-border);
+  }
+  [part~='status'] .error,
+  [part~='status'] .warning {
+    border-color: var(--image-chat-danger);
+  }
+  [part~='status'] .error {
+    color: var(--image-chat-danger);
+  }
+  [part~='status'] .countdown {
+    color: var(--image-chat-muted-fg);
+    font-variant-numeric: tabular-nums;
+  }
+  [part~='status'] .dismiss {
+    min-width: 32px;
+    margin-inline-end: -6px;
+  }
+  @media (pointer: coarse) {
+    [part~='status'] button {
+      min-height: 44px;
+      min-width: 44px;
+    }
+  }
+`;
