@@ -156,7 +156,7 @@ describe('<image-chat> inside a thread', () => {
   });
 
   it('a long thread keeps its header and close button in view; the messages scroll', async () => {
-    const el = await fixture<ImageChat>(html`<image-chat server=${url} image-id=${randomImageId()} src=${pngOf(200, 200)} style="width:400px"></image-chat>`);
+    const el = await fixture<ImageChat>(html`<image-chat server=${url} image-id=${randomImageId()} src=${pngOf(400, 200)} style="width:800px"></image-chat>`);
     await ready(el);
     el.createChat(0.5, 0.2, 'long one');
     await saved(el, 1);
@@ -176,15 +176,15 @@ describe('<image-chat> inside a thread', () => {
     const reply = part(el, 'composer')!.getBoundingClientRect();
     expect(reply.bottom).to.be.at.most(box.bottom + 0.5);
 
-    // A short element: the popup itself scrolls, and the header stays at its top.
-    el.style.width = '200px';
-    await waitUntil(() => thread.getBoundingClientRect().height < box.height);
-    thread.scrollTop = thread.scrollHeight;
-    await waitUntil(() => thread.scrollTop > 0, 'the short popup does not scroll');
-    const small = thread.getBoundingClientRect();
+    // A narrow element: the thread is a full-screen sheet; its messages scroll under a header that stays at its top.
+    el.style.width = '400px';
+    await waitUntil(() => thread.hasAttribute('data-sheet'), 'the narrow element shows no sheet');
+    const sheetList = thread.querySelector<HTMLElement>('.comments')!;
+    sheetList.scrollTop = sheetList.scrollHeight;
+    const sheet = thread.getBoundingClientRect();
     const head = thread.querySelector('.close')!.getBoundingClientRect();
-    expect(head.top).to.be.at.least(small.top - 0.5);
-    expect(head.bottom).to.be.at.most(small.bottom);
+    expect(head.top).to.be.at.least(sheet.top - 0.5);
+    expect(head.bottom).to.be.at.most(Math.min(sheet.bottom, window.innerHeight));
   });
 
   it('keeps each thread its own reply draft', async () => {
