@@ -20,6 +20,7 @@ import {
   NOT_ONLINE_MESSAGE,
   defaultStorage,
   defaultTimers,
+  withTicket,
   type ConnectionOptions,
   type SocketLike,
 } from './types.ts';
@@ -51,6 +52,8 @@ export class Connection extends ConnectionBase {
   private readonly offNetwork: () => void;
   /** The SSO token every hello carries: the one given at first, then the latest `renew`. */
   private token: string | undefined;
+  /** The embed ticket every socket URL carries: the page's, then the latest the server sent. */
+  private ticket: string | undefined;
 
   constructor(
     url: string,
@@ -61,6 +64,7 @@ export class Connection extends ConnectionBase {
     this.url = url;
     this.now = options.now ?? Date.now;
     this.token = options.token;
+    this.ticket = options.ticket;
     const heartbeat = options.heartbeat === undefined ? DEFAULT_OPTIONS.heartbeat : options.heartbeat || null;
     this.machine = {
       backoff: options.backoff ?? DEFAULT_OPTIONS.backoff,
@@ -222,7 +226,7 @@ export class Connection extends ConnectionBase {
     const create = this.options.createSocket ?? ((url: string) => new WebSocket(url));
     let socket: SocketLike;
     try {
-      socket = create(this.url);
+      socket = create(withTicket(this.url, this.ticket));
     } catch {
       this.dispatch({ type: 'lost' });
       return;
@@ -281,6 +285,9 @@ export class Connection extends ConnectionBase {
         this.dispatch({ type: 'welcome', user: m.user }); // subscribes every image again
         return;
       }
+      case 'ticket':
+        this.ticket = m.ticket;
+        return;
       case 'ack':
         return this.settle(m.broadcastId, m);
       case 'error':
@@ -337,7 +344,7 @@ export class Connection extends ConnectionBase {
   private async explainRefusal(): Promise<void> {
     if (typeof fetch !== 'function' || this.options.createSocket) return;
     try {
-      const res = await fetch(this.url.replace(/^ws/, 'http'), { cache: 'no-store' });
+      const res = await fetch(withTicket(this.url, this.ticket).replace(/^ws/, 'http'), { cache: 'no-store' });
       if (res.status === 429 || res.status < 400 || res.status >= 500) return;
       const body = (await res.json()) as { error?: { message?: unknown } };
       const reason = typeof body.error?.message === 'string' ? body.error.message : `The server refused the connection (${res.status}).`;
