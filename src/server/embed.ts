@@ -100,7 +100,7 @@ function page(base: string, nonce: string, p: EmbedParams, ticket: string): stri
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width,initial-scale=1">
-<meta name="referrer" content="strict-origin-when-cross-origin">
+<link rel="icon" href="data:,">
 <title>${escapeHtml(title)}</title>
 <link rel="alternate" type="application/json+oembed" href="${escapeHtml(oembedUrl(base, self))}" title="${escapeHtml(title)}">
 <style>${PAGE_STYLE}</style>
