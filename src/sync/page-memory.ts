@@ -10,10 +10,10 @@ import type { KeyValueStorage } from './types.ts';
 
 const memory = new Map<string, string>();
 
-function local(): Storage | undefined {
+/** `use(localStorage)`, or undefined where it throws (the getter itself does in an opaque origin). */
+function local<T>(use: (storage: Storage) => T): T | undefined {
   try {
-    // The getter itself throws a SecurityError in an opaque origin.
-    return globalThis.localStorage ?? undefined;
+    return use(localStorage);
   } catch {
     return undefined;
   }
@@ -25,30 +25,14 @@ function local(): Storage | undefined {
  * still gives back what this page wrote.
  */
 export const pageStorage: KeyValueStorage = {
-  getItem(key) {
-    try {
-      const stored = local()?.getItem(key);
-      if (stored !== null && stored !== undefined) return stored;
-    } catch {
-      /* refused: memory answers */
-    }
-    return memory.get(key) ?? null;
-  },
+  getItem: (key) => local((s) => s.getItem(key)) ?? memory.get(key) ?? null,
   setItem(key, value) {
     memory.set(key, value);
-    try {
-      local()?.setItem(key, value);
-    } catch {
-      /* refused or full: memory keeps it */
-    }
+    local((s) => s.setItem(key, value));
   },
   removeItem(key) {
     memory.delete(key);
-    try {
-      local()?.removeItem(key);
-    } catch {
-      /* refused: nothing stored there */
-    }
+    local((s) => s.removeItem(key));
   },
 };
 

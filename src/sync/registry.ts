@@ -3,13 +3,12 @@
  * flag, signed-in user: the SSO token's subject), reference-counted by the elements that use them. Where
  * the browser has BroadcastChannel and Web Locks, a connection is the tab's
  * side of the browser's one shared socket (tab-connection.ts); where either
- * is missing, or throws when used (fallback-connection.ts), this page keeps a
- * socket of its own (connection.ts), as every page did before tabs shared.
+ * is missing, this page keeps a socket of its own (connection.ts), as every
+ * page did before tabs shared.
  */
 import { Connection } from './connection.ts';
 import { sharedKey } from './tab-protocol.ts';
 import { TabConnection } from './tab-connection.ts';
-import { FallbackConnection } from './fallback-connection.ts';
 import { socketUrl, type ChannelLike, type ChatConnection, type ConnectionOptions, type LocksLike } from './types.ts';
 
 const registry = new Map<string, ChatConnection>();
@@ -38,11 +37,7 @@ export function acquireConnection(server: string, tenant: string, options: Conne
   if (!connection) {
     const channels = options.channels === undefined ? defaultChannels() : options.channels;
     const locks = options.locks === undefined ? defaultLocks() : options.locks;
-    const own = (token: string | undefined) => new Connection(url, guestKey, token ? { ...options, token } : options);
-    // Where the browser refuses what it offers (a sandboxed frame), the shared side falls back to `own`.
-    const made: ChatConnection = channels && locks
-      ? new FallbackConnection((checked) => new TabConnection(url, guestKey, key, options, channels, checked), own, locks, options.token)
-      : own(options.token);
+    const made: ChatConnection = channels && locks ? new TabConnection(url, guestKey, key, options, channels, locks) : new Connection(url, guestKey, options);
     made.onClosed = () => {
       if (registry.get(key) === made) registry.delete(key);
     };

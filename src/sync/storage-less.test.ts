@@ -6,9 +6,8 @@ import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import '../index.ts';
 import type { ImageChat } from '../widget/image-chat.ts';
 import { readCache, writeCache } from './cache.ts';
-import { Connection } from './connection.ts';
-import type { FallbackConnection } from './fallback-connection.ts';
 import { acquireConnection } from './registry.ts';
+import { TabConnection } from './tab-connection.ts';
 import type { ChatConnection } from './types.ts';
 import { markers, part, pngOf, randomImageId, ready, testServer } from '../../test/support/widget.ts';
 
@@ -85,10 +84,11 @@ describe('where the browser refuses storage, locks or channels', () => {
       const undo = refuse();
       const quiet = alarms();
       // A user name of its own: a fresh connection, not one an earlier test left in the registry.
-      const c = acquireConnection(url, 'demo', { name: `fallback-${crypto.randomUUID().slice(0, 8)}` }) as FallbackConnection;
+      const c = acquireConnection(url, 'demo', { name: `fallback-${crypto.randomUUID().slice(0, 8)}` });
       try {
         await online(c);
-        expect(c.current).to.be.instanceOf(Connection);
+        expect(c).to.be.instanceOf(TabConnection);
+        expect((c as TabConnection).leaderRole, 'this tab leads alone: the socket is its own').to.not.equal(undefined);
         await new Promise((r) => setTimeout(r, 50)); // a late rejection would show now
         expect(quiet.said).to.deep.equal([]);
       } finally {

@@ -6,7 +6,6 @@ import type { SeqPosition } from '../protocol/messages.ts';
 import { Connection } from './connection.ts';
 import { acquireConnection } from './registry.ts';
 import { TabConnection } from './tab-connection.ts';
-import type { FallbackConnection } from './fallback-connection.ts';
 import { FakeSocket } from '../../test/support/test-socket.ts';
 import type { ChannelLike, ConnectionOptions, ImageMessage, LocksLike } from './types.ts';
 import { testServer } from '../../test/support/widget.ts';
@@ -268,7 +267,7 @@ describe('TabConnection: tabs sharing one socket', () => {
     try {
       expect(fallback).to.be.instanceOf(Connection);
       expect(noChannel).to.be.instanceOf(Connection);
-      expect((shared as FallbackConnection).current).to.be.instanceOf(TabConnection);
+      expect(shared).to.be.instanceOf(TabConnection);
       await waitUntil(() => fallback.status === 'online', 'the fallback did not get online');
     } finally {
       fallback.release();
