@@ -10,12 +10,12 @@
 import type { ChannelLike } from './types.ts';
 
 /** A channel nobody else hears: where the browser refused a BroadcastChannel, or this tab leads alone. */
-const SILENT: ChannelLike = { onmessage: null, postMessage() {}, close() {} };
+const silent = (): ChannelLike => ({ onmessage: null, postMessage() {}, close() {} });
 
 export class TabChannel {
   private readonly ends = new Set<ChannelLike>();
 
-  constructor(private channel: ChannelLike = SILENT) {
+  constructor(private channel: ChannelLike = silent()) {
     // From other tabs: every end of this one hears it.
     channel.onmessage = (ev: MessageEvent) => {
       for (const end of [...this.ends]) end.onmessage?.(ev);
@@ -26,7 +26,7 @@ export class TabChannel {
   isolate(): void {
     this.channel.onmessage = null;
     this.channel.close();
-    this.channel = SILENT;
+    this.channel = silent();
   }
 
   /** A channel object of this tab's; closing the last one closes the channel. */
