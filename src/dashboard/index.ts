@@ -4,6 +4,7 @@
  */
 import { ImageChatDashboard } from './image-chat-dashboard/image-chat-dashboard.ts';
 import { DashboardConfirm } from './confirm-dialog/confirm-dialog.ts';
+import { DashboardEmbedCode } from './embed-code/embed-code.ts';
 import { DashboardLiveFigures } from './live-figures/live-figures.ts';
 import { DashboardRangePicker } from './range-picker/range-picker.ts';
 import { DashboardRecentChats } from './recent-chats/recent-chats.ts';
@@ -14,6 +15,7 @@ import { DashboardUsageTotals } from './usage-totals/usage-totals.ts';
 
 const elements: [string, CustomElementConstructor][] = [
   ['dashboard-confirm', DashboardConfirm],
+  ['dashboard-embed-code', DashboardEmbedCode],
   ['dashboard-live-figures', DashboardLiveFigures],
   ['dashboard-range-picker', DashboardRangePicker],
   ['dashboard-recent-chats', DashboardRecentChats],
@@ -28,6 +30,7 @@ for (const [name, element] of elements) if (!customElements.get(name)) customEle
 export {
   ImageChatDashboard,
   DashboardConfirm,
+  DashboardEmbedCode,
   DashboardLiveFigures,
   DashboardRangePicker,
   DashboardRecentChats,

@@ -235,8 +235,20 @@ export interface PongMessage {
   readonly type: 'pong';
 }
 
+/**
+ * A fresh embed ticket (docs/protocol.md, "Embed tickets"): sent to a socket
+ * the server admitted by its ticket (an `/embed` page), at once and every few
+ * minutes, so its reconnects present one that has not expired. Other
+ * clients never get one.
+ */
+export interface TicketMessage {
+  readonly type: 'ticket';
+  readonly ticket: string;
+}
+
 export type ServerMessage =
   | WelcomeMessage
+  | TicketMessage
   | SnapshotMessage
   | ReplayMessage
   | AckMessage

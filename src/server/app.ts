@@ -25,6 +25,7 @@ import { DEFAULT_PING_INTERVAL_MS, Heartbeat } from './heartbeat.ts';
 import { withDemoKey } from './demo-key.ts';
 import { PendingConnections } from './pending-connections.ts';
 import { answerClientError, answerRaw, guard } from './raw-answer.ts';
+import { EmbedTickets, ticketParam } from './embed-ticket.ts';
 
 export interface ServerOptions {
   /** 0 picks a free port (default 8787). */
@@ -123,6 +124,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
     core,
     staticRoot: opts.staticRoot ?? REPO_ROOT,
     clientIp,
+    trustProxy: opts.trustProxy ?? false,
     ...(opts.metricsToken ? { metricsToken: opts.metricsToken } : {}),
   });
   const headersTimeout = opts.headersTimeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS;
@@ -161,11 +163,15 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
     // Refused before the handshake, with a status a proxy log or curl shows; the widget learns the
     // sentence by GETting the same URL (http.ts answers it with the same check).
     const ip = clientIp(req);
-    // Asynchronous: with REDIS_URL the per-IP count is the cluster's.
-    core.admit(tenant, req.headers.origin, ip).then(
-      (refusal) => {
+    // Asynchronous: with REDIS_URL the per-IP count is the cluster's. A sandboxed /embed page (Origin: null) needs its ticket.
+    const tickets = EmbedTickets.of(core);
+    tickets.admit(tenant, { origin: req.headers.origin, host: req.headers.host, ticket: ticketParam(query), ip }).then(
+      ({ refusal, ticketed }) => {
         if (refusal) return answerRaw(socket, refusal.status, refusal.message);
-        wss.handleUpgrade(req, socket, head, (ws) => accept(ws, tenant, ip, req.socket.remoteAddress));
+        wss.handleUpgrade(req, socket, head, (ws) => {
+          accept(ws, tenant, ip, req.socket.remoteAddress);
+          if (ticketed) tickets.renewOn(ws, tenant);
+        });
       },
       (e: unknown) => {
         core.log('admitting a connection failed', e);

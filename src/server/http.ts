@@ -19,6 +19,9 @@ import { TENANT_ID, originAllowed } from '../core/tenants.ts';
 import type { Tenant } from '../core/tenants.ts';
 import { adminRoute, serveAdmin } from './api-admin.ts';
 import { sendImageActivity, sendUsage } from './api-usage.ts';
+import { sendEmbed } from './embed.ts';
+import { EmbedTickets, ticketParam } from './embed-ticket.ts';
+import { sendOembed } from './oembed.ts';
 
 export { TENANT_ID } from '../core/tenants.ts';
 
@@ -44,6 +47,8 @@ export interface HttpOptions {
   metricsToken?: string;
   /** How long /healthz waits for the store and the bus round trip (default 2000 ms). */
   healthTimeoutMs?: number;
+  /** Behind a reverse proxy: X-Forwarded-Proto tells the scheme /embed and /oembed name this server by. */
+  trustProxy?: boolean;
 }
 
 /** How long a browser may reuse a CORS preflight answer (Chromium caps it at 2 hours). */
@@ -99,6 +104,8 @@ export function createRequestHandler(options: HttpOptions) {
     if (path === 'dashboard.js') return sendDashboard(req, res, join('dist', 'dashboard.js'), 'text/javascript; charset=utf-8');
     if (seg[0] === 'demo' && seg.length >= 2) return sendDemo(req, res, seg.slice(1));
     if (path === 'ws') return explainSocket(req, res);
+    if (path === 'embed') return sendEmbed(req, res, options.core, options.trustProxy ?? false);
+    if (path === 'oembed') return sendOembed(req, res, options.core, options.trustProxy ?? false);
     if (seg.length === 5 && seg[0] === 'api' && seg[1] === 'v1' && seg[2] === 'tenants' && seg[4] === 'usage') {
       return sendUsage(req, res, tenantFor(req, res, seg[3]!), options.core);
     }
@@ -180,9 +187,15 @@ export function createRequestHandler(options: HttpOptions) {
    */
   async function explainSocket(req: IncomingMessage, res: ServerResponse): Promise<void> {
     res.setHeader('access-control-allow-origin', '*');
-    const tenant = new URLSearchParams((req.url ?? '').split('?', 2)[1] ?? '').get('tenant') ?? 'demo';
+    const query = (req.url ?? '').split('?', 2)[1] ?? '';
+    const tenant = new URLSearchParams(query).get('tenant') ?? 'demo';
     if (!TENANT_ID.test(tenant)) throw new HttpError(400, 'invalid', 'the tenant id is not valid');
-    const refusal = await options.core.admit(tenant, headerOf(req, 'origin'), options.clientIp?.(req) ?? req.socket.remoteAddress);
+    const { refusal } = await EmbedTickets.of(options.core).admit(tenant, {
+      origin: headerOf(req, 'origin'),
+      host: headerOf(req, 'host'),
+      ticket: ticketParam(query),
+      ip: options.clientIp?.(req) ?? req.socket.remoteAddress,
+    });
     if (!refusal) return sendJson(req, res, 200, { ok: true, tenant });
     const code = refusal.status === 429 ? 'rate-limited' : refusal.status === 403 ? 'forbidden' : 'not-found';
     throw new HttpError(refusal.status, code, refusal.message);

@@ -5,11 +5,13 @@
  * and its position is the `since` of the first subscribe.
  *
  * Honest about failure: where IndexedDB is missing or refuses (private modes,
- * blocked storage, a hung open), reads give `undefined` and writes do nothing.
+ * blocked storage, a sandboxed frame), the page's memory keeps it instead
+ * (page-memory.ts); a hung open reads as a miss.
  * The cache is only ever a head start; the server's answer replaces it.
  */
 import { createStore, get, update, type UseStore } from 'idb-keyval';
 import type { Chat } from '../protocol/messages.ts';
+import { memoryCache } from './page-memory.ts';
 
 /** What the cache keeps of an image: the server truth at one position, each conversation with the seq it was last set at. */
 export interface CachedList {
@@ -49,7 +51,8 @@ function isEntry(value: unknown): value is CacheEntry {
 
 export async function readCache(key: CacheKey): Promise<CachedList | undefined> {
   const s = db();
-  if (!s) return undefined;
+  const remembered = memoryCache.get(JSON.stringify(key));
+  if (!s) return isEntry(remembered) ? remembered : undefined;
   try {
     const value = await Promise.race([
       get<unknown>([...key], s),
@@ -57,7 +60,7 @@ export async function readCache(key: CacheKey): Promise<CachedList | undefined> 
     ]);
     return isEntry(value) ? value : undefined;
   } catch {
-    return undefined;
+    return isEntry(remembered) ? remembered : undefined;
   }
 }
 
@@ -67,11 +70,13 @@ export async function readCache(key: CacheKey): Promise<CachedList | undefined> 
  */
 export async function writeCache(key: CacheKey, list: CachedList): Promise<void> {
   const s = db();
-  if (!s) return;
   const entry: CacheEntry = { v: 1, savedAt: Date.now(), epoch: list.epoch, seq: list.seq, chats: list.chats };
+  const keep = (old: unknown) => (isEntry(old) && old.epoch === entry.epoch && old.seq > entry.seq ? old : entry);
+  const remember = () => memoryCache.set(JSON.stringify(key), keep(memoryCache.get(JSON.stringify(key))));
+  if (!s) return void remember();
   try {
-    await update<unknown>([...key], (old) => (isEntry(old) && old.epoch === entry.epoch && old.seq > entry.seq ? old : entry), s);
+    await update<unknown>([...key], keep, s);
   } catch {
-    /* quota, private mode, blocked: the cache is optional */
+    remember(); // quota, private mode, blocked: this page's memory keeps it
   }
 }

@@ -22,6 +22,7 @@ import {
   NOT_ONLINE_MESSAGE,
   defaultStorage,
   defaultTimers,
+  withTicket,
   type ConnectionOptions,
   type SocketLike,
 } from './types.ts';
@@ -61,6 +62,8 @@ export class Connection extends ConnectionBase {
   private probing: AbortController | undefined;
   /** The SSO token every hello carries: the one given at first, then the latest `renew`. */
   private token: string | undefined;
+  /** The embed ticket every socket URL carries: the page's, then the latest the server sent. */
+  private ticket: string | undefined;
 
   constructor(
     url: string,
@@ -71,6 +74,7 @@ export class Connection extends ConnectionBase {
     this.url = url;
     this.now = options.now ?? Date.now;
     this.token = options.token;
+    this.ticket = options.ticket;
     const heartbeat = options.heartbeat === undefined ? DEFAULT_OPTIONS.heartbeat : options.heartbeat || null;
     // A test that fakes the socket fakes the server too: no HTTP unless it gives a probe.
     this.probe = options.probe === undefined ? (typeof fetch === 'function' && !options.createSocket ? fetchProbe : undefined) : (options.probe ?? undefined);
@@ -237,7 +241,7 @@ export class Connection extends ConnectionBase {
     const create = this.options.createSocket ?? ((url: string) => new WebSocket(url));
     let socket: SocketLike;
     try {
-      socket = create(this.url);
+      socket = create(withTicket(this.url, this.ticket));
     } catch {
       this.dispatch({ type: 'lost', reached: false, visible: this.page.visible() });
       return;
@@ -297,6 +301,9 @@ export class Connection extends ConnectionBase {
         this.dispatch({ type: 'welcome', user: m.user }); // subscribes every image again
         return;
       }
+      case 'ticket':
+        this.ticket = m.ticket;
+        return;
       case 'ack':
         return this.settle(m.broadcastId, m);
       case 'error':
@@ -351,7 +358,7 @@ export class Connection extends ConnectionBase {
     this.probing = probing;
     // A server that takes the connection and never answers must not stop the retries.
     const timer = this.timers.setTimeout(() => probing.abort(), PROBE_TIMEOUT);
-    const answer = this.probe ? await this.probe(this.url, probing.signal) : ({ kind: 'down' } as const);
+    const answer = this.probe ? await this.probe(withTicket(this.url, this.ticket), probing.signal) : ({ kind: 'down' } as const);
     this.timers.clearTimeout(timer);
     if (this.probing !== probing || this.closed) return;
     this.probing = undefined;

@@ -9,14 +9,24 @@
  */
 import type { ChannelLike } from './types.ts';
 
+/** A channel nobody else hears: where the browser refused a BroadcastChannel, or this tab leads alone. */
+const silent = (): ChannelLike => ({ onmessage: null, postMessage() {}, close() {} });
+
 export class TabChannel {
   private readonly ends = new Set<ChannelLike>();
 
-  constructor(private readonly channel: ChannelLike) {
+  constructor(private channel: ChannelLike = silent()) {
     // From other tabs: every end of this one hears it.
     channel.onmessage = (ev: MessageEvent) => {
       for (const end of [...this.ends]) end.onmessage?.(ev);
     };
+  }
+
+  /** From now on other tabs hear nothing of this one, and this one nothing of them; its ends still hear each other. */
+  isolate(): void {
+    this.channel.onmessage = null;
+    this.channel.close();
+    this.channel = silent();
   }
 
   /** A channel object of this tab's; closing the last one closes the channel. */

@@ -49,6 +49,9 @@ interface Pending extends PendingAction {
   resent: boolean;
 }
 
+/** A leader alone never learns of other tabs leaving: there are none. */
+const NO_LOCKS: LocksLike = { request: () => new Promise(() => undefined) };
+
 /** Extra wait on top of the leader's own ack timeout, for a leader that vanished without a word. */
 const ACK_GRACE = 5_000;
 
@@ -85,15 +88,18 @@ export class TabConnection extends ConnectionBase<Pending> {
     private readonly locks: LocksLike,
   ) {
     super(options.timers ?? defaultTimers);
-    this.tabChannel = new TabChannel(channels(channelName(key)));
+    let shared: ChannelLike | undefined;
+    try {
+      shared = channels(channelName(key));
+    } catch {
+      // Refused: no other tab can be heard, so this one leads alone.
+    }
+    this.tabChannel = new TabChannel(shared);
     this.channel = this.tabChannel.end();
     this.channel.onmessage = (ev: MessageEvent) => this.receive(ev.data as LeaderMessage | TabMessage);
     const signal = this.abort.signal;
-    this.hold(tabLockName(this.id), signal, () => {
-      const waiting = this.outbox ?? [];
-      this.outbox = null;
-      for (const m of waiting) this.channel.postMessage(m);
-    });
+    if (!shared) this.alone();
+    this.hold(tabLockName(this.id), signal, () => this.flush());
     this.hold(leaderLockName(key), signal, () => this.lead());
     this.post({ kind: 'hello', tab: this.id });
     this.page = options.page ?? browserPage;
@@ -152,20 +158,41 @@ export class TabConnection extends ConnectionBase<Pending> {
 
   /** Asks for a lock and holds it until close; `granted` runs when it is ours. */
   private hold(name: string, signal: AbortSignal, granted: () => void): void {
-    this.locks
-      .request(name, { signal }, () => {
+    if (signal.aborted) return;
+    const ask = () =>
+      this.locks.request(name, { signal }, () => {
         if (this.closed) return undefined;
         granted();
         return new Promise<void>((release) => this.releaseLocks.push(release));
-      })
-      .catch(() => undefined); // aborted: we closed while waiting in the queue
+      });
+    // Aborted: we closed (or went alone) while waiting in the queue. Refused (thrown or rejected): go alone.
+    new Promise((asked) => asked(ask())).catch(() => signal.aborted || this.alone());
   }
 
-  private lead(): void {
+  private flush(): void {
+    const waiting = this.outbox ?? [];
+    this.outbox = null;
+    for (const m of waiting) this.channel.postMessage(m);
+  }
+
+  private lead(locks = this.locks): void {
     if (this.closed) return;
     // The leader's end of this tab's channel: other tabs hear it through the browser, this tab in-process.
     const options = this.renewedToken ? { ...this.options, token: this.renewedToken } : this.options;
-    this.leaderRole = new Leader(this.id, this.url, this.guestKey, options, this.tabChannel.end(), this.locks);
+    this.leaderRole = new Leader(this.id, this.url, this.guestKey, options, this.tabChannel.end(), locks);
+  }
+
+  /**
+   * The browser offers Web Locks and BroadcastChannel but refuses them here (`<iframe
+   * sandbox="allow-scripts">`: `locks.request` rejects with a SecurityError): this tab leads by
+   * itself, on a channel no other tab hears — a socket of its own, as where the APIs are missing.
+   */
+  private alone(): void {
+    if (this.closed || this.leaderRole) return;
+    this.abort.abort();
+    this.tabChannel.isolate();
+    this.flush();
+    this.lead(NO_LOCKS);
   }
 
   private receive(m: LeaderMessage | TabMessage): void {

@@ -8,6 +8,7 @@ import type { AckMessage, ActionMessage, ErrorCode, ErrorMessage, ReplayMessage,
 import type { BackoffOptions, ConnectionState, ConnectionStatus, HeartbeatOptions } from './state.ts';
 import type { PageSignals } from './page-signals.ts';
 import type { Probe } from './probe.ts';
+import { pageStorage } from './page-memory.ts';
 
 /** What a socket must offer; the browser WebSocket does. */
 export interface SocketLike {
@@ -71,6 +72,8 @@ export interface ConnectionOptions {
   readonly channels?: ((name: string) => ChannelLike) | null;
   /** The Web Locks API (default navigator.locks); null = absent: this tab keeps a socket of its own. */
   readonly locks?: LocksLike | null;
+  /** The `/embed` page's ticket, sent as the socket URL's `ticket` parameter (the server renews it: `ticket` messages). */
+  readonly ticket?: string;
 }
 
 /** The position a listener holds for its image, used as `since` when (re)subscribing. */
@@ -131,12 +134,9 @@ export const defaultTimers: Timers = {
   clearTimeout: (h) => globalThis.clearTimeout(h as number),
 };
 
+/** localStorage, with the page's memory standing in wherever it is missing or throws (page-memory.ts). */
 export function defaultStorage(): KeyValueStorage | null {
-  try {
-    return globalThis.localStorage ?? null;
-  } catch {
-    return null;
-  }
+  return pageStorage;
 }
 
 /** `http(s)://host[/prefix]` → `ws(s)://host[/prefix]/ws?tenant=ID`. */
@@ -148,6 +148,14 @@ export function socketUrl(server: string, tenant: string): string {
   url.hash = '';
   url.searchParams.set('tenant', tenant);
   return url.href;
+}
+
+/** The socket URL with the `/embed` page's ticket as its `ticket` parameter (none: unchanged). */
+export function withTicket(url: string, ticket: string | undefined): string {
+  if (!ticket) return url;
+  const u = new URL(url);
+  u.searchParams.set('ticket', ticket);
+  return u.href;
 }
 
 /**

@@ -280,6 +280,7 @@ export class ImageChatDashboard extends LitElement {
         <dashboard-recent-chats .chats=${this.chats} busy=${this.deleting ?? nothing} @dashboard-delete=${this.moderate}></dashboard-recent-chats>
         <dashboard-top-images .api=${api} .images=${this.images} label=${label}></dashboard-top-images>
       </div>
+      <dashboard-embed-code server=${api.server} tenant=${api.tenant}></dashboard-embed-code>
     `;
   }
 
