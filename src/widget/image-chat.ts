@@ -6,6 +6,7 @@
  * <image-chat tenant="acme"><img src="/mockup.png" alt="Checkout mockup"></image-chat>
  * ```
  *
+ * @tagname image-chat
  * @attr src - Image to show (rendered as `part="image"`). Without it, a slotted `<img>` is used.
  * @attr alt - Text alternative of the image.
  * @attr server - Server origin (default: the origin this script was loaded from).
@@ -70,6 +71,7 @@ import { ImageBox } from './image-box.ts';
 import { NoticeController } from './notice-controller.ts';
 import { ThemeController, type Theme } from './theme-controller.ts';
 import { imageIdFromUrl } from './image-id.ts';
+import { VERSION, defineOnce } from './define.ts';
 import type { ConnectionState, ConnectionStatus } from '../sync/state.ts';
 
 export type { ImageChatChangeDetail, ImageChatErrorDetail, ImageChatStatus } from './templates.ts';
@@ -83,6 +85,8 @@ const DEFAULT_SERVER = (() => {
 })();
 
 export class ImageChat extends LitElement {
+  /** The package version of this copy (a second copy of another version on the page warns). */
+  static readonly version = VERSION;
   static override styles = styles;
   static override properties = {
     src: { type: String },
@@ -131,6 +135,8 @@ export class ImageChat extends LitElement {
 
   constructor() {
     super();
+    // The popup is part of this element, whatever tag the page registered it under (the `./element` export).
+    defineOnce('image-chat-thread', ImageChatThread);
     this.src = undefined;
     this.alt = '';
     this.server = DEFAULT_SERVER;
@@ -443,9 +449,6 @@ export class ImageChat extends LitElement {
     `;
   }
 }
-
-if (!customElements.get('image-chat-thread')) customElements.define('image-chat-thread', ImageChatThread);
-if (!customElements.get('image-chat')) customElements.define('image-chat', ImageChat);
 
 declare global {
   interface HTMLElementTagNameMap {
