@@ -18,7 +18,7 @@ const PACKAGE = join(root, 'package.json');
 const KEPT = join(root, '.package.json.repository');
 
 /** Fields the packed package.json takes from the repository's, as they are. */
-const FIELDS = ['name', 'version', 'description', 'keywords', 'license', 'author', 'type', 'main', 'exports', 'types', 'customElements', 'sideEffects', 'files'];
+const FIELDS = ['name', 'version', 'description', 'keywords', 'license', 'author', 'type', 'main', 'exports', 'types', 'customElements', 'files'];
 
 function run(cmd, args) {
   const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit' });
