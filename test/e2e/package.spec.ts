@@ -1,7 +1,8 @@
-// `npm install image-chat` as an app developer does it: the tarball `npm pack` makes, installed into a fresh
-// Vite app and a fresh React 19 app in a temporary folder (their own vite, React and TypeScript, from the
-// registry), type-checked against the package's .d.ts, built, served from their own origin and opened in
-// Chromium — where the element syncs with a real server both ways.
+// `npm install image-chat` as an app developer does it: the tarball `npm pack` makes, installed into fresh
+// Vite, React 19, Vue and Svelte 5 apps in a temporary folder (their own vite, frameworks and TypeScript, from
+// the registry; the code of docs/frameworks.md), type-checked against the package's .d.ts (Vite and React),
+// built, served from their own origin and opened in Chromium — where the element syncs with a real server
+// both ways.
 import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -36,8 +37,9 @@ test('the packed package.json: the exports map, not private, and only the elemen
   expect(files.filter((f) => /^package\/(src|test|scripts)\//.test(f))).toEqual([]);
 });
 
-for (const kind of ['vite', 'react'] as AppKind[]) {
-  test(`a fresh ${kind === 'vite' ? 'Vite' : 'React 19'} app with the package: type-checks, builds, renders and syncs`, async ({ page, server }) => {
+const NAMES: Record<AppKind, string> = { vite: 'Vite', react: 'React 19', vue: 'Vue', svelte: 'Svelte 5' };
+for (const kind of ['vite', 'react', 'vue', 'svelte'] as AppKind[]) {
+  test(`a fresh ${NAMES[kind]} app installs the package, builds (Vite and React apps type-checked first), renders it and syncs`, async ({ page, server }) => {
     const dist = await buildApp(work, kind, tarball);
     // The server's own dependencies (SQLite, PostgreSQL, Redis…) are not an app's.
     expect(existsSync(join(work, `${kind}-app`, 'node_modules', 'better-sqlite3'))).toBe(false);

@@ -42,7 +42,7 @@ export async function packTarball(work: string): Promise<string> {
   return join(work, tarball);
 }
 
-export type AppKind = 'vite' | 'react';
+export type AppKind = 'vite' | 'react' | 'vue' | 'svelte';
 
 const TSCONFIG = (jsx: boolean) =>
   JSON.stringify({
@@ -128,32 +128,106 @@ createRoot(document.getElementById('app')!).render(
 );
 `;
 
+// Vue: the element in a template (Vue is told it is a custom element), a property binding and a listener, as in
+// docs/frameworks.md.
+const VUE_APP = `<script setup lang="ts">
+import 'image-chat';
+import { ref } from 'vue';
+
+const params = new URLSearchParams(location.search);
+const server = params.get('server')!;
+const image = params.get('image')!;
+const created = ref<string[]>([]);
+const onCreated = (e: CustomEvent) => created.value.push(e.detail.chat.id);
+</script>
+
+<template>
+  <image-chat :server="server" tenant="demo" :image-id="image" src="/mockup.svg" alt="Mockup" style="width: 600px"
+    @image-chat-created="onCreated"></image-chat>
+  <output id="created">{{ created.join(',') }}</output>
+</template>
+`;
+
+// Svelte 5: the element in markup, its attributes and an \`on<event>\` attribute, as in docs/frameworks.md.
+const SVELTE_APP = `<script lang="ts">
+  import 'image-chat';
+
+  const params = new URLSearchParams(location.search);
+  const server = params.get('server')!;
+  const image = params.get('image')!;
+  let created: string[] = $state([]);
+</script>
+
+<image-chat {server} tenant="demo" image-id={image} src="/mockup.svg" alt="Mockup" style="width: 600px"
+  onimage-chat-created={(e: CustomEvent) => created.push(e.detail.chat.id)}></image-chat>
+<output id="created">{created.join(',')}</output>
+`;
+
+interface AppSpec {
+  dependencies: Record<string, string>;
+  devDependencies: Record<string, string>;
+  /** Type-checked with tsc before the build (the Vue and Svelte apps only build). */
+  typecheck: boolean;
+  files: Record<string, string>;
+}
+
+const APPS: Record<AppKind, AppSpec> = {
+  vite: { dependencies: {}, devDependencies: {}, typecheck: true, files: { 'src/main.ts': VITE_MAIN } },
+  react: {
+    dependencies: { react: '^19.0.0', 'react-dom': '^19.0.0' },
+    devDependencies: { '@vitejs/plugin-react': '^6.0.0', '@types/react': '^19.0.0', '@types/react-dom': '^19.0.0' },
+    typecheck: true,
+    files: {
+      'src/main.tsx': REACT_MAIN,
+      'vite.config.js': "import react from '@vitejs/plugin-react';\nexport default { plugins: [react()] };\n",
+    },
+  },
+  vue: {
+    dependencies: { vue: '^3.5.0' },
+    devDependencies: { '@vitejs/plugin-vue': '^6.0.0' },
+    typecheck: false,
+    files: {
+      'src/main.ts': "import { createApp } from 'vue';\nimport App from './App.vue';\ncreateApp(App).mount('#app');\n",
+      'src/App.vue': VUE_APP,
+      'vite.config.js':
+        "import vue from '@vitejs/plugin-vue';\n" +
+        "export default { plugins: [vue({ template: { compilerOptions: { isCustomElement: (tag) => tag === 'image-chat' } } })] };\n",
+    },
+  },
+  svelte: {
+    dependencies: {},
+    devDependencies: { svelte: '^5.0.0', '@sveltejs/vite-plugin-svelte': '^7.0.0' },
+    typecheck: false,
+    files: {
+      'src/main.ts': "import { mount } from 'svelte';\nimport App from './App.svelte';\nmount(App, { target: document.getElementById('app')! });\n",
+      'src/App.svelte': SVELTE_APP,
+      'vite.config.js': "import { svelte } from '@sveltejs/vite-plugin-svelte';\nexport default { plugins: [svelte()] };\n",
+    },
+  },
+};
+
 /** Writes a fresh app of `kind` that depends on `tarball`, installs it and builds it; returns its dist folder. */
 export async function buildApp(work: string, kind: AppKind, tarball: string): Promise<string> {
   const dir = join(work, `${kind}-app`);
+  const app = APPS[kind];
   mkdirSync(join(dir, 'src'), { recursive: true });
   mkdirSync(join(dir, 'public'), { recursive: true });
   copyFileSync(join(root, 'demo', 'checkout.svg'), join(dir, 'public', 'mockup.svg'));
-  const react = kind === 'react';
   writeFileSync(
     join(dir, 'package.json'),
     JSON.stringify({
       name: `${kind}-app`,
       private: true,
       type: 'module',
-      scripts: { build: 'tsc -p . && vite build' },
-      dependencies: { 'image-chat': `file:${tarball}`, ...(react ? { react: '^19.0.0', 'react-dom': '^19.0.0' } : {}) },
-      devDependencies: {
-        vite: '^8.0.0',
-        typescript: '^5.9.0',
-        ...(react ? { '@vitejs/plugin-react': '^6.0.0', '@types/react': '^19.0.0', '@types/react-dom': '^19.0.0' } : {}),
-      },
+      scripts: { build: app.typecheck ? 'tsc -p . && vite build' : 'vite build' },
+      dependencies: { 'image-chat': `file:${tarball}`, ...app.dependencies },
+      devDependencies: { vite: '^8.0.0', typescript: '^5.9.0', ...app.devDependencies },
     }),
   );
-  writeFileSync(join(dir, 'tsconfig.json'), TSCONFIG(react));
-  writeFileSync(join(dir, 'index.html'), INDEX_HTML(react ? 'main.tsx' : 'main.ts'));
-  writeFileSync(join(dir, 'src', react ? 'main.tsx' : 'main.ts'), react ? REACT_MAIN : VITE_MAIN);
-  if (react) writeFileSync(join(dir, 'vite.config.js'), "import react from '@vitejs/plugin-react';\nexport default { plugins: [react()] };\n");
+  writeFileSync(join(dir, 'tsconfig.json'), TSCONFIG(kind === 'react'));
+  const entry = Object.keys(app.files).find((f) => /^src\/main\./.test(f))!;
+  writeFileSync(join(dir, 'index.html'), INDEX_HTML(entry.slice('src/'.length)));
+  for (const [file, text] of Object.entries(app.files)) writeFileSync(join(dir, file), text);
   // --prefer-offline: what this machine already fetched comes from npm's cache.
   await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline'], dir);
   await run('npm', ['run', 'build'], dir);
