@@ -1,23 +1,12 @@
 /**
- * The widget bundle: `<script type="module" src=".../image-chat.js">` defines
- * `<image-chat>` (and its thread popup `<image-chat-thread>` and text box
- * `<image-chat-composer>`) once.
+ * The widget: `<script type="module" src=".../image-chat.js">` (this file bundled with Lit, what the
+ * server serves) or `import 'image-chat'` (the npm package) defines `<image-chat>` once — a second
+ * copy on the page does not throw, and warns when its version differs (widget/define.ts). Everything
+ * `image-chat/element` exports is exported here too.
  */
 import { ImageChat } from './widget/image-chat.ts';
-import { ImageChatThread } from './widget/chat-thread.ts';
-import { ImageChatComposer } from './widget/composer.ts';
+import { defineOnce } from './widget/define.ts';
 
-if (!customElements.get('image-chat-thread')) customElements.define('image-chat-thread', ImageChatThread);
-if (!customElements.get('image-chat-composer')) customElements.define('image-chat-composer', ImageChatComposer);
-if (!customElements.get('image-chat')) customElements.define('image-chat', ImageChat);
+defineOnce('image-chat', ImageChat);
 
-export { ImageChat, ImageChatThread, ImageChatComposer };
-export type { ImageChatChangeDetail, ImageChatErrorDetail, ImageChatStatus } from './widget/image-chat.ts';
-export type { ChatView, CommentView } from './widget/chat-list.ts';
-export { ActionError, Connection } from './sync/connection.ts';
-export { acquireConnection } from './sync/registry.ts';
-export { TabConnection } from './sync/tab-connection.ts';
-export type { ChatConnection } from './sync/types.ts';
-export type { ConnectionState, ConnectionStatus } from './sync/state.ts';
-export type * from './protocol/messages.ts';
-export { MAX_TEXT_CHARS, MAX_IMAGE_ID_CHARS } from './protocol/limits.ts';
+export * from './element.ts';

@@ -6,6 +6,7 @@
  * <image-chat tenant="acme"><img src="/mockup.png" alt="Checkout mockup"></image-chat>
  * ```
  *
+ * @tagname image-chat
  * @attr src - Image to show (rendered as `part="image"`). Without it, a slotted `<img>` is used.
  * @attr alt - Text alternative of the image.
  * @attr server - Server origin (default: the origin this script was loaded from).
@@ -96,6 +97,7 @@ import { NarrowController } from './narrow-controller.ts';
 import { SheetController, sheetHead } from './sheet.ts';
 import { sheetStyles } from './sheet.styles.ts';
 import type { ConnectionStatus } from '../sync/state.ts';
+import { VERSION, defineOnce } from './define.ts';
 
 export type { ImageChatChangeDetail, ImageChatErrorDetail, ImageChatStatus } from './templates.ts';
 
@@ -108,6 +110,8 @@ const DEFAULT_SERVER = (() => {
 })();
 
 export class ImageChat extends LitElement {
+  /** The package version of this copy (a second copy of another version on the page warns). */
+  static readonly version = VERSION;
   static override styles = [styles, threadStyles, markerStyles, sheetStyles, statusBannerStyles];
   static override properties = {
     src: { type: String },
@@ -180,6 +184,9 @@ export class ImageChat extends LitElement {
 
   constructor() {
     super();
+    // The popup is part of this element, whatever tag the page registered it under (the `./element` export).
+    defineOnce('image-chat-thread', ImageChatThread);
+    defineOnce('image-chat-composer', ImageChatComposer);
     this.src = undefined;
     this.alt = '';
     this.server = DEFAULT_SERVER;
@@ -521,10 +528,6 @@ export class ImageChat extends LitElement {
     `;
   }
 }
-
-if (!customElements.get('image-chat-thread')) customElements.define('image-chat-thread', ImageChatThread);
-if (!customElements.get('image-chat-composer')) customElements.define('image-chat-composer', ImageChatComposer);
-if (!customElements.get('image-chat')) customElements.define('image-chat', ImageChat);
 
 declare global {
   interface HTMLElementTagNameMap {
