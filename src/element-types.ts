@@ -17,6 +17,8 @@ export interface ImageChatAttributes {
   'user-token'?: string;
   locale?: string;
   readonly?: boolean;
+  /** Hides resolved conversations' markers on the image (the list still shows them). */
+  'hide-resolved'?: boolean;
   theme?: Theme;
 }
 

@@ -2,9 +2,14 @@
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import '../index.ts';
-import type { ComposerOptions, ImageChatComposer, Refused } from './composer.ts';
+import { ImageChatComposer } from './composer.ts';
+import type { ComposerOptions, Refused } from './composer.ts';
+import { defineOnce } from './define.ts';
 import { MAX_TEXT_CHARS } from '../protocol/limits.ts';
 import { draftKey, drafts, imageScope } from './draft-store.ts';
+
+// The element defines its text box when the first <image-chat> is made; this suite makes none.
+defineOnce('image-chat-composer', ImageChatComposer);
 
 interface Sent {
   text: string;
