@@ -28,7 +28,7 @@
  *   may drag it, or press M), `data-moving`. Its number is the server's (`Chat.number`), kept when others are deleted.
  * @csspart cluster - One `<button>` standing for markers that would overlap at the displayed size, with `data-count`;
  *   activating it lists them in the `list` panel.
- * @csspart list-toggle - Opens the `list` panel (top end corner of the image).
+ * @csspart list-toggle - Opens the `list` panel (top end corner of the image; shown once the image has a conversation).
  * @csspart list - The panel (role=dialog) listing every conversation, with the open / resolved / all filter and "hide
  *   resolved on the image"; a full-screen modal sheet where the element is under 768 px wide.
  * @csspart placing - The ghost marker while choosing a point from the keyboard or composing.

@@ -127,8 +127,10 @@ export class ListPanel implements ReactiveController {
   }
 
   /** The toggle, placed at the top end of the image content (`top`/`right` in px of the host). */
-  toggleTemplate(top: number, right: number): TemplateResult {
+  toggleTemplate(top: number, right: number): TemplateResult | typeof nothing {
     const count = this.source.chats().length;
+    // Nothing to list yet: the image's corner stays free for placing the first conversation there.
+    if (count === 0 && !this.open) return nothing;
     return html`<button
       type="button"
       part="list-toggle"

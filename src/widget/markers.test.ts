@@ -23,6 +23,14 @@ describe('<image-chat> markers, clusters and the list', () => {
     await resetMouse();
   });
 
+  it('leaves the image\'s corner free until there is a conversation to list', async () => {
+    const el = await make(url, randomImageId());
+    expect(part(el, 'list-toggle')).to.equal(null);
+    el.createChat(0.97, 0.05, 'in the corner');
+    await stored(el, 1);
+    await waitUntil(() => part(el, 'list-toggle') !== null, 'no list toggle once a conversation exists');
+  });
+
   it('names the overlay after a wrapped <img>\'s alt', async () => {
     const el = await fixture<ImageChat>(html`<image-chat server=${url} image-id=${randomImageId()}><img src=${pngOf(200, 100)} alt="A wrapped picture" /></image-chat>`);
     await ready(el);
