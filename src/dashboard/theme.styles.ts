@@ -131,3 +131,17 @@ export const base = css`
     color: var(--dashboard-danger);
   }
 `;
+
+/** A dashboard section: a block with its heading (a `.muted` part of it in normal weight). */
+export const section = css`
+  :host {
+    display: block;
+  }
+  h2 {
+    font-size: 1.15rem;
+    margin: 0 0 0.6rem;
+  }
+  h2 .muted {
+    font-weight: 400;
+  }
+`;

@@ -1,18 +1,12 @@
 import { css } from 'lit';
-import { base } from '../theme.styles.ts';
+import { base, section } from '../theme.styles.ts';
 import { listItems } from '../top-images/top-images.styles.ts';
 
 export const styles = [
   base,
+  section,
   listItems,
   css`
-    :host {
-      display: block;
-    }
-    h2 {
-      font-size: 1.15rem;
-      margin: 0 0 0.6rem;
-    }
     .meta {
       margin: 0 0 0.5rem;
       font-size: 0.9rem;

@@ -1,5 +1,5 @@
 import { css } from 'lit';
-import { base } from '../theme.styles.ts';
+import { base, section } from '../theme.styles.ts';
 
 /** Shared by the image and conversation lists: a thumbnail beside its text, stacked when narrow. */
 export const listItems = css`
@@ -48,18 +48,9 @@ export const listItems = css`
 
 export const styles = [
   base,
+  section,
   listItems,
   css`
-    :host {
-      display: block;
-    }
-    h2 {
-      font-size: 1.15rem;
-      margin: 0 0 0.6rem;
-    }
-    h2 .muted {
-      font-weight: 400;
-    }
     dl {
       display: flex;
       flex-wrap: wrap;

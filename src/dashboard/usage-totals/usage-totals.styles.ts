@@ -1,5 +1,5 @@
 import { css } from 'lit';
-import { base } from '../theme.styles.ts';
+import { base, section } from '../theme.styles.ts';
 
 /** Shared by the totals and the live figures: one card per figure, as many per row as fit. */
 export const cards = css`
@@ -43,17 +43,6 @@ export const cards = css`
 
 export const styles = [
   base,
+  section,
   cards,
-  css`
-    :host {
-      display: block;
-    }
-    h2 {
-      font-size: 1.15rem;
-      margin: 0 0 0.6rem;
-    }
-    h2 .muted {
-      font-weight: 400;
-    }
-  `,
 ];
