@@ -12,9 +12,9 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
 
-/** TEST_DATABASE_URL or DATABASE_URL, whichever is postgres:// first (usable outside node:test too). */
-export const postgresUrlFromEnv = (): string | undefined =>
-  [process.env.TEST_DATABASE_URL, process.env.DATABASE_URL].find((u) => u && /^postgres(ql)?:\/\//i.test(u));
+import { postgresUrlFromEnv } from './services.ts';
+
+export { postgresUrlFromEnv } from './services.ts';
 
 export function postgresTestUrl(suite: string): string | undefined {
   const url = postgresUrlFromEnv();

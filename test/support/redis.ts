@@ -7,15 +7,9 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 
-/**
- * The Redis the tests use (TEST_REDIS_URL, else REDIS_URL), or the reason Redis tests
- * cannot run. Under CI that reason is a failure, not a skip: CI must run them.
- */
-export function testRedisUrl(): { url: string } | { missing: string } {
-  const url = process.env.TEST_REDIS_URL?.trim() || process.env.REDIS_URL?.trim();
-  if (url) return { url };
-  return { missing: 'set REDIS_URL (or TEST_REDIS_URL) to run the Redis tests, e.g. redis://127.0.0.1:6379' };
-}
+import { testRedisUrl } from './services.ts';
+
+export { testRedisUrl } from './services.ts';
 
 /** The URL, failing the calling test under CI when none is set; undefined (skip) outside CI. */
 export function requireRedisUrl(): string | undefined {
