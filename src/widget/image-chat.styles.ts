@@ -111,7 +111,8 @@ export const styles = css`
     outline-offset: 2px;
   }
   .popup,
-  [part~='thread'] {
+  [part~='thread'],
+  .list-panel {
     position: absolute;
     z-index: 2;
     display: flex;

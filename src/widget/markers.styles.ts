@@ -91,22 +91,10 @@ export const markerStyles = css`
     border-color: var(--image-chat-border);
     box-shadow: 0 2px 6px rgba(0, 0, 0, 0.25);
   }
+  /* The popups' surface (image-chat.styles.ts), drawn above the thread and composer, and wider. */
   .list-panel {
-    position: absolute;
     z-index: 3;
     width: min(340px, calc(100% - 16px));
-    display: flex;
-    flex-direction: column;
-    gap: 8px;
-    overflow: auto;
-    padding: 10px 12px;
-    line-height: 1.4;
-    background: var(--image-chat-popup-bg);
-    color: var(--image-chat-popup-fg);
-    border: 1px solid var(--image-chat-border);
-    border-radius: var(--image-chat-radius);
-    box-shadow: var(--image-chat-shadow);
-    text-align: start;
   }
   .list-panel.sheet {
     position: fixed;
