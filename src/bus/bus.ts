@@ -24,6 +24,13 @@ export interface Bus {
   readonly description: string;
   /** Messages one publisher sends on one topic arrive in the order they were published. */
   publish(topic: string, payload: string): void | Promise<void>;
+  /**
+   * Best effort, for state that is announced again and again (presence, typing): delivered like
+   * `publish` (in order with this publisher's other volatile messages) while the bus is up, and
+   * dropped, never queued for later, while it is down; never throws or rejects. An outage thus
+   * leaves no backlog of stale announcements to flood the other nodes with once it ends.
+   */
+  publishVolatile(topic: string, payload: string): void;
   subscribe(topic: string, handler: (payload: string) => void): Subscription;
   /**
    * `listener` runs each time the bus lost its connection and has subscribed
@@ -45,6 +52,14 @@ export interface Bus {
  */
 export function topicFor(tenant: string, image: string): string {
   return JSON.stringify([tenant, image]);
+}
+
+/**
+ * The presence topic of one image (presence-hub.ts): apart from its events, which carry a `seq`
+ * and go through the image's feed. A three-item array never equals an image topic (two items).
+ */
+export function presenceTopicFor(tenant: string, image: string): string {
+  return JSON.stringify([tenant, image, 'presence']);
 }
 
 type Handler = (payload: string) => void;
@@ -71,6 +86,11 @@ export class InProcessBus implements Bus {
         this.onError(e);
       }
     }
+  }
+
+  /** One process is never down. */
+  publishVolatile(topic: string, payload: string): void {
+    this.publish(topic, payload);
   }
 
   /** Live at once: there is nothing to confirm within one process. */

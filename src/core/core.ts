@@ -3,7 +3,8 @@
  * it a store and a bus, hand it each socket with `connect()`. HTTP, `ws` and
  * tests are thin layers around it.
  */
-import type { ActionMessage, ChatEvent, HelloMessage, SeqPosition, User } from '../protocol/messages.ts';
+import type { ActionMessage, ChatEvent, EphemeralMessage, HelloMessage, SeqPosition, User } from '../protocol/messages.ts';
+import { randomUUID } from 'node:crypto';
 import { textLength } from '../protocol/limits.ts';
 import { StoreError } from '../store/store.ts';
 import type { Applied, SnapshotPage, Store } from '../store/store.ts';
@@ -23,7 +24,9 @@ import type { Tenant } from './tenants.ts';
 import { Session } from './session.ts';
 import { systemClock } from './clock.ts';
 import type { Clock } from './clock.ts';
-import type { Connection, SessionHost, SocketLike } from './session.ts';
+import type { Connection, EphemeralRefusal, SessionHost, SocketLike } from './session.ts';
+import { PresenceHub } from './presence-hub.ts';
+import type { PresenceTimings } from './presence-hub.ts';
 
 export type { Connection, SocketLike } from './session.ts';
 
@@ -62,8 +65,12 @@ export interface ChatCoreOptions {
   feedCheckMs?: number;
   /** Timers of the hello deadlines and the feeds' holds (default setTimeout, unref'd); tests fire them by hand. */
   schedule?: Schedule;
-  /** Clock and timers of sign-in expiry (tests inject fake ones). */
+  /** Clock and timers of sign-in expiry, presence and typing (tests inject fake ones). */
   clock?: Clock;
+  /** Presence and typing timings (coalescing, announcements, expiry); tests and the bench change them. */
+  presence?: PresenceTimings;
+  /** This node's id on the bus (default random). */
+  node?: string;
   log?: (message: string, error?: unknown) => void;
 }
 
@@ -121,6 +128,7 @@ export class ChatCore implements SessionHost {
   private readonly schedule: Schedule;
   private readonly feedCheckTimer: ReturnType<typeof setInterval> | undefined;
   private readonly stopReconnectListener: () => void;
+  readonly presence: PresenceHub;
 
   constructor(options: ChatCoreOptions) {
     this.store = options.store;
@@ -143,6 +151,13 @@ export class ChatCore implements SessionHost {
     this.helloTimeoutMs = options.helloTimeoutMs ?? DEFAULT_HELLO_TIMEOUT_MS;
     this.feedHoldMs = options.feedHoldMs;
     this.schedule = options.schedule ?? realSchedule;
+    this.presence = new PresenceHub({
+      bus: this.bus,
+      clock: this.clock,
+      node: options.node ?? randomUUID(),
+      log: (message, error) => this.log(message, error),
+      ...options.presence,
+    });
     // Whatever the bus lost while away (or dropped silently) is read from the store.
     this.stopReconnectListener = this.bus.onReconnect(() => this.checkFeeds());
     const every = options.feedCheckMs ?? DEFAULT_FEED_CHECK_MS;
@@ -233,6 +248,7 @@ export class ChatCore implements SessionHost {
     await Promise.allSettled([...this.sessions].map((session) => session.drain(1012, 'server restarting')));
     clearInterval(this.feedCheckTimer);
     this.stopReconnectListener();
+    this.presence.close();
     await Promise.allSettled([...this.imageTails.values()]);
     await this.usage.close(); // the last counts to the store, now that no session can add any
   }
@@ -318,6 +334,24 @@ export class ChatCore implements SessionHost {
   }
 
   /**
+   * Presence and typing frames: ignored where the tenant turned presence off (the widget sends
+   * them anyway: nothing to tell it), refused to a read-only identity (typing only: a viewer is
+   * counted), rate-limited per user like actions (the bucket is the cluster's).
+   */
+  async ephemeral(session: Session, m: EphemeralMessage): Promise<EphemeralRefusal | undefined> {
+    const tenant = this.tenants.get(session.tenant);
+    const user = session.user;
+    if (!tenant || !user || tenant.presence === false) return undefined;
+    if (m.type === 'typing' && user.readonly) return { code: 'forbidden', message: user.readonlyReason ?? 'You may view but not post here.' };
+    const { ephemeralPerMinute: perMinute, ephemeralBurst: burst } = tenant.limits;
+    const taken = await this.counters.take(`${tenant.id}\nephemeral\n${user.id}`, perMinute, burst, this.now());
+    if (!taken.ok) return { code: 'rate-limited', message: `Too many presence and typing messages: wait ${taken.waitSeconds} s.`, retryAfter: taken.waitSeconds * 1000 };
+    if (m.type === 'presence') this.presence.here(session, m.image, m.here);
+    else this.presence.typing(session, m.image, m.chatId, m.stop === true);
+    return undefined;
+  }
+
+  /**
    * Resolves once this node is live on the image: the bus confirmed the
    * subscription and the image's feed knows where the store stands, so
    * whatever the session reads next (snapshot or replay) is followed by every
@@ -337,7 +371,12 @@ export class ChatCore implements SessionHost {
     }
   }
 
+  viewing(session: Session, image: string): void {
+    if (this.tenants.get(session.tenant)?.presence !== false) this.presence.join(session, image);
+  }
+
   leave(session: Session, image: string): void {
+    this.presence.leave(session, image);
     const topic = topicFor(session.tenant, image);
     const entry = this.topics.get(topic);
     if (!entry) return;

@@ -7,6 +7,7 @@ import type {
   AckMessage,
   ActionMessage,
   ChatEvent,
+  EphemeralMessage,
   HelloMessage,
   SeqPosition,
   ServerMessage,
@@ -63,11 +64,25 @@ export interface SessionHost {
   identify(tenant: string, hello: HelloMessage): Promise<Identified>;
   /** Checks the tenant's rules (read-only, limits), stores, acks via `stored`, broadcasts; rejects with StoreError. */
   act(tenant: string, action: ActionMessage, actor: User, stored: (applied: Applied) => void, ip?: string): Promise<void>;
+  /**
+   * A `presence` or `typing` frame of a session subscribed to its image: the tenant's switch, the
+   * read-only rule and the rate limit, then presence. Resolves with a refusal to send, or nothing.
+   */
+  ephemeral(session: Session, message: EphemeralMessage): Promise<EphemeralRefusal | undefined>;
+  /** The session was answered for a new subscription: it views the image now (presence). */
+  viewing(session: Session, image: string): void;
   /** Resolves once the image's live events reach this session (see ChatCore.join). */
   join(session: Session, image: string): Promise<void>;
   leave(session: Session, image: string): void;
   ended(session: Session): void;
   log(message: string, error?: unknown): void;
+}
+
+/** Why a presence or typing frame was refused; `retryAfter` (ms) with `rate-limited`. */
+export interface EphemeralRefusal {
+  readonly code: 'forbidden' | 'rate-limited';
+  readonly message: string;
+  readonly retryAfter?: number;
 }
 
 interface Subscription {
@@ -156,6 +171,15 @@ export class Session implements Connection {
     if (sub.position && seq > sub.position.seq) sub.position = { epoch: sub.position.epoch, seq };
   }
 
+  /**
+   * Presence or typing for one of this session's images (presence-hub.ts): queued at once, even
+   * while the image's snapshot is being read (it carries no seq, so nothing orders it after one).
+   */
+  deliverEphemeral(image: string, json: string): void {
+    if (this.ended || !this.subs.has(image)) return;
+    this.queue(json, image);
+  }
+
   get subscriptionCount(): number {
     return this.subs.size;
   }
@@ -226,6 +250,9 @@ export class Session implements Connection {
       case 'unsubscribe':
         if (this.subs.delete(m.image)) this.host.leave(this, m.image);
         return;
+      case 'presence':
+      case 'typing':
+        return this.ephemeral(m);
       default:
         return this.act(m, this.user, receivedAt);
     }
@@ -298,6 +325,8 @@ export class Session implements Connection {
     // A replay is exactly the events after `since`; when the store cannot give them (another epoch,
     // a trimmed log, too many) the client gets the whole picture instead.
     await this.answer(m.image, sub, async () => (m.since && (await this.sendReplay(m.image, m.since))) || this.sendSnapshot(m.image, sub));
+    // After the answer, so a client reads what the image holds before who else views it.
+    if (!this.ended && this.subs.get(m.image) === sub) this.host.viewing(this, m.image);
   }
 
   /**
@@ -410,6 +439,12 @@ export class Session implements Connection {
     }
     this.pageAllowance = 0;
     return !this.ended;
+  }
+
+  private async ephemeral(m: EphemeralMessage): Promise<void> {
+    if (!this.subs.has(m.image)) return this.error('invalid', `subscribe to the image before sending ${m.type}`);
+    const refusal = await this.host.ephemeral(this, m);
+    if (refusal && !this.ended) this.send({ type: 'error', code: refusal.code, message: refusal.message, ...(refusal.retryAfter !== undefined ? { retryAfter: refusal.retryAfter } : {}) });
   }
 
   private async act(m: ActionMessage, user: User, receivedAt: number): Promise<void> {

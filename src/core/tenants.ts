@@ -21,6 +21,9 @@ export interface TenantLimits {
   /** Token bucket per user: actions refilled per minute, and the burst it may hold. */
   readonly actionsPerMinute: number;
   readonly actionBurst: number;
+  /** Token bucket per user for presence and typing frames (docs/protocol.md): refilled per minute, burst. */
+  readonly ephemeralPerMinute: number;
+  readonly ephemeralBurst: number;
   /** Open WebSocket connections from one IP address to this tenant. */
   readonly connectionsPerIp: number;
   /**
@@ -41,6 +44,11 @@ export interface Tenant {
   readonly apiKey?: string;
   readonly guests: GuestPolicy;
   readonly limits: TenantLimits;
+  /**
+   * Who is viewing an image and who is typing (default on). `false`: the server sends neither,
+   * and ignores the `presence` and `typing` frames widgets send.
+   */
+  readonly presence?: boolean;
 }
 
 export const DEFAULT_LIMITS: TenantLimits = {
@@ -49,6 +57,8 @@ export const DEFAULT_LIMITS: TenantLimits = {
   maxCommentsPerChat: 500,
   actionsPerMinute: 120,
   actionBurst: 60,
+  ephemeralPerMinute: 120,
+  ephemeralBurst: 30,
   connectionsPerIp: 100,
 };
 

@@ -10,6 +10,8 @@ export const MAX_NAME_CHARS = 80;
 /** Longest page URL kept with a conversation (`create-image-chat.page`). */
 export const MAX_PAGE_CHARS = 2048;
 export const MAX_TOKEN_CHARS = 4096;
+/** Viewers a `presence` message lists by name; `count` says how many there are in all. */
+export const MAX_PRESENCE_VIEWERS = 12;
 /** Messages in one batched client frame. */
 export const MAX_BATCH = 50;
 /** Largest client frame in bytes; a larger one closes the socket with 1009. */

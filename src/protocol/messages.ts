@@ -137,11 +137,37 @@ export interface PingMessage {
 
 export type ActionMessage = CreateImageChatMessage | UpdateImageChatMessage | DeleteImageChatMessage;
 
+/**
+ * Whether this socket's user is looking at the image (docs/protocol.md, "Presence and typing").
+ * Subscribing implies `here: true`; the widget says `here: false` once its page has been hidden
+ * for a while, and `here: true` when it is shown again. Ephemeral: no ack, nothing stored.
+ */
+export interface PresenceHereMessage {
+  readonly type: 'presence';
+  readonly image: string;
+  readonly here: boolean;
+}
+
+/**
+ * The socket's user is writing in a conversation of the image (refreshed at most every ~2 s while
+ * the text changes), or stopped (`stop: true`: sent, cleared, closed). Who is typing is the
+ * session's identity, never a field of the frame. Ephemeral: no ack, nothing stored.
+ */
+export interface ClientTypingMessage {
+  readonly type: 'typing';
+  readonly image: string;
+  readonly chatId: string;
+  readonly stop?: true;
+}
+
+export type EphemeralMessage = PresenceHereMessage | ClientTypingMessage;
+
 export type ClientMessage =
   | HelloMessage
   | SubscribeMessage
   | UnsubscribeMessage
   | ActionMessage
+  | EphemeralMessage
   | PingMessage;
 
 // ---------------------------------------------------------------- server to client
@@ -229,6 +255,36 @@ export interface ErrorMessage {
   readonly code: ErrorCode;
   readonly message: string;
   readonly broadcastId?: string;
+  /** With `rate-limited` for presence and typing frames: milliseconds until one is taken again. */
+  readonly retryAfter?: number;
+}
+
+/** Someone viewing an image, as presence lists them. */
+export interface Viewer {
+  readonly id: string;
+  readonly name: string;
+  /** A server-made guest identity (the name is what the guest typed). */
+  readonly guest?: true;
+}
+
+/**
+ * Who is viewing the image now, over every node: `count` distinct users (the recipient included),
+ * at most MAX_PRESENCE_VIEWERS of them listed, in the order they came. Sent on subscribe and on
+ * change, coalesced per image: never more than about one a second to a socket. Ephemeral.
+ */
+export interface PresenceMessage {
+  readonly type: 'presence';
+  readonly image: string;
+  readonly count: number;
+  readonly viewers: readonly Viewer[];
+}
+
+/** Who is writing in one conversation of the image now (the recipient may be among them). Ephemeral. */
+export interface TypingMessage {
+  readonly type: 'typing';
+  readonly image: string;
+  readonly chatId: string;
+  readonly users: readonly Author[];
 }
 
 export interface PongMessage {
@@ -254,4 +310,6 @@ export type ServerMessage =
   | AckMessage
   | ChatEvent
   | ErrorMessage
+  | PresenceMessage
+  | TypingMessage
   | PongMessage;

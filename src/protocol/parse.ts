@@ -229,6 +229,17 @@ function message(value: unknown): ClientMessage {
         chatId: serverId(get('chatId'), 'chatId'),
       };
     }
+    case 'presence': {
+      const get = record(value, 'message', ['type', 'image', 'here']);
+      return { type, image: imageId(get('image'), 'image'), here: boolean(get('here'), 'here') };
+    }
+    case 'typing': {
+      const get = record(value, 'message', ['type', 'image', 'chatId'], ['stop']);
+      const out = { type, image: imageId(get('image'), 'image'), chatId: serverId(get('chatId'), 'chatId') };
+      if (get('stop') === undefined) return out;
+      if (get('stop') !== true) fail('stop must be true when given');
+      return { ...out, stop: true };
+    }
     case 'ping':
       record(value, 'message', ['type']);
       return { type };

@@ -26,6 +26,7 @@ import { withDemoKey } from './demo-key.ts';
 import { PendingConnections } from './pending-connections.ts';
 import { answerClientError, answerRaw, guard } from './raw-answer.ts';
 import { EmbedTickets, ticketParam } from './embed-ticket.ts';
+import type { PresenceTimings } from '../core/presence-hub.ts';
 
 export interface ServerOptions {
   /** 0 picks a free port (default 8787). */
@@ -73,6 +74,8 @@ export interface ServerOptions {
   now?: () => number;
   /** Clock and timers of sign-in expiry and usage flushes (tests inject fake ones). */
   clock?: Clock;
+  /** Presence and typing timings (tests and the bench shorten or turn off the coalescing). */
+  presence?: PresenceTimings;
   /** USAGE_FLUSH_MS, USAGE_RETENTION_DAYS; `counting: false` counts nothing (the bench's baseline). */
   usage?: UsageOptions;
 }
@@ -118,6 +121,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
   if (opts.maxReplay !== undefined) coreOptions.maxReplay = opts.maxReplay;
   if (opts.helloTimeoutMs !== undefined) coreOptions.helloTimeoutMs = opts.helloTimeoutMs;
   if (opts.usage !== undefined) coreOptions.usage = opts.usage;
+  if (opts.presence !== undefined) coreOptions.presence = opts.presence;
   const core = new ChatCore(coreOptions);
   const clientIp = (req: IncomingMessage) => clientAddress(req, opts.trustProxy ?? false);
   const handler = createRequestHandler({

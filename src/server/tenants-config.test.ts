@@ -49,6 +49,16 @@ test('TENANTS_FILE and TENANT_* together; the demo tenant only when neither is s
   assert.deepEqual(loadTenants({}, read).ids, ['demo']);
 });
 
+test('presence and typing are on unless a tenant turns them off, in the file or with TENANT_PRESENCE', () => {
+  const [on, off] = parseTenantsJson(JSON.stringify([{ id: 'on', origins: ['*'] }, { id: 'off', origins: ['*'], presence: false }]));
+  assert.equal(on?.presence, undefined);
+  assert.equal(off?.presence, false);
+  assert.equal(parseTenantsJson(JSON.stringify([{ id: 'on', origins: ['*'], presence: true }]))[0]?.presence, undefined);
+  assert.equal(loadTenants({ TENANT_ID: 'solo', TENANT_ORIGINS: '*', TENANT_PRESENCE: 'false' }).get('solo')?.presence, false);
+  assert.throws(() => loadTenants({ TENANT_ID: 'solo', TENANT_ORIGINS: '*', TENANT_PRESENCE: 'nope' }), /"presence" must be true or false, not "nope"/);
+  assert.throws(() => parseTenantsJson(JSON.stringify([{ id: 'x', origins: ['*'], presence: 1 }])), /"presence" must be true or false/);
+});
+
 test('mistakes in the tenants config are one clear sentence', () => {
   const t = (fields: Record<string, unknown>) => JSON.stringify({ tenants: [{ id: 'acme', origins: ['https://acme.example'], ...fields }] });
   const cases: [string, RegExp][] = [

@@ -14,7 +14,7 @@ const MIN_API_KEY_CHARS = 16;
 
 type Json = Record<string, unknown>;
 
-const TENANT_KEYS = new Set(['id', 'origins', 'ssoSecret', 'apiKey', 'guests', 'limits']);
+const TENANT_KEYS = new Set(['id', 'origins', 'ssoSecret', 'apiKey', 'guests', 'limits', 'presence']);
 
 /** Tenants from `TENANTS_FILE` (or `CONFIG_FILE`) and `TENANT_*`; the demo tenant when neither is set. */
 export function loadTenants(env: NodeJS.ProcessEnv, readFile: (path: string) => string = (p) => readFileSync(p, 'utf8')): Tenants {
@@ -79,6 +79,10 @@ export function parseTenant(value: unknown, where: string): Tenant {
     guests: parseGuests(value.guests, at),
     limits: parseLimits(value.limits, at),
   };
+  if (value.presence !== undefined) {
+    if (typeof value.presence !== 'boolean') throw new ConfigError(`${at}: "presence" must be true or false, not ${JSON.stringify(value.presence)}`);
+    if (!value.presence) tenant.presence = false;
+  }
   if (value.ssoSecret !== undefined) tenant.ssoSecret = secretValue(value.ssoSecret, MIN_SSO_SECRET_CHARS, `${at}: "ssoSecret"`);
   if (value.apiKey !== undefined) tenant.apiKey = secretValue(value.apiKey, MIN_API_KEY_CHARS, `${at}: "apiKey"`);
   return tenant;
@@ -86,7 +90,7 @@ export function parseTenant(value: unknown, where: string): Tenant {
 
 function tenantFromEnv(env: NodeJS.ProcessEnv): Tenant | undefined {
   const id = env.TENANT_ID?.trim();
-  const related = ['TENANT_ORIGINS', 'TENANT_SSO_SECRET', 'TENANT_API_KEY', 'TENANT_GUESTS', 'TENANT_MAX_TOKEN_LIFETIME_SECONDS'].filter((k) => env[k]?.trim());
+  const related = ['TENANT_ORIGINS', 'TENANT_SSO_SECRET', 'TENANT_API_KEY', 'TENANT_GUESTS', 'TENANT_MAX_TOKEN_LIFETIME_SECONDS', 'TENANT_PRESENCE'].filter((k) => env[k]?.trim());
   if (!id) {
     if (related.length) throw new ConfigError(`${related[0]} is set but TENANT_ID is not`);
     return undefined;
@@ -98,6 +102,9 @@ function tenantFromEnv(env: NodeJS.ProcessEnv): Tenant | undefined {
   if (env.TENANT_SSO_SECRET) raw.ssoSecret = env.TENANT_SSO_SECRET;
   if (env.TENANT_API_KEY) raw.apiKey = env.TENANT_API_KEY;
   if (env.TENANT_GUESTS?.trim()) raw.guests = env.TENANT_GUESTS.trim();
+  const presence = env.TENANT_PRESENCE?.trim().toLowerCase();
+  // A boolean when it reads as one, so parseTenant gives the same sentence as for the file.
+  if (presence) raw.presence = presence === 'true' ? true : presence === 'false' ? false : presence;
   const maxLifetime = env.TENANT_MAX_TOKEN_LIFETIME_SECONDS?.trim();
   // A number when it reads as one, so parseLimits gives the same sentence as for the file.
   if (maxLifetime) raw.limits = { maxTokenLifetimeSeconds: /^\d+$/.test(maxLifetime) ? Number(maxLifetime) : maxLifetime };

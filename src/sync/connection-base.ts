@@ -13,7 +13,7 @@
  */
 import type { AckMessage, ActionMessage, ErrorMessage, SeqPosition, User } from '../protocol/messages.ts';
 import { INITIAL_STATE, type ConnectionState, type ConnectionStatus } from './state.ts';
-import { ActionError, lowestPosition, type ChatConnection, type ImageListener, type PositionSource, type Timers } from './types.ts';
+import { ActionError, lowestPosition, type ChatConnection, type EphemeralImageMessage, type EphemeralListener, type ImageListener, type PositionSource, type Timers } from './types.ts';
 
 /** An action sent and not yet answered. */
 export interface PendingAction {
@@ -34,6 +34,7 @@ export abstract class ConnectionBase<P extends PendingAction = PendingAction> im
   protected readonly pending = new Map<string, P>();
   private readonly statusListeners = new Set<(s: ConnectionState) => void>();
   private readonly noticeListeners = new Set<(e: ErrorMessage) => void>();
+  private readonly ephemeralListeners = new Map<string, Set<EphemeralListener>>();
   private refs = 0;
 
   constructor(protected readonly timers: Timers) {}
@@ -75,6 +76,16 @@ export abstract class ConnectionBase<P extends PendingAction = PendingAction> im
     return () => this.noticeListeners.delete(listener);
   }
 
+  onEphemeral(image: string, listener: EphemeralListener): () => void {
+    let listeners = this.ephemeralListeners.get(image);
+    if (!listeners) this.ephemeralListeners.set(image, (listeners = new Set()));
+    listeners.add(listener);
+    return () => {
+      const current = this.ephemeralListeners.get(image);
+      if (current?.delete(listener) && current.size === 0) this.ephemeralListeners.delete(image);
+    };
+  }
+
   /** Registry bookkeeping: see acquireConnection / release. */
   retain(): this {
     this.refs++;
@@ -90,6 +101,8 @@ export abstract class ConnectionBase<P extends PendingAction = PendingAction> im
   abstract send(action: ActionMessage): Promise<AckMessage>;
   abstract renew(token: string): void;
   abstract retryNow(): void;
+  abstract here(image: string, here: boolean): void;
+  abstract typing(image: string, chatId: string, stop: boolean): void;
   /** Closes for good; the last `release` calls it. */
   abstract close(): void;
 
@@ -120,6 +133,12 @@ export abstract class ConnectionBase<P extends PendingAction = PendingAction> im
             ? `${s.status}|${s.attempt}|${s.retryAt}`
             : s.status;
     if (seen(after) !== seen(before)) for (const l of [...this.statusListeners]) l(after);
+  }
+
+  /** Presence or typing for an image: to its ephemeral listeners, only while the image is followed. */
+  protected ephemeral(message: EphemeralImageMessage): void {
+    if (!this.images.has(message.image)) return;
+    for (const l of [...(this.ephemeralListeners.get(message.image) ?? [])]) l(message);
   }
 
   protected notice(error: ErrorMessage): void {

@@ -48,6 +48,8 @@ export class Connection extends ConnectionBase {
    * one connection's subscribes in order, so a replay is handed on with the position it starts from.
    */
   private readonly asked = new Map<string, (SeqPosition | undefined)[]>();
+  /** Images this page is away from (`here(image, false)`): said again after every subscribe, which implies here. */
+  private readonly away = new Set<string>();
   /** Images subscribed on the current socket: subscribing one again is sent as a new subscription. */
   private readonly onSocket = new Set<string>();
   /** A large snapshot arrives as several messages (`more: true` on all but the last): the pages so far. */
@@ -124,6 +126,16 @@ export class Connection extends ConnectionBase {
       this.pending.set(action.broadcastId, { resolve, reject, timer });
       this.write(action);
     });
+  }
+
+  override here(image: string, here: boolean): void {
+    if (here ? !this.away.delete(image) : this.away.has(image)) return;
+    if (!here) this.away.add(image);
+    if (this.onSocket.has(image)) this.write({ type: 'presence', image, here });
+  }
+
+  override typing(image: string, chatId: string, stop: boolean): void {
+    if (this.onSocket.has(image)) this.write(stop ? { type: 'typing', image, chatId, stop: true } : { type: 'typing', image, chatId });
   }
 
   override renew(token: string): void {
@@ -225,6 +237,7 @@ export class Connection extends ConnectionBase {
     if (this.onSocket.has(image)) this.write({ type: 'unsubscribe', image });
     this.write(subscribe);
     this.onSocket.add(image);
+    if (this.away.has(image)) this.write({ type: 'presence', image, here: false });
   }
 
   /** The server would go on sending it: say so, when there is a socket to say it on (a new one subscribes only what is followed). */
@@ -233,6 +246,7 @@ export class Connection extends ConnectionBase {
     this.asked.delete(image);
     this.pages.delete(image);
     this.onSocket.delete(image);
+    this.away.delete(image);
     if (this.state.status === 'online') this.write({ type: 'unsubscribe', image });
   }
 
@@ -314,6 +328,10 @@ export class Connection extends ConnectionBase {
         return this.notice(m);
       case 'pong':
         return;
+      case 'presence':
+      case 'typing':
+        // Not held while the image syncs: no seq orders it after the answer, and it is whole in itself.
+        return this.ephemeral(m);
       case 'snapshot':
       case 'replay': {
         const answer = m.type === 'snapshot' ? this.wholeSnapshot(m) : m;

@@ -27,6 +27,8 @@ import { browserPage } from './page-signals.ts';
 interface Tab {
   /** The images this tab follows, with where the leader believes it is. */
   readonly images: Map<string, SeqPosition | undefined>;
+  /** The images this tab said it is away from (presence). */
+  readonly away: Set<string>;
   /** Aborts the wait on the tab's lock (the tab said bye, or we stopped leading). */
   readonly watch: AbortController;
 }
@@ -87,6 +89,7 @@ export class Leader {
         return this.subscribe(m.tab, m.image, m.since);
       case 'unsubscribe': {
         this.tabs.get(m.tab)?.images.delete(m.image);
+        this.tabs.get(m.tab)?.away.delete(m.image);
         return this.unfollowIfUnused(m.image);
       }
       case 'action':
@@ -97,6 +100,14 @@ export class Leader {
         return this.connection.renew(m.token);
       case 'retry':
         return this.connection.retryNow();
+      case 'here': {
+        const tab = this.tabOf(m.tab);
+        if (m.here) tab.away.delete(m.image);
+        else tab.away.add(m.image);
+        return this.updateHere(m.image);
+      }
+      case 'typing':
+        return this.connection.typing(m.image, m.chatId, m.stop);
       case 'visible':
         if (!m.visible) return void this.visibleTabs.delete(m.tab);
         this.tabOf(m.tab);
@@ -120,7 +131,17 @@ export class Leader {
       (message, base) => this.fanOut(image, message, base),
       () => lowestPosition(this.positionsOf(image)),
     );
-    this.followed.set(image, off);
+    const offEphemeral = this.connection.onEphemeral(image, (message) => this.post({ kind: 'ephemeral', message }));
+    this.followed.set(image, () => (off(), offEphemeral()));
+    this.updateHere(image);
+  }
+
+  /** The socket views the image while any tab following it does (one browser is one viewer anyway). */
+  private updateHere(image: string): void {
+    if (!this.followed.has(image)) return;
+    let here = false;
+    for (const tab of this.tabs.values()) if (tab.images.has(image) && !tab.away.has(image)) here = true;
+    this.connection.here(image, here);
   }
 
   private fanOut(image: string, message: ImageMessage, base?: SeqPosition): void {
@@ -135,7 +156,7 @@ export class Leader {
   }
 
   private unfollowIfUnused(image: string): void {
-    for (const tab of this.tabs.values()) if (tab.images.has(image)) return;
+    for (const tab of this.tabs.values()) if (tab.images.has(image)) return this.updateHere(image);
     this.followed.get(image)?.();
     this.followed.delete(image);
   }
@@ -143,7 +164,7 @@ export class Leader {
   private tabOf(id: string): Tab {
     let tab = this.tabs.get(id);
     if (tab) return tab;
-    tab = { images: new Map(), watch: new AbortController() };
+    tab = { images: new Map(), away: new Set(), watch: new AbortController() };
     this.tabs.set(id, tab);
     // The tab holds its own lock while it lives; we get it only once the tab is gone (closed or crashed).
     this.locks

@@ -74,6 +74,8 @@ export class TabConnection extends ConnectionBase<Pending> {
    */
   private outbox: TabMessage[] | null = [];
   private releaseLocks: (() => void)[] = [];
+  /** Images this tab is away from (presence): told to every new leader. */
+  private readonly away = new Set<string>();
   /** A fresh sign-in token the page gave after the first (`renew`): a leader this tab becomes, or follows, gets it. */
   private renewedToken: string | undefined;
   private readonly page: PageSignals;
@@ -125,6 +127,16 @@ export class TabConnection extends ConnectionBase<Pending> {
       this.pending.set(action.broadcastId, { action, resolve, reject, timer, leader, resent: false });
       this.post({ kind: 'action', tab: this.id, action });
     });
+  }
+
+  override here(image: string, here: boolean): void {
+    if (here ? !this.away.delete(image) : this.away.has(image)) return;
+    if (!here) this.away.add(image);
+    if (this.images.has(image)) this.post({ kind: 'here', tab: this.id, image, here });
+  }
+
+  override typing(image: string, chatId: string, stop: boolean): void {
+    if (this.images.has(image)) this.post({ kind: 'typing', tab: this.id, image, chatId, stop });
   }
 
   override renew(token: string): void {
@@ -212,6 +224,8 @@ export class TabConnection extends ConnectionBase<Pending> {
         return this.settle(m.broadcastId, new ActionError(m.error?.code ?? 'unavailable', m.error?.message ?? NOT_ONLINE_MESSAGE));
       case 'notice':
         return this.notice(m.error);
+      case 'ephemeral':
+        return this.ephemeral(m.message);
       default:
         return; // another tab's message to the leader
     }
@@ -227,6 +241,7 @@ export class TabConnection extends ConnectionBase<Pending> {
     if (this.renewedToken) this.post({ kind: 'token', tab: this.id, token: this.renewedToken });
     this.post({ kind: 'visible', tab: this.id, visible: this.page.visible() });
     for (const image of this.images.keys()) this.subscribeNow(image);
+    for (const image of this.away) if (this.images.has(image)) this.post({ kind: 'here', tab: this.id, image, here: false });
     for (const p of [...this.pending.values()]) {
       if (p.leader === leader) continue;
       if (p.resent) {
@@ -261,6 +276,7 @@ export class TabConnection extends ConnectionBase<Pending> {
   /** The leader counts images across tabs: it drops this tab's count, and the socket's follow when it was the last. */
   protected override forget(image: string): void {
     this.syncing.delete(image);
+    this.away.delete(image);
     this.post({ kind: 'unsubscribe', tab: this.id, image });
   }
 

@@ -10,7 +10,7 @@
  */
 import type { AckMessage, ActionMessage, ErrorCode, ErrorMessage, SeqPosition } from '../protocol/messages.ts';
 import type { ConnectionState } from './state.ts';
-import type { ImageMessage } from './types.ts';
+import type { EphemeralImageMessage, ImageMessage } from './types.ts';
 
 /** Tab → leader. `tab` is the sending tab's random id. */
 export type TabMessage =
@@ -28,7 +28,11 @@ export type TabMessage =
   /** Try to connect now (this tab was shown or focused, or its user pressed "Retry now"). */
   | { readonly kind: 'retry'; readonly tab: string }
   /** Whether anyone can see this tab: while any tab is visible the leader retries at the visible pace. */
-  | { readonly kind: 'visible'; readonly tab: string; readonly visible: boolean };
+  | { readonly kind: 'visible'; readonly tab: string; readonly visible: boolean }
+  /** Whether this tab views `image` (presence): the socket is away only when every tab following it is. */
+  | { readonly kind: 'here'; readonly tab: string; readonly image: string; readonly here: boolean }
+  /** This tab's user writes in a conversation (or stopped): sent on the socket as is. */
+  | { readonly kind: 'typing'; readonly tab: string; readonly image: string; readonly chatId: string; readonly stop: boolean };
 
 /** Leader → tabs. */
 export type LeaderMessage =
@@ -46,7 +50,9 @@ export type LeaderMessage =
       readonly error?: { readonly code: ErrorCode; readonly message: string };
     }
   /** A server error that belongs to no action. */
-  | { readonly kind: 'notice'; readonly error: ErrorMessage };
+  | { readonly kind: 'notice'; readonly error: ErrorMessage }
+  /** Who views an image or types in one of its conversations (every tab following the image takes it). */
+  | { readonly kind: 'ephemeral'; readonly message: EphemeralImageMessage };
 
 export type ChannelMessage = TabMessage | LeaderMessage;
 

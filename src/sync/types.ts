@@ -4,7 +4,7 @@
  * to (`ChatConnection`, implemented by the socket driver and by the tab side
  * of a shared socket), and the action error.
  */
-import type { AckMessage, ActionMessage, ErrorCode, ErrorMessage, ReplayMessage, SeqPosition, SnapshotMessage, ChatEvent, User } from '../protocol/messages.ts';
+import type { AckMessage, ActionMessage, ErrorCode, ErrorMessage, PresenceMessage, ReplayMessage, SeqPosition, SnapshotMessage, ChatEvent, TypingMessage, User } from '../protocol/messages.ts';
 import type { BackoffOptions, ConnectionState, ConnectionStatus, HeartbeatOptions } from './state.ts';
 import type { PageSignals } from './page-signals.ts';
 import type { Probe } from './probe.ts';
@@ -81,6 +81,10 @@ export type PositionSource = () => SeqPosition | undefined;
 
 export type ImageMessage = SnapshotMessage | ReplayMessage | ChatEvent;
 
+/** Who views an image, who types in one of its conversations: ephemeral, no seq, never cached. */
+export type EphemeralImageMessage = PresenceMessage | TypingMessage;
+export type EphemeralListener = (message: EphemeralImageMessage) => void;
+
 /**
  * Hears one image's snapshots, replays and events. `base` comes with a
  * replay: the `since` it answers, so a listener can tell whether the replay
@@ -99,6 +103,15 @@ export interface ChatConnection {
   resync(image: string): void;
   onStatus(listener: (s: ConnectionState) => void): () => void;
   onNotice(listener: (e: ErrorMessage) => void): () => void;
+  /** Hears who views `image` and who types in its conversations (while it is subscribed). */
+  onEphemeral(image: string, listener: EphemeralListener): () => void;
+  /**
+   * Whether this page (tab) is being looked at, for `image`: the socket tells the server it is away
+   * only when every tab following the image says so. Subscribing implies here.
+   */
+  here(image: string, here: boolean): void;
+  /** This user writes in `chatId` (`stop`: no longer). Fire and forget: dropped when not online. */
+  typing(image: string, chatId: string, stop: boolean): void;
   send(action: ActionMessage): Promise<AckMessage>;
   /**
    * A fresh sign-in token for the same user: sent as a new `hello` on the open

@@ -9,7 +9,7 @@ import type { GuestPolicy, Tenant, TenantLimits } from '../../src/core/tenants.t
 export const ssoSecretOf = (id: string) => `${id}-sso-secret-for-tests-0123456789abcdef`;
 export const apiKeyOf = (id: string) => `${id}-api-key-for-tests`;
 
-export function testTenant(id: string, options: { guests?: GuestPolicy; limits?: Partial<TenantLimits>; origins?: string[] } = {}): Tenant {
+export function testTenant(id: string, options: { guests?: GuestPolicy; limits?: Partial<TenantLimits>; origins?: string[]; presence?: boolean } = {}): Tenant {
   return {
     id,
     origins: options.origins ?? ['*'],
@@ -17,6 +17,7 @@ export function testTenant(id: string, options: { guests?: GuestPolicy; limits?:
     apiKey: apiKeyOf(id),
     guests: options.guests ?? 'post',
     limits: { ...DEFAULT_LIMITS, ...options.limits },
+    ...(options.presence === false ? { presence: false } : {}),
   };
 }
 

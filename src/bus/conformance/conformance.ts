@@ -130,6 +130,33 @@ export function busConformance(name: string, open: () => Promise<BusNodes>): voi
       assert.equal(run.topicCount(b), 0);
     }));
 
+    test('a volatile message reaches every node like any other, in order with the same publisher’s others', withNodes(async ({ nodes: [a, b] }) => {
+      const t = topic();
+      const inbox = new Inbox();
+      await b.subscribe(t, inbox.handler).ready;
+      // Volatile messages are dropped while a bus is still connecting: a round trip first.
+      await a.check(FAILED_WAIT_MS);
+      const sent = Array.from({ length: 50 }, (_, i) => `v${i}`);
+      for (const m of sent) a.publishVolatile(t, m);
+      await inbox.until('v49');
+      assert.deepEqual(inbox.got, sent);
+    }));
+
+    test('a volatile publish never throws, on a closed bus neither, and delivers nothing there', withNodes(async (run) => {
+      const [a, b] = run.nodes;
+      const t = topic();
+      const inbox = new Inbox();
+      await b.subscribe(t, inbox.handler).ready;
+      await b.close();
+      assert.doesNotThrow(() => b.publishVolatile(t, 'after-close'));
+      if (a !== b) {
+        a.publishVolatile(t, 'to-a-closed-node');
+        await a.publish(t, 'fence');
+        await a.check(FAILED_WAIT_MS);
+      }
+      assert.deepEqual(inbox.got, []);
+    }));
+
     test('a throwing handler does not keep the message from the others', withNodes(async ({ nodes: [a, b] }) => {
       const t = topic();
       const inbox = new Inbox();

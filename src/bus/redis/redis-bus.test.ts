@@ -103,3 +103,26 @@ test('a subscription that died silently fails the health check, which reconnects
     await scope.cleanup();
   }
 });
+
+test('a volatile publish while the publishing connection is down is dropped, where a plain publish waits for it', { skip }, async () => {
+  const scope = new RedisScope(url!);
+  const [a, b] = nodesOn(scope);
+  try {
+    const got: string[] = [];
+    let fenced: () => void = () => {};
+    const fence = new Promise<void>((resolve) => (fenced = resolve));
+    await b.subscribe('v', (p) => (got.push(p), p === 'fence' && fenced())).ready;
+    const reconnecting = new Promise<void>((resolve) => a.connection.once('reconnecting', () => resolve()));
+    assert.equal(await scope.kill('-n1:pub'), 1, 'the publishing connection of node 1 killed');
+    await reconnecting;
+    a.publishVolatile('v', 'stale');
+    const kept = a.publish('v', 'kept');
+    await kept;
+    await a.publish('v', 'fence');
+    await fence;
+    assert.deepEqual(got, ['kept', 'fence'], 'no stale announcement delivered once Redis is back');
+  } finally {
+    await Promise.all([a.close(), b.close()]);
+    await scope.cleanup();
+  }
+});

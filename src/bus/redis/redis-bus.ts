@@ -99,6 +99,12 @@ export class RedisBus implements Bus {
     return this.connection.publish(this.prefix + topic, payload).then(() => undefined);
   }
 
+  /** Only on a ready connection: ioredis would otherwise queue it until Redis is back. */
+  publishVolatile(topic: string, payload: string): void {
+    if (this.closed || this.connection.status !== 'ready') return;
+    this.connection.publish(this.prefix + topic, payload).catch(() => undefined);
+  }
+
   subscribe(topic: string, handler: Handler): Subscription {
     if (this.closed) return { ready: Promise.reject(new Error('the bus is closed')), unsubscribe() {} };
     const name = this.prefix + topic;
