@@ -30,6 +30,9 @@
 //      in-memory sockets with the hooks vs the hooks made no-ops, blocks alternated in one run
 //  18. a crowded image in Chromium (scripts/bench-markers.mjs): time to draw 500 conversations (clustered)
 //      and to re-cluster them when the element is resized, grid clustering  vs the O(n²) pairwise search
+//  19. presence (scripts/bench-presence.mjs): 1,000 raw sockets join one image over 10 s, then 199 leave:
+//      presence frames and bytes per socket per second (mean, max), delay from a join or leave to the first
+//      frame showing it  vs the same schedule with the coalescing off (a frame per change)
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -507,3 +510,6 @@ await clusterBench();
 
 const { markersBench } = await import('./bench-markers.mjs');
 await markersBench();
+
+const { presenceBench } = await import('./bench-presence.mjs');
+await presenceBench();
