@@ -60,8 +60,9 @@ interface Seen {
 interface LocalViewer {
   here: boolean;
   readonly since: number;
-  /** The last presence JSON this socket was sent. */
+  /** The last presence JSON this socket was sent, and when (on the clock). */
   sent: string | undefined;
+  sentAt: number;
 }
 
 interface Typist {
@@ -117,12 +118,16 @@ export class PresenceHub {
     const topic = presenceTopicFor(target.tenant, image);
     const state = this.images.get(topic) ?? this.open(target.tenant, image, topic);
     if (state.local.has(target)) return;
-    const viewer: LocalViewer = { here: true, since: this.options.clock.now(), sent: undefined };
+    const now = this.options.clock.now();
+    const viewer: LocalViewer = { here: true, since: now, sent: undefined, sentAt: -Infinity };
     state.local.set(target, viewer);
     this.changed(state);
     viewer.sent = presenceJson(state);
     // Alone is what a client assumes until told otherwise: a lone viewer is sent nothing.
-    if (!alone(viewer.sent, target.user)) target.deliverEphemeral(image, viewer.sent);
+    if (!alone(viewer.sent, target.user)) {
+      target.deliverEphemeral(image, viewer.sent);
+      viewer.sentAt = now;
+    }
     for (const chatId of state.typing.keys()) target.deliverEphemeral(image, typingJson(state, chatId));
   }
 
@@ -208,11 +213,20 @@ export class PresenceHub {
     const state = this.images.get(topic);
     if (!state) return;
     const json = presenceJson(state);
+    const now = this.options.clock.now();
+    let deferred = false;
     for (const [target, viewer] of state.local) {
       if (viewer.sent === json) continue;
+      // Sent its list on arrival less than an interval ago: this change waits for the next round.
+      if (now - viewer.sentAt < this.timings.coalesceMs) {
+        deferred = true;
+        continue;
+      }
       viewer.sent = json;
+      viewer.sentAt = now;
       target.deliverEphemeral(state.image, json);
     }
+    if (deferred) this.toSockets.mark(topic);
   }
 
   private announce(topic: string): void {

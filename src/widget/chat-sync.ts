@@ -6,10 +6,10 @@
  * position; a live event that skips a seq makes it catch up (`resync`).
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import type { AckMessage, ActionMessage, Change, Chat, ChatEvent, User } from '../protocol/messages.ts';
+import type { AckMessage, ActionMessage, Author, Change, Chat, ChatEvent, PresenceMessage, User } from '../protocol/messages.ts';
 import { acquireConnection } from '../sync/registry.ts';
 import { sameSubject } from '../sync/tab-protocol.ts';
-import { ActionError, NOT_ONLINE_MESSAGE, type ChatConnection, type ImageMessage } from '../sync/types.ts';
+import { ActionError, NOT_ONLINE_MESSAGE, type ChatConnection, type EphemeralImageMessage, type ImageMessage } from '../sync/types.ts';
 import { readCache, writeCache, type CacheKey } from '../sync/cache.ts';
 import { INITIAL_STATE, type ConnectionState, type ConnectionStatus } from '../sync/state.ts';
 import {
@@ -64,6 +64,12 @@ export class ChatSync implements ReactiveController {
   status: ConnectionStatus = 'connecting';
   /** The whole connection state: why not online, and when the next try is (the banner shows both). */
   state: ConnectionState = INITIAL_STATE;
+  /** Who else views the image (ephemeral: never cached); undefined until told, and while not online. */
+  presence: PresenceMessage | undefined;
+  /** Who types in each conversation (the server's lists), while online. */
+  readonly typists = new Map<string, readonly Author[]>();
+  /** This page told the server it is away from the image (kept across reconnects and image changes). */
+  private away = false;
   private connection: ChatConnection | undefined;
   private target: SyncTarget | undefined;
   private generation = 0;
@@ -134,7 +140,9 @@ export class ChatSync implements ReactiveController {
       if (cached && !this.list.loaded) this.setList(applyCached(this.list, cached));
       this.cleanup.push(
         connection.subscribe(target.image, (m) => this.receive(m), () => positionOf(this.list)),
+        connection.onEphemeral(target.image, (m) => this.ephemeral(m)),
       );
+      if (this.away) connection.here(target.image, false);
     });
   }
 
@@ -148,7 +156,20 @@ export class ChatSync implements ReactiveController {
     this.target = undefined;
     this.list = EMPTY_CHAT_LIST;
     this.chats = [];
+    this.presence = undefined;
+    this.typists.clear();
     this.host.requestUpdate();
+  }
+
+  /** Whether this page is looked at (presence): the server stops counting it while it is not. */
+  here(here: boolean): void {
+    this.away = !here;
+    if (this.target) this.connection?.here(this.target.image, here);
+  }
+
+  /** This user writes in `chatId` (`stop`: no longer). */
+  typing(chatId: string, stop: boolean): void {
+    if (this.target && this.status === 'online') this.connection?.typing(this.target.image, chatId, stop);
   }
 
   /** `refused`, if given, hears the reason when the server refuses the action after it was sent. */
@@ -175,6 +196,11 @@ export class ChatSync implements ReactiveController {
 
   private setState(state: ConnectionState): void {
     this.state = state;
+    if (state.status !== 'online') {
+      // Whoever was there may have left meanwhile: nothing is shown until the server says again.
+      this.presence = undefined;
+      this.typists.clear();
+    }
     if (state.status === this.status) {
       // A renewed sign-in (another name, role or read-only flag), a new reason or retry time to show.
       this.host.requestUpdate();
@@ -188,6 +214,13 @@ export class ChatSync implements ReactiveController {
   private setList(list: ChatListState): void {
     this.list = list;
     this.chats = view(list);
+    this.host.requestUpdate();
+  }
+
+  private ephemeral(m: EphemeralImageMessage): void {
+    if (m.type === 'presence') this.presence = m;
+    else if (m.users.length > 0) this.typists.set(m.chatId, m.users);
+    else this.typists.delete(m.chatId);
     this.host.requestUpdate();
   }
 

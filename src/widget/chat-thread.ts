@@ -15,6 +15,7 @@ import { confirmTemplate, focusConfirm } from './confirm.ts';
 import { FocusTrap } from './focus-trap.ts';
 import { draftKey } from './draft-store.ts';
 import { backButton } from './sheet.ts';
+import { typingTemplate } from './presence.ts';
 
 const TEXT = {
   close: 'Close conversation',
@@ -208,6 +209,7 @@ export class ImageChatThread extends LitElement {
       <ol class="comments" tabindex="0" aria-label=${TEXT.messages}>
         ${chat.comments.map((c, i) => this.comment(c, i, ctx, now, blocked !== undefined))}
       </ol>
+      ${typingTemplate(ctx.locale, ctx.typing ?? [])}
       ${ctx.readonly
         ? nothing
         : html`${composerTemplate({
@@ -219,8 +221,9 @@ export class ImageChatThread extends LitElement {
               draftKey: draftKey(ctx.scope, chat.id),
               onSend: (text, refused) => this.run(() => ctx.reply(text, refused)),
               onCancel: () => ctx.close(),
-              onInput: () => {
+              onInput: (text) => {
                 if (this.hint) this.hint = undefined;
+                ctx.drafting?.(text);
               },
             })}
             ${this.confirming

@@ -55,7 +55,8 @@ export interface ComposerOptions {
   onSend(text: string, refused: Refused): boolean;
   /** Escape, or the cancel button once the draft is discarded. */
   onCancel(): void;
-  onInput?(): void;
+  /** Each input event, with the text the box holds now. */
+  onInput?(text: string): void;
   /** Where the unsent text is kept (draft-store.ts `draftKey`); without one it is not kept. */
   readonly draftKey?: string;
   /** The text to start from when no draft is kept (editing a comment). */
@@ -150,7 +151,7 @@ export class ImageChatComposer extends LitElement {
       drafts.clearRefusal(this.key);
     }
     this.refusal = undefined;
-    this.options?.onInput?.();
+    this.options?.onInput?.(value);
   }
 
   private send(): void {

@@ -1,6 +1,6 @@
 /** What <image-chat> provides to its children (the thread popup) through @lit/context. */
 import { createContext } from '@lit/context';
-import type { User } from '../protocol/messages.ts';
+import type { Author, User } from '../protocol/messages.ts';
 import type { ConnectionStatus } from '../sync/state.ts';
 import type { ChatView } from './chat-list.ts';
 import type { Refused } from './composer.ts';
@@ -20,6 +20,10 @@ export interface ThreadContext {
   readonly sheet?: boolean;
   /** The server does not answer (not the browser offline): the reason says so. */
   readonly serverUnreachable?: boolean;
+  /** Who else is writing in this conversation now (the `typing` part). */
+  readonly typing?: readonly Author[];
+  /** The reply box holds this text now (typing is announced from it, throttled: presence.ts). */
+  drafting?(text: string): void;
   /** Each returns an error text to show, or undefined when the action was sent. */
   reply(text: string, refused?: Refused): string | undefined;
   editComment(commentId: string, text: string, refused?: Refused): string | undefined;

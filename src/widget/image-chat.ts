@@ -29,6 +29,11 @@
  * @csspart cluster - One `<button>` standing for markers that would overlap at the displayed size, with `data-count`;
  *   activating it lists them in the `list` panel.
  * @csspart list-toggle - Opens the `list` panel (top end corner of the image; shown once the image has a conversation).
+ * @csspart presence - Who else is viewing the image (top start corner; not drawn while nobody else is): initials avatars
+ *   (name as title, `data-guest` for guests), "+N" past 4, and "N viewing" (everyone, this viewer included); `data-count`
+ *   (everyone viewing) and `data-others`. A viewer whose page has been hidden for a minute stops being counted.
+ * @csspart typing - In the thread, a polite live region: "Ana is typing…", "Ana and Ben are typing…", "3 people are
+ *   typing…"; empty (`data-count="0"`) while nobody else writes in the conversation.
  * @csspart list - The panel (role=dialog) listing every conversation, with the open / resolved / all filter and "hide
  *   resolved on the image"; a full-screen modal sheet where the element is under 768 px wide.
  * @csspart placing - The ghost marker while choosing a point from the keyboard or composing.
@@ -98,6 +103,8 @@ import { SheetController, sheetHead } from './sheet.ts';
 import { sheetStyles } from './sheet.styles.ts';
 import type { ConnectionStatus } from '../sync/state.ts';
 import { VERSION, defineOnce } from './define.ts';
+import { PresenceController, othersTyping } from './presence.ts';
+import { presenceStyles } from './presence.styles.ts';
 
 export type { ImageChatChangeDetail, ImageChatErrorDetail, ImageChatStatus } from './templates.ts';
 
@@ -112,7 +119,7 @@ const DEFAULT_SERVER = (() => {
 export class ImageChat extends LitElement {
   /** The package version of this copy (a second copy of another version on the page warns). */
   static readonly version = VERSION;
-  static override styles = [styles, threadStyles, markerStyles, sheetStyles, statusBannerStyles];
+  static override styles = [styles, threadStyles, markerStyles, sheetStyles, statusBannerStyles, presenceStyles];
   static override properties = {
     src: { type: String },
     alt: { type: String },
@@ -179,6 +186,14 @@ export class ImageChat extends LitElement {
     viewOnly: () => (!this.readonly && this.sync.user?.readonly ? this.viewOnlyReason : undefined),
     retryNow: () => this.sync.retryNow(),
     refocus: () => this.overlayEl?.focus(),
+  });
+  private readonly presence = new PresenceController(this, {
+    presence: () => this.sync.presence,
+    me: () => this.sync.user?.id,
+    locale: () => this.locale,
+    mayWrite: () => !this.viewOnly,
+    sendHere: (here) => this.sync.here(here),
+    sendTyping: (chatId, stop) => this.sync.typing(chatId, stop),
   });
   private refocus = false;
 
@@ -415,6 +430,7 @@ export class ImageChat extends LitElement {
   // ------------------------------------------------------------ threads
 
   private async openThread(chatId: string): Promise<void> {
+    this.presence.stopTyping();
     this.placing = undefined;
     this.composing = false;
     this.openChatId = this.openChatId === chatId ? undefined : chatId;
@@ -426,6 +442,7 @@ export class ImageChat extends LitElement {
   }
 
   private closeThread(restoreFocus: boolean): void {
+    this.presence.stopTyping();
     const id = this.openChatId;
     this.openChatId = undefined;
     if (!restoreFocus || !id) return;
@@ -443,7 +460,13 @@ export class ImageChat extends LitElement {
       readonly: this.viewOnly,
       locale: this.locale,
       scope: this.scope,
-      reply: (text, refused) => this.reply(chat.id, text, refused),
+      reply: (text, refused) => {
+        const refusal = this.reply(chat.id, text, refused);
+        if (refusal === undefined) this.presence.stopTyping();
+        return refusal;
+      },
+      typing: othersTyping(this.sync.typists.get(chat.id) ?? [], this.sync.user?.id),
+      drafting: (text) => this.presence.input(chat.id, text),
       editComment: (commentId, text, refused) => validateText(text) ?? this.sync.update(chat.id, { kind: 'edit-comment', commentId, text }, refused),
       sheet: this.narrow.narrow,
       serverUnreachable: serverUnreachable(this.sync.state),
@@ -524,6 +547,7 @@ export class ImageChat extends LitElement {
           ></image-chat-thread>`
         : nothing}
       ${this.markers.chromeTemplate()}
+      ${this.presence.badge(o.x + 8, o.y + 8)}
       ${this.banner.render()}
     `;
   }

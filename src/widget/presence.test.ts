@@ -1,0 +1,172 @@
+// The presence and typing parts and their timers (presence.ts), with an injected clock and page.
+import { expect } from '@open-wc/testing';
+import { render } from 'lit';
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type { PresenceMessage } from '../protocol/messages.ts';
+import { PresenceController, initials, othersTyping, typingTemplate, typingText, type PresenceSource } from './presence.ts';
+import { FakeTimers } from '../../test/support/fake-timers.ts';
+import { FakePage } from '../../test/support/fake-page.ts';
+
+function host() {
+  const controllers: ReactiveController[] = [];
+  const h = {
+    addController: (c: ReactiveController) => controllers.push(c),
+    removeController: () => {},
+    requestUpdate: () => {},
+    updateComplete: Promise.resolve(true),
+    connect: () => controllers.forEach((c) => c.hostConnected?.()),
+    disconnect: () => controllers.forEach((c) => c.hostDisconnected?.()),
+  };
+  return h as typeof h & ReactiveControllerHost;
+}
+
+const ME = 'u:me';
+const viewer = (n: number) => ({ id: `u:${n}`, name: `Person ${n}` });
+
+function setup(options: { presence?: PresenceMessage; mayWrite?: boolean; page?: FakePage } = {}) {
+  const timers = new FakeTimers();
+  const page = options.page ?? new FakePage();
+  const sent: string[] = [];
+  let presence = options.presence;
+  const source: PresenceSource = {
+    presence: () => presence,
+    me: () => ME,
+    locale: () => 'en',
+    mayWrite: () => options.mayWrite ?? true,
+    sendHere: (here) => sent.push(`here:${here}`),
+    sendTyping: (chatId, stop) => sent.push(`${stop ? 'stop' : 'typing'}:${chatId}`),
+  };
+  const h = host();
+  const controller = new PresenceController(h, source, { timers, now: timers.now, page });
+  h.connect();
+  const badge = () => {
+    const box = document.createElement('div');
+    render(controller.badge(8, 8), box);
+    return box.querySelector<HTMLElement>('[part="presence"]');
+  };
+  return { timers, page, sent, controller, h, badge, setPresence: (p: PresenceMessage) => (presence = p) };
+}
+
+describe('presence: away after a minute hidden', () => {
+  it('tells the server it is away once the page has been hidden 60 s, and back at once when shown', () => {
+    const { timers, page, sent } = setup();
+    page.emit('hidden');
+    timers.advance(59_999);
+    expect(sent).to.deep.equal([]);
+    timers.advance(1);
+    expect(sent).to.deep.equal(['here:false']);
+    page.emit('visible');
+    expect(sent).to.deep.equal(['here:false', 'here:true']);
+  });
+
+  it('a page shown again within the minute says nothing; a page hidden from the start counts from then', () => {
+    const { timers, page, sent, h } = setup();
+    page.emit('hidden');
+    timers.advance(30_000);
+    page.emit('visible');
+    timers.advance(120_000);
+    expect(sent).to.deep.equal([]);
+    h.disconnect();
+    const late = setup({ page: new FakePage(false) });
+    late.timers.advance(60_000);
+    expect(late.sent).to.deep.equal(['here:false']);
+  });
+});
+
+describe('typing: throttled, nothing while the text stays the same', () => {
+  it('one typing per 2 s while the text changes, none for the same text, a stop when cleared or sent', () => {
+    const { timers, controller, sent } = setup();
+    controller.input('c1', 'H');
+    expect(sent).to.deep.equal(['typing:c1']);
+    timers.advance(500);
+    controller.input('c1', 'He');
+    timers.advance(1000);
+    controller.input('c1', 'Hel');
+    expect(sent).to.have.length(1, 'at most one every 2 s');
+    timers.advance(500);
+    controller.input('c1', 'Hel');
+    expect(sent).to.have.length(1, 'the same text sends nothing');
+    controller.input('c1', 'Hell');
+    expect(sent).to.deep.equal(['typing:c1', 'typing:c1']);
+    timers.advance(10_000);
+    controller.input('c1', 'Hell');
+    expect(sent).to.have.length(2, 'a pause sends nothing: the server lets it lapse');
+    controller.input('c1', '');
+    expect(sent).to.deep.equal(['typing:c1', 'typing:c1', 'stop:c1'], 'cleared');
+    controller.input('c1', 'again');
+    controller.stopTyping();
+    controller.stopTyping();
+    expect(sent.slice(3)).to.deep.equal(['typing:c1', 'stop:c1'], 'sent or closed: one stop');
+  });
+
+  it('another conversation stops the first; a view-only user sends nothing', () => {
+    const { controller, sent } = setup();
+    controller.input('c1', 'a');
+    controller.input('c2', 'b');
+    expect(sent).to.deep.equal(['typing:c1', 'stop:c1', 'typing:c2']);
+    const viewOnly = setup({ mayWrite: false });
+    viewOnly.controller.input('c1', 'a');
+    viewOnly.controller.stopTyping();
+    expect(viewOnly.sent).to.deep.equal([]);
+  });
+});
+
+describe('the presence part', () => {
+  const message = (count: number, ids: number[], withMe = true): PresenceMessage => ({
+    type: 'presence',
+    image: 'img',
+    count,
+    viewers: [...(withMe ? [{ id: ME, name: 'Me' }] : []), ...ids.map(viewer)],
+  });
+
+  it('is not drawn while nobody else is there (or before the server said anything)', () => {
+    expect(setup().badge()).to.equal(null);
+    expect(setup({ presence: message(1, []) }).badge()).to.equal(null);
+  });
+
+  it('shows the others’ initials with their names, and the count of everyone viewing', () => {
+    const badge = setup({ presence: { type: 'presence', image: 'img', count: 3, viewers: [{ id: ME, name: 'Me' }, { id: 'u:a', name: 'Ana Lima' }, { id: 'g_b', name: 'Ben', guest: true }] } }).badge()!;
+    const avatars = [...badge.querySelectorAll<HTMLElement>('.avatar')];
+    expect(avatars.map((a) => a.textContent)).to.deep.equal(['AL', 'B']);
+    expect(avatars.map((a) => a.title)).to.deep.equal(['Ana Lima', 'Ben']);
+    expect(avatars[1]!.dataset.guest).to.equal('true');
+    expect(badge.dataset.count).to.equal('3');
+    expect(badge.querySelector('.viewing')!.textContent).to.equal('3 viewing');
+    expect(badge.querySelector('.visually-hidden')!.textContent).to.equal('Also viewing: Ana Lima and Ben');
+  });
+
+  it('folds the others past four into "+N", also those the server did not list', () => {
+    const badge = setup({ presence: message(40, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]) }).badge()!;
+    expect(badge.querySelectorAll('.avatar:not(.more)')).to.have.length(4);
+    expect(badge.querySelector('.more')!.textContent).to.equal('+35');
+    expect(badge.dataset.others).to.equal('39');
+    expect(badge.querySelector('.visually-hidden')!.textContent).to.match(/Person 11, and 28 others$/);
+  });
+
+  it('a viewer the server does not count (away) still sees the others, not itself', () => {
+    const badge = setup({ presence: message(2, [1, 2], false) }).badge()!;
+    expect(badge.dataset.others).to.equal('2');
+    expect(badge.querySelectorAll('.avatar')).to.have.length(2);
+  });
+});
+
+describe('the typing part', () => {
+  it('says who else is typing, in one sentence; empty (but present) for nobody', () => {
+    expect(typingText('en', [])).to.equal('');
+    expect(typingText('en', [viewer(1)])).to.equal('Person 1 is typing…');
+    expect(typingText('en', [viewer(1), viewer(2)])).to.equal('Person 1 and Person 2 are typing…');
+    expect(typingText('en', [viewer(1), viewer(2), viewer(3)])).to.equal('3 people are typing…');
+    expect(othersTyping([{ id: ME, name: 'Me' }, viewer(1)], ME)).to.deep.equal([viewer(1)]);
+    const box = document.createElement('div');
+    render(typingTemplate('en', []), box);
+    const line = box.querySelector<HTMLElement>('[part="typing"]')!;
+    expect(line.getAttribute('aria-live')).to.equal('polite');
+    expect(line.textContent).to.equal('');
+  });
+
+  it('initials: first letters of the first and last words', () => {
+    expect(initials('Ana')).to.equal('A');
+    expect(initials('  ana maria  lima ')).to.equal('AL');
+    expect(initials('Ærø Øst')).to.equal('ÆØ');
+  });
+});
