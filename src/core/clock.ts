@@ -16,3 +16,9 @@ export const systemClock: Clock = {
 
 /** setTimeout's longest delay (about 24.8 days); a longer wait is armed in steps. */
 export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** Lets the process exit while only this timer is pending (a real timer; a test's fake one is left as it is). */
+export function unref<T>(handle: T): T {
+  (handle as { unref?: () => void } | undefined)?.unref?.();
+  return handle;
+}

@@ -6,6 +6,7 @@
  * and typing use it so a crowd coming and going costs each socket about one
  * frame a second, whatever the crowd's size.
  */
+import { unref } from './clock.ts';
 import type { Clock } from './clock.ts';
 
 interface KeyState {
@@ -35,7 +36,7 @@ export class Coalescer {
     const wait = s.last + this.intervalMs - this.clock.now();
     // Not a timed wait: the next turn of the loop, so the changes of one tick go out together.
     if (wait <= 0) setImmediate(() => this.fire(key, s));
-    else s.timer = this.clock.setTimeout(() => this.fire(key, s), wait);
+    else s.timer = unref(this.clock.setTimeout(() => this.fire(key, s), wait));
   }
 
   /** Drops the key: a scheduled run is cancelled. */

@@ -19,6 +19,7 @@ import type { Author, PresenceMessage, TypingMessage, User, Viewer } from '../pr
 import { MAX_PRESENCE_VIEWERS } from '../protocol/limits.ts';
 import { presenceTopicFor } from '../bus/bus.ts';
 import type { Bus, Subscription } from '../bus/bus.ts';
+import { unref } from './clock.ts';
 import type { Clock } from './clock.ts';
 import { Coalescer } from './coalescer.ts';
 
@@ -264,7 +265,8 @@ export class PresenceHub {
   /** Every `announceMs`: each image's viewers again, and other nodes' lists that were not refreshed dropped. */
   private armTick(): void {
     this.options.clock.clearTimeout(this.tick);
-    this.tick = this.options.clock.setTimeout(() => {
+    // Unref'd, like the feeds' timers: presence alone never keeps a process running.
+    this.tick = unref(this.options.clock.setTimeout(() => {
       const now = this.options.clock.now();
       for (const state of this.images.values()) {
         this.announce(state.topic);
@@ -273,7 +275,7 @@ export class PresenceHub {
         if (dropped) this.toSockets.mark(state.topic);
       }
       if (this.images.size > 0 && !this.closed) this.armTick();
-    }, this.timings.announceMs);
+    }, this.timings.announceMs));
   }
 
   private setTypist(state: ImageState, chatId: string, user: Author, stop: boolean, target: PresenceTarget | undefined): void {
@@ -307,13 +309,13 @@ export class PresenceHub {
     let first = Infinity;
     for (const typists of state.typing.values()) for (const t of typists.values()) first = Math.min(first, t.until);
     if (first === Infinity) return;
-    state.typingTimer = clock.setTimeout(() => {
+    state.typingTimer = unref(clock.setTimeout(() => {
       state.typingTimer = undefined;
       if (this.images.get(state.topic) !== state) return;
       const now = clock.now();
       for (const [chatId, typists] of state.typing) for (const [id, t] of typists) if (t.until <= now) this.dropTypist(state, chatId, id);
       this.armTypingExpiry(state);
-    }, Math.max(0, first - clock.now()));
+    }, Math.max(0, first - clock.now())));
   }
 
   private sendTyping(key: string): void {
