@@ -85,3 +85,13 @@ export async function rawClient(url: string, name: string, tenant = 'demo') {
 
 /** The demo's first image id, as the element derives it (the image's absolute URL). */
 export const checkoutImage = (url: string) => `${url}/demo/checkout.svg`;
+
+/** Deletes every conversation of the demo's `image` with the tenant's API key (the worker's server is shared by the spec files that follow). */
+export async function deleteEveryChat(url: string, apiKey: string, image: string): Promise<void> {
+  const base = `${url}/api/v1/tenants/demo/images/${encodeURIComponent(image)}/chats`;
+  const { chats } = (await (await fetch(base)).json()) as { chats: { id: string }[] };
+  for (const { id } of chats) {
+    const res = await fetch(`${base}/${encodeURIComponent(id)}`, { method: 'DELETE', headers: { authorization: `Bearer ${apiKey}` } });
+    if (!res.ok) throw new Error(`deleting ${id}: ${res.status} ${await res.text()}`);
+  }
+}

@@ -3,7 +3,10 @@
 // and goes after the pause, or at once on send. Every wait is for a state, none is a sleep.
 import type { Page } from '@playwright/test';
 import { test, expect } from './fixtures.ts';
-import { openDemo, placeMarker } from './helpers.ts';
+import { checkoutImage, deleteEveryChat, openDemo, placeMarker } from './helpers.ts';
+
+// The worker's server is shared with the spec files after this one: they start from an image without conversations.
+test.afterEach(async ({ server }) => deleteEveryChat(server.url, server.demoApiKey!, checkoutImage(server.url)));
 
 const chatOf = (page: Page) => page.locator('image-chat').first();
 const presenceOf = (page: Page) => chatOf(page).locator('[part~="presence"]');
