@@ -61,9 +61,10 @@ interface Seen {
 interface LocalViewer {
   here: boolean;
   readonly since: number;
-  /** The last presence JSON this socket was sent, and when (on the clock). */
+  /** The last presence JSON this socket was sent. */
   sent: string | undefined;
-  sentAt: number;
+  /** When it was sent its list on arrival (on the clock); undefined once a regular round has reached it. */
+  arrivedAt: number | undefined;
 }
 
 interface Typist {
@@ -120,14 +121,14 @@ export class PresenceHub {
     const state = this.images.get(topic) ?? this.open(target.tenant, image, topic);
     if (state.local.has(target)) return;
     const now = this.options.clock.now();
-    const viewer: LocalViewer = { here: true, since: now, sent: undefined, sentAt: -Infinity };
+    const viewer: LocalViewer = { here: true, since: now, sent: undefined, arrivedAt: undefined };
     state.local.set(target, viewer);
     this.changed(state);
     viewer.sent = presenceJson(state);
     // Alone is what a client assumes until told otherwise: a lone viewer is sent nothing.
     if (!alone(viewer.sent, target.user)) {
       target.deliverEphemeral(image, viewer.sent);
-      viewer.sentAt = now;
+      viewer.arrivedAt = now;
     }
     for (const chatId of state.typing.keys()) target.deliverEphemeral(image, typingJson(state, chatId));
   }
@@ -218,13 +219,14 @@ export class PresenceHub {
     let deferred = false;
     for (const [target, viewer] of state.local) {
       if (viewer.sent === json) continue;
-      // Sent its list on arrival less than an interval ago: this change waits for the next round.
-      if (now - viewer.sentAt < this.timings.coalesceMs) {
+      // Sent its list on arrival less than an interval ago: this change waits for the next round. (Only
+      // arrivals: a round's own timer may fire a hair early by the wall clock, and must not skip anyone.)
+      if (viewer.arrivedAt !== undefined && now - viewer.arrivedAt < this.timings.coalesceMs) {
         deferred = true;
         continue;
       }
+      viewer.arrivedAt = undefined;
       viewer.sent = json;
-      viewer.sentAt = now;
       target.deliverEphemeral(state.image, json);
     }
     if (deferred) this.toSockets.mark(topic);

@@ -105,6 +105,27 @@ describe('presence', () => {
     assert.deepEqual(await pending(watcher.c, image), []);
   });
 
+  test('a newcomer is sent its list on arrival, and the next one no sooner than an interval later', async () => {
+    const image = `p-${randomUUID()}`;
+    const watcher = await viewer(image, 'watcher');
+    clock.advance(1000);
+    const first = await viewer(image, 'first');
+    await watcher.c.take(isPresence(image)); // the round the first arrival started at once
+    clock.advance(500);
+    const second = await viewer(image, 'second');
+    assert.equal(second.first?.count, 3);
+    clock.advance(400);
+    const third = await viewer(image, 'third');
+    assert.equal(third.first?.count, 4);
+    clock.advance(100);
+    assert.equal(((await watcher.c.take(isPresence(image))) as PresenceMessage).count, 4, 'the next round, an interval after the last');
+    assert.equal(((await first.c.take(isPresence(image))) as PresenceMessage).count, 4, 'the first arrival got its list an interval ago');
+    assert.deepEqual(await pending(second.c, image), [], 'the second got its list 500 ms ago: it waits');
+    assert.deepEqual(await pending(third.c, image), [], 'the third already has this list');
+    clock.advance(1000);
+    assert.equal(((await second.c.take(isPresence(image))) as PresenceMessage).count, 4);
+  });
+
   test('a viewer that says it is away is not counted until it says it is here again; closing a socket leaves', async () => {
     const image = `p-${randomUUID()}`;
     const ana = await viewer(image, 'ana');
