@@ -3,8 +3,8 @@
  * it a store and a bus, hand it each socket with `connect()`. HTTP, `ws` and
  * tests are thin layers around it.
  */
-import type { ActionMessage, ChatEvent, EphemeralMessage, HelloMessage, SeqPosition, User } from '../protocol/messages.ts';
 import { randomUUID } from 'node:crypto';
+import type { ActionMessage, ChatEvent, EphemeralMessage, HelloMessage, SeqPosition, User } from '../protocol/messages.ts';
 import { textLength } from '../protocol/limits.ts';
 import { StoreError } from '../store/store.ts';
 import type { Applied, SnapshotPage, Store } from '../store/store.ts';

@@ -22,6 +22,7 @@ import type { Bus, Subscription } from '../bus/bus.ts';
 import { unref } from './clock.ts';
 import type { Clock } from './clock.ts';
 import { Coalescer } from './coalescer.ts';
+import { readBusMessage, type BusMessage } from './presence-bus.ts';
 
 /** A local socket as presence sees it (a Session). */
 export interface PresenceTarget {
@@ -89,11 +90,6 @@ interface ImageState {
   ask: boolean;
   typingTimer: unknown;
 }
-
-/** On the bus: a node's viewers of the image, or one typist's start, refresh or stop. */
-type BusMessage =
-  | { readonly node: string; readonly kind: 'viewers'; readonly viewers: readonly [string, string, 0 | 1, number][]; readonly ask?: true }
-  | { readonly node: string; readonly kind: 'typing'; readonly chatId: string; readonly user: Author; readonly stop?: true };
 
 export const DEFAULT_PRESENCE_TIMINGS: Required<PresenceTimings> = { coalesceMs: 1000, announceMs: 5000, expireMs: 15_000, typingMs: 5000 };
 
@@ -380,28 +376,6 @@ function typingJson(state: ImageState, chatId: string): string {
 /** NUL cannot appear in a topic (JSON escapes it) nor a chat id. */
 function typingKey(topic: string, chatId: string): string {
   return `${topic}\u0000${chatId}`;
-}
-
-const isString = (v: unknown): v is string => typeof v === 'string';
-
-/** Another node's message, or undefined for anything malformed (logged nowhere: it is only presence). */
-function readBusMessage(payload: string): BusMessage | undefined {
-  let m: Record<string, unknown>;
-  try {
-    m = JSON.parse(payload) as Record<string, unknown>;
-  } catch {
-    return undefined;
-  }
-  if (typeof m !== 'object' || m === null || !isString(m.node)) return undefined;
-  if (m.kind === 'viewers' && Array.isArray(m.viewers)) {
-    const ok = m.viewers.every((v: unknown) => Array.isArray(v) && isString(v[0]) && isString(v[1]) && (v[2] === 0 || v[2] === 1) && typeof v[3] === 'number');
-    return ok ? (m as unknown as BusMessage) : undefined;
-  }
-  if (m.kind === 'typing' && isString(m.chatId)) {
-    const user = m.user as Record<string, unknown> | null;
-    return typeof user === 'object' && user !== null && isString(user.id) && isString(user.name) ? (m as unknown as BusMessage) : undefined;
-  }
-  return undefined;
 }
 
 function definedOnly(timings: PresenceTimings): PresenceTimings {
