@@ -4,6 +4,7 @@
 import type { Page } from '@playwright/test';
 import { test, expect } from './fixtures.ts';
 import { checkoutImage, deleteEveryChat, openDemo, placeMarker } from './helpers.ts';
+import { axeViolations } from './axe.ts';
 
 // The worker's server is shared with the spec files after this one: they start from an image without conversations.
 test.afterEach(async ({ server }) => deleteEveryChat(server.url, server.demoApiKey!, checkoutImage(server.url)));
@@ -24,6 +25,7 @@ test('three browsers on one image see three viewers; one closes and the others s
   await expect(presenceOf(bo).locator('.avatar')).toHaveText(['AL', 'C']);
   await expect(presenceOf(bo).locator('.avatar').first()).toHaveAttribute('title', 'Ada Lovelace');
   await expect(presenceOf(ada)).toContainText('Also viewing: Bo and Cy');
+  expect(await axeViolations(bo, chatOf(bo))).toEqual([]);
 
   // The list toggle keeps its corner: the presence part is in the other one.
   await placeMarker(ada, 0.5, 0.5, 'Where is everyone?');
@@ -55,6 +57,7 @@ test('typing shows in the other browser’s open thread and goes after the pause
   await reply.fill('Yes, ');
   await expect(typingB).toHaveText('Ada is typing…');
   await expect(typingB).toHaveAttribute('aria-live', 'polite');
+  expect(await axeViolations(bo, chatOf(bo))).toEqual([]);
   // Ada stops writing: the server lets her typing lapse after 5 s without a refresh.
   await expect(typingB).toHaveText('', { timeout: 15_000 });
 
