@@ -28,6 +28,10 @@ const valid: [string, unknown][] = [
   ['resolve', update({ kind: 'resolve', resolved: true })],
   ['delete', { type: 'delete-image-chat', image: 'img', broadcastId: ID, chatId: 'c1' }],
   ['ping', { type: 'ping' }],
+  ['presence away', { type: 'presence', image: 'img', here: false }],
+  ['presence here', { type: 'presence', image: 'img', here: true }],
+  ['typing', { type: 'typing', image: 'img', chatId: 'c1' }],
+  ['typing stopped', { type: 'typing', image: 'img', chatId: 'c1', stop: true }],
 ];
 
 for (const [name, value] of valid) {
@@ -47,6 +51,11 @@ const invalid: [string, string, RegExp][] = [
   ['no type', '{}', /type must be a string/],
   ['type not a string', '{"type":7}', /type must be a string/],
   ['unknown type', '{"type":"drop-tables"}', /unknown message type "drop-tables"/],
+  ['presence without here', '{"type":"presence","image":"img"}', /here is missing/],
+  ['presence here as a string', '{"type":"presence","image":"img","here":"yes"}', /here must be true or false/],
+  ['typing as someone else', '{"type":"typing","image":"img","chatId":"c1","user":{"id":"u:x","name":"X"}}', /user is not an allowed field/],
+  ['typing stop false', '{"type":"typing","image":"img","chatId":"c1","stop":false}', /stop must be true when given/],
+  ['typing with a bad chat id', '{"type":"typing","image":"img","chatId":"../x"}', /chatId is not a valid id/],
   ['extra field', JSON.stringify({ ...create, admin: true }), /admin is not an allowed field/],
   ['__proto__ key', `{"type":"ping","__proto__":{"polluted":1}}`, /__proto__ is not an allowed field/],
   ['constructor key', `{"type":"ping","constructor":{}}`, /constructor is not an allowed field/],
