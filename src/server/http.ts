@@ -25,6 +25,8 @@ import { sendOembed } from './oembed.ts';
 
 export { TENANT_ID } from '../core/tenants.ts';
 
+/** The widget's lazily loaded chunks, as vite.config.ts names them: `image-chat-<name>-<hash>.js`. */
+const WIDGET_CHUNK = /^image-chat-[A-Za-z0-9_-]{1,80}\.js$/;
 const DEMO_TYPES: Record<string, string> = {
   '.png': 'image/png',
   '.jpg': 'image/jpeg',
@@ -100,6 +102,7 @@ export function createRequestHandler(options: HttpOptions) {
     if (path === 'healthz') return sendHealth(req, res);
     if (path === 'metrics') return sendMetrics(req, res);
     if (path === 'image-chat.js') return sendWidget(req, res);
+    if (seg.length === 1 && WIDGET_CHUNK.test(path)) return sendWidgetChunk(req, res, path);
     if (path === 'dashboard') return sendDashboard(req, res, 'dashboard.html', 'text/html; charset=utf-8');
     if (path === 'dashboard.js') return sendDashboard(req, res, join('dist', 'dashboard.js'), 'text/javascript; charset=utf-8');
     if (seg[0] === 'demo' && seg.length >= 2) return sendDemo(req, res, seg.slice(1));
@@ -153,6 +156,18 @@ export function createRequestHandler(options: HttpOptions) {
     res.setHeader('cache-control', 'no-cache');
     const file = join(root, 'dist', 'image-chat.js');
     if (!(await isFile(file))) throw new HttpError(503, 'unavailable', 'widget not built: run npm run build');
+    return sendFile(req, res, file, 'text/javascript; charset=utf-8');
+  }
+
+  /**
+   * A part of the widget it loads when first needed (a language's sentences): its name carries a hash of
+   * its content, so it may be cached for good, and it is loaded from embedding sites like the widget.
+   */
+  async function sendWidgetChunk(req: IncomingMessage, res: ServerResponse, name: string): Promise<void> {
+    res.setHeader('access-control-allow-origin', '*');
+    const file = join(root, 'dist', name);
+    if (!(await isFile(file))) throw new HttpError(404, 'not-found', 'no such part of the widget (an older build\'s? reload the page)');
+    res.setHeader('cache-control', 'public, max-age=31536000, immutable');
     return sendFile(req, res, file, 'text/javascript; charset=utf-8');
   }
 

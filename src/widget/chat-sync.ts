@@ -11,6 +11,8 @@ import { acquireConnection } from '../sync/registry.ts';
 import { sameSubject } from '../sync/tab-protocol.ts';
 import { ActionError, NOT_ONLINE_MESSAGE, type ChatConnection, type ImageMessage } from '../sync/types.ts';
 import { readCache, writeCache, type CacheKey } from '../sync/cache.ts';
+import type { I18n } from './i18n/i18n.ts';
+import { errorReason, errorSentence, type ErrorFacts } from './i18n/error-text.ts';
 import { INITIAL_STATE, type ConnectionState, type ConnectionStatus } from '../sync/state.ts';
 import {
   EMPTY_CHAT_LIST,
@@ -38,7 +40,10 @@ export interface SyncCallbacks {
   status(status: ConnectionStatus, state: ConnectionState): void;
   /** A conversation was created/updated/deleted; `tempId` is the optimistic id a created one had. */
   change(kind: ChangeKind, chat: Chat, local: boolean, tempId?: string): void;
-  error(code: string, message: string): void;
+  /** An action failed or was refused: `message` is the English one (for logs), `text` the sentence shown. */
+  error(code: string, message: string, text: string): void;
+  /** The element's language, for those sentences. */
+  i18n(): I18n;
 }
 
 export interface SyncTarget {
@@ -52,11 +57,14 @@ export interface SyncTarget {
   readonly readonly?: boolean;
 }
 
-const WHAT: Record<ActionMessage['type'], string> = {
-  'create-image-chat': 'Your comment was not posted',
-  'update-image-chat': 'Your change was not saved',
-  'delete-image-chat': 'The conversation was not deleted',
-};
+const WHAT = { 'create-image-chat': 'create', 'update-image-chat': 'update', 'delete-image-chat': 'delete' } as const satisfies Record<ActionMessage['type'], string>;
+
+/** What a failure says about itself (ActionError carries the server's facts; anything else is "unavailable"). */
+function factsOf(error: unknown): ErrorFacts & { message: string } {
+  const message = error instanceof Error ? error.message : String(error);
+  if (error instanceof ActionError) return { ...(error as ActionError & { facts?: ErrorFacts }).facts, code: error.code, message };
+  return { code: 'unavailable', message };
+}
 
 export class ChatSync implements ReactiveController {
   list: ChatListState = EMPTY_CHAT_LIST;
@@ -111,7 +119,7 @@ export class ChatSync implements ReactiveController {
         ...(target.readonly ? { readonly: true } : {}),
       });
     } catch {
-      this.setState({ status: 'offline', attempt: 0, reason: `"${target.server}" is not a server address.`, retry: false, network: false, socket: false });
+      this.setState({ status: 'offline', attempt: 0, reason: this.on.i18n().format(this.on.i18n().text.errors.badServer, { server: target.server }), retry: false, network: false, socket: false });
       return;
     }
     this.target = target;
@@ -121,7 +129,7 @@ export class ChatSync implements ReactiveController {
     globalThis.addEventListener?.('pagehide', onHide);
     this.cleanup = [
       connection.onStatus((s) => this.setState(s)),
-      connection.onNotice((e) => this.on.error(e.code, e.message)),
+      connection.onNotice((e) => this.on.error(e.code, e.message, errorReason(this.on.i18n(), e))),
       () => globalThis.removeEventListener?.('pagehide', onHide),
     ];
     this.setState(connection.state);
@@ -248,12 +256,13 @@ export class ChatSync implements ReactiveController {
   private act(action: ActionMessage, refused?: (reason: string) => void): string | undefined {
     const connection = this.connection;
     const user = connection?.user;
-    if (!connection || !user || connection.status !== 'online') return this.fail('unavailable', NOT_ONLINE_MESSAGE);
+    const what = WHAT[action.type];
+    if (!connection || !user || connection.status !== 'online') return this.fail(what, { code: 'unavailable', reason: 'not-online', message: NOT_ONLINE_MESSAGE });
     let sent: Promise<AckMessage>;
     try {
       sent = connection.send(action);
     } catch (e) {
-      return this.fail('unavailable', e instanceof Error ? e.message : NOT_ONLINE_MESSAGE);
+      return this.fail(what, factsOf(e));
     }
     const generation = this.generation;
     const before = action.type === 'create-image-chat' ? undefined : this.chats.find((c) => c.id === action.chatId);
@@ -269,17 +278,18 @@ export class ChatSync implements ReactiveController {
       (error: unknown) => {
         if (generation !== this.generation) return;
         this.setList(rollback(this.list, action.broadcastId));
-        const code = error instanceof ActionError ? error.code : 'unavailable';
-        const message = error instanceof Error ? error.message : String(error);
-        this.fail(code, `${WHAT[action.type]}: ${message}`);
-        refused?.(message);
+        const facts = factsOf(error);
+        this.fail(what, facts);
+        refused?.(errorReason(this.on.i18n(), facts));
       },
     );
     return undefined;
   }
 
-  private fail(code: string, message: string): string {
-    this.on.error(code, message);
-    return message;
+  /** Tells the element (banner, event) and returns the sentence for the place the action came from. */
+  private fail(what: (typeof WHAT)[keyof typeof WHAT], facts: ErrorFacts & { message: string }): string {
+    const text = errorSentence(this.on.i18n(), what, facts);
+    this.on.error(facts.code, facts.message, text);
+    return text;
   }
 }

@@ -14,7 +14,9 @@
  * @attr image-id - Conversation key (default: the image's absolute URL without #fragment, hashed down when too long).
  * @attr user-name - Display name for a guest.
  * @attr user-token - SSO token: an HS256 JWT your site signs with the tenant's secret (docs/security.md).
- * @attr locale - Locale for times (default: the browser's).
+ * @attr locale - UI language and locale of times and numbers: `en`, `da`, `he`, `de`, `es`, `fr`, `ar`, `ja` (a region such as
+ *   `da-DK` is kept for formatting). Default: the nearest `lang` attribute, then the browser's languages, then English.
+ *   Hebrew and Arabic lay out right to left; markers stay on their points.
  * @attr readonly - View only: no placing, no replies, no deleting.
  * @attr theme - `light` | `dark` | `auto` (default; follows `prefers-color-scheme`). Sets `data-theme` on the host.
  * @attr hide-resolved - Reflected: resolved conversations get no marker on the image (the list still has them).
@@ -98,6 +100,8 @@ import { SheetController, sheetHead } from './sheet.ts';
 import { sheetStyles } from './sheet.styles.ts';
 import type { ConnectionStatus } from '../sync/state.ts';
 import { VERSION, defineOnce } from './define.ts';
+import { LocaleController } from './i18n/locale-controller.ts';
+import type { I18n } from './i18n/i18n.ts';
 
 export type { ImageChatChangeDetail, ImageChatErrorDetail, ImageChatStatus } from './templates.ts';
 
@@ -152,6 +156,7 @@ export class ImageChat extends LitElement {
   declare private slotted: HTMLImageElement | undefined;
 
   private readonly sync: ChatSync;
+  private readonly languages = new LocaleController(this, () => this.locale);
   private readonly provider: ContextProvider<typeof threadContext, ImageChat>;
   private readonly box = new ImageBox(this);
   private readonly themes = new ThemeController(this, () => this.theme);
@@ -165,7 +170,7 @@ export class ImageChat extends LitElement {
     openId: () => this.openChatId,
     hideResolved: () => this.hideResolved,
     setHideResolved: (hide) => (this.hideResolved = hide),
-    locale: () => this.locale,
+    i18n: () => this.i18n,
     unread: (chat) => this.unread.count(chat),
     open: (id) => void (this.openChatId === id || this.openThread(id)),
     closeThread: () => this.openChatId && this.closeThread(false),
@@ -179,6 +184,7 @@ export class ImageChat extends LitElement {
     viewOnly: () => (!this.readonly && this.sync.user?.readonly ? this.viewOnlyReason : undefined),
     retryNow: () => this.sync.retryNow(),
     refocus: () => this.overlayEl?.focus(),
+    i18n: () => this.i18n,
   });
   private refocus = false;
 
@@ -210,15 +216,26 @@ export class ImageChat extends LitElement {
       change: (kind, chat, local, tempId) => {
         if (tempId && this.openChatId === tempId) this.openChatId = chat.id;
         // Someone else deleted the thread being read: it closes (willUpdate), and the banner says why.
-        if (kind === 'deleted' && !local && chat.id === this.openChatId) this.notice.show(goneText(this.provider.value?.number ?? 0));
+        if (kind === 'deleted' && !local && chat.id === this.openChatId) this.notice.show(goneText(this.i18n, this.provider.value?.number ?? 0));
         if (kind === 'deleted') drafts.clear(draftKey(this.scope, chat.id));
         this.fire(`image-chat-${kind}`, { chat, local } satisfies ImageChatChangeDetail);
       },
-      error: (code, message) => {
-        this.notice.show(message);
-        this.fire('image-chat-error', { code, message } satisfies ImageChatErrorDetail);
+      error: (code, message, text) => {
+        this.notice.show(text);
+        this.fire('image-chat-error', { code, message, text } satisfies ImageChatErrorDetail);
       },
+      i18n: () => this.i18n,
     });
+  }
+
+  /** The language this element speaks now (the `locale` attribute, the nearest `lang`, the browser's, or English). */
+  get i18n(): I18n {
+    return this.languages.i18n;
+  }
+
+  /** Resolves once the language chosen now has loaded and is the one spoken. */
+  get localeReady(): Promise<void> {
+    return this.languages.ready.then(() => this.updateComplete).then(() => undefined);
   }
 
   /** The conversations as shown (including our unconfirmed ones), oldest first. */
@@ -248,7 +265,8 @@ export class ImageChat extends LitElement {
   }
 
   private get viewOnlyReason(): string {
-    return this.readonly ? 'This image is read-only.' : (this.sync.user?.readonlyReason ?? 'You can view but not post here.');
+    const t = this.i18n.text.status;
+    return this.readonly ? t.readonlyImage : (this.sync.user?.readonlyReason ?? t.viewOnly);
   }
 
   /**
@@ -257,7 +275,7 @@ export class ImageChat extends LitElement {
    */
   createChat(x: number, y: number, text: string, refused?: Refused): string | undefined {
     if (this.viewOnly) return this.viewOnlyReason;
-    return validateText(text) ?? this.sync.create(x, y, text, refused);
+    return validateText(this.i18n, text) ?? this.sync.create(x, y, text, refused);
   }
 
   /** Deletes a conversation. Returns why it was refused, or undefined once sent. */
@@ -269,7 +287,7 @@ export class ImageChat extends LitElement {
   /** Replies to a conversation. Returns why it was refused, or undefined once sent. */
   reply(chatId: string, text: string, refused?: Refused): string | undefined {
     if (this.viewOnly) return this.viewOnlyReason;
-    return validateText(text) ?? this.sync.update(chatId, { kind: 'add-comment', text }, refused);
+    return validateText(this.i18n, text) ?? this.sync.update(chatId, { kind: 'add-comment', text }, refused);
   }
 
   /** Where this image's drafts and unread record are kept. */
@@ -441,10 +459,10 @@ export class ImageChat extends LitElement {
       user: this.sync.user,
       status: this.status,
       readonly: this.viewOnly,
-      locale: this.locale,
+      i18n: this.i18n,
       scope: this.scope,
       reply: (text, refused) => this.reply(chat.id, text, refused),
-      editComment: (commentId, text, refused) => validateText(text) ?? this.sync.update(chat.id, { kind: 'edit-comment', commentId, text }, refused),
+      editComment: (commentId, text, refused) => validateText(this.i18n, text) ?? this.sync.update(chat.id, { kind: 'edit-comment', commentId, text }, refused),
       sheet: this.narrow.narrow,
       serverUnreachable: serverUnreachable(this.sync.state),
       deleteChat: () => this.deleteChat(chat.id),
@@ -466,7 +484,10 @@ export class ImageChat extends LitElement {
     const open = this.sync.chats.find((c) => c.id === this.openChatId);
     const sheet = this.narrow.narrow;
     const overlayLabel = this.markers.overlayLabel(this.alt || this.slotted?.alt, this.viewOnly);
-    return html`
+    const i18n = this.i18n;
+    const t = i18n.text.composer;
+    // `lang` and `dir` on a box that does not lay anything out: the widget's own text follows them, the page's image does not.
+    return html`<div class="i18n" lang=${i18n.locale} dir=${i18n.dir}>
       ${this.src ? html`<img part="image" src=${this.src} alt=${this.alt} @load=${() => this.box.measure()} />` : html`<slot @slotchange=${this.onSlotChange}></slot>`}
       <div
         part="overlay"
@@ -487,23 +508,24 @@ export class ImageChat extends LitElement {
             part="new-chat"
             class="popup"
             role="dialog"
-            aria-label="New conversation"
+            aria-label=${t.newChat}
             aria-modal=${sheet ? 'true' : nothing}
             ?data-sheet=${sheet}
             popover=${sheet ? 'manual' : nothing}
             tabindex=${sheet ? '-1' : nothing}
             style=${sheet ? nothing : this.popupStyle(this.placing)}
           >
-            ${sheet ? sheetHead('New conversation', () => this.cancelComposing()) : nothing}
+            ${sheet ? sheetHead(i18n, t.newChat, () => this.cancelComposing()) : nothing}
             ${composerTemplate({
-              label: 'New conversation',
-              placeholder: 'Write a comment…',
-              sendLabel: 'Send',
+              i18n,
+              label: t.newChat,
+              placeholder: t.placeholder,
+              sendLabel: t.send,
               // Offline or reconnecting: refused before anything is written, and says why.
-              error: this.composerError ?? blockedReason(this.status, serverUnreachable(this.sync.state)),
+              error: this.composerError ?? blockedReason(i18n, this.status, serverUnreachable(this.sync.state)),
               disabled: this.status !== 'online',
               draftKey: draftKey(this.scope, 'new'),
-              cancelLabel: 'Cancel',
+              cancelLabel: t.cancel,
               onSend: (text, refused) => this.sendNew(text, refused),
               onCancel: () => this.cancelComposing(),
               onInput: () => (this.composerError = undefined),
@@ -525,7 +547,7 @@ export class ImageChat extends LitElement {
         : nothing}
       ${this.markers.chromeTemplate()}
       ${this.banner.render()}
-    `;
+    </div>`;
   }
 }
 
