@@ -72,7 +72,7 @@
  * @fires image-chat-updated - `{chat, local}` a reply, edit, resolve or move (local: on ack).
  * @fires image-chat-deleted - `{chat, local}` a conversation was deleted (chat: its last known state).
  * @fires image-chat-status - `{status}` the connection state changed.
- * @fires image-chat-error - `{code, message}` an action failed or was refused (the banner shows it too).
+ * @fires image-chat-error - `{code, message, text}` an action failed or was refused: `message` is the server's English (for logs), `text` the sentence the banner shows in the element's language.
  */
 import { LitElement, html, nothing } from 'lit';
 import { ContextProvider } from '@lit/context';
