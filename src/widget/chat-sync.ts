@@ -9,7 +9,7 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { AckMessage, ActionMessage, Change, Chat, ChatEvent, User } from '../protocol/messages.ts';
 import { acquireConnection } from '../sync/registry.ts';
 import { sameSubject } from '../sync/tab-protocol.ts';
-import { ActionError, NOT_ONLINE_MESSAGE, type ChatConnection, type ImageMessage } from '../sync/types.ts';
+import { ActionError, factsOf, type ChatConnection, type ErrorReport, type ImageMessage } from '../sync/types.ts';
 import { readCache, writeCache, type CacheKey } from '../sync/cache.ts';
 import { INITIAL_STATE, type ConnectionState, type ConnectionStatus } from '../sync/state.ts';
 import {
@@ -38,8 +38,16 @@ export interface SyncCallbacks {
   status(status: ConnectionStatus, state: ConnectionState): void;
   /** A conversation was created/updated/deleted; `tempId` is the optimistic id a created one had. */
   change(kind: ChangeKind, chat: Chat, local: boolean, tempId?: string): void;
-  error(code: string, message: string): void;
+  /**
+   * An error to show: `message` is the English sentence shown until now (for an action, prefixed
+   * with what was not done); `report` its facts (code, reason, retryAfter, limit), its own English
+   * `message`, and for an action which one failed, so the widget can word it in the reader's language.
+   */
+  error(code: string, message: string, report: SyncErrorReport): void;
 }
+
+/** An error's facts as the element hears them (docs/protocol.md, "Error reasons"). */
+export type SyncErrorReport = ErrorReport & { readonly action?: ActionMessage['type'] };
 
 export interface SyncTarget {
   readonly server: string;
@@ -111,7 +119,15 @@ export class ChatSync implements ReactiveController {
         ...(target.readonly ? { readonly: true } : {}),
       });
     } catch {
-      this.setState({ status: 'offline', attempt: 0, reason: `"${target.server}" is not a server address.`, retry: false, network: false, socket: false });
+      this.setState({
+        status: 'offline',
+        attempt: 0,
+        reason: `"${target.server}" is not a server address.`,
+        refusal: { code: 'invalid', reason: 'bad-server-address' },
+        retry: false,
+        network: false,
+        socket: false,
+      });
       return;
     }
     this.target = target;
@@ -121,7 +137,7 @@ export class ChatSync implements ReactiveController {
     globalThis.addEventListener?.('pagehide', onHide);
     this.cleanup = [
       connection.onStatus((s) => this.setState(s)),
-      connection.onNotice((e) => this.on.error(e.code, e.message)),
+      connection.onNotice((e) => this.on.error(e.code, e.message, { ...factsOf(e), message: e.message })),
       () => globalThis.removeEventListener?.('pagehide', onHide),
     ];
     this.setState(connection.state);
@@ -151,14 +167,14 @@ export class ChatSync implements ReactiveController {
     this.host.requestUpdate();
   }
 
-  /** `refused`, if given, hears the reason when the server refuses the action after it was sent. */
-  create(x: number, y: number, text: string, refused?: (reason: string) => void): string | undefined {
+  /** `refused`, if given, hears the reason (and its facts) when the server refuses the action after it was sent. */
+  create(x: number, y: number, text: string, refused?: RefusedAction): string | undefined {
     const image = this.target?.image ?? '';
     // The page it was started on, for the site owner's dashboard; its hash stays in the browser (often a token).
     return this.act({ type: 'create-image-chat', image, broadcastId: crypto.randomUUID(), x, y, text, page: location.href.split('#')[0]! }, refused);
   }
 
-  update(chatId: string, change: Change, refused?: (reason: string) => void): string | undefined {
+  update(chatId: string, change: Change, refused?: RefusedAction): string | undefined {
     const image = this.target?.image ?? '';
     return this.act({ type: 'update-image-chat', image, broadcastId: crypto.randomUUID(), chatId, change }, refused);
   }
@@ -245,15 +261,15 @@ export class ChatSync implements ReactiveController {
     if (this.cacheKey && value && (this.list.loaded || this.list.cached)) void writeCache(this.cacheKey, value);
   }
 
-  private act(action: ActionMessage, refused?: (reason: string) => void): string | undefined {
+  private act(action: ActionMessage, refused?: RefusedAction): string | undefined {
     const connection = this.connection;
     const user = connection?.user;
-    if (!connection || !user || connection.status !== 'online') return this.fail('unavailable', NOT_ONLINE_MESSAGE);
+    if (!connection || !user || connection.status !== 'online') return this.fail({ ...ActionError.local('not-online').report, action: action.type });
     let sent: Promise<AckMessage>;
     try {
       sent = connection.send(action);
     } catch (e) {
-      return this.fail('unavailable', e instanceof Error ? e.message : NOT_ONLINE_MESSAGE);
+      return this.fail({ ...reportOf(e), action: action.type });
     }
     const generation = this.generation;
     const before = action.type === 'create-image-chat' ? undefined : this.chats.find((c) => c.id === action.chatId);
@@ -269,17 +285,24 @@ export class ChatSync implements ReactiveController {
       (error: unknown) => {
         if (generation !== this.generation) return;
         this.setList(rollback(this.list, action.broadcastId));
-        const code = error instanceof ActionError ? error.code : 'unavailable';
-        const message = error instanceof Error ? error.message : String(error);
-        this.fail(code, `${WHAT[action.type]}: ${message}`);
-        refused?.(message);
+        const report = { ...reportOf(error), action: action.type };
+        this.fail(report, `${WHAT[action.type]}: ${report.message}`);
+        refused?.(report.message, report);
       },
     );
     return undefined;
   }
 
-  private fail(code: string, message: string): string {
-    this.on.error(code, message);
+  private fail(report: SyncErrorReport, message = report.message): string {
+    this.on.error(report.code, message, report);
     return message;
   }
+}
+
+/** Hears why an action the server refused (or that never got there) failed: the English sentence and its facts. */
+export type RefusedAction = (reason: string, report: SyncErrorReport) => void;
+
+function reportOf(error: unknown): ErrorReport {
+  if (error instanceof ActionError) return error.report;
+  return { code: 'unavailable', message: error instanceof Error ? error.message : String(error) };
 }
