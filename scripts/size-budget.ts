@@ -7,9 +7,9 @@ import type { Plugin } from 'vite';
 
 // Issue 13's target is 24,000 B. Issue 11's widget (edit, drafts, clusters, list, move, sheet,
 // banner) measured 37,338 B in one chunk, and issue 12's language layer (the per-element locale, Intl
-// formatting, worded errors) added about 1.8 kB. Until the rarely opened parts load lazily, this
+// formatting, a sentence for each of 35 error reasons) added about 3.3 kB. Until the rarely opened parts load lazily, this
 // ceiling only keeps the widget from growing unnoticed. Lower it to 24_000 with that work.
-export const BUDGET = 40_000;
+export const BUDGET = 41_000;
 
 export const gzipSize = (code: string | Uint8Array) => gzipSync(code, { level: 9 }).length;
 

@@ -9,10 +9,10 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { AckMessage, ActionMessage, Change, Chat, ChatEvent, User } from '../protocol/messages.ts';
 import { acquireConnection } from '../sync/registry.ts';
 import { sameSubject } from '../sync/tab-protocol.ts';
-import { ActionError, NOT_ONLINE_MESSAGE, type ChatConnection, type ImageMessage } from '../sync/types.ts';
+import { ActionError, factsOf, type ChatConnection, type ErrorReport, type ImageMessage } from '../sync/types.ts';
 import { readCache, writeCache, type CacheKey } from '../sync/cache.ts';
-import type { I18n } from './i18n/i18n.ts';
-import { errorReason, errorSentence, type ErrorFacts } from './i18n/error-text.ts';
+import { english } from './i18n/i18n.ts';
+import { failedAction } from './i18n/error-text.ts';
 import { INITIAL_STATE, type ConnectionState, type ConnectionStatus } from '../sync/state.ts';
 import {
   EMPTY_CHAT_LIST,
@@ -40,11 +40,16 @@ export interface SyncCallbacks {
   status(status: ConnectionStatus, state: ConnectionState): void;
   /** A conversation was created/updated/deleted; `tempId` is the optimistic id a created one had. */
   change(kind: ChangeKind, chat: Chat, local: boolean, tempId?: string): void;
-  /** An action failed or was refused: `message` is the English one (for logs), `text` the sentence shown. */
-  error(code: string, message: string, text: string): void;
-  /** The element's language, for those sentences. */
-  i18n(): I18n;
+  /**
+   * An error to show: `message` is the English log line (for an action, prefixed with what was not
+   * done); `report` its facts (code, reason, retryAfter, limit), its own English `message`, and for an
+   * action which one failed: the element words it in the reader's language (i18n/error-text.ts).
+   */
+  error(code: string, message: string, report: SyncErrorReport): void;
 }
+
+/** An error's facts as the element hears them (docs/protocol.md, "Error reasons"). */
+export type SyncErrorReport = ErrorReport & { readonly action?: ActionMessage['type'] };
 
 export interface SyncTarget {
   readonly server: string;
@@ -57,14 +62,6 @@ export interface SyncTarget {
   readonly readonly?: boolean;
 }
 
-const WHAT = { 'create-image-chat': 'create', 'update-image-chat': 'update', 'delete-image-chat': 'delete' } as const satisfies Record<ActionMessage['type'], string>;
-
-/** What a failure says about itself (ActionError carries the server's facts; anything else is "unavailable"). */
-function factsOf(error: unknown): ErrorFacts & { message: string } {
-  const message = error instanceof Error ? error.message : String(error);
-  if (error instanceof ActionError) return { ...(error as ActionError & { facts?: ErrorFacts }).facts, code: error.code, message };
-  return { code: 'unavailable', message };
-}
 
 export class ChatSync implements ReactiveController {
   list: ChatListState = EMPTY_CHAT_LIST;
@@ -119,7 +116,15 @@ export class ChatSync implements ReactiveController {
         ...(target.readonly ? { readonly: true } : {}),
       });
     } catch {
-      this.setState({ status: 'offline', attempt: 0, reason: this.on.i18n().format(this.on.i18n().text.errors.badServer, { server: target.server }), retry: false, network: false, socket: false });
+      this.setState({
+        status: 'offline',
+        attempt: 0,
+        reason: `"${target.server}" is not a server address.`,
+        refusal: { code: 'invalid', reason: 'bad-server-address' },
+        retry: false,
+        network: false,
+        socket: false,
+      });
       return;
     }
     this.target = target;
@@ -129,7 +134,7 @@ export class ChatSync implements ReactiveController {
     globalThis.addEventListener?.('pagehide', onHide);
     this.cleanup = [
       connection.onStatus((s) => this.setState(s)),
-      connection.onNotice((e) => this.on.error(e.code, e.message, errorReason(this.on.i18n(), e))),
+      connection.onNotice((e) => this.on.error(e.code, e.message, { ...factsOf(e), message: e.message })),
       () => globalThis.removeEventListener?.('pagehide', onHide),
     ];
     this.setState(connection.state);
@@ -159,19 +164,19 @@ export class ChatSync implements ReactiveController {
     this.host.requestUpdate();
   }
 
-  /** `refused`, if given, hears the reason when the server refuses the action after it was sent. */
-  create(x: number, y: number, text: string, refused?: (reason: string) => void): string | undefined {
+  /** `refused`, if given, hears the reason (and its facts) when the server refuses the action after it was sent. */
+  create(x: number, y: number, text: string, refused?: RefusedAction): SyncErrorReport | undefined {
     const image = this.target?.image ?? '';
     // The page it was started on, for the site owner's dashboard; its hash stays in the browser (often a token).
     return this.act({ type: 'create-image-chat', image, broadcastId: crypto.randomUUID(), x, y, text, page: location.href.split('#')[0]! }, refused);
   }
 
-  update(chatId: string, change: Change, refused?: (reason: string) => void): string | undefined {
+  update(chatId: string, change: Change, refused?: RefusedAction): SyncErrorReport | undefined {
     const image = this.target?.image ?? '';
     return this.act({ type: 'update-image-chat', image, broadcastId: crypto.randomUUID(), chatId, change }, refused);
   }
 
-  remove(chatId: string): string | undefined {
+  remove(chatId: string): SyncErrorReport | undefined {
     const image = this.target?.image ?? '';
     return this.act({ type: 'delete-image-chat', image, broadcastId: crypto.randomUUID(), chatId });
   }
@@ -253,16 +258,15 @@ export class ChatSync implements ReactiveController {
     if (this.cacheKey && value && (this.list.loaded || this.list.cached)) void writeCache(this.cacheKey, value);
   }
 
-  private act(action: ActionMessage, refused?: (reason: string) => void): string | undefined {
+  private act(action: ActionMessage, refused?: RefusedAction): SyncErrorReport | undefined {
     const connection = this.connection;
     const user = connection?.user;
-    const what = WHAT[action.type];
-    if (!connection || !user || connection.status !== 'online') return this.fail(what, { code: 'unavailable', reason: 'not-online', message: NOT_ONLINE_MESSAGE });
+    if (!connection || !user || connection.status !== 'online') return this.fail({ ...ActionError.local('not-online').report, action: action.type });
     let sent: Promise<AckMessage>;
     try {
       sent = connection.send(action);
     } catch (e) {
-      return this.fail(what, factsOf(e));
+      return this.fail({ ...reportOf(e), action: action.type });
     }
     const generation = this.generation;
     const before = action.type === 'create-image-chat' ? undefined : this.chats.find((c) => c.id === action.chatId);
@@ -278,18 +282,25 @@ export class ChatSync implements ReactiveController {
       (error: unknown) => {
         if (generation !== this.generation) return;
         this.setList(rollback(this.list, action.broadcastId));
-        const facts = factsOf(error);
-        this.fail(what, facts);
-        refused?.(errorReason(this.on.i18n(), facts));
+        const report = { ...reportOf(error), action: action.type };
+        this.fail(report);
+        refused?.(report.message, report);
       },
     );
     return undefined;
   }
 
-  /** Tells the element (banner, event) and returns the sentence for the place the action came from. */
-  private fail(what: (typeof WHAT)[keyof typeof WHAT], facts: ErrorFacts & { message: string }): string {
-    const text = errorSentence(this.on.i18n(), what, facts);
-    this.on.error(facts.code, facts.message, text);
-    return text;
+  /** Tells the element, and returns the facts for the place the action came from to word. */
+  private fail(report: SyncErrorReport, message = `${failedAction(english, report.action!)}: ${report.message}`): SyncErrorReport {
+    this.on.error(report.code, message, report);
+    return report;
   }
+}
+
+/** Hears why an action the server refused (or that never got there) failed: the English sentence and its facts. */
+export type RefusedAction = (reason: string, report: SyncErrorReport) => void;
+
+function reportOf(error: unknown): ErrorReport {
+  if (error instanceof ActionError) return error.report;
+  return { code: 'unavailable', message: error instanceof Error ? error.message : String(error) };
 }

@@ -12,6 +12,7 @@
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { MAX_TEXT_CHARS, textLength } from '../protocol/limits.ts';
 import { drafts } from './draft-store.ts';
+import type { SyncErrorReport } from './chat-sync.ts';
 import { confirmTemplate, focusConfirm } from './confirm.ts';
 import type { I18n } from './i18n/i18n.ts';
 
@@ -26,8 +27,8 @@ export function validateText(i18n: I18n, text: string): string | undefined {
   return undefined;
 }
 
-/** Called with the reason when the server refuses what was sent (or it never got there). */
-export type Refused = (reason: string) => void;
+/** Called with the reason (and its facts: code, reason word, numbers) when the server refuses what was sent (or it never got there). */
+export type Refused = (reason: string, report?: SyncErrorReport) => void;
 
 export interface ComposerOptions {
   /** The element's language (its own sentences: counter, refusal, discard). */

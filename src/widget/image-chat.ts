@@ -102,6 +102,8 @@ import type { ConnectionStatus } from '../sync/state.ts';
 import { VERSION, defineOnce } from './define.ts';
 import { LocaleController } from './i18n/locale-controller.ts';
 import type { I18n } from './i18n/i18n.ts';
+import { errorReason, errorSentence, readonlyText } from './i18n/error-text.ts';
+import type { RefusedAction, SyncErrorReport } from './chat-sync.ts';
 
 export type { ImageChatChangeDetail, ImageChatErrorDetail, ImageChatStatus } from './templates.ts';
 
@@ -174,7 +176,7 @@ export class ImageChat extends LitElement {
     unread: (chat) => this.unread.count(chat),
     open: (id) => void (this.openChatId === id || this.openThread(id)),
     closeThread: () => this.openChatId && this.closeThread(false),
-    move: (id, x, y) => (this.viewOnly ? this.viewOnlyReason : this.sync.update(id, { kind: 'move', x, y })),
+    move: (id, x, y) => (this.viewOnly ? this.viewOnlyReason : this.said(this.sync.update(id, { kind: 'move', x, y }))),
   });
   private readonly narrow = new NarrowController(this);
   private readonly sheetFocus = new SheetController(this, () => (this.openChatId ? this.closeThread(true) : this.cancelComposing()));
@@ -185,6 +187,7 @@ export class ImageChat extends LitElement {
     retryNow: () => this.sync.retryNow(),
     refocus: () => this.overlayEl?.focus(),
     i18n: () => this.i18n,
+    where: () => ({ server: this.server || DEFAULT_SERVER, tenant: this.tenant || 'demo' }),
   });
   private refocus = false;
 
@@ -220,11 +223,11 @@ export class ImageChat extends LitElement {
         if (kind === 'deleted') drafts.clear(draftKey(this.scope, chat.id));
         this.fire(`image-chat-${kind}`, { chat, local } satisfies ImageChatChangeDetail);
       },
-      error: (code, message, text) => {
+      error: (code, message, report) => {
+        const text = report.action ? errorSentence(this.i18n, report.action, report) : errorReason(this.i18n, report, { server: this.server, tenant: this.tenant });
         this.notice.show(text);
         this.fire('image-chat-error', { code, message, text } satisfies ImageChatErrorDetail);
       },
-      i18n: () => this.i18n,
     });
   }
 
@@ -265,8 +268,7 @@ export class ImageChat extends LitElement {
   }
 
   private get viewOnlyReason(): string {
-    const t = this.i18n.text.status;
-    return this.readonly ? t.readonlyImage : (this.sync.user?.readonlyReason ?? t.viewOnly);
+    return this.readonly ? this.i18n.text.status.readonlyImage : readonlyText(this.i18n, this.sync.user?.readonlyWhy);
   }
 
   /**
@@ -275,19 +277,29 @@ export class ImageChat extends LitElement {
    */
   createChat(x: number, y: number, text: string, refused?: Refused): string | undefined {
     if (this.viewOnly) return this.viewOnlyReason;
-    return validateText(this.i18n, text) ?? this.sync.create(x, y, text, refused);
+    return validateText(this.i18n, text) ?? this.said(this.sync.create(x, y, text, this.worded(refused)));
   }
 
   /** Deletes a conversation. Returns why it was refused, or undefined once sent. */
   deleteChat(chatId: string): string | undefined {
     if (this.viewOnly) return this.viewOnlyReason;
-    return this.sync.remove(chatId);
+    return this.said(this.sync.remove(chatId));
   }
 
   /** Replies to a conversation. Returns why it was refused, or undefined once sent. */
   reply(chatId: string, text: string, refused?: Refused): string | undefined {
     if (this.viewOnly) return this.viewOnlyReason;
-    return validateText(this.i18n, text) ?? this.sync.update(chatId, { kind: 'add-comment', text }, refused);
+    return validateText(this.i18n, text) ?? this.said(this.sync.update(chatId, { kind: 'add-comment', text }, this.worded(refused)));
+  }
+
+  /** An action refused at once, in the reader's words (undefined: it was sent). */
+  private said(report: SyncErrorReport | undefined): string | undefined {
+    return report && (report.action ? errorSentence(this.i18n, report.action, report) : errorReason(this.i18n, report));
+  }
+
+  /** Hands a refusal that comes later to `refused` in the reader's words. */
+  private worded(refused: Refused | undefined): RefusedAction | undefined {
+    return refused && ((_, report) => refused(errorReason(this.i18n, report)));
   }
 
   /** Where this image's drafts and unread record are kept. */
@@ -462,12 +474,12 @@ export class ImageChat extends LitElement {
       i18n: this.i18n,
       scope: this.scope,
       reply: (text, refused) => this.reply(chat.id, text, refused),
-      editComment: (commentId, text, refused) => validateText(this.i18n, text) ?? this.sync.update(chat.id, { kind: 'edit-comment', commentId, text }, refused),
+      editComment: (commentId, text, refused) => validateText(this.i18n, text) ?? this.said(this.sync.update(chat.id, { kind: 'edit-comment', commentId, text }, this.worded(refused))),
       sheet: this.narrow.narrow,
       serverUnreachable: serverUnreachable(this.sync.state),
       deleteChat: () => this.deleteChat(chat.id),
-      deleteComment: (commentId) => this.sync.update(chat.id, { kind: 'delete-comment', commentId }),
-      setResolved: (resolved) => this.sync.update(chat.id, { kind: 'resolve', resolved }),
+      deleteComment: (commentId) => this.said(this.sync.update(chat.id, { kind: 'delete-comment', commentId })),
+      setResolved: (resolved) => this.said(this.sync.update(chat.id, { kind: 'resolve', resolved })),
       close: () => this.closeThread(true),
     };
   }
