@@ -211,7 +211,7 @@ export class ImageChatComposer extends LitElement {
       <textarea
         part=${o.part ?? 'composer'}
         rows="2"
-        dir="auto"
+        dir=${writtenDirection(this.text, i18n)}
         aria-label=${o.label}
         placeholder=${o.placeholder}
         aria-invalid=${o.error ? 'true' : 'false'}
@@ -248,6 +248,15 @@ export class ImageChatComposer extends LitElement {
           </div>`}
     </div>`;
   }
+}
+
+/**
+ * The box's `dir`: what is written lays itself out by its own direction (`auto`); an empty box (the
+ * placeholder, the caret) and one with no letters yet (`dir="auto"` would make them left to right)
+ * take the language's.
+ */
+function writtenDirection(text: string, i18n: I18n): 'auto' | 'ltr' | 'rtl' {
+  return /[\p{L}]/u.test(text) ? 'auto' : i18n.dir;
 }
 
 /** The composer for `o`; the element must be defined (image-chat.ts does it). */

@@ -18,8 +18,10 @@ import type { I18n } from './i18n/i18n.ts';
 export function backButton(i18n: I18n, onBack: () => void): TemplateResult {
   const t = i18n.text.sheet;
   // The arrow points back the way a reader of the language reads: left, or right in Hebrew and Arabic.
+  // ‹ is a mirrored character (Unicode Bidi_Mirrored): in a right-to-left line the browser draws it as ›,
+  // so one character serves both (choosing › for right to left would be mirrored back to ‹).
   return html`<button type="button" class="back secondary" aria-label=${t.backLabel} @click=${onBack}>
-    <span aria-hidden="true">${i18n.dir === 'rtl' ? '›' : '‹'}</span> ${t.back}
+    <span aria-hidden="true">‹</span> ${t.back}
   </button>`;
 }
 
