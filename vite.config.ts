@@ -1,15 +1,18 @@
-// Builds the widget into one self-contained ES module, dist/image-chat.js, that any page can load with a
-// single <script type="module"> tag: fully minified (library mode keeps whitespace and comments unless
-// told), with the text of its Lit templates minified too, and held to its size budget (a build over it fails).
+// Builds the widget into one ES module, dist/image-chat.js, that any page can load with a single
+// <script type="module"> tag (it fetches a language other than English, a small chunk, from beside
+// itself when first needed): fully minified (library mode keeps whitespace and comments unless told),
+// with the text of its Lit templates minified too, held to its size budget, and built only when every
+// locale has every sentence (scripts/check-locales.ts).
 import { defineConfig } from 'vite';
 import { readFileSync } from 'node:fs';
 import { minifyTemplates } from './scripts/minify-templates.ts';
 import { sizeBudget } from './scripts/size-budget.ts';
+import { checkLocales } from './scripts/check-locales.ts';
 
 const { version } = JSON.parse(readFileSync(new URL('package.json', import.meta.url), 'utf8')) as { version: string };
 
 export default defineConfig({
-  plugins: [minifyTemplates(), sizeBudget('image-chat.js')],
+  plugins: [checkLocales(), minifyTemplates(), sizeBudget('image-chat.js')],
   define: { __IMAGE_CHAT_VERSION__: JSON.stringify(version) },
   build: {
     target: 'es2022',
@@ -17,7 +20,8 @@ export default defineConfig({
     emptyOutDir: true,
     sourcemap: true,
     minify: 'oxc',
-    rolldownOptions: { output: { minify: true, comments: false } },
+    // Languages other than English are chunks the widget imports when first used; the server sends them (http.ts).
+    rolldownOptions: { output: { minify: true, comments: false, chunkFileNames: 'image-chat-[name]-[hash].js' } },
     lib: {
       entry: 'src/index.ts',
       formats: ['es'],

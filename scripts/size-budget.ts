@@ -6,11 +6,13 @@ import { gzipSync } from 'node:zlib';
 import type { Plugin } from 'vite';
 
 // Issue 13's target is 24,000 B. Issue 11's widget (edit, drafts, clusters, list, move, sheet,
-// banner) measured 37,338 B in one chunk; until its rarely opened parts load lazily, this ceiling
-// only keeps the widget from growing unnoticed. Lower it to 24_000 with that work.
-// Issue 14 (presence and typing: the parts, their timers, the sync layer's relay) took the widget from
-// 37,320 B to 39,166 B; its view (avatars, typing line, their styles) is a candidate for lazy loading.
-export const BUDGET = 39_500;
+// banner) measured 37,338 B in one chunk, and issue 12's language layer (the per-element locale, Intl
+// formatting, a sentence for each of 35 error reasons) added about 3.3 kB. Until the rarely opened parts load lazily, this
+// ceiling only keeps the widget from growing unnoticed. Lower it to 24_000 with that work.
+// Issue 14 (presence and typing: the two parts and their styles, the away and typing timers, the tabs'
+// relay of them, eight catalogs' sentences) took it from 40,522 B to 42,482 B; the presence part's view
+// (avatars and their styles) is a candidate for the lazy loading.
+export const BUDGET = 42_800;
 
 export const gzipSize = (code: string | Uint8Array) => gzipSync(code, { level: 9 }).length;
 

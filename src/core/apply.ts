@@ -93,7 +93,7 @@ export function* applySteps(tx: ApplyTransaction, request: ApplyRequest): Steps<
   yield* call(tx.lockImage());
   const prior = yield* call(tx.eventByBroadcastId(action.broadcastId));
   if (prior) {
-    if (prior.actorId !== actor.id) throw new StoreError('invalid', 'broadcastId already used');
+    if (prior.actorId !== actor.id) throw new StoreError('invalid', 'broadcastId already used', { reason: 'broadcast-id-taken' });
     return { event: prior.event, duplicate: true };
   }
   const now = Date.now();
@@ -114,7 +114,10 @@ function* write(tx: ApplyTransaction, request: ApplyRequest, now: number): Steps
     case 'create-image-chat': {
       const max = limits.maxChatsPerImage;
       if (max !== undefined && (yield* call(tx.chatCount())) >= max) {
-        throw new StoreError('too-large', `this image already holds ${max} conversations, the most allowed: resolve and delete old ones first`);
+        throw new StoreError('too-large', `this image already holds ${max} conversations, the most allowed: resolve and delete old ones first`, {
+          reason: 'too-many-conversations',
+          limit: max,
+        });
       }
       const author = { id: actor.id, name: actor.name };
       const opening: Comment = { id: randomUUID(), author, text: action.text, createdAt: now };
@@ -145,7 +148,10 @@ function* writeChange(tx: ApplyTransaction, action: UpdateImageChatMessage, requ
     case 'add-comment': {
       const max = limits.maxCommentsPerChat;
       if (max !== undefined && (yield* call(tx.commentCount(chatId))) >= max) {
-        throw new StoreError('too-large', `this conversation already holds ${max} comments, the most allowed: start a new conversation`);
+        throw new StoreError('too-large', `this conversation already holds ${max} comments, the most allowed: start a new conversation`, {
+          reason: 'too-many-comments',
+          limit: max,
+        });
       }
       const comment: Comment = { id: randomUUID(), author: { id: actor.id, name: actor.name }, text: change.text, createdAt: now };
       yield* call(tx.insertComment(chatId, comment));
@@ -160,7 +166,7 @@ function* writeChange(tx: ApplyTransaction, action: UpdateImageChatMessage, requ
       requireAuthorOrModerator('delete-comment', actor, yield* requireComment(tx, chatId, change.commentId));
       // The first comment is the conversation's own text: removing it would leave a marker about nothing.
       if ((yield* call(tx.firstCommentId(chatId))) === change.commentId) {
-        throw new StoreError('invalid', 'the first comment opens the conversation: delete the conversation instead');
+        throw new StoreError('invalid', 'the first comment opens the conversation: delete the conversation instead', { reason: 'first-comment' });
       }
       yield* call(tx.deleteComment(chatId, change.commentId));
       return { kind: 'delete-comment', commentId: change.commentId };
@@ -178,13 +184,13 @@ function* writeChange(tx: ApplyTransaction, action: UpdateImageChatMessage, requ
 /** The conversation's author; `not-found` when the image holds no such conversation. */
 function* requireChat(tx: ApplyTransaction, chatId: string): Steps<string> {
   const author = yield* call(tx.chatAuthor(chatId));
-  if (author === undefined) throw new StoreError('not-found', 'no such conversation on this image');
+  if (author === undefined) throw new StoreError('not-found', 'no such conversation on this image', { reason: 'no-such-conversation' });
   return author;
 }
 
 function* requireComment(tx: ApplyTransaction, chatId: string, commentId: string): Steps<string> {
   const author = yield* call(tx.commentAuthor(chatId, commentId));
-  if (author === undefined) throw new StoreError('not-found', 'no such comment in this conversation');
+  if (author === undefined) throw new StoreError('not-found', 'no such comment in this conversation', { reason: 'no-such-comment' });
   return author;
 }
 

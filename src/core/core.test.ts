@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { ServerMessage } from '../protocol/messages.ts';
+import type { ErrorMessage, ServerMessage } from '../protocol/messages.ts';
 import { decodeServerFrame, encodeFrame } from '../protocol/decode.ts';
 import { SqliteStore } from '../store/sqlite/sqlite-store.ts';
 import type { Store } from '../store/store.ts';
@@ -11,7 +11,7 @@ import { storeWith } from '../../test/support/store-proxy.ts';
 import { InProcessBus } from '../bus/bus.ts';
 import { ChatCore } from './core.ts';
 import type { ChatCoreOptions } from './core.ts';
-import { testTenants } from '../../test/support/test-tenants.ts';
+import { testTenant, testTenants } from '../../test/support/test-tenants.ts';
 
 class FakeSocket {
   frames: string[] = [];
@@ -167,7 +167,10 @@ test('an event stored while a snapshot is being read is delivered once: in the s
   conn.receive('{"type":"ping"}');
   await until(() => socket.messages.some((m) => m.type === 'pong'), 'pong');
   const errors = socket.messages.filter((m) => m.type === 'error');
-  assert.deepEqual(errors.map((m) => m.type === 'error' && [m.code, m.broadcastId]), [['unavailable', action.broadcastId], ['unavailable', undefined]]);
+  assert.deepEqual(errors.map((m) => m.type === 'error' && [m.code, m.reason, m.broadcastId]), [
+    ['unavailable', 'internal-error', action.broadcastId],
+    ['unavailable', 'internal-error', undefined],
+  ]);
   assert.ok(errors.every((m) => m.type === 'error' && !m.message.includes('fire')), 'internal details stay in the log');
   assert.equal(logged.length, 2);
   assert.equal(core.topicCount, 0, 'the failed subscription was released');
@@ -181,6 +184,7 @@ test('subscriptions per connection are capped; unsubscribing releases the bus to
   await until(() => socket.messages.some((m) => m.type === 'error'), 'the cap error');
   const error = socket.messages.find((m) => m.type === 'error');
   assert.ok(error?.type === 'error' && error.code === 'rate-limited' && /at most 2 images/.test(error.message), "error?.type === 'error' && error.code === 'rate-limited' && /at most 2 images/.test(error.message)");
+  assert.deepEqual(error.type === 'error' && [error.reason, error.limit], ['too-many-images', 2], 'the widget can say how many');
   assert.equal(core.topicCount, 2);
   conn.receive(JSON.stringify({ type: 'unsubscribe', image: 'a' }));
   conn.receive(JSON.stringify({ type: 'subscribe', image: 'c' }));
@@ -371,6 +375,7 @@ test('close drains: an action being stored still gets its ack, a message after i
   await until(() => a.socket.messages.some((m) => m.type === 'error' && m.broadcastId === late.broadcastId), 'the late refusal');
   const refusal = a.socket.messages.find((m) => m.type === 'error' && m.broadcastId === late.broadcastId);
   assert.equal(refusal?.type === 'error' && refusal.code, 'unavailable');
+  assert.equal(refusal?.type === 'error' && refusal.reason, 'restarting');
   assert.equal(a.socket.closed, undefined, 'open while its action is in flight');
   release();
   await closing;
@@ -379,5 +384,36 @@ test('close drains: an action being stored still gets its ack, a message after i
   const after = new FakeSocket();
   core.connect(after, { tenant: 'acme' });
   assert.equal(after.closed?.code, 1012, 'a connection during shutdown is told the node restarts');
+  await done();
+});
+
+test('a refused action says how long to wait (retryAfter, ms) on the rate limit, and which limit a text passed', async () => {
+  const now = 1_000_000;
+  const tenants = testTenants(testTenant('slow', { limits: { actionBurst: 1, actionsPerMinute: 6, maxTextChars: 5 } }));
+  const { session, done } = setup({ tenants, now: () => now });
+  const { socket, conn } = await session('A', 'slow');
+  const tooLong = { ...create('img'), text: 'sixsix' };
+  const first = create('img');
+  const second = create('img', 1);
+  for (const action of [tooLong, first, second]) conn.receive(JSON.stringify(action));
+  await until(() => socket.messages.filter((m) => m.type === 'error' || m.type === 'ack').length === 3, 'three answers');
+  const answerTo = (id: string) => socket.messages.find((m) => (m.type === 'error' || m.type === 'ack') && m.broadcastId === id);
+  const { type: _t, message: _m, ...tooLongFacts } = answerTo(tooLong.broadcastId) as ErrorMessage;
+  assert.deepEqual(tooLongFacts, { code: 'invalid', reason: 'text-too-long', limit: 5, broadcastId: tooLong.broadcastId });
+  assert.equal(answerTo(first.broadcastId)?.type, 'ack');
+  // One token, 6 a minute: the clock stood still, so the next one is a whole 10 s away.
+  const { type: _t2, message, ...limited } = answerTo(second.broadcastId) as ErrorMessage;
+  assert.deepEqual(limited, { code: 'rate-limited', reason: 'too-many-actions', retryAfter: 10_000, broadcastId: second.broadcastId });
+  assert.match(message, /wait 10 s/, 'the English message stays');
+  await done();
+});
+
+test('messages past the waiting bound are refused as queue-full, the others still answered', async () => {
+  const { session, done } = setup({ maxPending: 1 });
+  const { socket, conn } = await session('A');
+  conn.receive(JSON.stringify([{ type: 'ping' }, { type: 'ping' }]));
+  await until(() => socket.messages.some((m) => m.type === 'pong'), 'pong');
+  const error = socket.messages.find((m) => m.type === 'error');
+  assert.deepEqual(error?.type === 'error' && [error.code, error.reason], ['rate-limited', 'queue-full']);
   await done();
 });

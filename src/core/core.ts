@@ -4,7 +4,7 @@
  * tests are thin layers around it.
  */
 import { randomUUID } from 'node:crypto';
-import type { ActionMessage, ChatEvent, EphemeralMessage, HelloMessage, SeqPosition, User } from '../protocol/messages.ts';
+import type { ActionMessage, ChatEvent, EphemeralMessage, ErrorReason, HelloMessage, SeqPosition, User } from '../protocol/messages.ts';
 import { textLength } from '../protocol/limits.ts';
 import { StoreError } from '../store/store.ts';
 import type { Applied, SnapshotPage, Store } from '../store/store.ts';
@@ -24,7 +24,7 @@ import type { Tenant } from './tenants.ts';
 import { Session } from './session.ts';
 import { systemClock } from './clock.ts';
 import type { Clock } from './clock.ts';
-import type { Connection, EphemeralRefusal, SessionHost, SocketLike } from './session.ts';
+import type { Connection, SessionHost, SocketLike } from './session.ts';
 import { PresenceHub } from './presence-hub.ts';
 import type { PresenceTimings } from './presence-hub.ts';
 
@@ -86,6 +86,8 @@ export const DEFAULT_HELLO_TIMEOUT_MS = 10_000;
 export interface Refusal {
   status: 400 | 403 | 404 | 429;
   message: string;
+  /** The word for it, sent beside the message in the HTTP body (docs/protocol.md, "Error reasons"). */
+  reason: ErrorReason;
 }
 
 /** An IP address that may hold one more connection, before the address is known (tests, other transports). */
@@ -183,9 +185,9 @@ export class ChatCore implements SessionHost {
 
   private refuseTenant(tenantId: string, origin: string | undefined): Refusal | undefined {
     const tenant = this.tenants.get(tenantId);
-    if (!tenant) return { status: 404, message: `There is no tenant "${tenantId.slice(0, 63)}" on this server: check the tenant attribute.` };
+    if (!tenant) return { status: 404, message: `There is no tenant "${tenantId.slice(0, 63)}" on this server: check the tenant attribute.`, reason: 'unknown-tenant' };
     if (!originAllowed(tenant, origin)) {
-      return { status: 403, message: `This page's origin may not use tenant "${tenant.id}": add it to the tenant's allowed origins.` };
+      return { status: 403, message: `This page's origin may not use tenant "${tenant.id}": add it to the tenant's allowed origins.`, reason: 'origin-not-allowed' };
     }
     return undefined;
   }
@@ -275,7 +277,7 @@ export class ChatCore implements SessionHost {
 
   identify(tenant: string, hello: HelloMessage): Promise<Identified> {
     const t = this.tenants.get(tenant);
-    if (!t) return Promise.resolve({ refused: `There is no tenant "${tenant}" on this server.` });
+    if (!t) return Promise.resolve({ refused: `There is no tenant "${tenant}" on this server.`, reason: 'unknown-tenant' });
     return identify(t, hello, () => this.guestSecret(), this.clock.now());
   }
 
@@ -285,10 +287,10 @@ export class ChatCore implements SessionHost {
    * user, and per address so fresh guest identities do not reset it).
    */
   private async permit(tenant: Tenant, action: ActionMessage, actor: User, ip: string | undefined): Promise<StoreError | undefined> {
-    if (actor.readonly) return new StoreError('forbidden', actor.readonlyReason ?? 'You may view but not post here.');
+    if (actor.readonly) return new StoreError('forbidden', actor.readonlyReason ?? 'You may view but not post here.', { reason: actor.readonlyWhy ?? 'readonly-view' });
     const text = action.type === 'create-image-chat' ? action.text : action.type === 'update-image-chat' && 'text' in action.change ? action.change.text : undefined;
     const max = tenant.limits.maxTextChars;
-    if (text !== undefined && textLength(text) > max) return new StoreError('invalid', `text is longer than ${max} characters`);
+    if (text !== undefined && textLength(text) > max) return new StoreError('invalid', `text is longer than ${max} characters`, { reason: 'text-too-long', limit: max });
     const { actionsPerMinute: perMinute, actionBurst: burst } = tenant.limits;
     const userKey = `${tenant.id}\nuser\n${actor.id}`;
     const addressKey = `${tenant.id}\nip\n${ip ?? ANY_IP}`;
@@ -298,7 +300,7 @@ export class ChatCore implements SessionHost {
     const byAddress = byUser.ok && ip !== undefined ? await this.counters.take(addressKey, perMinute * 5, burst * 5, now) : undefined;
     if (!byUser.ok || (byAddress && !byAddress.ok)) {
       const wait = Math.max(byUser.waitSeconds, byAddress?.waitSeconds ?? 0);
-      return new StoreError('rate-limited', `Too many actions: wait ${wait} s and try again.`);
+      return new StoreError('rate-limited', `Too many actions: wait ${wait} s and try again.`, { reason: 'too-many-actions', retryAfter: wait * 1000 });
     }
     return undefined;
   }
@@ -306,7 +308,7 @@ export class ChatCore implements SessionHost {
   /** A socket's action: the tenant's rules (`permit`), then `commit`. */
   async act(tenant: string, action: ActionMessage, actor: User, stored: (applied: Applied) => void, ip?: string): Promise<void> {
     const t = this.tenants.get(tenant);
-    const refusal = t ? await this.permit(t, action, actor, ip) : new StoreError('unauthorized', 'unknown tenant');
+    const refusal = t ? await this.permit(t, action, actor, ip) : new StoreError('unauthorized', 'unknown tenant', { reason: 'unknown-tenant' });
     if (refusal || !t) throw refusal;
     return this.commit(t, action, actor, stored);
   }
@@ -338,14 +340,17 @@ export class ChatCore implements SessionHost {
    * them anyway: nothing to tell it), refused to a read-only identity (typing only: a viewer is
    * counted), rate-limited per user like actions (the bucket is the cluster's).
    */
-  async ephemeral(session: Session, m: EphemeralMessage): Promise<EphemeralRefusal | undefined> {
+  async ephemeral(session: Session, m: EphemeralMessage): Promise<StoreError | undefined> {
     const tenant = this.tenants.get(session.tenant);
     const user = session.user;
     if (!tenant || !user || tenant.presence === false) return undefined;
-    if (m.type === 'typing' && user.readonly) return { code: 'forbidden', message: user.readonlyReason ?? 'You may view but not post here.' };
+    if (m.type === 'typing' && user.readonly) {
+      return new StoreError('forbidden', user.readonlyReason ?? 'You may view but not post here.', user.readonlyWhy ? { reason: user.readonlyWhy } : {});
+    }
     const { ephemeralPerMinute: perMinute, ephemeralBurst: burst } = tenant.limits;
     const taken = await this.counters.take(`${tenant.id}\nephemeral\n${user.id}`, perMinute, burst, this.now());
-    if (!taken.ok) return { code: 'rate-limited', message: `Too many presence and typing messages: wait ${taken.waitSeconds} s.`, retryAfter: taken.waitSeconds * 1000 };
+    // Worded like the actions' limit (the widget has its sentence): presence and typing are limited like actions.
+    if (!taken.ok) return new StoreError('rate-limited', `Too many presence and typing messages: wait ${taken.waitSeconds} s and try again.`, { reason: 'too-many-actions', retryAfter: taken.waitSeconds * 1000 });
     if (m.type === 'presence') this.presence.here(session, m.image, m.here);
     else this.presence.typing(session, m.image, m.chatId, m.stop === true);
     return undefined;
@@ -477,4 +482,8 @@ function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> 
 /** An id no tenant can have (tenant ids start with a letter or digit), so the health read touches no one's data. */
 const HEALTH_TENANT = '_health';
 
-const TOO_MANY_CONNECTIONS: Refusal = { status: 429, message: 'Too many connections from your address: close some tabs or try again later.' };
+const TOO_MANY_CONNECTIONS: Refusal = {
+  status: 429,
+  message: 'Too many connections from your address: close some tabs or try again later.',
+  reason: 'too-many-connections',
+};

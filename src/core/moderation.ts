@@ -24,7 +24,7 @@ export type Removal = { readonly chatId: string; readonly commentId?: string };
  */
 export async function moderate(core: ChatCore, tenantId: string, image: string, removal: Removal): Promise<{ seq: number }> {
   const tenant = core.tenants.get(tenantId);
-  if (!tenant) throw new StoreError('not-found', `there is no tenant "${tenantId}" on this server`);
+  if (!tenant) throw new StoreError('not-found', `there is no tenant "${tenantId}" on this server`, { reason: 'unknown-tenant' });
   const broadcastId = randomUUID();
   const { chatId, commentId } = removal;
   const parsed = parseClientMessage(
@@ -32,7 +32,7 @@ export async function moderate(core: ChatCore, tenantId: string, image: string, 
       ? { type: 'delete-image-chat', image, broadcastId, chatId }
       : { type: 'update-image-chat', image, broadcastId, chatId, change: { kind: 'delete-comment', commentId } },
   );
-  if (!parsed.ok) throw new StoreError('invalid', parsed.message);
+  if (!parsed.ok) throw new StoreError('invalid', parsed.message, parsed.facts);
   let seq = 0;
   await core.commit(tenant, parsed.message as ActionMessage, API_KEY_ADMIN, ({ event }) => (seq = event.seq));
   return { seq };

@@ -30,5 +30,5 @@ export function mayChange(actor: User, authorId: string): boolean {
 
 /** Throws `forbidden` with a sentence unless `actor` wrote it or moderates. */
 export function requireAuthorOrModerator(action: OwnedAction, actor: User, authorId: string): void {
-  if (!mayChange(actor, authorId)) throw new StoreError('forbidden', REFUSAL[action]);
+  if (!mayChange(actor, authorId)) throw new StoreError('forbidden', REFUSAL[action], { reason: 'not-author' });
 }

@@ -8,6 +8,7 @@ import type {
   ActionMessage,
   ChatEvent,
   EphemeralMessage,
+  ErrorReason,
   HelloMessage,
   SeqPosition,
   ServerMessage,
@@ -18,7 +19,7 @@ import { parseClientFrame } from '../protocol/parse.ts';
 import type { Parsed } from '../protocol/parse.ts';
 import { MAX_FRAME_BYTES } from '../protocol/limits.ts';
 import { StoreError } from '../store/store.ts';
-import type { Applied, SnapshotPage } from '../store/store.ts';
+import type { Applied, RefusalFacts, SnapshotPage } from '../store/store.ts';
 import type { Identified } from './identity.ts';
 import { SIGN_IN_EXPIRED } from './sso.ts';
 import { MAX_TIMER_MS } from './clock.ts';
@@ -68,7 +69,7 @@ export interface SessionHost {
    * A `presence` or `typing` frame of a session subscribed to its image: the tenant's switch, the
    * read-only rule and the rate limit, then presence. Resolves with a refusal to send, or nothing.
    */
-  ephemeral(session: Session, message: EphemeralMessage): Promise<EphemeralRefusal | undefined>;
+  ephemeral(session: Session, message: EphemeralMessage): Promise<StoreError | undefined>;
   /** The session was answered for a new subscription: it views the image now (presence). */
   viewing(session: Session, image: string): void;
   /** Resolves once the image's live events reach this session (see ChatCore.join). */
@@ -76,13 +77,6 @@ export interface SessionHost {
   leave(session: Session, image: string): void;
   ended(session: Session): void;
   log(message: string, error?: unknown): void;
-}
-
-/** Why a presence or typing frame was refused; `retryAfter` (ms) with `rate-limited`. */
-export interface EphemeralRefusal {
-  readonly code: 'forbidden' | 'rate-limited';
-  readonly message: string;
-  readonly retryAfter?: number;
 }
 
 interface Subscription {
@@ -147,7 +141,7 @@ export class Session implements Connection {
 
   receiveBinary(): void {
     if (this.ended || this.closeAfterFlush) return;
-    this.enqueue({ ok: false, message: 'text frames only' }, performance.now());
+    this.enqueue({ ok: false, message: 'text frames only', facts: { reason: 'invalid-message' } }, performance.now());
   }
 
   close(): void {
@@ -219,12 +213,12 @@ export class Session implements Connection {
     if (this.draining) {
       // Not stored, and said so with its broadcastId: the client may send it again to the next node.
       const broadcastId = entry.ok ? broadcastIdOf(entry.message) : entry.broadcastId;
-      this.error('unavailable', 'the server is restarting: try again in a moment', broadcastId);
+      this.error('unavailable', 'the server is restarting: try again in a moment', { reason: 'restarting' }, broadcastId);
       return;
     }
     if (this.pending >= this.host.limits.maxPending) {
       const broadcastId = entry.ok ? broadcastIdOf(entry.message) : entry.broadcastId;
-      this.error('rate-limited', 'too many messages waiting: slow down', broadcastId);
+      this.error('rate-limited', 'too many messages waiting: slow down', { reason: 'queue-full' }, broadcastId);
       return;
     }
     this.pending++;
@@ -236,10 +230,10 @@ export class Session implements Connection {
 
   private async handle(entry: Parsed, receivedAt: number): Promise<void> {
     if (this.ended || this.closeAfterFlush) return;
-    if (!entry.ok) return this.error('invalid', entry.message, entry.broadcastId);
+    if (!entry.ok) return this.error('invalid', entry.message, entry.facts, entry.broadcastId);
     const m = entry.message;
     if (m.type === 'hello') return this.hello(m);
-    if (!this.user) return this.error('unauthorized', 'say hello first', broadcastIdOf(m));
+    if (!this.user) return this.error('unauthorized', 'say hello first', { reason: 'hello-missing' }, broadcastIdOf(m));
     // The timer may run late on a loaded machine: nothing is accepted past the sign-in's end.
     if (this.signInExpired()) return this.expire();
     switch (m.type) {
@@ -267,16 +261,20 @@ export class Session implements Connection {
   private async hello(m: HelloMessage): Promise<void> {
     const renewing = this.user !== undefined;
     if (renewing && (m.token === undefined || this.user!.kind !== 'user')) {
-      return this.error('invalid', 'hello was already said on this connection: only a fresh sign-in token (same user) may follow');
+      return this.error('invalid', 'hello was already said on this connection: only a fresh sign-in token (same user) may follow', { reason: 'hello-repeated' });
     }
     const who = await this.host.identify(this.tenant, m);
     if (this.ended || this.closeAfterFlush) return;
     if ('refused' in who) {
-      if (renewing && !this.signInExpired()) return this.error('unauthorized', `the new sign-in token was not accepted: ${who.refused}`);
-      return this.refuse(who.refused);
+      if (renewing && !this.signInExpired()) {
+        return this.error('unauthorized', `the new sign-in token was not accepted: ${who.refused}`, { reason: 'sign-in-renewal-refused' });
+      }
+      return this.refuse(who.refused, who.reason);
     }
     if (renewing && who.user.id !== this.user!.id) {
-      return this.error('forbidden', 'this sign-in token is for another user: a connection keeps its user (open another connection to switch)');
+      return this.error('forbidden', 'this sign-in token is for another user: a connection keeps its user (open another connection to switch)', {
+        reason: 'sign-in-other-user',
+      });
     }
     this.user = who.user;
     this.armExpiry(who.expiresAt);
@@ -284,8 +282,8 @@ export class Session implements Connection {
   }
 
   /** design.md: a refused or ended sign-in is an error, then the connection closes (4401, like HTTP 401). */
-  private refuse(message: string): void {
-    this.error('unauthorized', message);
+  private refuse(message: string, reason: ErrorReason): void {
+    this.error('unauthorized', message, { reason });
     this.closeAfterFlush = { code: 4401, reason: 'unauthorized' };
   }
 
@@ -294,7 +292,7 @@ export class Session implements Connection {
   }
 
   private expire(): void {
-    if (!this.ended && !this.closeAfterFlush) this.refuse(SIGN_IN_EXPIRED);
+    if (!this.ended && !this.closeAfterFlush) this.refuse(SIGN_IN_EXPIRED, 'sign-in-expired');
   }
 
   /** Closes the connection when the sign-in ends (in steps past setTimeout's longest delay). */
@@ -315,7 +313,7 @@ export class Session implements Connection {
     if (followed) return this.catchUp(m, followed);
     const max = this.host.limits.maxSubscriptions;
     if (this.subs.size >= max) {
-      return this.error('rate-limited', `at most ${max} images per connection: unsubscribe from one first`);
+      return this.error('rate-limited', `at most ${max} images per connection: unsubscribe from one first`, { reason: 'too-many-images', limit: max });
     }
     const sub: Subscription = { floor: 0, held: [], heldBytes: 0, position: undefined };
     this.subs.set(m.image, sub);
@@ -442,27 +440,28 @@ export class Session implements Connection {
   }
 
   private async ephemeral(m: EphemeralMessage): Promise<void> {
-    if (!this.subs.has(m.image)) return this.error('invalid', `subscribe to the image before sending ${m.type}`);
+    if (!this.subs.has(m.image)) return this.error('invalid', `subscribe to the image before sending ${m.type}`, { reason: 'invalid-message' });
     const refusal = await this.host.ephemeral(this, m);
-    if (refusal && !this.ended) this.send({ type: 'error', code: refusal.code, message: refusal.message, ...(refusal.retryAfter !== undefined ? { retryAfter: refusal.retryAfter } : {}) });
+    if (refusal && !this.ended) this.error(refusal.code, refusal.message, refusal.facts);
   }
 
   private async act(m: ActionMessage, user: User, receivedAt: number): Promise<void> {
     try {
       await this.host.act(this.tenant, m, user, ({ event }) => this.send(ackOf(event), this.host.metrics.timings.acking(m.type, receivedAt)), this.ip);
     } catch (e) {
-      if (e instanceof StoreError) return this.error(e.code, e.message, m.broadcastId);
+      if (e instanceof StoreError) return this.error(e.code, e.message, e.facts, m.broadcastId);
       this.fault(e, m.broadcastId);
     }
   }
 
   private fault(e: unknown, broadcastId: string | undefined): void {
     this.host.log(`unexpected failure for tenant ${this.tenant}`, e);
-    this.error('unavailable', 'the server could not complete this request; try again', broadcastId);
+    this.error('unavailable', 'the server could not complete this request; try again', { reason: 'internal-error' }, broadcastId);
   }
 
-  private error(code: StoreError['code'], message: string, broadcastId?: string): void {
-    this.send(broadcastId ? { type: 'error', code, message, broadcastId } : { type: 'error', code, message });
+  /** `facts`: which refusal it is and its numbers, so the widget can say it in the reader's language. */
+  private error(code: StoreError['code'], message: string, facts: RefusalFacts, broadcastId?: string): void {
+    this.send({ type: 'error', code, message, ...facts, ...(broadcastId ? { broadcastId } : {}) });
   }
 
   private send(message: ServerMessage, timed?: Timed): void {

@@ -7,7 +7,15 @@ import { errors, jwtVerify } from 'jose';
 import type { User } from '../protocol/messages.ts';
 import type { Tenant } from './tenants.ts';
 
-export class SsoError extends Error {}
+/** A refused token: `reason` tells an expired one (sign in again) from one that is no good here. */
+export class SsoError extends Error {
+  constructor(
+    message: string,
+    readonly reason: 'sign-in-refused' | 'sign-in-expired' = 'sign-in-refused',
+  ) {
+    super(message);
+  }
+}
 
 /** Said when a token, or an open connection's sign-in, has run out. */
 export const SIGN_IN_EXPIRED = 'your sign-in has expired: reload the page to sign in again';
@@ -55,7 +63,7 @@ export async function verifyUserToken(tenant: Tenant, token: string, now = Date.
       currentDate: new Date(now),
     }));
   } catch (e) {
-    if (e instanceof errors.JWTExpired) throw new SsoError(SIGN_IN_EXPIRED);
+    if (e instanceof errors.JWTExpired) throw new SsoError(SIGN_IN_EXPIRED, 'sign-in-expired');
     if (e instanceof errors.JWTClaimValidationFailed) throw new SsoError(`the sign-in token is not valid here (${e.claim} claim)`);
     throw new SsoError('the sign-in token is not valid for this site');
   }
@@ -70,7 +78,7 @@ export async function verifyUserToken(tenant: Tenant, token: string, now = Date.
   }
   if (payload.readonly === true) user.readonly = true;
   const expiresAt = tokenDeadline(tenant, payload.exp!, payload.iat, now);
-  if (expiresAt <= now) throw new SsoError(SIGN_IN_EXPIRED);
+  if (expiresAt <= now) throw new SsoError(SIGN_IN_EXPIRED, 'sign-in-expired');
   return { user, expiresAt };
 }
 

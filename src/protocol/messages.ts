@@ -47,10 +47,13 @@ export interface User extends Author {
   /**
    * May view but not act: a read-only token, a `readonly` element, or a guest
    * where the tenant lets guests only read. The server refuses its actions with
-   * `forbidden`; `readonlyReason` says why, in words the widget shows.
+   * `forbidden`; `readonlyReason` says why in English (logs, older widgets),
+   * `readonlyWhy` says which case it is, for a sentence in the reader's language.
    */
   readonly readonly?: boolean;
   readonly readonlyReason?: string;
+  /** Which read-only case this is: the same word as the `reason` its refused actions carry. */
+  readonly readonlyWhy?: ReadonlyReason;
 }
 
 export interface SeqPosition {
@@ -250,13 +253,73 @@ export type ErrorCode =
   | 'too-large'
   | 'unavailable';
 
-export interface ErrorMessage {
-  readonly type: 'error';
+/** Why a connection is read-only (`User.readonlyWhy`), and the `reason` of the `forbidden` its actions get. */
+export type ReadonlyReason =
+  /** The sign-in token says `readonly: true`. */
+  | 'readonly-token'
+  /** The element is `readonly` (hello `readonly: true`). */
+  | 'readonly-view'
+  /** A guest, where the tenant lets guests only read. */
+  | 'readonly-guests';
+
+/**
+ * Which refusal an `error` is, as a stable word the widget can word in the
+ * reader's language (docs/protocol.md, "Error reasons", says when each is
+ * sent and with which facts). New words may be added: a client words an
+ * unknown one by its `code`.
+ */
+export type ErrorReason =
+  | ReadonlyReason
+  // identity and sign-in
+  | 'hello-missing'
+  | 'hello-repeated'
+  | 'sign-in-required'
+  | 'sign-in-refused'
+  | 'sign-in-expired'
+  | 'sign-in-renewal-refused'
+  | 'sign-in-other-user'
+  // who may connect (also in HTTP `{error: {code, message, reason}}`)
+  | 'unknown-tenant'
+  | 'invalid-tenant'
+  | 'origin-not-allowed'
+  | 'embed-ticket-missing'
+  | 'too-many-connections'
+  // the action
+  | 'invalid-message'
+  | 'text-too-long'
+  | 'broadcast-id-taken'
+  | 'not-author'
+  | 'first-comment'
+  | 'no-such-conversation'
+  | 'no-such-comment'
+  | 'too-many-conversations'
+  | 'too-many-comments'
+  | 'too-many-images'
+  | 'too-many-actions'
+  | 'queue-full'
+  // the server
+  | 'restarting'
+  | 'internal-error';
+
+/**
+ * What a sentence about an error needs: the code, which refusal it is, and
+ * its numbers. Carried by `error` frames, by HTTP error bodies the widget
+ * reads, and by the client's own errors (src/sync/types.ts ActionError).
+ */
+export interface ErrorFacts {
   readonly code: ErrorCode;
+  readonly reason?: ErrorReason;
+  /** Milliseconds to wait before trying again (rate limits, restarts). */
+  readonly retryAfter?: number;
+  /** The maximum that was reached (characters, conversations, comments, images…). */
+  readonly limit?: number;
+}
+
+export interface ErrorMessage extends ErrorFacts {
+  readonly type: 'error';
+  /** English, for logs and the API; the widget words `reason` (or `code`) itself. */
   readonly message: string;
   readonly broadcastId?: string;
-  /** With `rate-limited` for presence and typing frames: milliseconds until one is taken again. */
-  readonly retryAfter?: number;
 }
 
 /** Someone viewing an image, as presence lists them. */

@@ -3,7 +3,7 @@
  * type, a missing or extra field, a wrong type, a coordinate outside 0..1 or
  * not finite, or a text that is empty or too long is refused with a reason.
  */
-import type { Change, ClientMessage, SeqPosition } from './messages.ts';
+import type { Change, ClientMessage, ErrorFacts, SeqPosition } from './messages.ts';
 import {
   MAX_BATCH,
   MAX_ID_CHARS,
@@ -18,9 +18,19 @@ import {
 
 export type Parsed =
   | { readonly ok: true; readonly message: ClientMessage }
-  | { readonly ok: false; readonly message: string; readonly broadcastId?: string };
+  | { readonly ok: false; readonly message: string; readonly broadcastId?: string; readonly facts: Omit<ErrorFacts, 'code'> };
 
-class Invalid extends Error {}
+/** Any malformed message: the widget never sends one, so one word is enough. */
+const MALFORMED = { reason: 'invalid-message' } as const;
+
+class Invalid extends Error {
+  constructor(
+    message: string,
+    readonly facts: Omit<ErrorFacts, 'code'> = MALFORMED,
+  ) {
+    super(message);
+  }
+}
 
 type Reader<T> = (value: unknown, field: string) => T;
 
@@ -51,6 +61,10 @@ const printable =
   };
 
 const text: Reader<string> = (value, field) => {
+  // The one refusal here a person can meet by typing (in a widget that does not check first): said with its limit.
+  if (typeof value === 'string' && (value.length > MAX_TEXT_CHARS * 2 || textLength(value) > MAX_TEXT_CHARS)) {
+    throw new Invalid(`${field} is longer than ${MAX_TEXT_CHARS} characters`, { reason: 'text-too-long', limit: MAX_TEXT_CHARS });
+  }
   const s = printable(MAX_TEXT_CHARS)(value, field);
   if (s.trim() === '') fail(`${field} must not be empty`);
   return s;
@@ -264,7 +278,7 @@ export function parseClientMessage(value: unknown): Parsed {
   } catch (e) {
     if (!(e instanceof Invalid)) throw e;
     const broadcastId = broadcastIdOf(value);
-    return broadcastId ? { ok: false, message: e.message, broadcastId } : { ok: false, message: e.message };
+    return broadcastId ? { ok: false, message: e.message, broadcastId, facts: e.facts } : { ok: false, message: e.message, facts: e.facts };
   }
 }
 
@@ -274,10 +288,10 @@ export function parseClientFrame(frame: string): Parsed[] {
   try {
     value = JSON.parse(frame);
   } catch {
-    return [{ ok: false, message: 'the frame is not valid JSON' }];
+    return [{ ok: false, message: 'the frame is not valid JSON', facts: MALFORMED }];
   }
   if (!Array.isArray(value)) return [parseClientMessage(value)];
-  if (value.length === 0) return [{ ok: false, message: 'a batch must hold at least one message' }];
-  if (value.length > MAX_BATCH) return [{ ok: false, message: `a batch holds at most ${MAX_BATCH} messages` }];
+  if (value.length === 0) return [{ ok: false, message: 'a batch must hold at least one message', facts: MALFORMED }];
+  if (value.length > MAX_BATCH) return [{ ok: false, message: `a batch holds at most ${MAX_BATCH} messages`, facts: MALFORMED }];
   return value.map(parseClientMessage);
 }

@@ -99,7 +99,7 @@ async function remove(req: IncomingMessage, res: ServerResponse, core: ChatCore,
   try {
     sendJson(req, res, 200, await moderate(core, tenant.id, image, what));
   } catch (e) {
-    if (e instanceof StoreError) throw new HttpError(STATUS_OF[e.code], e.code, e.message);
+    if (e instanceof StoreError) throw new HttpError(STATUS_OF[e.code], e.code, e.message, e.facts.reason);
     throw e;
   }
 }

@@ -153,7 +153,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
     if (pending && !pending.opened(socket)) {
       // Under TLS the socket speaks TLS only: no plain-text answer can be read there.
       if (opts.tls) socket.destroy();
-      else answerRaw(socket, 429, 'Too many connections from your address: close some tabs or try again later.');
+      else answerRaw(socket, 429, 'Too many connections from your address: close some tabs or try again later.', 'too-many-connections');
     }
   });
   server.on('clientError', answerClientError);
@@ -163,7 +163,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
     const [path = '', query = ''] = (req.url ?? '').split('?', 2);
     if (path !== '/ws') return answerRaw(socket, 404, 'Not Found');
     const tenant = new URLSearchParams(query).get('tenant') ?? 'demo';
-    if (!TENANT_ID.test(tenant)) return answerRaw(socket, 400, 'the tenant id is not valid');
+    if (!TENANT_ID.test(tenant)) return answerRaw(socket, 400, 'the tenant id is not valid', 'invalid-tenant');
     // Refused before the handshake, with a status a proxy log or curl shows; the widget learns the
     // sentence by GETting the same URL (http.ts answers it with the same check).
     const ip = clientIp(req);
@@ -171,7 +171,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
     const tickets = EmbedTickets.of(core);
     tickets.admit(tenant, { origin: req.headers.origin, host: req.headers.host, ticket: ticketParam(query), ip }).then(
       ({ refusal, ticketed }) => {
-        if (refusal) return answerRaw(socket, refusal.status, refusal.message);
+        if (refusal) return answerRaw(socket, refusal.status, refusal.message, refusal.reason);
         wss.handleUpgrade(req, socket, head, (ws) => {
           accept(ws, tenant, ip, req.socket.remoteAddress);
           if (ticketed) tickets.renewOn(ws, tenant);
@@ -179,7 +179,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
       },
       (e: unknown) => {
         core.log('admitting a connection failed', e);
-        answerRaw(socket, 503, 'the server could not admit this connection; try again');
+        answerRaw(socket, 503, 'the server could not admit this connection; try again', 'internal-error');
       },
     );
   });

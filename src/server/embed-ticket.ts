@@ -40,6 +40,7 @@ const TICKET = /^([0-9]{1,12})\.([A-Za-z0-9_-]{43})$/;
 export const NO_TICKET: Refusal = {
   status: 403,
   message: 'This page has no origin (a sandboxed frame) and no valid embed ticket: embed the image with the server\'s /embed page, and reload it if it was open a long time.',
+  reason: 'embed-ticket-missing',
 };
 
 const byCore = new WeakMap<ChatCore, EmbedTickets>();

@@ -7,7 +7,7 @@ import { extname, join, resolve, sep } from 'node:path';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Registry } from 'prom-client';
 import { MAX_IMAGE_ID_CHARS, textLength } from '../protocol/limits.ts';
-import type { ErrorCode } from '../protocol/messages.ts';
+import type { ErrorCode, ErrorReason } from '../protocol/messages.ts';
 import type { ChatCore } from '../core/core.ts';
 import type { SnapshotPage } from '../store/store.ts';
 import { authorizeMetrics, authorizeRead } from './http-auth.ts';
@@ -25,6 +25,8 @@ import { sendOembed } from './oembed.ts';
 
 export { TENANT_ID } from '../core/tenants.ts';
 
+/** The widget's lazily loaded chunks, as vite.config.ts names them: `image-chat-<name>-<hash>.js`. */
+const WIDGET_CHUNK = /^image-chat-[A-Za-z0-9_-]{1,80}\.js$/;
 const DEMO_TYPES: Record<string, string> = {
   '.png': 'image/png',
   '.jpg': 'image/jpeg',
@@ -60,8 +62,15 @@ export class HttpError extends Error {
     readonly status: number,
     readonly code: ErrorCode | 'method-not-allowed',
     message: string,
+    /** Where the widget reads the answer (the socket probe, a tenant's conversations): which refusal it is. */
+    readonly reason?: ErrorReason,
   ) {
     super(message);
+  }
+
+  /** The JSON body: `{error: {code, message, reason?}}`. */
+  get body(): { error: { code: string; message: string; reason?: ErrorReason } } {
+    return { error: { code: this.code, message: this.message, ...(this.reason ? { reason: this.reason } : {}) } };
   }
 }
 
@@ -100,6 +109,7 @@ export function createRequestHandler(options: HttpOptions) {
     if (path === 'healthz') return sendHealth(req, res);
     if (path === 'metrics') return sendMetrics(req, res);
     if (path === 'image-chat.js') return sendWidget(req, res);
+    if (seg.length === 1 && WIDGET_CHUNK.test(path)) return sendWidgetChunk(req, res, path);
     if (path === 'dashboard') return sendDashboard(req, res, 'dashboard.html', 'text/html; charset=utf-8');
     if (path === 'dashboard.js') return sendDashboard(req, res, join('dist', 'dashboard.js'), 'text/javascript; charset=utf-8');
     if (seg[0] === 'demo' && seg.length >= 2) return sendDemo(req, res, seg.slice(1));
@@ -156,6 +166,18 @@ export function createRequestHandler(options: HttpOptions) {
     return sendFile(req, res, file, 'text/javascript; charset=utf-8');
   }
 
+  /**
+   * A part of the widget it loads when first needed (a language's sentences): its name carries a hash of
+   * its content, so it may be cached for good, and it is loaded from embedding sites like the widget.
+   */
+  async function sendWidgetChunk(req: IncomingMessage, res: ServerResponse, name: string): Promise<void> {
+    res.setHeader('access-control-allow-origin', '*');
+    const file = join(root, 'dist', name);
+    if (!(await isFile(file))) throw new HttpError(404, 'not-found', 'no such part of the widget (an older build\'s? reload the page)');
+    res.setHeader('cache-control', 'public, max-age=31536000, immutable');
+    return sendFile(req, res, file, 'text/javascript; charset=utf-8');
+  }
+
   /** The site owner's page and its script (src/dashboard), under a strict CSP, never cached stale. */
   async function sendDashboard(req: IncomingMessage, res: ServerResponse, file: string, type: string): Promise<void> {
     res.setHeader('cache-control', 'no-cache');
@@ -189,7 +211,7 @@ export function createRequestHandler(options: HttpOptions) {
     res.setHeader('access-control-allow-origin', '*');
     const query = (req.url ?? '').split('?', 2)[1] ?? '';
     const tenant = new URLSearchParams(query).get('tenant') ?? 'demo';
-    if (!TENANT_ID.test(tenant)) throw new HttpError(400, 'invalid', 'the tenant id is not valid');
+    if (!TENANT_ID.test(tenant)) throw new HttpError(400, 'invalid', 'the tenant id is not valid', 'invalid-tenant');
     const { refusal } = await EmbedTickets.of(options.core).admit(tenant, {
       origin: headerOf(req, 'origin'),
       host: headerOf(req, 'host'),
@@ -198,17 +220,17 @@ export function createRequestHandler(options: HttpOptions) {
     });
     if (!refusal) return sendJson(req, res, 200, { ok: true, tenant });
     const code = refusal.status === 429 ? 'rate-limited' : refusal.status === 403 ? 'forbidden' : 'not-found';
-    throw new HttpError(refusal.status, code, refusal.message);
+    throw new HttpError(refusal.status, code, refusal.message, refusal.reason);
   }
 
   /** The tenant, or 404; and a browser page's origin must be one the tenant allows (CORS). */
   function tenantFor(req: IncomingMessage, res: ServerResponse, id: string): Tenant {
-    if (!TENANT_ID.test(id)) throw new HttpError(400, 'invalid', 'the tenant id is not valid');
+    if (!TENANT_ID.test(id)) throw new HttpError(400, 'invalid', 'the tenant id is not valid', 'invalid-tenant');
     const tenant = options.core.tenants.get(id);
-    if (!tenant) throw new HttpError(404, 'not-found', `there is no tenant "${id}" on this server`);
+    if (!tenant) throw new HttpError(404, 'not-found', `there is no tenant "${id}" on this server`, 'unknown-tenant');
     const origin = headerOf(req, 'origin');
     res.setHeader('vary', 'Origin');
-    if (!originAllowed(tenant, origin) && !isOwnOrigin(origin, headerOf(req, 'host'))) throw new HttpError(403, 'forbidden', `this page's origin may not read tenant "${id}"`);
+    if (!originAllowed(tenant, origin) && !isOwnOrigin(origin, headerOf(req, 'host'))) throw new HttpError(403, 'forbidden', `this page's origin may not read tenant "${id}"`, 'origin-not-allowed');
     if (origin !== undefined) res.setHeader('access-control-allow-origin', origin);
     return tenant;
   }
@@ -239,11 +261,11 @@ export function createRequestHandler(options: HttpOptions) {
         return;
       }
       if (e instanceof HttpError) {
-        sendJson(req, res, e.status, { error: { code: e.code, message: e.message } });
+        sendJson(req, res, e.status, e.body);
         return;
       }
       options.core.log(`HTTP ${req.method} ${req.url} failed`, e);
-      sendJson(req, res, 500, { error: { code: 'unavailable', message: 'the server could not answer this request' } });
+      sendJson(req, res, 500, { error: { code: 'unavailable', message: 'the server could not answer this request', reason: 'internal-error' } });
     });
   };
 }

@@ -31,7 +31,7 @@ export function sendOembed(req: IncomingMessage, res: ServerResponse, core: Chat
   const given = query.get('url');
   if (!given) throw new HttpError(400, 'invalid', 'the "url" parameter is required: the /embed address to embed');
   const { server, params } = ours(given, headerOf(req, 'host') ?? '');
-  if (!core.tenants.get(params.tenant)) throw new HttpError(404, 'not-found', `there is no tenant "${params.tenant}" on this server`);
+  if (!core.tenants.get(params.tenant)) throw new HttpError(404, 'not-found', `there is no tenant "${params.tenant}" on this server`, 'unknown-tenant');
   const width = Math.min(DEFAULT_EMBED_SIZE.width, maxWidth ?? Infinity);
   const height = Math.min(Math.round((width * DEFAULT_EMBED_SIZE.height) / DEFAULT_EMBED_SIZE.width), maxHeight ?? Infinity);
   const title = params.alt || 'Image with comments';

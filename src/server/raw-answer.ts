@@ -6,6 +6,7 @@
  * process down with an unhandled `write ECONNRESET`.
  */
 import type { Duplex } from 'node:stream';
+import type { ErrorReason } from '../protocol/messages.ts';
 
 const STATUS_TEXT: Record<number, string> = {
   400: 'Bad Request',
@@ -28,14 +29,14 @@ function destroyOnError(this: Duplex): void {
   this.destroy();
 }
 
-/** Writes a JSON error response and closes the connection once it is flushed. */
-export function answerRaw(socket: Duplex, status: number, message: string): void {
+/** Writes a JSON error response (`reason`: which refusal, docs/protocol.md) and closes the connection once it is flushed. */
+export function answerRaw(socket: Duplex, status: number, message: string, reason?: ErrorReason): void {
   guard(socket);
   if (!socket.writable) {
     socket.destroy();
     return;
   }
-  const body = JSON.stringify({ error: { code: CODE_OF[status] ?? 'invalid', message } });
+  const body = JSON.stringify({ error: { code: CODE_OF[status] ?? 'invalid', message, ...(reason ? { reason } : {}) } });
   // Like ws's abortHandshake: a half-closed socket the peer keeps open would otherwise linger.
   socket.once('finish', () => socket.destroy());
   socket.end(

@@ -26,7 +26,7 @@ before(async () => {
     databaseUrl: join(dir, 'security.sqlite'),
     staticRoot: dir,
     maxBufferedBytes: 64 * 1024,
-    tenants: testTenants(testTenant('private', { guests: 'off' }), testTenant('usage'), testTenant('bulk', { limits: { actionBurst: 1000 } })),
+    tenants: testTenants(testTenant('private', { guests: 'off' }), testTenant('viewers', { guests: 'read' }), testTenant('usage'), testTenant('bulk', { limits: { actionBurst: 1000 } })),
   });
 });
 after(async () => {
@@ -73,6 +73,7 @@ describe('SSO', () => {
     guest.send({ type: 'hello', name: 'Nope' });
     const error = await guest.take('error');
     assert.ok(error.type === 'error' && error.code === 'unauthorized' && /sign in/.test(error.message), JSON.stringify(error));
+    assert.equal(error.type === 'error' && error.reason, 'sign-in-required');
     assert.equal((await guest.closed).code, 4401);
     const user = await client('private', { token: await mintToken('private', { sub: 'u1', name: 'U' }) });
     user.send({ type: 'create-image-chat', image: 'p.png', broadcastId: randomUUID(), x: 0, y: 0, text: 'members only' });
@@ -86,6 +87,18 @@ describe('SSO', () => {
     const welcome = c.frames.map((f) => JSON.parse(f)).find((m) => m.type === 'welcome');
     assert.equal(welcome.user.readonly, true);
     assert.match(welcome.user.readonlyReason, /view/);
+    assert.equal(welcome.user.readonlyWhy, 'readonly-token');
+  });
+
+  test('welcome says which read-only case it is (readonlyWhy) beside the English readonlyReason; a posting user has neither', async () => {
+    const whyOf = async (tenant: string, hello: Record<string, unknown>) => {
+      const { user } = await (await client(tenant)).hello(hello);
+      return [user.readonly, user.readonlyWhy, typeof user.readonlyReason];
+    };
+    assert.deepEqual(await whyOf('viewers', { name: 'V' }), [true, 'readonly-guests', 'string']);
+    assert.deepEqual(await whyOf('acme', { name: 'R', readonly: true }), [true, 'readonly-view', 'string']);
+    assert.deepEqual(await whyOf('acme', { token: await mintToken('acme', { sub: 'rv' }), readonly: true }), [true, 'readonly-view', 'string']);
+    assert.deepEqual(await whyOf('acme', { name: 'P' }), [undefined, undefined, 'undefined']);
   });
 });
 

@@ -63,6 +63,7 @@ describe('sign-in lifetime on an open connection', () => {
     clock.advance(1);
     const error = await c.take('error');
     assert.equal(error.type === 'error' && error.code, 'unauthorized');
+    assert.equal(error.type === 'error' && error.reason, 'sign-in-expired');
     assert.match(error.type === 'error' ? error.message : '', /sign-in has expired/);
     assert.equal((await c.closed).code, 4401);
   });
@@ -76,6 +77,7 @@ describe('sign-in lifetime on an open connection', () => {
     c.send({ type: 'create-image-chat', image: `late-${randomUUID()}`, broadcastId, x: 0.5, y: 0.5, text: 'too late' });
     const error = await c.take('error');
     assert.equal(error.type === 'error' && error.code, 'unauthorized');
+    assert.equal(error.type === 'error' && error.reason, 'sign-in-expired');
     assert.equal((await c.closed).code, 4401);
     clock.run(); // the late timer, now harmless
   });
@@ -113,13 +115,16 @@ describe('sign-in lifetime on an open connection', () => {
     c.send({ type: 'hello', token: await token('acme', 'mallory', clock.t, 600, 'Mallory') });
     const other = await c.take('error');
     assert.equal(other.type === 'error' && other.code, 'forbidden');
+    assert.equal(other.type === 'error' && other.reason, 'sign-in-other-user');
     assert.match(other.type === 'error' ? other.message : '', /another user/);
     c.send({ type: 'hello', token: await mintToken('acme', { sub: 'ada' }, { secret: 'a-forged-secret-that-is-long-enough-0000' }) });
     const forged = await c.take('error');
     assert.equal(forged.type === 'error' && forged.code, 'unauthorized');
+    assert.equal(forged.type === 'error' && forged.reason, 'sign-in-renewal-refused', 'the connection goes on: not a refusal for good');
     assert.match(forged.type === 'error' ? forged.message : '', /new sign-in token was not accepted/);
     c.send({ type: 'hello', name: 'Now a guest?' });
-    assert.equal((await c.take('error')).type, 'error');
+    const guest = await c.take('error');
+    assert.equal(guest.type === 'error' && guest.reason, 'hello-repeated');
     const image = `kept-${randomUUID()}`;
     c.send({ type: 'create-image-chat', image, broadcastId: randomUUID(), x: 0.5, y: 0.5, text: 'still Ada' });
     const ack = await c.take((m) => m.type === 'ack' || m.type === 'error');
@@ -133,6 +138,7 @@ describe('sign-in lifetime on an open connection', () => {
     c.send({ type: 'hello', token: await token('acme', 'ada', clock.t - 7200_000, 60) });
     const error = await c.take('error');
     assert.equal(error.type === 'error' && error.code, 'unauthorized');
+    assert.equal(error.type === 'error' && error.reason, 'sign-in-expired', 'refused for good, as at a first hello');
     assert.equal((await c.closed).code, 4401);
     clock.run();
   });
@@ -143,6 +149,7 @@ describe('sign-in lifetime on an open connection', () => {
     c.send({ type: 'hello', token: await token('acme', 'ada', clock.t, 600) });
     const error = await c.take('error');
     assert.equal(error.type === 'error' && error.code, 'invalid');
+    assert.equal(error.type === 'error' && error.reason, 'hello-repeated');
   });
 });
 
@@ -163,6 +170,7 @@ describe('a tenant caps token lifetime (maxTokenLifetimeSeconds)', () => {
     c.send({ type: 'hello', token: await token('capped', 'ada', clock.t - 700_000, 86_400) });
     const error = await c.take('error');
     assert.match(error.type === 'error' ? error.message : '', /sign-in has expired/);
+    assert.equal(error.type === 'error' && error.reason, 'sign-in-expired');
     assert.equal((await c.closed).code, 4401);
   });
 

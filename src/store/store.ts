@@ -2,7 +2,7 @@
  * The storage contract, async for a networked database. Both implementations
  * (sqlite/, postgres/) must pass conformance/conformance.ts.
  */
-import type { ActionMessage, Chat, ChatEvent, ErrorCode, SeqPosition, User } from '../protocol/messages.ts';
+import type { ActionMessage, Chat, ChatEvent, ErrorCode, ErrorFacts, SeqPosition, User } from '../protocol/messages.ts';
 
 export interface Snapshot {
   readonly epoch: string;
@@ -193,12 +193,20 @@ export interface Store {
   close(): Promise<void>;
 }
 
-/** A refusal the client should see as `error {code, message}`; anything else thrown is a fault. */
+/** The facts of a refusal beside its code: which refusal it is and its numbers. */
+export type RefusalFacts = Omit<ErrorFacts, 'code'>;
+
+/**
+ * A refusal the client should see as `error {code, message, reason?, retryAfter?, limit?}`;
+ * anything else thrown is a fault.
+ */
 export class StoreError extends Error {
   readonly code: ErrorCode;
-  constructor(code: ErrorCode, message: string) {
+  readonly facts: RefusalFacts;
+  constructor(code: ErrorCode, message: string, facts: RefusalFacts = {}) {
     super(message);
     this.name = 'StoreError';
     this.code = code;
+    this.facts = facts;
   }
 }

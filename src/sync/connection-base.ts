@@ -155,8 +155,8 @@ export abstract class ConnectionBase<P extends PendingAction = PendingAction> im
     else p.resolve(outcome);
   }
 
-  /** Every unanswered action fails with `message` (lost or closed: nothing will answer them). */
-  protected failPending(message: string): void {
-    for (const id of [...this.pending.keys()]) this.settle(id, new ActionError('unavailable', message));
+  /** Every unanswered action fails (lost or closed: nothing will answer them). */
+  protected failPending(reason: 'connection-lost' | 'connection-closed'): void {
+    for (const id of [...this.pending.keys()]) this.settle(id, ActionError.local(reason));
   }
 }

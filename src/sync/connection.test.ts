@@ -69,8 +69,9 @@ describe('Connection', () => {
   it('renew: later hellos carry the fresh token; a connection refused for its old one tries again with it', () => {
     const { conn, last, sockets } = setup({ token: 'old.token', name: undefined });
     last().open();
-    last().receive({ type: 'error', code: 'unauthorized', message: 'your sign-in has expired: reload the page to sign in again' });
+    last().receive({ type: 'error', code: 'unauthorized', reason: 'sign-in-expired', message: 'your sign-in has expired: reload the page to sign in again' });
     expect(conn.state).to.include({ status: 'offline', retry: false });
+    expect(conn.state).to.deep.include({ refusal: { code: 'unauthorized', reason: 'sign-in-expired' } }, 'the facts to word it, beside the English reason');
     conn.renew('fresh.token');
     expect(conn.status).to.equal('connecting');
     expect(sockets).to.have.length(2);
@@ -117,6 +118,11 @@ describe('Connection', () => {
   it('refuses to send at once when not online (nothing queued)', () => {
     const { conn, last } = setup();
     expect(() => conn.send(ACTION)).to.throw(ActionError, /not connected/);
+    try {
+      conn.send(ACTION);
+    } catch (e) {
+      expect((e as ActionError).facts).to.deep.equal({ code: 'unavailable', reason: 'not-online' });
+    }
     last().open();
     expect(last().sent.filter((m) => (m as { type: string }).type === 'delete-image-chat')).to.have.length(0);
     conn.close();
@@ -131,15 +137,42 @@ describe('Connection', () => {
     expect((await ok).seq).to.equal(4);
 
     const refused = conn.send({ ...ACTION, broadcastId: '00000000-0000-4000-8000-00000000000b' });
-    last().receive({ type: 'error', code: 'forbidden', message: 'not yours', broadcastId: '00000000-0000-4000-8000-00000000000b' });
+    last().receive({ type: 'error', code: 'forbidden', reason: 'not-author', message: 'not yours', broadcastId: '00000000-0000-4000-8000-00000000000b' });
     const e = await refused.then(() => null, (x: ActionError) => x);
     expect(e?.code).to.equal('forbidden');
+    expect(e?.facts).to.deep.equal({ code: 'forbidden', reason: 'not-author' });
+    expect(e?.report).to.deep.equal({ code: 'forbidden', reason: 'not-author', message: 'not yours' });
+
+    const limited = conn.send({ ...ACTION, broadcastId: '00000000-0000-4000-8000-00000000000e' }).then(() => null, (x: ActionError) => x);
+    last().receive({ type: 'error', code: 'rate-limited', reason: 'too-many-actions', retryAfter: 30_000, message: 'Too many actions: wait 30 s and try again.', broadcastId: '00000000-0000-4000-8000-00000000000e' });
+    const r = await limited;
+    expect(r?.facts).to.deep.equal({ code: 'rate-limited', reason: 'too-many-actions', retryAfter: 30_000 });
+    expect(r?.message).to.equal('Too many actions: wait 30 s and try again.', 'the English message stays');
+
+    const full = conn.send({ ...ACTION, broadcastId: '00000000-0000-4000-8000-00000000000f' }).then(() => null, (x: ActionError) => x);
+    last().receive({ type: 'error', code: 'too-large', reason: 'too-many-comments', limit: 500, message: 'full', broadcastId: '00000000-0000-4000-8000-00000000000f' });
+    expect((await full)?.facts).to.deep.equal({ code: 'too-large', reason: 'too-many-comments', limit: 500 });
 
     const lost = conn.send({ ...ACTION, broadcastId: '00000000-0000-4000-8000-00000000000c' });
     last().drop();
     const l = await lost.then(() => null, (x: ActionError) => x);
     expect(l?.code).to.equal('unavailable');
+    expect(l?.facts).to.deep.equal({ code: 'unavailable', reason: 'connection-lost' });
     conn.close();
+  });
+
+  it('failures the client makes itself say which: no answer in time (ack-timeout), the connection closed (connection-closed)', async () => {
+    const { conn, last, welcome, timers } = setup({ ackTimeout: 1000 });
+    last().open();
+    welcome(last());
+    const late = conn.send(ACTION).then(() => null, (x: ActionError) => x);
+    timers.advance(1000);
+    const t = await late;
+    expect([t?.facts, t?.message]).to.deep.equal([{ code: 'unavailable', reason: 'ack-timeout' }, 'The server did not confirm this in time.']);
+    const unanswered = conn.send({ ...ACTION, broadcastId: '00000000-0000-4000-8000-000000000010' }).then(() => null, (x: ActionError) => x);
+    conn.close();
+    const c = await unanswered;
+    expect([c?.facts, c?.message]).to.deep.equal([{ code: 'unavailable', reason: 'connection-closed' }, 'The connection was closed.']);
   });
 
   it('reports status changes and backs off longer after each failure', () => {
@@ -368,10 +401,15 @@ describe('Connection', () => {
     timers.run(); // attempt 0 after a healthy connection: straight to a socket
     last().drop();
     timers.run();
-    answers.shift()!({ kind: 'refused', reason: 'There is no tenant "t" on this server.' });
+    answers.shift()!({ kind: 'refused', reason: 'There is no tenant "t" on this server.', refusal: { code: 'not-found', reason: 'unknown-tenant' } });
     await Promise.resolve();
     await Promise.resolve();
-    expect(conn.state).to.deep.include({ status: 'offline', retry: false, reason: 'There is no tenant "t" on this server.' });
+    expect(conn.state).to.deep.include({
+      status: 'offline',
+      retry: false,
+      reason: 'There is no tenant "t" on this server.',
+      refusal: { code: 'not-found', reason: 'unknown-tenant' },
+    });
     conn.close();
   });
 

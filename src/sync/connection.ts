@@ -16,12 +16,10 @@ import { DEFAULT_OPTIONS, transition, type ConnectionEvent, type Effect, type Tr
 import { browserPage, type PageSignals } from './page-signals.ts';
 import { fetchProbe, type Probe } from './probe.ts';
 import {
-  ACK_TIMEOUT_MESSAGE,
   ActionError,
-  CLOSED_MESSAGE,
-  NOT_ONLINE_MESSAGE,
   defaultStorage,
   defaultTimers,
+  factsOf,
   withTicket,
   type ConnectionOptions,
   type SocketLike,
@@ -117,10 +115,10 @@ export class Connection extends ConnectionBase {
    * the server's error, a timeout, or the connection being lost first.
    */
   override send(action: ActionMessage): Promise<AckMessage> {
-    if (this.state.status !== 'online' || !this.socket) throw new ActionError('unavailable', NOT_ONLINE_MESSAGE);
+    if (this.state.status !== 'online' || !this.socket) throw ActionError.local('not-online');
     return new Promise<AckMessage>((resolve, reject) => {
       const timer = this.timers.setTimeout(
-        () => this.settle(action.broadcastId, new ActionError('unavailable', ACK_TIMEOUT_MESSAGE)),
+        () => this.settle(action.broadcastId, ActionError.local('ack-timeout')),
         this.options.ackTimeout ?? 15_000,
       );
       this.pending.set(action.broadcastId, { resolve, reject, timer });
@@ -154,7 +152,7 @@ export class Connection extends ConnectionBase {
     this.timers.clearTimeout(this.retryTimer);
     this.timers.clearTimeout(this.heartbeatTimer);
     this.probing?.abort();
-    this.failPending(CLOSED_MESSAGE);
+    this.failPending('connection-closed');
     const socket = this.socket;
     this.socket = undefined;
     if (socket) {
@@ -214,7 +212,7 @@ export class Connection extends ConnectionBase {
         for (const image of this.images.keys()) this.subscribeNow(image);
         return;
       case 'fail-pending':
-        return this.failPending(effect.message);
+        return this.failPending('connection-lost');
     }
   }
 
@@ -322,7 +320,7 @@ export class Connection extends ConnectionBase {
         return this.settle(m.broadcastId, m);
       case 'error':
         if (m.broadcastId && this.pending.has(m.broadcastId)) {
-          return this.settle(m.broadcastId, new ActionError(m.code, m.message));
+          return this.settle(m.broadcastId, ActionError.refused(m));
         }
         if (this.state.status !== 'online') return this.helloRefused(m);
         return this.notice(m);
@@ -380,7 +378,7 @@ export class Connection extends ConnectionBase {
     this.timers.clearTimeout(timer);
     if (this.probing !== probing || this.closed) return;
     this.probing = undefined;
-    if (answer.kind === 'refused') this.dispatch({ type: 'refused', reason: answer.reason });
+    if (answer.kind === 'refused') this.dispatch({ type: 'refused', reason: answer.reason, ...(answer.refusal ? { refusal: answer.refusal } : {}) });
     else this.dispatch({ type: 'probed', ok: answer.kind === 'ok', visible: this.page.visible() });
   }
 
@@ -391,7 +389,7 @@ export class Connection extends ConnectionBase {
       storage?.removeItem(this.guestKey);
       return; // the server closes; the reconnect says hello without the token
     }
-    this.dispatch({ type: 'refused', reason: m.message }); // closes the socket
+    this.dispatch({ type: 'refused', reason: m.message, refusal: factsOf(m) }); // closes the socket
   }
 
   private write(message: ClientMessage): void {

@@ -16,12 +16,11 @@
  *   welcomed instead of being refused; the server answers a repeated
  *   broadcastId with the original ack and stores nothing twice.
  */
-import type { ActionMessage, ErrorCode, SeqPosition } from '../protocol/messages.ts';
+import type { ActionMessage, SeqPosition } from '../protocol/messages.ts';
 import { Connection } from './connection.ts';
 import type { ConnectionState } from './state.ts';
-import { LOST_MESSAGE } from './state.ts';
 import { trackPosition, tabLockName, type LeaderMessage, type TabMessage } from './tab-protocol.ts';
-import { ActionError, NOT_ONLINE_MESSAGE, lowestPosition, type ChannelLike, type ConnectionOptions, type ImageMessage, type LocksLike } from './types.ts';
+import { ActionError, lowestPosition, type ChannelLike, type ConnectionOptions, type ErrorReport, type ImageMessage, type LocksLike } from './types.ts';
 import { browserPage } from './page-signals.ts';
 
 interface Tab {
@@ -187,7 +186,7 @@ export class Leader {
     this.tabOf(tab);
     if (this.connection.status !== 'online') {
       if (resend) this.held.push({ tab, action });
-      else this.answer(tab, action.broadcastId, { code: 'unavailable', message: NOT_ONLINE_MESSAGE });
+      else this.answer(tab, action.broadcastId, ActionError.local('not-online').report);
       return;
     }
     let sent;
@@ -205,7 +204,7 @@ export class Leader {
     );
   }
 
-  private answer(tab: string, broadcastId: string, error: { code: ErrorCode; message: string }): void {
+  private answer(tab: string, broadcastId: string, error: ErrorReport): void {
     // A leader that stopped says nothing: the tab sends its action to the next leader once.
     if (!this.stopped) this.post({ kind: 'result', tab, broadcastId, error });
   }
@@ -220,7 +219,7 @@ export class Leader {
     } else if (state.status === 'offline') {
       const held = this.held;
       this.held = [];
-      for (const { tab, action } of held) this.answer(tab, action.broadcastId, { code: 'unavailable', message: LOST_MESSAGE });
+      for (const { tab, action } of held) this.answer(tab, action.broadcastId, ActionError.local('connection-lost').report);
     }
   }
 
@@ -229,6 +228,7 @@ export class Leader {
   }
 }
 
-function errorOf(e: unknown): { code: ErrorCode; message: string } {
-  return e instanceof ActionError ? { code: e.code, message: e.message } : { code: 'unavailable', message: e instanceof Error ? e.message : String(e) };
+/** What the tab is told: the error's facts (the server's reason and numbers, or ours) and its English sentence. */
+function errorOf(e: unknown): ErrorReport {
+  return e instanceof ActionError ? e.report : { code: 'unavailable', message: e instanceof Error ? e.message : String(e) };
 }

@@ -6,14 +6,16 @@
  * server cannot be reached, before each try instead of a socket (see
  * TransitionOptions.probe in state.ts).
  */
+import type { ErrorCode, ErrorReason } from '../protocol/messages.ts';
+import type { ActionFacts } from './types.ts';
 
 export type ProbeAnswer =
   /** The server answered and would take a socket. */
   | { readonly kind: 'ok' }
   /** No answer, or one that says nothing final (5xx, 429, not an image-chat server): try again later. */
   | { readonly kind: 'down' }
-  /** Refused for good (unknown tenant, origin not allowed): the sentence to show. */
-  | { readonly kind: 'refused'; readonly reason: string };
+  /** Refused for good (unknown tenant, origin not allowed): the English sentence, and the facts when the server gave a `reason`. */
+  | { readonly kind: 'refused'; readonly reason: string; readonly refusal?: ActionFacts };
 
 export type Probe = (socketUrl: string, signal: AbortSignal) => Promise<ProbeAnswer>;
 
@@ -22,10 +24,19 @@ export const fetchProbe: Probe = async (socketUrl, signal) => {
     const res = await fetch(socketUrl.replace(/^ws/, 'http'), { cache: 'no-store', signal });
     if (res.ok) return { kind: 'ok' };
     if (res.status === 429 || res.status < 400 || res.status >= 500) return { kind: 'down' };
-    const body = (await res.json()) as { error?: { message?: unknown } };
+    const body = (await res.json()) as { error?: { message?: unknown; code?: unknown; reason?: unknown } };
     const reason = typeof body.error?.message === 'string' ? body.error.message : `The server refused the connection (${res.status}).`;
-    return { kind: 'refused', reason };
+    return { kind: 'refused', reason, ...refusalOf(body.error, res.status) };
   } catch {
     return { kind: 'down' };
   }
 };
+
+const CODE_OF_STATUS: Record<number, ErrorCode> = { 400: 'invalid', 401: 'unauthorized', 403: 'forbidden', 404: 'not-found' };
+
+/** The refusal's facts from the body's `{code, reason}`; none when the server said no reason (an older one, or a proxy's page). */
+function refusalOf(error: { code?: unknown; reason?: unknown } | undefined, status: number): { refusal?: ActionFacts } {
+  if (typeof error?.reason !== 'string') return {};
+  const code = typeof error.code === 'string' ? (error.code as ErrorCode) : (CODE_OF_STATUS[status] ?? 'invalid');
+  return { refusal: { code, reason: error.reason as ErrorReason } };
+}

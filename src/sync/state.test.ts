@@ -171,6 +171,14 @@ describe('connection reducer', () => {
     }
   });
 
+  it("a refusal keeps its facts beside the English reason (the widget words them), and a fresh try forgets them", () => {
+    const refusal = { code: 'unauthorized', reason: 'sign-in-expired' } as const;
+    const m = machine().send({ type: 'start', online: true }).send({ type: 'refused', reason: 'Your sign-in has expired.', refusal });
+    expect(m.state).to.deep.equal({ status: 'offline', attempt: 0, reason: 'Your sign-in has expired.', refusal, retry: false, network: false, socket: false });
+    m.send({ type: 'credentials' });
+    expect(m.state).to.not.have.property('refusal');
+  });
+
   it('a fresh sign-in token ends a refusal: it opens again, from the first step', () => {
     const m = machine().send({ type: 'start', online: true }).send({ type: 'refused', reason: 'Your sign-in has expired.' });
     m.send({ type: 'credentials' });

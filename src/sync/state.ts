@@ -7,6 +7,9 @@
  * carry out effects, so every timing rule here is tested with a fake clock.
  */
 import type { User } from '../protocol/messages.ts';
+import type { ActionFacts } from './types.ts';
+
+export { LOST_MESSAGE } from './types.ts';
 
 export type ConnectionStatus = 'connecting' | 'online' | 'reconnecting' | 'offline';
 
@@ -42,14 +45,17 @@ export type ConnectionState =
     }
   /**
    * Not connected, and saying so. `retry` false: refused for good (e.g. the SSO
-   * token). `network` true: the browser reports no network; nothing is tried
-   * until its `online` event. Otherwise the server has not answered for
-   * `offlineAfter` tries and retries go on at the backoff pace (`retryAt`: when the next one opens).
+   * token); `reason` says why in English, `refusal` (when the server or the
+   * client said which refusal it is) gives the facts to word it. `network` true:
+   * the browser reports no network; nothing is tried until its `online` event.
+   * Otherwise the server has not answered for `offlineAfter` tries and retries
+   * go on at the backoff pace (`retryAt`: when the next one opens).
    */
   | {
       readonly status: 'offline';
       readonly attempt: number;
       readonly reason: string;
+      readonly refusal?: ActionFacts;
       readonly retry: boolean;
       readonly network: boolean;
       readonly socket: boolean;
@@ -69,8 +75,8 @@ export type ConnectionEvent =
    * `visible`: someone is looking at the page. Both decide how long the next wait may be.
    */
   | { readonly type: 'lost'; readonly reached?: boolean; readonly visible?: boolean }
-  /** The server refused us for good (for example the SSO token). */
-  | { readonly type: 'refused'; readonly reason: string }
+  /** The server refused us for good (for example the SSO token); `refusal`: its facts, when known. */
+  | { readonly type: 'refused'; readonly reason: string; readonly refusal?: ActionFacts }
   /** The page gave a fresh sign-in token: a connection refused for its old one tries again. */
   | { readonly type: 'credentials' }
   /** The retry timer fired. */
@@ -100,8 +106,8 @@ export type Effect =
   | { readonly type: 'ping' }
   /** Subscribe every image again (after a welcome). */
   | { readonly type: 'subscribe-all' }
-  /** Actions awaiting their ack fail now: they will never be replayed. */
-  | { readonly type: 'fail-pending'; readonly message: string };
+  /** Actions awaiting their ack fail now (ActionError `connection-lost`): they will never be replayed. */
+  | { readonly type: 'fail-pending' };
 
 export interface BackoffOptions {
   readonly base: number;
@@ -173,7 +179,6 @@ export interface Step {
   readonly effects: readonly Effect[];
 }
 
-export const LOST_MESSAGE = 'The connection was lost before the server confirmed this.';
 const UNREACHABLE = 'The server cannot be reached.';
 const NETWORK_OFFLINE = 'The network is offline.';
 
@@ -233,13 +238,16 @@ export function transition(state: ConnectionState, event: ConnectionEvent, now: 
 
     case 'refused':
       return {
-        state: { status: 'offline', attempt: 0, reason: event.reason, retry: false, network: false, socket: false },
-        effects: [
-          { type: 'close' },
-          { type: 'cancel', timer: 'retry' },
-          { type: 'cancel', timer: 'heartbeat' },
-          { type: 'fail-pending', message: LOST_MESSAGE },
-        ],
+        state: {
+          status: 'offline',
+          attempt: 0,
+          reason: event.reason,
+          ...(event.refusal ? { refusal: event.refusal } : {}),
+          retry: false,
+          network: false,
+          socket: false,
+        },
+        effects: [{ type: 'close' }, { type: 'cancel', timer: 'retry' }, { type: 'cancel', timer: 'heartbeat' }, { type: 'fail-pending' }],
       };
 
     case 'credentials':
@@ -252,7 +260,7 @@ export function transition(state: ConnectionState, event: ConnectionEvent, now: 
         { type: 'close' },
         { type: 'cancel', timer: 'retry' },
         { type: 'cancel', timer: 'heartbeat' },
-        { type: 'fail-pending', message: LOST_MESSAGE },
+        { type: 'fail-pending' },
       ]);
 
     case 'network-online':
@@ -288,7 +296,7 @@ function lose(state: ConnectionState, now: number, o: TransitionOptions, before:
   if (state.status === 'online') {
     // Only a connection that stayed up a while proves the server healthy again.
     attempt = now - state.since >= o.stableAfter ? 0 : state.attempt + 1;
-    effects.push({ type: 'cancel', timer: 'heartbeat' }, { type: 'fail-pending', message: LOST_MESSAGE });
+    effects.push({ type: 'cancel', timer: 'heartbeat' }, { type: 'fail-pending' });
   } else {
     attempt = state.attempt + 1;
   }

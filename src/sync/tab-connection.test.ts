@@ -6,6 +6,7 @@ import type { SeqPosition } from '../protocol/messages.ts';
 import { Connection } from './connection.ts';
 import { acquireConnection } from './registry.ts';
 import { TabConnection } from './tab-connection.ts';
+import { ActionError } from './types.ts';
 import { FakeSocket } from '../../test/support/test-socket.ts';
 import { FakePage } from '../../test/support/fake-page.ts';
 import { FakeTimers } from '../../test/support/fake-timers.ts';
@@ -168,13 +169,53 @@ describe('TabConnection: tabs sharing one socket', () => {
       await online(t1, t2);
       const s = b.last();
       const ok = t2.send({ type: 'delete-image-chat', image: 'img', broadcastId: uuid(1), chatId: 'c' });
-      const refused = t1.send({ type: 'delete-image-chat', image: 'img', broadcastId: uuid(2), chatId: 'c' });
-      await waitUntil(() => b.sentOf(s, 'delete-image-chat').length === 2, 'actions did not reach the socket');
+      // Caught from the start: a rejection with no handler yet is logged by the browser as uncaught.
+      const refused = t1.send({ type: 'delete-image-chat', image: 'img', broadcastId: uuid(2), chatId: 'c' }).then(() => null, (x: ActionError) => x);
+      const limited = t2.send({ type: 'delete-image-chat', image: 'img', broadcastId: uuid(4), chatId: 'c' }).then(() => null, (x: ActionError) => x);
+      await waitUntil(() => b.sentOf(s, 'delete-image-chat').length === 3, 'actions did not reach the socket');
       s.receive({ type: 'ack', broadcastId: uuid(1), seq: 7 });
-      s.receive({ type: 'error', code: 'forbidden', message: 'not yours', broadcastId: uuid(2) });
+      s.receive({ type: 'error', code: 'forbidden', reason: 'not-author', message: 'not yours', broadcastId: uuid(2) });
+      s.receive({ type: 'error', code: 'rate-limited', reason: 'too-many-actions', retryAfter: 12_000, message: 'wait 12 s', broadcastId: uuid(4) });
       expect((await ok).seq).to.equal(7);
-      const e = await refused.then(() => null, (x: Error & { code: string }) => x);
+      const e = await refused;
       expect(e?.code).to.equal('forbidden');
+      expect(e?.facts, "the leader's own tab").to.deep.equal({ code: 'forbidden', reason: 'not-author' });
+      // Over the BroadcastChannel: the facts, not only the code and the English sentence.
+      const l = await limited;
+      expect(l).to.be.instanceOf(ActionError);
+      expect([l?.facts, l?.message], 'another tab').to.deep.equal([{ code: 'rate-limited', reason: 'too-many-actions', retryAfter: 12_000 }, 'wait 12 s']);
+    } finally {
+      b.close();
+    }
+  });
+
+  it('an action whose leader closed twice before its answer fails as tab-closed; the refusal for good reaches every tab with its facts', async () => {
+    const b = browser();
+    try {
+      const t1 = b.tab();
+      await b.welcome();
+      await online(t1);
+      // t3 signs in with a token: its hello as leader carries no guest token (a refused guest token is retried without).
+      const [t2, t3] = [b.tab(), b.tab(undefined, { token: 'signed.in.token' })];
+      await online(t2, t3);
+      const sent = t3.send({ type: 'delete-image-chat', image: 'img', broadcastId: uuid(5), chatId: 'c' }).then(() => null, (x: ActionError) => x);
+      await waitUntil(() => b.sentOf(b.last(), 'delete-image-chat').length === 1, 'the action did not reach the socket');
+      t1.close(); // the lock goes to t2, asked for before t3: t3 resends its action there, its one retry
+      await waitUntil(() => t3.status === 'reconnecting', 't3 did not hear of the new leader');
+      t2.close(); // and that leader goes too, before any answer
+      const e = await sent;
+      expect([e?.facts, e?.message]).to.deep.equal([
+        { code: 'unavailable', reason: 'tab-closed' },
+        'The tab holding the connection closed twice before the server confirmed this.',
+      ]);
+      const t4 = b.tab();
+      await waitUntil(() => b.sockets.length === 3, 't3 did not take over the socket');
+      b.last().open();
+      b.last().receive({ type: 'error', code: 'unauthorized', reason: 'sign-in-required', message: 'This site requires you to sign in.' });
+      for (const t of [t3, t4]) {
+        await waitUntil(() => t.state.status === 'offline', 'a tab did not hear of the refusal');
+        expect(t.state).to.deep.include({ reason: 'This site requires you to sign in.', refusal: { code: 'unauthorized', reason: 'sign-in-required' } });
+      }
     } finally {
       b.close();
     }

@@ -19,7 +19,6 @@ import { ConnectionBase, type PendingAction } from './connection-base.ts';
 import { Leader } from './leader.ts';
 import { TabChannel } from './tab-channel.ts';
 import {
-  RESEND_LOST_MESSAGE,
   answerCovers,
   channelName,
   handoverState,
@@ -30,10 +29,7 @@ import {
   type TabMessage,
 } from './tab-protocol.ts';
 import {
-  ACK_TIMEOUT_MESSAGE,
   ActionError,
-  CLOSED_MESSAGE,
-  NOT_ONLINE_MESSAGE,
   defaultTimers,
   type ChannelLike,
   type ConnectionOptions,
@@ -118,10 +114,10 @@ export class TabConnection extends ConnectionBase<Pending> {
 
   override send(action: ActionMessage): Promise<AckMessage> {
     const leader = this.leader;
-    if (this.state.status !== 'online' || !leader) throw new ActionError('unavailable', NOT_ONLINE_MESSAGE);
+    if (this.state.status !== 'online' || !leader) throw ActionError.local('not-online');
     return new Promise<AckMessage>((resolve, reject) => {
       const timer = this.timers.setTimeout(
-        () => this.settle(action.broadcastId, new ActionError('unavailable', ACK_TIMEOUT_MESSAGE)),
+        () => this.settle(action.broadcastId, ActionError.local('ack-timeout')),
         (this.options.ackTimeout ?? 15_000) + ACK_GRACE,
       );
       this.pending.set(action.broadcastId, { action, resolve, reject, timer, leader, resent: false });
@@ -155,7 +151,7 @@ export class TabConnection extends ConnectionBase<Pending> {
     this.post({ kind: 'bye', tab: this.id });
     this.closed = true;
     this.offPage();
-    this.failPending(CLOSED_MESSAGE);
+    this.failPending('connection-closed');
     this.leaderRole?.stop();
     this.leaderRole = undefined;
     this.abort.abort();
@@ -221,7 +217,8 @@ export class TabConnection extends ConnectionBase<Pending> {
       case 'result':
         if (m.tab !== this.id) return;
         if (m.ack) return this.settle(m.broadcastId, m.ack);
-        return this.settle(m.broadcastId, new ActionError(m.error?.code ?? 'unavailable', m.error?.message ?? NOT_ONLINE_MESSAGE));
+        // The leader's facts, as it had them (the server's or its own): this tab's ActionError says the same.
+        return this.settle(m.broadcastId, m.error ? new ActionError(m.error.code, m.error.message, m.error) : ActionError.local('not-online'));
       case 'notice':
         return this.notice(m.error);
       case 'ephemeral':
@@ -245,7 +242,7 @@ export class TabConnection extends ConnectionBase<Pending> {
     for (const p of [...this.pending.values()]) {
       if (p.leader === leader) continue;
       if (p.resent) {
-        this.settle(p.action.broadcastId, new ActionError('unavailable', RESEND_LOST_MESSAGE));
+        this.settle(p.action.broadcastId, ActionError.local('tab-closed'));
         continue;
       }
       p.resent = true;

@@ -8,9 +8,11 @@
  * the leader's own tab exchanges them in-process (tab-channel.ts), the others
  * over the BroadcastChannel. Messages are plain structured-clone data.
  */
-import type { AckMessage, ActionMessage, ErrorCode, ErrorMessage, SeqPosition } from '../protocol/messages.ts';
+import type { AckMessage, ActionMessage, ErrorMessage, SeqPosition } from '../protocol/messages.ts';
 import type { ConnectionState } from './state.ts';
-import type { EphemeralImageMessage, ImageMessage } from './types.ts';
+import type { EphemeralImageMessage, ErrorReport, ImageMessage } from './types.ts';
+
+export { RESEND_LOST_MESSAGE } from './types.ts';
 
 /** Tab → leader. `tab` is the sending tab's random id. */
 export type TabMessage =
@@ -41,13 +43,13 @@ export type LeaderMessage =
   | { readonly kind: 'status'; readonly leader: string; readonly state: ConnectionState }
   /** A snapshot, replay or event of one image, posted once for every tab that follows it; `base`: a replay's `since`. */
   | { readonly kind: 'image'; readonly image: string; readonly message: ImageMessage; readonly base?: SeqPosition }
-  /** The answer to one tab's action. */
+  /** The answer to one tab's action: its ack, or its error's facts and English sentence. */
   | {
       readonly kind: 'result';
       readonly tab: string;
       readonly broadcastId: string;
       readonly ack?: AckMessage;
-      readonly error?: { readonly code: ErrorCode; readonly message: string };
+      readonly error?: ErrorReport;
     }
   /** A server error that belongs to no action. */
   | { readonly kind: 'notice'; readonly error: ErrorMessage }
@@ -56,7 +58,6 @@ export type LeaderMessage =
 
 export type ChannelMessage = TabMessage | LeaderMessage;
 
-export const RESEND_LOST_MESSAGE = 'The tab holding the connection closed twice before the server confirmed this.';
 
 /** FNV-1a: a short, stable tag for a token in channel and lock names (not a secret: both are origin-private). */
 export function tag(text: string): string {

@@ -4,7 +4,21 @@
  * to (`ChatConnection`, implemented by the socket driver and by the tab side
  * of a shared socket), and the action error.
  */
-import type { AckMessage, ActionMessage, ErrorCode, ErrorMessage, PresenceMessage, ReplayMessage, SeqPosition, SnapshotMessage, ChatEvent, TypingMessage, User } from '../protocol/messages.ts';
+import type {
+  AckMessage,
+  ActionMessage,
+  ChatEvent,
+  ErrorCode,
+  ErrorFacts,
+  ErrorMessage,
+  ErrorReason,
+  PresenceMessage,
+  ReplayMessage,
+  SeqPosition,
+  SnapshotMessage,
+  TypingMessage,
+  User,
+} from '../protocol/messages.ts';
 import type { BackoffOptions, ConnectionState, ConnectionStatus, HeartbeatOptions } from './state.ts';
 import type { PageSignals } from './page-signals.ts';
 import type { Probe } from './probe.ts';
@@ -127,20 +141,84 @@ export interface ChatConnection {
   onClosed: (() => void) | undefined;
 }
 
-/** An action that failed: refused by the server, or not sent / not confirmed. */
+/**
+ * Why the client itself failed an action or gave up a connection, beside the
+ * server's `ErrorReason`s (docs/protocol.md, "Error reasons"): the widget words
+ * both; the English constants below stay for logs.
+ */
+export type LocalReason =
+  /** Not online when the action was made: it was not sent (NOT_ONLINE_MESSAGE). */
+  | 'not-online'
+  /** Sent, and no answer came in time (ACK_TIMEOUT_MESSAGE). */
+  | 'ack-timeout'
+  /** The element let go of the connection with the action unanswered (CLOSED_MESSAGE). */
+  | 'connection-closed'
+  /** The connection was lost (or refused) before the answer came (LOST_MESSAGE). */
+  | 'connection-lost'
+  /** The tab holding the shared connection closed twice before the answer came (RESEND_LOST_MESSAGE). */
+  | 'tab-closed'
+  /** The element's `server` is not an address (a connection refusal, never an action's). */
+  | 'bad-server-address';
+
+/** An error's facts, the server's or the client's own: code, which refusal, its numbers. */
+export type ActionFacts = Omit<ErrorFacts, 'reason'> & { readonly reason?: ErrorReason | LocalReason };
+
+/** What the element hears of an error: its facts and the English sentence (for logs, or until it is worded). */
+export type ErrorReport = ActionFacts & { readonly message: string };
+
+/** The facts of a server `error` (or anything shaped like one), without its other fields. */
+export function factsOf(e: ActionFacts): ActionFacts {
+  return {
+    code: e.code,
+    ...(e.reason === undefined ? {} : { reason: e.reason }),
+    ...(e.retryAfter === undefined ? {} : { retryAfter: e.retryAfter }),
+    ...(e.limit === undefined ? {} : { limit: e.limit }),
+  };
+}
+
+/** An action that failed: refused by the server, or not sent / not confirmed. `facts` say which, for a sentence. */
 export class ActionError extends Error {
+  readonly facts: ActionFacts;
+
   constructor(
     readonly code: ErrorCode,
     message: string,
+    facts: Omit<ActionFacts, 'code'> = {},
   ) {
     super(message);
     this.name = 'ActionError';
+    this.facts = factsOf({ ...facts, code });
+  }
+
+  /** The server's refusal of an action. */
+  static refused(m: ErrorMessage): ActionError {
+    return new ActionError(m.code, m.message, factsOf(m));
+  }
+
+  /** The client's own failure, with its English sentence. */
+  static local(reason: Exclude<LocalReason, 'bad-server-address'>): ActionError {
+    return new ActionError('unavailable', LOCAL_MESSAGES[reason], { reason });
+  }
+
+  /** The facts with the sentence, as the element hears them (and as the tab channel carries them). */
+  get report(): ErrorReport {
+    return { ...this.facts, message: this.message };
   }
 }
 
 export const NOT_ONLINE_MESSAGE = 'You are not connected, so this was not sent. Try again when back online.';
 export const ACK_TIMEOUT_MESSAGE = 'The server did not confirm this in time.';
 export const CLOSED_MESSAGE = 'The connection was closed.';
+export const LOST_MESSAGE = 'The connection was lost before the server confirmed this.';
+export const RESEND_LOST_MESSAGE = 'The tab holding the connection closed twice before the server confirmed this.';
+
+const LOCAL_MESSAGES: Record<Exclude<LocalReason, 'bad-server-address'>, string> = {
+  'not-online': NOT_ONLINE_MESSAGE,
+  'ack-timeout': ACK_TIMEOUT_MESSAGE,
+  'connection-closed': CLOSED_MESSAGE,
+  'connection-lost': LOST_MESSAGE,
+  'tab-closed': RESEND_LOST_MESSAGE,
+};
 
 export const defaultTimers: Timers = {
   setTimeout: (fn, ms) => globalThis.setTimeout(fn, ms),

@@ -9,8 +9,10 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { AckMessage, ActionMessage, Author, Change, Chat, ChatEvent, PresenceMessage, User } from '../protocol/messages.ts';
 import { acquireConnection } from '../sync/registry.ts';
 import { sameSubject } from '../sync/tab-protocol.ts';
-import { ActionError, NOT_ONLINE_MESSAGE, type ChatConnection, type EphemeralImageMessage, type ImageMessage } from '../sync/types.ts';
+import { ActionError, factsOf, type ChatConnection, type EphemeralImageMessage, type ErrorReport, type ImageMessage } from '../sync/types.ts';
 import { readCache, writeCache, type CacheKey } from '../sync/cache.ts';
+import { english } from './i18n/i18n.ts';
+import { failedAction } from './i18n/error-text.ts';
 import { INITIAL_STATE, type ConnectionState, type ConnectionStatus } from '../sync/state.ts';
 import {
   EMPTY_CHAT_LIST,
@@ -38,8 +40,16 @@ export interface SyncCallbacks {
   status(status: ConnectionStatus, state: ConnectionState): void;
   /** A conversation was created/updated/deleted; `tempId` is the optimistic id a created one had. */
   change(kind: ChangeKind, chat: Chat, local: boolean, tempId?: string): void;
-  error(code: string, message: string): void;
+  /**
+   * An error to show: `message` is the English log line (for an action, prefixed with what was not
+   * done); `report` its facts (code, reason, retryAfter, limit), its own English `message`, and for an
+   * action which one failed: the element words it in the reader's language (i18n/error-text.ts).
+   */
+  error(code: string, message: string, report: SyncErrorReport): void;
 }
+
+/** An error's facts as the element hears them (docs/protocol.md, "Error reasons"). */
+export type SyncErrorReport = ErrorReport & { readonly action?: ActionMessage['type'] };
 
 export interface SyncTarget {
   readonly server: string;
@@ -52,11 +62,6 @@ export interface SyncTarget {
   readonly readonly?: boolean;
 }
 
-const WHAT: Record<ActionMessage['type'], string> = {
-  'create-image-chat': 'Your comment was not posted',
-  'update-image-chat': 'Your change was not saved',
-  'delete-image-chat': 'The conversation was not deleted',
-};
 
 export class ChatSync implements ReactiveController {
   list: ChatListState = EMPTY_CHAT_LIST;
@@ -117,7 +122,15 @@ export class ChatSync implements ReactiveController {
         ...(target.readonly ? { readonly: true } : {}),
       });
     } catch {
-      this.setState({ status: 'offline', attempt: 0, reason: `"${target.server}" is not a server address.`, retry: false, network: false, socket: false });
+      this.setState({
+        status: 'offline',
+        attempt: 0,
+        reason: `"${target.server}" is not a server address.`,
+        refusal: { code: 'invalid', reason: 'bad-server-address' },
+        retry: false,
+        network: false,
+        socket: false,
+      });
       return;
     }
     this.target = target;
@@ -127,7 +140,7 @@ export class ChatSync implements ReactiveController {
     globalThis.addEventListener?.('pagehide', onHide);
     this.cleanup = [
       connection.onStatus((s) => this.setState(s)),
-      connection.onNotice((e) => this.on.error(e.code, e.message)),
+      connection.onNotice((e) => this.on.error(e.code, e.message, { ...factsOf(e), message: e.message })),
       () => globalThis.removeEventListener?.('pagehide', onHide),
     ];
     this.setState(connection.state);
@@ -172,19 +185,19 @@ export class ChatSync implements ReactiveController {
     if (this.target && this.status === 'online') this.connection?.typing(this.target.image, chatId, stop);
   }
 
-  /** `refused`, if given, hears the reason when the server refuses the action after it was sent. */
-  create(x: number, y: number, text: string, refused?: (reason: string) => void): string | undefined {
+  /** `refused`, if given, hears the reason (and its facts) when the server refuses the action after it was sent. */
+  create(x: number, y: number, text: string, refused?: RefusedAction): SyncErrorReport | undefined {
     const image = this.target?.image ?? '';
     // The page it was started on, for the site owner's dashboard; its hash stays in the browser (often a token).
     return this.act({ type: 'create-image-chat', image, broadcastId: crypto.randomUUID(), x, y, text, page: location.href.split('#')[0]! }, refused);
   }
 
-  update(chatId: string, change: Change, refused?: (reason: string) => void): string | undefined {
+  update(chatId: string, change: Change, refused?: RefusedAction): SyncErrorReport | undefined {
     const image = this.target?.image ?? '';
     return this.act({ type: 'update-image-chat', image, broadcastId: crypto.randomUUID(), chatId, change }, refused);
   }
 
-  remove(chatId: string): string | undefined {
+  remove(chatId: string): SyncErrorReport | undefined {
     const image = this.target?.image ?? '';
     return this.act({ type: 'delete-image-chat', image, broadcastId: crypto.randomUUID(), chatId });
   }
@@ -278,15 +291,15 @@ export class ChatSync implements ReactiveController {
     if (this.cacheKey && value && (this.list.loaded || this.list.cached)) void writeCache(this.cacheKey, value);
   }
 
-  private act(action: ActionMessage, refused?: (reason: string) => void): string | undefined {
+  private act(action: ActionMessage, refused?: RefusedAction): SyncErrorReport | undefined {
     const connection = this.connection;
     const user = connection?.user;
-    if (!connection || !user || connection.status !== 'online') return this.fail('unavailable', NOT_ONLINE_MESSAGE);
+    if (!connection || !user || connection.status !== 'online') return this.fail({ ...ActionError.local('not-online').report, action: action.type });
     let sent: Promise<AckMessage>;
     try {
       sent = connection.send(action);
     } catch (e) {
-      return this.fail('unavailable', e instanceof Error ? e.message : NOT_ONLINE_MESSAGE);
+      return this.fail({ ...reportOf(e), action: action.type });
     }
     const generation = this.generation;
     const before = action.type === 'create-image-chat' ? undefined : this.chats.find((c) => c.id === action.chatId);
@@ -302,17 +315,25 @@ export class ChatSync implements ReactiveController {
       (error: unknown) => {
         if (generation !== this.generation) return;
         this.setList(rollback(this.list, action.broadcastId));
-        const code = error instanceof ActionError ? error.code : 'unavailable';
-        const message = error instanceof Error ? error.message : String(error);
-        this.fail(code, `${WHAT[action.type]}: ${message}`);
-        refused?.(message);
+        const report = { ...reportOf(error), action: action.type };
+        this.fail(report);
+        refused?.(report.message, report);
       },
     );
     return undefined;
   }
 
-  private fail(code: string, message: string): string {
-    this.on.error(code, message);
-    return message;
+  /** Tells the element, and returns the facts for the place the action came from to word. */
+  private fail(report: SyncErrorReport, message = `${failedAction(english, report.action!)}: ${report.message}`): SyncErrorReport {
+    this.on.error(report.code, message, report);
+    return report;
   }
+}
+
+/** Hears why an action the server refused (or that never got there) failed: the English sentence and its facts. */
+export type RefusedAction = (reason: string, report: SyncErrorReport) => void;
+
+function reportOf(error: unknown): ErrorReport {
+  if (error instanceof ActionError) return error.report;
+  return { code: 'unavailable', message: error instanceof Error ? error.message : String(error) };
 }

@@ -17,39 +17,6 @@ import { draftKey } from './draft-store.ts';
 import { backButton } from './sheet.ts';
 import { typingTemplate } from './presence.ts';
 
-const TEXT = {
-  close: 'Close conversation',
-  resolved: 'Resolved',
-  messages: 'Messages',
-  reply: 'Reply',
-  replyPlaceholder: 'Reply…',
-  saving: 'Saving…',
-  resolve: 'Resolve',
-  reopen: 'Reopen',
-  delete: 'Delete conversation',
-  deleteQuestion: 'Delete this conversation for everyone?',
-  deleteDetail: 'Other people have replied. Their messages will be deleted too.',
-  keep: 'Keep it',
-  notSaved: (reason: string) => `Not saved: ${reason}`,
-};
-
-export function relativeTime(ms: number, now: number, locale: string | undefined): string {
-  const seconds = Math.round((ms - now) / 1000);
-  const abs = Math.abs(seconds);
-  let fmt: Intl.RelativeTimeFormat;
-  try {
-    fmt = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' });
-  } catch {
-    fmt = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });
-  }
-  if (abs < 45) return fmt.format(0, 'second');
-  if (abs < 3600) return fmt.format(Math.round(seconds / 60), 'minute');
-  if (abs < 86400) return fmt.format(Math.round(seconds / 3600), 'hour');
-  if (abs < 86400 * 30) return fmt.format(Math.round(seconds / 86400), 'day');
-  if (abs < 86400 * 365) return fmt.format(Math.round(seconds / (86400 * 30)), 'month');
-  return fmt.format(Math.round(seconds / (86400 * 365)), 'year');
-}
-
 export class ImageChatThread extends LitElement {
   static override properties = { hint: { state: true }, editing: { state: true }, confirming: { state: true } };
   declare hint: string | undefined;
@@ -137,10 +104,10 @@ export class ImageChatThread extends LitElement {
     }
     const id = c.id;
     const why =
-      validateText(text) ??
+      validateText(ctx.i18n, text) ??
       ctx.editComment(id, text, (reason) => {
         // Back into the box, as it was sent, with the reason; saving again is the retry.
-        if (this.ctx.value?.chat?.comments.some((m) => m.id === id)) this.editing = { id, text, error: TEXT.notSaved(reason) };
+        if (this.ctx.value?.chat?.comments.some((m) => m.id === id)) this.editing = { id, text, error: ctx.i18n.format(ctx.i18n.text.thread.notSaved, { reason }) };
       });
     if (why !== undefined) {
       this.editing = { id, text, error: why };
@@ -178,8 +145,8 @@ export class ImageChatThread extends LitElement {
       mayChange: mine && !ctx.readonly && !ctx.chat?.unsaved && ctx.status === 'online',
       editing: this.editing,
       blocked,
-      locale: ctx.locale,
-      when: relativeTime(c.createdAt, now, ctx.locale),
+      i18n: ctx.i18n,
+      when: ctx.i18n.relativeTime(c.createdAt, now),
       onEdit: () => this.startEdit(c),
       onDelete: () => this.deleteComment(ctx, c.id),
       onSave: (text) => this.save(ctx, c, text),
@@ -196,26 +163,29 @@ export class ImageChatThread extends LitElement {
     const isAuthor = user !== undefined && (chat.author.id === user.id || user.role !== undefined);
     const first = chat.comments[0];
     // Offline the thread stays readable; every action is disabled, with the reason in words.
-    const blocked = blockedReason(ctx.status, ctx.serverUnreachable);
+    const { i18n } = ctx;
+    const t = i18n.text.thread;
+    const blocked = blockedReason(i18n, ctx.status, ctx.serverUnreachable);
     const locked = chat.unsaved || blocked !== undefined;
     return html`<div class="thread-head">
-        ${ctx.sheet ? backButton(() => ctx.close()) : nothing}
+        ${ctx.sheet ? backButton(i18n, () => ctx.close()) : nothing}
         <h2 class="title" id="thread-title">
-          <span class="badge">${ctx.number}</span> <bdi>${first ? first.author.name : chat.author.name}</bdi>
-          ${chat.resolved ? html`<span class="resolved-tag">${TEXT.resolved}</span>` : nothing}
+          <span class="badge">${i18n.number(ctx.number)}</span> <bdi>${first ? first.author.name : chat.author.name}</bdi>
+          ${chat.resolved ? html`<span class="resolved-tag">${t.resolved}</span>` : nothing}
         </h2>
-        <button type="button" class="close icon" aria-label=${TEXT.close} @click=${() => ctx.close()}>×</button>
+        <button type="button" class="close icon" aria-label=${t.close} @click=${() => ctx.close()}>×</button>
       </div>
-      <ol class="comments" tabindex="0" aria-label=${TEXT.messages}>
+      <ol class="comments" tabindex="0" aria-label=${t.messages}>
         ${chat.comments.map((c, i) => this.comment(c, i, ctx, now, blocked !== undefined))}
       </ol>
-      ${typingTemplate(ctx.locale, ctx.typing ?? [])}
+      ${typingTemplate(i18n, ctx.typing ?? [])}
       ${ctx.readonly
         ? nothing
         : html`${composerTemplate({
-              label: TEXT.reply,
-              placeholder: chat.unsaved ? TEXT.saving : TEXT.replyPlaceholder,
-              sendLabel: TEXT.reply,
+              i18n,
+              label: t.reply,
+              placeholder: chat.unsaved ? t.saving : t.replyPlaceholder,
+              sendLabel: t.reply,
               error: this.hint ?? blocked,
               disabled: locked,
               draftKey: draftKey(ctx.scope, chat.id),
@@ -229,10 +199,10 @@ export class ImageChatThread extends LitElement {
             ${this.confirming
               ? confirmTemplate({
                   id: 'thread-delete',
-                  question: TEXT.deleteQuestion,
-                  detail: TEXT.deleteDetail,
-                  confirmLabel: TEXT.delete,
-                  keepLabel: TEXT.keep,
+                  question: t.deleteQuestion,
+                  detail: t.deleteDetail,
+                  confirmLabel: t.delete,
+                  keepLabel: t.keep,
                   onConfirm: () => {
                     this.confirming = false;
                     this.run(() => ctx.deleteChat());
@@ -247,11 +217,11 @@ export class ImageChatThread extends LitElement {
                     ?disabled=${locked}
                     @click=${() => this.run(() => ctx.setResolved(!chat.resolved))}
                   >
-                    ${chat.resolved ? TEXT.reopen : TEXT.resolve}
+                    ${chat.resolved ? t.reopen : t.resolve}
                   </button>
                   ${isAuthor
                     ? html`<button type="button" part="delete" class="danger" ?disabled=${locked} @click=${() => this.deleteChat(ctx, chat)}>
-                        ${TEXT.delete}
+                        ${t.delete}
                       </button>`
                     : nothing}
                 </div>`}`}`;

@@ -9,19 +9,7 @@ import { html, nothing } from 'lit';
 import type { CommentView } from './chat-list.ts';
 import { composerTemplate } from './composer.ts';
 import { messageText } from './message-text.ts';
-
-const TEXT = {
-  edited: 'edited',
-  editedAt: (when: string) => `Edited ${when}`,
-  sending: 'sending…',
-  edit: 'Edit',
-  editLabel: 'Edit this message',
-  delete: 'Delete',
-  deleteLabel: 'Delete this message',
-  editBox: 'Edit message',
-  save: 'Save',
-  cancel: 'Cancel',
-};
+import type { I18n } from './i18n/i18n.ts';
 
 /** A comment being edited: the text in the box, and why the last save was refused. */
 export interface Editing {
@@ -39,7 +27,7 @@ export interface CommentOptions {
   readonly editing: Editing | undefined;
   /** Nothing can be saved now (offline, reconnecting). */
   readonly blocked: boolean;
-  readonly locale: string | undefined;
+  readonly i18n: I18n;
   /** Relative time of `createdAt`, as shown. */
   readonly when: string;
   onEdit(): void;
@@ -51,6 +39,8 @@ export interface CommentOptions {
 
 export function commentTemplate(o: CommentOptions) {
   const c = o.comment;
+  const { i18n } = o;
+  const t = i18n.text.comment;
   const created = new Date(c.createdAt);
   const editing = o.editing?.id === c.id ? o.editing : undefined;
   // A message still being sent has no server id yet; an edit in flight may be edited again.
@@ -58,26 +48,27 @@ export function commentTemplate(o: CommentOptions) {
   return html`<li part="comment" data-comment-id=${c.id} ?data-pending=${c.pending} ?data-edited=${c.editedAt !== undefined}>
     <div class="meta">
       <bdi class="author">${c.author.name}</bdi>
-      <time datetime=${created.toISOString()} title=${created.toLocaleString(o.locale)}>${o.when}</time>
+      <time datetime=${created.toISOString()} title=${i18n.dateTime(c.createdAt)}>${o.when}</time>
       ${c.editedAt !== undefined
-        ? html`<span class="edited" title=${TEXT.editedAt(new Date(c.editedAt).toLocaleString(o.locale))}>${TEXT.edited}</span>`
+        ? html`<span class="edited" title=${i18n.format(t.editedAt, { time: i18n.dateTime(c.editedAt) })}>${t.edited}</span>`
         : nothing}
-      ${c.pending ? html`<span class="pending-note">${TEXT.sending}</span>` : nothing}
+      ${c.pending ? html`<span class="pending-note">${t.sending}</span>` : nothing}
       ${changeable && !editing
-        ? html`<button type="button" part="edit" class="link" aria-label=${TEXT.editLabel} @click=${() => o.onEdit()}>${TEXT.edit}</button>`
+        ? html`<button type="button" part="edit" class="link" aria-label=${t.editLabel} @click=${() => o.onEdit()}>${t.edit}</button>`
         : nothing}
       ${changeable && !editing && !o.first
-        ? html`<button type="button" part="comment-delete" class="link" aria-label=${TEXT.deleteLabel} @click=${() => o.onDelete()}>
-            ${TEXT.delete}
+        ? html`<button type="button" part="comment-delete" class="link" aria-label=${t.deleteLabel} @click=${() => o.onDelete()}>
+            ${t.delete}
           </button>`
         : nothing}
     </div>
     ${editing
       ? composerTemplate({
-          label: TEXT.editBox,
+          i18n,
+          label: t.editBox,
           placeholder: '',
-          sendLabel: TEXT.save,
-          cancelLabel: TEXT.cancel,
+          sendLabel: t.save,
+          cancelLabel: t.cancel,
           part: '',
           value: editing.text,
           error: editing.error,

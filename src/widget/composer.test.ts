@@ -7,6 +7,7 @@ import type { ComposerOptions, Refused } from './composer.ts';
 import { defineOnce } from './define.ts';
 import { MAX_TEXT_CHARS } from '../protocol/limits.ts';
 import { draftKey, drafts, imageScope } from './draft-store.ts';
+import { english } from './i18n/i18n.ts';
 
 // The element defines its text box when the first <image-chat> is made; this suite makes none.
 defineOnce('image-chat-composer', ImageChatComposer);
@@ -18,6 +19,7 @@ interface Sent {
 
 function options(sent: Sent[], extra: Partial<ComposerOptions> = {}): ComposerOptions {
   return {
+    i18n: english,
     label: 'Reply',
     placeholder: 'Reply…',
     sendLabel: 'Reply',

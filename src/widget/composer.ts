@@ -12,36 +12,27 @@
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { MAX_TEXT_CHARS, textLength } from '../protocol/limits.ts';
 import { drafts } from './draft-store.ts';
+import type { SyncErrorReport } from './chat-sync.ts';
 import { confirmTemplate, focusConfirm } from './confirm.ts';
-
-const TEXT = {
-  empty: 'Write a message first.',
-  tooLong: (n: number, max: number) => `This message is ${n} characters long; the limit is ${max}.`,
-  left: (n: number) => (n === 1 ? '1 character left' : `${n} characters left`),
-  over: (n: number) => (n === 1 ? '1 character over the limit' : `${n} characters over the limit`),
-  notSent: (reason: string) => `Not sent: ${reason}`,
-  retry: 'Try again',
-  discard: 'Discard',
-  discardQuestion: 'Discard this draft?',
-  discardDetail: 'What you wrote will be lost.',
-  keep: 'Keep writing',
-};
+import type { I18n } from './i18n/i18n.ts';
 
 /** The counter shows once this few characters are left. */
 export const COUNTER_FROM = 200;
 
 /** Why a text cannot be sent, in words, or undefined when it can. */
-export function validateText(text: string): string | undefined {
-  if (text.trim() === '') return TEXT.empty;
-  const n = textLength(text);
-  if (n > MAX_TEXT_CHARS) return TEXT.tooLong(n, MAX_TEXT_CHARS);
+export function validateText(i18n: I18n, text: string): string | undefined {
+  if (text.trim() === '') return i18n.text.composer.empty;
+  const length = textLength(text);
+  if (length > MAX_TEXT_CHARS) return i18n.format(i18n.text.composer.tooLong, { length, limit: MAX_TEXT_CHARS });
   return undefined;
 }
 
-/** Called with the reason when the server refuses what was sent (or it never got there). */
-export type Refused = (reason: string) => void;
+/** Called with the reason (and its facts: code, reason word, numbers) when the server refuses what was sent (or it never got there). */
+export type Refused = (reason: string, report?: SyncErrorReport) => void;
 
 export interface ComposerOptions {
+  /** The element's language (its own sentences: counter, refusal, discard). */
+  readonly i18n: I18n;
   readonly label: string;
   readonly placeholder: string;
   readonly sendLabel: string;
@@ -205,19 +196,23 @@ export class ImageChatComposer extends LitElement {
 
   private counter(): TemplateResult | typeof nothing {
     const left = MAX_TEXT_CHARS - textLength(this.text);
-    if (left > COUNTER_FROM) return nothing;
-    return html`<p class="counter ${left < 0 ? 'over' : ''}" id="${this.uid}-count">${left < 0 ? TEXT.over(-left) : TEXT.left(left)}</p>`;
+    const i18n = this.options?.i18n;
+    if (left > COUNTER_FROM || !i18n) return nothing;
+    const t = i18n.text.composer;
+    return html`<p class="counter ${left < 0 ? 'over' : ''}" id="${this.uid}-count">${left < 0 ? i18n.plural(t.over, -left) : i18n.plural(t.left, left)}</p>`;
   }
 
   override render() {
     const o = this.options;
     if (!o) return nothing;
+    const { i18n } = o;
+    const t = i18n.text.composer;
     const counter = this.counter();
     return html`<div class="composer">
       <textarea
         part=${o.part ?? 'composer'}
         rows="2"
-        dir="auto"
+        dir=${writtenDirection(this.text, i18n)}
         aria-label=${o.label}
         placeholder=${o.placeholder}
         aria-invalid=${o.error ? 'true' : 'false'}
@@ -230,17 +225,17 @@ export class ImageChatComposer extends LitElement {
       ${o.error ? html`<p class="hint" role="alert">${o.error}</p>` : nothing}
       ${this.refusal
         ? html`<div class="refused">
-            <p class="hint" role="alert">${TEXT.notSent(this.refusal)}</p>
-            <button type="button" class="secondary retry" ?disabled=${o.disabled} @click=${() => this.send()}>${TEXT.retry}</button>
+            <p class="hint" role="alert">${i18n.format(t.notSent, { reason: this.refusal })}</p>
+            <button type="button" class="secondary retry" ?disabled=${o.disabled} @click=${() => this.send()}>${t.retry}</button>
           </div>`
         : nothing}
       ${this.asking
         ? confirmTemplate({
             id: `${this.uid}-discard`,
-            question: TEXT.discardQuestion,
-            detail: TEXT.discardDetail,
-            confirmLabel: TEXT.discard,
-            keepLabel: TEXT.keep,
+            question: t.discardQuestion,
+            detail: t.discardDetail,
+            confirmLabel: t.discard,
+            keepLabel: t.keep,
             onConfirm: () => this.discard(),
             onKeep: () => this.keep(),
           })
@@ -248,12 +243,21 @@ export class ImageChatComposer extends LitElement {
             ${o.cancelLabel
               ? html`<button type="button" class="secondary" @click=${() => this.cancel()}>${o.cancelLabel}</button>`
               : this.text.trim() !== ''
-                ? html`<button type="button" class="secondary" @click=${() => this.cancel()}>${TEXT.discard}</button>`
+                ? html`<button type="button" class="secondary" @click=${() => this.cancel()}>${t.discard}</button>`
                 : nothing}
             <button type="button" part="send" ?disabled=${o.disabled} @click=${() => this.send()}>${o.sendLabel}</button>
           </div>`}
     </div>`;
   }
+}
+
+/**
+ * The box's `dir`: what is written lays itself out by its own direction (`auto`); an empty box (the
+ * placeholder, the caret) and one with no letters yet (`dir="auto"` would make them left to right)
+ * take the language's.
+ */
+function writtenDirection(text: string, i18n: I18n): 'auto' | 'ltr' | 'rtl' {
+  return /[\p{L}]/u.test(text) ? 'auto' : i18n.dir;
 }
 
 /** The composer for `o`; the element must be defined (image-chat.ts does it). */

@@ -4,6 +4,7 @@ import type { Author, User } from '../protocol/messages.ts';
 import type { ConnectionStatus } from '../sync/state.ts';
 import type { ChatView } from './chat-list.ts';
 import type { Refused } from './composer.ts';
+import type { I18n } from './i18n/i18n.ts';
 
 export interface ThreadContext {
   /** The open conversation, or undefined when none is open. */
@@ -13,7 +14,8 @@ export interface ThreadContext {
   readonly user: User | undefined;
   readonly status: ConnectionStatus;
   readonly readonly: boolean;
-  readonly locale: string | undefined;
+  /** The element's language. */
+  readonly i18n: I18n;
   /** `imageScope` of the image (draft-store.ts): the reply's draft is kept under it. */
   readonly scope: string;
   /** Shown as a full-screen sheet (a narrow element): the thread adds a Back button. */

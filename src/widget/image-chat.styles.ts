@@ -1,6 +1,11 @@
 import { css } from 'lit';
 
 export const styles = css`
+  /* Carries the widget's lang and dir; lays nothing out. */
+  .i18n {
+    display: contents;
+  }
+
   :host {
     --image-chat-accent: #2563eb;
     --image-chat-accent-fg: #ffffff;

@@ -14,7 +14,9 @@
  * @attr image-id - Conversation key (default: the image's absolute URL without #fragment, hashed down when too long).
  * @attr user-name - Display name for a guest.
  * @attr user-token - SSO token: an HS256 JWT your site signs with the tenant's secret (docs/security.md).
- * @attr locale - Locale for times (default: the browser's).
+ * @attr locale - UI language and locale of times and numbers: `en`, `da`, `he`, `de`, `es`, `fr`, `ar`, `ja` (a region such as
+ *   `da-DK` is kept for formatting). Default: the nearest `lang` attribute, then the browser's languages, then English.
+ *   Hebrew and Arabic lay out right to left; markers stay on their points.
  * @attr readonly - View only: no placing, no replies, no deleting.
  * @attr theme - `light` | `dark` | `auto` (default; follows `prefers-color-scheme`). Sets `data-theme` on the host.
  * @attr hide-resolved - Reflected: resolved conversations get no marker on the image (the list still has them).
@@ -75,7 +77,7 @@
  * @fires image-chat-updated - `{chat, local}` a reply, edit, resolve or move (local: on ack).
  * @fires image-chat-deleted - `{chat, local}` a conversation was deleted (chat: its last known state).
  * @fires image-chat-status - `{status}` the connection state changed.
- * @fires image-chat-error - `{code, message}` an action failed or was refused (the banner shows it too).
+ * @fires image-chat-error - `{code, message, text}` an action failed or was refused: `message` is the server's English (for logs), `text` the sentence the banner shows in the element's language.
  */
 import { LitElement, html, nothing } from 'lit';
 import { ContextProvider } from '@lit/context';
@@ -103,6 +105,10 @@ import { SheetController, sheetHead } from './sheet.ts';
 import { sheetStyles } from './sheet.styles.ts';
 import type { ConnectionStatus } from '../sync/state.ts';
 import { VERSION, defineOnce } from './define.ts';
+import { LocaleController } from './i18n/locale-controller.ts';
+import type { I18n } from './i18n/i18n.ts';
+import { errorReason, errorSentence, readonlyText } from './i18n/error-text.ts';
+import type { RefusedAction, SyncErrorReport } from './chat-sync.ts';
 import { PresenceController, othersTyping } from './presence.ts';
 import { presenceStyles } from './presence.styles.ts';
 
@@ -159,6 +165,7 @@ export class ImageChat extends LitElement {
   declare private slotted: HTMLImageElement | undefined;
 
   private readonly sync: ChatSync;
+  private readonly languages = new LocaleController(this, () => this.locale);
   private readonly provider: ContextProvider<typeof threadContext, ImageChat>;
   private readonly box = new ImageBox(this);
   private readonly themes = new ThemeController(this, () => this.theme);
@@ -172,11 +179,11 @@ export class ImageChat extends LitElement {
     openId: () => this.openChatId,
     hideResolved: () => this.hideResolved,
     setHideResolved: (hide) => (this.hideResolved = hide),
-    locale: () => this.locale,
+    i18n: () => this.i18n,
     unread: (chat) => this.unread.count(chat),
     open: (id) => void (this.openChatId === id || this.openThread(id)),
     closeThread: () => this.openChatId && this.closeThread(false),
-    move: (id, x, y) => (this.viewOnly ? this.viewOnlyReason : this.sync.update(id, { kind: 'move', x, y })),
+    move: (id, x, y) => (this.viewOnly ? this.viewOnlyReason : this.said(this.sync.update(id, { kind: 'move', x, y }))),
   });
   private readonly narrow = new NarrowController(this);
   private readonly sheetFocus = new SheetController(this, () => (this.openChatId ? this.closeThread(true) : this.cancelComposing()));
@@ -186,11 +193,13 @@ export class ImageChat extends LitElement {
     viewOnly: () => (!this.readonly && this.sync.user?.readonly ? this.viewOnlyReason : undefined),
     retryNow: () => this.sync.retryNow(),
     refocus: () => this.overlayEl?.focus(),
+    i18n: () => this.i18n,
+    where: () => ({ server: this.server || DEFAULT_SERVER, tenant: this.tenant || 'demo' }),
   });
   private readonly presence = new PresenceController(this, {
     presence: () => this.sync.presence,
     me: () => this.sync.user?.id,
-    locale: () => this.locale,
+    i18n: () => this.i18n,
     mayWrite: () => !this.viewOnly,
     sendHere: (here) => this.sync.here(here),
     sendTyping: (chatId, stop) => this.sync.typing(chatId, stop),
@@ -225,15 +234,26 @@ export class ImageChat extends LitElement {
       change: (kind, chat, local, tempId) => {
         if (tempId && this.openChatId === tempId) this.openChatId = chat.id;
         // Someone else deleted the thread being read: it closes (willUpdate), and the banner says why.
-        if (kind === 'deleted' && !local && chat.id === this.openChatId) this.notice.show(goneText(this.provider.value?.number ?? 0));
+        if (kind === 'deleted' && !local && chat.id === this.openChatId) this.notice.show(goneText(this.i18n, this.provider.value?.number ?? 0));
         if (kind === 'deleted') drafts.clear(draftKey(this.scope, chat.id));
         this.fire(`image-chat-${kind}`, { chat, local } satisfies ImageChatChangeDetail);
       },
-      error: (code, message) => {
-        this.notice.show(message);
-        this.fire('image-chat-error', { code, message } satisfies ImageChatErrorDetail);
+      error: (code, message, report) => {
+        const text = report.action ? errorSentence(this.i18n, report.action, report) : errorReason(this.i18n, report, { server: this.server, tenant: this.tenant });
+        this.notice.show(text);
+        this.fire('image-chat-error', { code, message, text } satisfies ImageChatErrorDetail);
       },
     });
+  }
+
+  /** The language this element speaks now (the `locale` attribute, the nearest `lang`, the browser's, or English). */
+  get i18n(): I18n {
+    return this.languages.i18n;
+  }
+
+  /** Resolves once the language chosen now has loaded and is the one spoken. */
+  get localeReady(): Promise<void> {
+    return this.languages.ready.then(() => this.updateComplete).then(() => undefined);
   }
 
   /** The conversations as shown (including our unconfirmed ones), oldest first. */
@@ -263,7 +283,7 @@ export class ImageChat extends LitElement {
   }
 
   private get viewOnlyReason(): string {
-    return this.readonly ? 'This image is read-only.' : (this.sync.user?.readonlyReason ?? 'You can view but not post here.');
+    return this.readonly ? this.i18n.text.status.readonlyImage : readonlyText(this.i18n, this.sync.user?.readonlyWhy);
   }
 
   /**
@@ -272,19 +292,29 @@ export class ImageChat extends LitElement {
    */
   createChat(x: number, y: number, text: string, refused?: Refused): string | undefined {
     if (this.viewOnly) return this.viewOnlyReason;
-    return validateText(text) ?? this.sync.create(x, y, text, refused);
+    return validateText(this.i18n, text) ?? this.said(this.sync.create(x, y, text, this.worded(refused)));
   }
 
   /** Deletes a conversation. Returns why it was refused, or undefined once sent. */
   deleteChat(chatId: string): string | undefined {
     if (this.viewOnly) return this.viewOnlyReason;
-    return this.sync.remove(chatId);
+    return this.said(this.sync.remove(chatId));
   }
 
   /** Replies to a conversation. Returns why it was refused, or undefined once sent. */
   reply(chatId: string, text: string, refused?: Refused): string | undefined {
     if (this.viewOnly) return this.viewOnlyReason;
-    return validateText(text) ?? this.sync.update(chatId, { kind: 'add-comment', text }, refused);
+    return validateText(this.i18n, text) ?? this.said(this.sync.update(chatId, { kind: 'add-comment', text }, this.worded(refused)));
+  }
+
+  /** An action refused at once, in the reader's words (undefined: it was sent). */
+  private said(report: SyncErrorReport | undefined): string | undefined {
+    return report && (report.action ? errorSentence(this.i18n, report.action, report) : errorReason(this.i18n, report));
+  }
+
+  /** Hands a refusal that comes later to `refused` in the reader's words. */
+  private worded(refused: Refused | undefined): RefusedAction | undefined {
+    return refused && ((_, report) => refused(errorReason(this.i18n, report)));
   }
 
   /** Where this image's drafts and unread record are kept. */
@@ -458,7 +488,7 @@ export class ImageChat extends LitElement {
       user: this.sync.user,
       status: this.status,
       readonly: this.viewOnly,
-      locale: this.locale,
+      i18n: this.i18n,
       scope: this.scope,
       reply: (text, refused) => {
         const refusal = this.reply(chat.id, text, refused);
@@ -467,12 +497,12 @@ export class ImageChat extends LitElement {
       },
       typing: othersTyping(this.sync.typists.get(chat.id) ?? [], this.sync.user?.id),
       drafting: (text) => this.presence.input(chat.id, text),
-      editComment: (commentId, text, refused) => validateText(text) ?? this.sync.update(chat.id, { kind: 'edit-comment', commentId, text }, refused),
+      editComment: (commentId, text, refused) => validateText(this.i18n, text) ?? this.said(this.sync.update(chat.id, { kind: 'edit-comment', commentId, text }, this.worded(refused))),
       sheet: this.narrow.narrow,
       serverUnreachable: serverUnreachable(this.sync.state),
       deleteChat: () => this.deleteChat(chat.id),
-      deleteComment: (commentId) => this.sync.update(chat.id, { kind: 'delete-comment', commentId }),
-      setResolved: (resolved) => this.sync.update(chat.id, { kind: 'resolve', resolved }),
+      deleteComment: (commentId) => this.said(this.sync.update(chat.id, { kind: 'delete-comment', commentId })),
+      setResolved: (resolved) => this.said(this.sync.update(chat.id, { kind: 'resolve', resolved })),
       close: () => this.closeThread(true),
     };
   }
@@ -489,7 +519,10 @@ export class ImageChat extends LitElement {
     const open = this.sync.chats.find((c) => c.id === this.openChatId);
     const sheet = this.narrow.narrow;
     const overlayLabel = this.markers.overlayLabel(this.alt || this.slotted?.alt, this.viewOnly);
-    return html`
+    const i18n = this.i18n;
+    const t = i18n.text.composer;
+    // `lang` and `dir` on a box that does not lay anything out: the widget's own text follows them, the page's image does not.
+    return html`<div class="i18n" lang=${i18n.locale} dir=${i18n.dir}>
       ${this.src ? html`<img part="image" src=${this.src} alt=${this.alt} @load=${() => this.box.measure()} />` : html`<slot @slotchange=${this.onSlotChange}></slot>`}
       <div
         part="overlay"
@@ -510,23 +543,24 @@ export class ImageChat extends LitElement {
             part="new-chat"
             class="popup"
             role="dialog"
-            aria-label="New conversation"
+            aria-label=${t.newChat}
             aria-modal=${sheet ? 'true' : nothing}
             ?data-sheet=${sheet}
             popover=${sheet ? 'manual' : nothing}
             tabindex=${sheet ? '-1' : nothing}
             style=${sheet ? nothing : this.popupStyle(this.placing)}
           >
-            ${sheet ? sheetHead('New conversation', () => this.cancelComposing()) : nothing}
+            ${sheet ? sheetHead(i18n, t.newChat, () => this.cancelComposing()) : nothing}
             ${composerTemplate({
-              label: 'New conversation',
-              placeholder: 'Write a comment…',
-              sendLabel: 'Send',
+              i18n,
+              label: t.newChat,
+              placeholder: t.placeholder,
+              sendLabel: t.send,
               // Offline or reconnecting: refused before anything is written, and says why.
-              error: this.composerError ?? blockedReason(this.status, serverUnreachable(this.sync.state)),
+              error: this.composerError ?? blockedReason(i18n, this.status, serverUnreachable(this.sync.state)),
               disabled: this.status !== 'online',
               draftKey: draftKey(this.scope, 'new'),
-              cancelLabel: 'Cancel',
+              cancelLabel: t.cancel,
               onSend: (text, refused) => this.sendNew(text, refused),
               onCancel: () => this.cancelComposing(),
               onInput: () => (this.composerError = undefined),
@@ -549,7 +583,7 @@ export class ImageChat extends LitElement {
       ${this.markers.chromeTemplate()}
       ${this.presence.badge(o.x + 8, o.y + 8)}
       ${this.banner.render()}
-    `;
+    </div>`;
   }
 }
 

@@ -11,29 +11,13 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { ChatView } from './chat-list.ts';
-import { relativeTime } from './chat-thread.ts';
-import { format, plural } from './text.ts';
+import type { I18n } from './i18n/i18n.ts';
 
-const TEXT = {
-  title: 'Conversations',
-  scopedTitle: { one: '{count} conversation here', other: '{count} conversations here' },
-  toggle: { one: '{count} conversation: show the list', other: '{count} conversations: show the list' },
-  close: 'Close the list',
-  showAll: 'Show all conversations',
-  filter: 'Show',
-  open: 'Open ({count})',
-  resolved: 'Resolved ({count})',
-  all: 'All ({count})',
-  hideResolved: 'Hide resolved conversations on the image',
-  replies: { zero: 'No replies', one: '{count} reply', other: '{count} replies' },
-  resolvedTag: 'Resolved',
-  entry: 'Conversation {number} by {author}:',
-  entryResolved: 'Conversation {number} by {author}, resolved:',
-  lastMessage: 'last message {time}',
-  emptyAll: 'No conversations yet.',
-  emptyOpen: 'No open conversations.',
-  emptyResolved: 'No resolved conversations.',
-};
+/** Which side of the host the toggle and panel hang from, and how far in (px): the image's top end corner. */
+export interface EndInset {
+  readonly side: 'left' | 'right';
+  readonly inset: number;
+}
 
 export type ListFilter = 'open' | 'resolved' | 'all';
 
@@ -43,7 +27,7 @@ const FIRST_WORDS = 80;
 export interface ListSource {
   chats(): readonly ChatView[];
   numberOf(id: string): number;
-  locale(): string | undefined;
+  i18n(): I18n;
   hideResolved(): boolean;
   setHideResolved(hide: boolean): void;
   /** Closes the panel's rival (an open thread) before the panel opens. */
@@ -126,8 +110,9 @@ export class ListPanel implements ReactiveController {
     return chats;
   }
 
-  /** The toggle, placed at the top end of the image content (`top`/`right` in px of the host). */
-  toggleTemplate(top: number, right: number): TemplateResult | typeof nothing {
+  /** The toggle, placed at the top end of the image content (`top` in px of the host). */
+  toggleTemplate(top: number, end: EndInset): TemplateResult | typeof nothing {
+    const i18n = this.source.i18n();
     const count = this.source.chats().length;
     // Nothing to list yet: the image's corner stays free for placing the first conversation there.
     if (count === 0 && !this.open) return nothing;
@@ -137,18 +122,19 @@ export class ListPanel implements ReactiveController {
       class="list-toggle"
       aria-controls=${this.idPrefix}
       aria-expanded=${this.open ? 'true' : 'false'}
-      aria-label=${plural(this.source.locale(), TEXT.toggle, count)}
-      style="top:${top}px;right:${right}px"
+      aria-label=${i18n.plural(i18n.text.list.toggle, count)}
+      style="top:${top}px;${end.side}:${end.inset}px"
       @click=${(e: Event) => (this.open && !this.scope ? this.hide(false) : this.show(undefined, e.currentTarget as HTMLElement))}
     >
-      <span aria-hidden="true" class="list-icon">☰</span>${count}
+      <span aria-hidden="true" class="list-icon">☰</span>${i18n.number(count)}
     </button>`;
   }
 
-  /** The panel, or nothing while closed. `top`/`right`/`maxHeight` place it under the toggle (wide elements). */
-  panelTemplate(top: number, right: number, maxHeight: number): TemplateResult | typeof nothing {
+  /** The panel, or nothing while closed. `top`/`end`/`maxHeight` place it under the toggle (wide elements). */
+  panelTemplate(top: number, end: EndInset, maxHeight: number): TemplateResult | typeof nothing {
     if (!this.open) return nothing;
-    const locale = this.source.locale();
+    const i18n = this.source.i18n();
+    const t = i18n.text.list;
     const chats = this.source.chats();
     const entries = this.entries();
     const sheet = this.host.clientWidth < NARROW;
@@ -165,7 +151,7 @@ export class ListPanel implements ReactiveController {
           }}
         />${label}</label
       >`;
-    const empty = this.filter === 'open' ? TEXT.emptyOpen : this.filter === 'resolved' ? TEXT.emptyResolved : TEXT.emptyAll;
+    const empty = this.filter === 'open' ? t.emptyOpen : this.filter === 'resolved' ? t.emptyResolved : t.emptyAll;
     const now = Date.now();
     return html`<section
       part="list"
@@ -174,14 +160,14 @@ export class ListPanel implements ReactiveController {
       role="dialog"
       aria-modal=${sheet ? 'true' : 'false'}
       aria-labelledby="${this.idPrefix}-title"
-      style=${sheet ? '' : `top:${top}px;right:${right}px;max-height:${maxHeight}px`}
+      style=${sheet ? '' : `top:${top}px;${end.side}:${end.inset}px;max-height:${maxHeight}px`}
       @keydown=${(e: KeyboardEvent) => this.onKey(e, sheet)}
     >
       <div class="list-head">
         <h2 class="list-title" id="${this.idPrefix}-title">
-          ${this.scope ? plural(locale, TEXT.scopedTitle, entries.length) : TEXT.title}
+          ${this.scope ? i18n.plural(t.scopedTitle, entries.length) : t.title}
         </h2>
-        <button type="button" class="close icon" aria-label=${TEXT.close} @click=${() => this.hide(true)}>×</button>
+        <button type="button" class="close icon" aria-label=${t.close} @click=${() => this.hide(true)}>×</button>
       </div>
       ${this.scope
         ? html`<button
@@ -193,48 +179,49 @@ export class ListPanel implements ReactiveController {
               this.host.requestUpdate();
             }}
           >
-            ${TEXT.showAll}
+            ${t.showAll}
           </button>`
         : html`<fieldset class="list-filter">
-              <legend>${TEXT.filter}</legend>
-              ${radio('open', format(TEXT.open, { count: chats.length - resolvedCount }))}
-              ${radio('resolved', format(TEXT.resolved, { count: resolvedCount }))} ${radio('all', format(TEXT.all, { count: chats.length }))}
+              <legend>${t.filter}</legend>
+              ${radio('open', i18n.format(t.open, { count: chats.length - resolvedCount }))}
+              ${radio('resolved', i18n.format(t.resolved, { count: resolvedCount }))} ${radio('all', i18n.format(t.all, { count: chats.length }))}
             </fieldset>
             <label class="hide-resolved"
               ><input
                 type="checkbox"
                 .checked=${this.source.hideResolved()}
                 @change=${(e: Event) => this.source.setHideResolved((e.target as HTMLInputElement).checked)}
-              />${TEXT.hideResolved}</label
+              />${t.hideResolved}</label
             >`}
       ${entries.length === 0
         ? html`<p class="list-empty">${empty}</p>`
         : html`<ol class="list-entries">
-            ${entries.map((c) => this.entryTemplate(c, locale, now))}
+            ${entries.map((c) => this.entryTemplate(i18n, c, now))}
           </ol>`}
     </section>`;
   }
 
-  private entryTemplate(c: ChatView, locale: string | undefined, now: number): TemplateResult {
+  private entryTemplate(i18n: I18n, c: ChatView, now: number): TemplateResult {
+    const t = i18n.text.list;
     const number = this.source.numberOf(c.id);
     const first = c.comments[0]?.text ?? '';
     const text = first.length > FIRST_WORDS ? `${first.slice(0, FIRST_WORDS)}…` : first;
     const replyCount = Math.max(0, c.comments.length - 1);
-    const replies = replyCount === 0 ? TEXT.replies.zero : plural(locale, TEXT.replies, replyCount);
+    const replies = i18n.plural(t.replies, replyCount);
     const last = c.comments.reduce((t, m) => Math.max(t, m.createdAt), c.createdAt);
     // The button's name is its text (what is seen is what is said): the number, author and state
     // shown as badges are given to screen readers once, as the sentence that opens it.
     return html`<li>
       <button type="button" class="entry" data-chat-id=${c.id} ?data-resolved=${c.resolved} @click=${() => this.choose(c.id)}>
-        <span class="badge" aria-hidden="true">${number}</span>
+        <span class="badge" aria-hidden="true">${i18n.number(number)}</span>
         <span class="entry-body">
-          <span class="visually-hidden">${format(c.resolved ? TEXT.entryResolved : TEXT.entry, { number, author: c.author.name })}</span>
+          <span class="visually-hidden">${i18n.format(c.resolved ? t.entryResolved : t.entry, { number, author: c.author.name })}</span>
           <span class="entry-text" dir="auto">${text}</span>
           <span class="entry-meta"
             ><span class="author" aria-hidden="true">${c.author.name}</span><span>${replies}</span
-            ><time datetime=${new Date(last).toISOString()} aria-label=${format(TEXT.lastMessage, { time: relativeTime(last, now, locale) })}
-              >${relativeTime(last, now, locale)}</time
-            >${c.resolved ? html`<span class="resolved-tag" aria-hidden="true">${TEXT.resolvedTag}</span>` : nothing}</span
+            ><time datetime=${new Date(last).toISOString()} aria-label=${i18n.format(t.lastMessage, { time: i18n.relativeTime(last, now) })}
+              >${i18n.relativeTime(last, now)}</time
+            >${c.resolved ? html`<span class="resolved-tag" aria-hidden="true">${t.resolvedTag}</span>` : nothing}</span
           >
         </span>
       </button>

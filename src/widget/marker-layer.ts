@@ -27,22 +27,7 @@ import { ListPanel } from './list-panel.ts';
 import { MarkerMove } from './marker-move.ts';
 import { chatNumbers } from './numbers.ts';
 import { markerTemplate } from './templates.ts';
-import { format, listOf, plural } from './text.ts';
-
-const TEXT = {
-  cluster: {
-    one: '{count} conversation close together: {numbers}. Show it in a list.',
-    other: '{count} conversations close together: {numbers}. Show them in a list.',
-  },
-  moveHelp: 'You can move this conversation: press M, then the arrow keys, then Enter.',
-  image: 'Image',
-  overlay: {
-    one: '{alt}: {count} conversation. Press Enter to place a new one, arrow keys to move it, Enter again to write.',
-    other: '{alt}: {count} conversations. Press Enter to place a new one, arrow keys to move it, Enter again to write.',
-  },
-  overlayViewOnly: { one: '{alt}: {count} conversation.', other: '{alt}: {count} conversations.' },
-  thread: 'Conversation {number} by {author}',
-};
+import type { I18n } from './i18n/i18n.ts';
 
 /** The smallest marker a finger can hit (WCAG 2.5.5). */
 const TOUCH_SIZE = 44;
@@ -62,7 +47,7 @@ export interface LayerSource {
   openId(): string | undefined;
   hideResolved(): boolean;
   setHideResolved(hide: boolean): void;
-  locale(): string | undefined;
+  i18n(): I18n;
   /** Messages by others since this browser last opened the conversation (unread.ts). */
   unread(chat: ChatView): number;
   /** Opens the conversation's thread (never toggles it shut) and moves focus into it. */
@@ -106,11 +91,12 @@ export class MarkerLayer implements ReactiveController {
       overlay: () => (host.renderRoot as ShadowRoot).querySelector<HTMLElement>('[part~="overlay"]'),
       commit: (id, x, y) => source.move(id, x, y),
       announce: (text) => this.announce(text),
+      i18n: () => source.i18n(),
     });
     this.list = new ListPanel(host, {
       chats: () => source.chats(),
       numberOf: (id) => this.numberOf(id),
-      locale: () => source.locale(),
+      i18n: () => source.i18n(),
       hideResolved: () => source.hideResolved(),
       setHideResolved: (hide) => source.setHideResolved(hide),
       closeThread: () => source.closeThread(),
@@ -163,13 +149,15 @@ export class MarkerLayer implements ReactiveController {
 
   /** The overlay's name: the image's (`alt`, or a wrapped img's), how many conversations, how to place one. */
   overlayLabel(alt: string | undefined, viewOnly: boolean): string {
-    const forms = viewOnly ? TEXT.overlayViewOnly : TEXT.overlay;
-    return plural(this.source.locale(), forms, this.source.chats().length, { alt: alt || TEXT.image });
+    const i18n = this.source.i18n();
+    const t = i18n.text.markers;
+    return i18n.plural(viewOnly ? t.overlayViewOnly : t.overlay, this.source.chats().length, { alt: alt || t.image });
   }
 
   /** The thread popup's name, with the conversation's number. */
   threadLabel(chat: ChatView): string {
-    return format(TEXT.thread, { number: this.numberOf(chat.id), author: chat.author.name });
+    const i18n = this.source.i18n();
+    return i18n.format(i18n.text.markers.thread, { number: this.numberOf(chat.id), author: chat.author.name });
   }
 
   announce(text: string): void {
@@ -247,12 +235,12 @@ export class MarkerLayer implements ReactiveController {
       else clusters.push(p);
     }
     const shown = chats.filter((c) => alone.has(c.id) || pins.has(c.id));
-    const locale = this.source.locale();
+    const i18n = this.source.i18n();
     const marker = (c: ChatView) => {
       const at = this.move.position(c.id) ?? c;
       const tip = alone.has(c.id) ? placePin(at.x * rect.width, at.y * rect.height, size, rect.width, rect.height).tip : pins.get(c.id)!.tip;
       const movable = this.mayMove(c);
-      return markerTemplate(c, this.numberOf(c.id) - 1, openId === c.id, () => toggle(c.id), {
+      return markerTemplate(i18n, c, this.numberOf(c.id) - 1, openId === c.id, () => toggle(c.id), {
         number: this.numberOf(c.id),
         tip,
         style: `left:${at.x * 100}%;top:${at.y * 100}%;--ic-pin:${size}px`,
@@ -271,25 +259,29 @@ export class MarkerLayer implements ReactiveController {
         data-first=${p.ids[0]!}
         aria-haspopup="dialog"
         aria-expanded=${this.list.showing(p.ids) ? 'true' : 'false'}
-        aria-label=${plural(locale, TEXT.cluster, p.ids.length, { numbers: listOf(locale, numbers) })}
+        aria-label=${i18n.plural(i18n.text.markers.cluster, p.ids.length, { numbers: i18n.list(numbers) })}
         style="left:${p.box.left}px;top:${p.box.top}px;--ic-cluster:${p.box.right - p.box.left}px"
         @click=${(e: Event) => this.list.show(p.ids, e.currentTarget as HTMLElement)}
       >
-        ${p.ids.length}
+        ${i18n.number(p.ids.length)}
       </button>`;
     };
     return html`${repeat(shown, (c) => c.id, marker)}${repeat(clusters, (p) => p.ids[0], cluster)}`;
   }
 
-  /** The list toggle, the list panel, the move help and the live region: outside the overlay. */
+  /**
+   * The list toggle, the list panel, the move help and the live region: outside the overlay. The toggle
+   * sits in the image content's top end corner: the right one, or the left one in a right-to-left language.
+   */
   chromeTemplate(): TemplateResult {
     const o = this.source.rect();
-    const right = Math.max(0, this.host.clientWidth - (o.x + o.width)) + EDGE;
+    const i18n = this.source.i18n();
+    const end = i18n.dir === 'rtl' ? { side: 'left' as const, inset: o.x + EDGE } : { side: 'right' as const, inset: Math.max(0, this.host.clientWidth - (o.x + o.width)) + EDGE };
     const top = o.y + EDGE;
     const panelTop = top + TOUCH_SIZE + EDGE;
-    return html`${this.list.toggleTemplate(top, right)}
-      ${this.list.panelTemplate(panelTop, right, Math.max(240, o.height - panelTop + o.y - EDGE))}
-      <span id="${this.list.idPrefix}-move-help" class="visually-hidden">${TEXT.moveHelp}</span>
+    return html`${this.list.toggleTemplate(top, end)}
+      ${this.list.panelTemplate(panelTop, end, Math.max(240, o.height - panelTop + o.y - EDGE))}
+      <span id="${this.list.idPrefix}-move-help" class="visually-hidden">${i18n.text.markers.moveHelp}</span>
       <div class="visually-hidden" role="status" aria-live="polite" data-announce>${this.message || nothing}</div>`;
   }
 }

@@ -18,14 +18,7 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { ChatView } from './chat-list.ts';
 import { clamp01, type Point } from './geometry.ts';
-import { format } from './text.ts';
-
-const TEXT = {
-  start: 'Moving conversation {number}. Arrow keys move it, Shift with an arrow moves it further, Enter drops it here, Escape puts it back.',
-  position: '{x} % across, {y} % down.',
-  dropped: 'Conversation {number} moved to {x} % across, {y} % down.',
-  cancelled: 'Move cancelled: conversation {number} is back where it was.',
-};
+import type { I18n } from './i18n/i18n.ts';
 
 /** Travel (px) before a press becomes a drag: a finger wobbles more than a mouse. */
 const THRESHOLD = { mouse: 4, pen: 4, touch: 8 } as Record<string, number>;
@@ -41,6 +34,7 @@ export interface MoveSource {
   /** Sends the move; an error text when it was refused at once. */
   commit(id: string, x: number, y: number): string | undefined;
   announce(text: string): void;
+  i18n(): I18n;
 }
 
 interface Moving {
@@ -253,13 +247,13 @@ export class MarkerMove implements ReactiveController {
     const started: Moving = { id, via: 'keyboard', from: { x: chat.x, y: chat.y }, at: { x: chat.x, y: chat.y } };
     this.set(started);
     if (arrow) this.step(started, arrow, e.shiftKey ? BIG_STEP : STEP);
-    else this.source.announce(format(TEXT.start, { number: this.source.numberOf(id) }));
+    else this.source.announce(this.say('start', { number: this.source.numberOf(id) }));
   };
 
   private step(moving: Moving, [dx, dy]: readonly [number, number], step: number): void {
     const at = { x: clamp01(moving.at.x + dx * step), y: clamp01(moving.at.y + dy * step) };
     this.set({ ...moving, at });
-    this.source.announce(format(TEXT.position, { x: percent(at.x), y: percent(at.y) }));
+    this.source.announce(this.say('position', { x: percent(at.x), y: percent(at.y) }));
   }
 
   private readonly onFocusOut = (e: FocusEvent): void => {
@@ -277,12 +271,18 @@ export class MarkerMove implements ReactiveController {
     if (!this.movable(moving.id)) return;
     const refused = this.source.commit(moving.id, at.x, at.y);
     if (refused === undefined) {
-      this.source.announce(format(TEXT.dropped, { number: this.source.numberOf(moving.id), x: percent(at.x), y: percent(at.y) }));
+      this.source.announce(this.say('dropped', { number: this.source.numberOf(moving.id), x: percent(at.x), y: percent(at.y) }));
     }
+  }
+
+  /** A sentence of the `move` section, filled, in the element's language. */
+  private say(key: keyof I18n['text']['move'], values: Readonly<Record<string, number>>): string {
+    const i18n = this.source.i18n();
+    return i18n.format(i18n.text.move[key], values);
   }
 
   private cancel(moving: Moving): void {
     this.set(undefined);
-    this.source.announce(format(TEXT.cancelled, { number: this.source.numberOf(moving.id) }));
+    this.source.announce(this.say('cancelled', { number: this.source.numberOf(moving.id) }));
   }
 }

@@ -127,7 +127,7 @@ export const markerStyles = css`
     gap: 4px 12px;
   }
   .list-filter legend {
-    float: left;
+    float: inline-start;
     padding: 0;
     margin-inline-end: 4px;
     font-weight: 600;

@@ -6,6 +6,9 @@ import type { PresenceMessage } from '../protocol/messages.ts';
 import { PresenceController, initials, othersTyping, typingTemplate, typingText, type PresenceSource } from './presence.ts';
 import { FakeTimers } from '../../test/support/fake-timers.ts';
 import { FakePage } from '../../test/support/fake-page.ts';
+import { I18n, english } from './i18n/i18n.ts';
+import de from './i18n/locales/de.ts';
+import ar from './i18n/locales/ar.ts';
 
 function host() {
   const controllers: ReactiveController[] = [];
@@ -23,7 +26,7 @@ function host() {
 const ME = 'u:me';
 const viewer = (n: number) => ({ id: `u:${n}`, name: `Person ${n}` });
 
-function setup(options: { presence?: PresenceMessage; mayWrite?: boolean; page?: FakePage } = {}) {
+function setup(options: { presence?: PresenceMessage; mayWrite?: boolean; page?: FakePage; i18n?: I18n } = {}) {
   const timers = new FakeTimers();
   const page = options.page ?? new FakePage();
   const sent: string[] = [];
@@ -31,7 +34,7 @@ function setup(options: { presence?: PresenceMessage; mayWrite?: boolean; page?:
   const source: PresenceSource = {
     presence: () => presence,
     me: () => ME,
-    locale: () => 'en',
+    i18n: () => options.i18n ?? english,
     mayWrite: () => options.mayWrite ?? true,
     sendHere: (here) => sent.push(`here:${here}`),
     sendTyping: (chatId, stop) => sent.push(`${stop ? 'stop' : 'typing'}:${chatId}`),
@@ -152,16 +155,27 @@ describe('the presence part', () => {
 
 describe('the typing part', () => {
   it('says who else is typing, in one sentence; empty (but present) for nobody', () => {
-    expect(typingText('en', [])).to.equal('');
-    expect(typingText('en', [viewer(1)])).to.equal('Person 1 is typing…');
-    expect(typingText('en', [viewer(1), viewer(2)])).to.equal('Person 1 and Person 2 are typing…');
-    expect(typingText('en', [viewer(1), viewer(2), viewer(3)])).to.equal('3 people are typing…');
+    expect(typingText(english, [])).to.equal('');
+    expect(typingText(english, [viewer(1)])).to.equal('Person 1 is typing…');
+    expect(typingText(english, [viewer(1), viewer(2)])).to.equal('Person 1 and Person 2 are typing…');
+    expect(typingText(english, [viewer(1), viewer(2), viewer(3)])).to.equal('3 people are typing…');
     expect(othersTyping([{ id: ME, name: 'Me' }, viewer(1)], ME)).to.deep.equal([viewer(1)]);
     const box = document.createElement('div');
-    render(typingTemplate('en', []), box);
+    render(typingTemplate(english, []), box);
     const line = box.querySelector<HTMLElement>('[part="typing"]')!;
     expect(line.getAttribute('aria-live')).to.equal('polite');
     expect(line.textContent).to.equal('');
+  });
+
+  it('speaks the element’s language, with its plural forms', () => {
+    const german = new I18n('de', 'de', de);
+    expect(typingText(german, [viewer(1)])).to.equal('Person 1 schreibt…');
+    expect(typingText(german, [viewer(1), viewer(2), viewer(3)])).to.equal('3 Personen schreiben…');
+    const badge = setup({ i18n: german, presence: { type: 'presence', image: 'img', count: 2, viewers: [{ id: ME, name: 'Me' }, viewer(1)] } }).badge()!;
+    expect(badge.querySelector('.viewing')!.textContent).to.equal('2 sehen zu');
+    expect(badge.querySelector('.visually-hidden')!.textContent).to.equal('Sehen auch zu: Person 1');
+    const arabic = new I18n('ar', 'ar', ar);
+    expect(typingText(arabic, [viewer(1), viewer(2)])).to.equal('Person 1 وPerson 2 يكتبان…');
   });
 
   it('initials: first letters of the first and last words', () => {

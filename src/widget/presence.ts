@@ -17,24 +17,7 @@ import { html, nothing, type ReactiveController, type ReactiveControllerHost, ty
 import type { Author, PresenceMessage, Viewer } from '../protocol/messages.ts';
 import { browserPage, type PageSignals } from '../sync/page-signals.ts';
 import { defaultTimers, type Timers } from '../sync/types.ts';
-import { format, listOf, plural } from './text.ts';
-
-/**
- * The strings of both parts, shaped like the widget's catalogue (plurals as `one`/`other`, named
- * placeholders) so they move into src/widget/i18n unchanged once it is on main.
- */
-export const TEXT = {
-  /** The count beside the avatars: every viewer, this one included. */
-  viewing: { one: '{count} viewing', other: '{count} viewing' },
-  /** What a screen reader hears for the part. */
-  others: { one: 'Also viewing: {names}', other: 'Also viewing: {names}' },
-  /** The last name of the `others` list when not every viewer is listed. */
-  more: { one: '{count} other', other: '{count} others' },
-  moreBadge: '+{count}',
-  typingOne: '{name} is typing…',
-  typingTwo: '{first} and {second} are typing…',
-  typingMany: { one: '{count} person is typing…', other: '{count} people are typing…' },
-};
+import type { I18n } from './i18n/i18n.ts';
 
 /** Avatars drawn before the rest is folded into "+N". */
 export const MAX_AVATARS = 4;
@@ -42,7 +25,8 @@ export const MAX_AVATARS = 4;
 export interface PresenceSource {
   presence(): PresenceMessage | undefined;
   me(): string | undefined;
-  locale(): string | undefined;
+  /** The element's language (its `presence` section: i18n/en.ts). */
+  i18n(): I18n;
   /** May this user write here (no typing otherwise)? */
   mayWrite(): boolean;
   sendHere(here: boolean): void;
@@ -129,21 +113,20 @@ export class PresenceController implements ReactiveController {
     const counted = p.viewers.some((v) => v.id === me) || (p.count > p.viewers.length && !this.away);
     const otherCount = Math.max(others.length, p.count - (counted ? 1 : 0));
     if (otherCount === 0) return nothing;
-    const locale = this.source.locale();
+    const i18n = this.source.i18n();
+    const t = i18n.text.presence;
     const shown = others.slice(0, MAX_AVATARS);
     const rest = otherCount - shown.length;
     const names = others.slice(0, otherCount).map((v) => v.name);
     const unlisted = otherCount - names.length;
-    const spoken = plural(locale, TEXT.others, otherCount, {
-      names: listOf(locale, unlisted > 0 ? [...names, plural(locale, TEXT.more, unlisted)] : names),
-    });
+    const spoken = i18n.format(t.others, { names: i18n.list(unlisted > 0 ? [...names, i18n.plural(t.more, unlisted)] : names) });
     return html`<div part="presence" class="presence" data-count=${p.count} data-others=${otherCount} style="left:${left}px;top:${top}px">
       <span class="visually-hidden">${spoken}</span>
       ${shown.map((v) => avatar(v))}
       ${rest > 0
-        ? html`<span class="avatar more" aria-hidden="true" title=${others.slice(MAX_AVATARS).map((v) => v.name).join(', ')}>${format(TEXT.moreBadge, { count: rest })}</span>`
+        ? html`<span class="avatar more" aria-hidden="true" title=${others.slice(MAX_AVATARS).map((v) => v.name).join(', ')}>${i18n.format(t.moreBadge, { count: rest })}</span>`
         : nothing}
-      <span class="viewing" aria-hidden="true">${plural(locale, TEXT.viewing, p.count)}</span>
+      <span class="viewing" aria-hidden="true">${i18n.plural(t.viewing, p.count)}</span>
     </div>`;
   }
 
@@ -178,8 +161,8 @@ export function initials(name: string): string {
 }
 
 /** The `typing` part of a conversation: a polite live region, empty (and kept) while nobody else writes. */
-export function typingTemplate(locale: string | undefined, others: readonly Author[]): TemplateResult {
-  return html`<p part="typing" class="typing" role="status" aria-live="polite" data-count=${others.length}>${typingText(locale, others)}</p>`;
+export function typingTemplate(i18n: I18n, others: readonly Author[]): TemplateResult {
+  return html`<p part="typing" class="typing" role="status" aria-live="polite" data-count=${others.length}>${typingText(i18n, others)}</p>`;
 }
 
 /** Who types in a conversation, this user left out. */
@@ -188,9 +171,10 @@ export function othersTyping(typists: readonly Author[], me: string | undefined)
 }
 
 /** "Ana is typing…", "Ana and Ben are typing…", "3 people are typing…"; empty for nobody. */
-export function typingText(locale: string | undefined, users: readonly Author[]): string {
+export function typingText(i18n: I18n, users: readonly Author[]): string {
+  const t = i18n.text.presence;
   if (users.length === 0) return '';
-  if (users.length === 1) return format(TEXT.typingOne, { name: users[0]!.name });
-  if (users.length === 2) return format(TEXT.typingTwo, { first: users[0]!.name, second: users[1]!.name });
-  return plural(locale, TEXT.typingMany, users.length);
+  if (users.length === 1) return i18n.format(t.typingOne, { name: users[0]!.name });
+  if (users.length === 2) return i18n.format(t.typingTwo, { first: users[0]!.name, second: users[1]!.name });
+  return i18n.plural(t.typingMany, users.length);
 }

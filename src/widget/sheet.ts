@@ -13,26 +13,24 @@
  * viewport and contains its own overscroll, nothing is set on <body>.
  */
 import { html, type ReactiveController, type ReactiveControllerHost, type TemplateResult } from 'lit';
+import type { I18n } from './i18n/i18n.ts';
 
-const TEXT = {
-  back: 'Back',
-  backLabel: 'Back to the image',
-  close: 'Close',
-} as const;
-
-/** The Back button a sheet shows at its start: it closes the sheet, like the close button at its end. */
-export function backButton(onBack: () => void): TemplateResult {
-  return html`<button type="button" class="back secondary" aria-label=${TEXT.backLabel} @click=${onBack}>
-    <span aria-hidden="true">‹</span> ${TEXT.back}
+export function backButton(i18n: I18n, onBack: () => void): TemplateResult {
+  const t = i18n.text.sheet;
+  // The arrow points back the way a reader of the language reads: left, or right in Hebrew and Arabic.
+  // ‹ is a mirrored character (Unicode Bidi_Mirrored): in a right-to-left line the browser draws it as ›,
+  // so one character serves both (choosing › for right to left would be mirrored back to ‹).
+  return html`<button type="button" class="back secondary" aria-label=${t.backLabel} @click=${onBack}>
+    <span aria-hidden="true">‹</span> ${t.back}
   </button>`;
 }
 
 /** The head of a sheet that has none of its own (the new-conversation composer). */
-export function sheetHead(title: string, onClose: () => void): TemplateResult {
+export function sheetHead(i18n: I18n, title: string, onClose: () => void): TemplateResult {
   return html`<div class="sheet-head">
-    ${backButton(onClose)}
+    ${backButton(i18n, onClose)}
     <h2 class="title">${title}</h2>
-    <button type="button" class="close icon" aria-label=${TEXT.close} @click=${onClose}>×</button>
+    <button type="button" class="close icon" aria-label=${i18n.text.sheet.close} @click=${onClose}>×</button>
   </div>`;
 }
 

@@ -19,8 +19,7 @@ export const statusBannerStyles = css`
   [part~='status'] .banner {
     position: absolute;
     bottom: 0;
-    left: 0;
-    right: 0;
+    inset-inline: 0;
     width: fit-content;
     max-width: 100%;
     margin: 0 auto;

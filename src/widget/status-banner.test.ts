@@ -6,6 +6,7 @@ import { StatusBanner, bannerView, serverUnreachable } from './status-banner.ts'
 import { NoticeController } from './notice-controller.ts';
 import type { ConnectionState } from '../sync/state.ts';
 import { FakeTimers } from '../../test/support/fake-timers.ts';
+import { english } from './i18n/i18n.ts';
 
 const USER = { id: 'u', name: 'U', kind: 'guest' } as const;
 const ONLINE: ConnectionState = { status: 'online', user: USER, attempt: 0, since: 0, heard: 0, pinged: null };
@@ -17,7 +18,7 @@ const unreachable = (retryAt?: number): ConnectionState =>
 
 describe('bannerView', () => {
   const view = (state: ConnectionState, extra: { notice?: string; viewOnly?: string; now?: number } = {}) =>
-    bannerView({ state, notice: extra.notice, viewOnly: extra.viewOnly, now: extra.now ?? 0 });
+    bannerView({ state, notice: extra.notice, viewOnly: extra.viewOnly, now: extra.now ?? 0, i18n: english });
 
   it('online: nothing, or why this identity may only view', () => {
     expect(view(ONLINE)).to.deep.equal({ kind: 'none' });
@@ -63,6 +64,7 @@ class BannerHost extends LitElement {
     state: () => this.state,
     viewOnly: () => undefined,
     retryNow: () => this.retries++,
+    i18n: () => english,
     refocus: () => this.renderRoot.querySelector<HTMLElement>('#elsewhere')?.focus(),
     now: timers.now,
     timers,

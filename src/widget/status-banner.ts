@@ -18,17 +18,9 @@ import { html, nothing, type ReactiveController, type ReactiveControllerHost, ty
 import type { ConnectionState } from '../sync/state.ts';
 import { defaultTimers, type Timers } from '../sync/types.ts';
 import type { NoticeController } from './notice-controller.ts';
-import { STATUS_TEXT } from './templates.ts';
-
-const TEXT = {
-  // Short: it sits on the image; the composers say what it means for posting.
-  unreachable: 'The server cannot be reached.',
-  /** `{seconds}`: whole seconds until the next try, at least 1. */
-  retryIn: 'Retrying in {seconds} s.',
-  retrying: 'Retrying now…',
-  retryNow: 'Retry now',
-  dismiss: 'Dismiss this message',
-} as const;
+import { statusText } from './templates.ts';
+import type { I18n } from './i18n/i18n.ts';
+import { errorReason, type Where } from './i18n/error-text.ts';
 
 export type BannerView =
   | { readonly kind: 'none' }
@@ -47,6 +39,9 @@ export interface BannerInput {
   /** Why this identity may only view, shown while online (the server made it read-only). */
   readonly viewOnly: string | undefined;
   readonly now: number;
+  readonly i18n: I18n;
+  /** Where the element connects, for a refusal that names it. */
+  readonly where?: Where;
 }
 
 /** The server did not answer at least one try and the browser has a network: retries go on. */
@@ -60,15 +55,15 @@ export function secondsUntil(at: number | undefined, now: number): number | unde
   return at !== undefined && at > now ? Math.max(1, Math.ceil((at - now) / 1000)) : undefined;
 }
 
-export function bannerView({ state, notice, viewOnly, now }: BannerInput): BannerView {
+export function bannerView({ state, notice, viewOnly, now, i18n, where }: BannerInput): BannerView {
   if (notice) return { kind: 'notice', text: notice };
-  if (state.status === 'offline' && !state.retry) return { kind: 'refused', text: state.reason };
+  if (state.status === 'offline' && !state.retry) return { kind: 'refused', text: state.refusal ? errorReason(i18n, state.refusal, where) : state.reason };
   if (state.status === 'online') return viewOnly ? { kind: 'info', text: viewOnly } : { kind: 'none' };
   if (serverUnreachable(state)) {
     const at = state.status === 'reconnecting' || state.status === 'offline' ? state.retryAt : undefined;
-    return { kind: 'unreachable', text: TEXT.unreachable, retryIn: secondsUntil(at, now) };
+    return { kind: 'unreachable', text: i18n.text.status.unreachable, retryIn: secondsUntil(at, now) };
   }
-  return { kind: 'info', text: STATUS_TEXT[state.status] };
+  return { kind: 'info', text: statusText(i18n, state.status) };
 }
 
 export interface StatusBannerOptions {
@@ -78,6 +73,8 @@ export interface StatusBannerOptions {
   readonly retryNow: () => void;
   /** Where focus goes once a notice is dismissed from the keyboard (its button is gone). */
   readonly refocus: () => void;
+  readonly i18n: () => I18n;
+  readonly where?: () => Where;
   readonly now?: () => number;
   readonly timers?: Timers;
 }
@@ -117,26 +114,28 @@ export class StatusBanner implements ReactiveController {
   }
 
   render(): TemplateResult {
-    const view = bannerView({ state: this.o.state(), notice: this.o.notice.message, viewOnly: this.o.viewOnly(), now: this.now() });
-    return html`<div part="status" role="status" aria-live="polite">${view.kind === 'none' ? nothing : this.banner(view)}</div>`;
+    const i18n = this.o.i18n();
+    const view = bannerView({ state: this.o.state(), notice: this.o.notice.message, viewOnly: this.o.viewOnly(), now: this.now(), i18n, where: this.o.where?.() ?? {} });
+    return html`<div part="status" role="status" aria-live="polite">${view.kind === 'none' ? nothing : this.banner(view, i18n)}</div>`;
   }
 
   private get element(): HTMLElement | null {
     return this.host.renderRoot.querySelector('[part~="status"]');
   }
 
-  private banner(view: Exclude<BannerView, { kind: 'none' }>): TemplateResult {
+  private banner(view: Exclude<BannerView, { kind: 'none' }>, i18n: I18n): TemplateResult {
+    const t = i18n.text.status;
     const tone = view.kind === 'notice' || view.kind === 'refused' ? 'error' : view.kind === 'unreachable' ? 'warning' : '';
     return html`<div class="banner ${tone}">
       <span class="message">${view.text}</span>
       ${view.kind === 'unreachable'
         ? html`<span class="countdown" aria-hidden="true"
-              >${view.retryIn === undefined ? TEXT.retrying : TEXT.retryIn.replace('{seconds}', String(view.retryIn))}</span
+              >${view.retryIn === undefined ? t.retrying : i18n.format(t.retryIn, { seconds: view.retryIn })}</span
             >
-            <button type="button" class="retry secondary" @click=${() => this.o.retryNow()}>${TEXT.retryNow}</button>`
+            <button type="button" class="retry secondary" @click=${() => this.o.retryNow()}>${t.retryNow}</button>`
         : nothing}
       ${view.kind === 'notice'
-        ? html`<button type="button" class="dismiss icon" aria-label=${TEXT.dismiss} title=${TEXT.dismiss} @click=${() => this.dismiss()}>
+        ? html`<button type="button" class="dismiss icon" aria-label=${t.dismiss} title=${t.dismiss} @click=${() => this.dismiss()}>
             <span aria-hidden="true">×</span>
           </button>`
         : nothing}

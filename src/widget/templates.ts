@@ -4,6 +4,7 @@ import type { Chat } from '../protocol/messages.ts';
 import type { ConnectionStatus } from '../sync/state.ts';
 import type { ChatView } from './chat-list.ts';
 import { placePopup, type Point, type Rect, type Size } from './geometry.ts';
+import type { I18n } from './i18n/i18n.ts';
 
 export type ImageChatStatus = ConnectionStatus;
 
@@ -17,37 +18,28 @@ export interface ImageChatChangeDetail {
 /** Detail of `image-chat-error`. */
 export interface ImageChatErrorDetail {
   readonly code: string;
+  /** The server's English message (for logs). */
   readonly message: string;
+  /** What the reader was told, in the element's language. */
+  readonly text: string;
 }
 
-export const STATUS_TEXT: Record<ConnectionStatus, string> = {
-  connecting: 'Connecting…',
-  online: '',
-  reconnecting: 'Reconnecting… You can’t post until the connection is back.',
-  // The browser's own offline state only: a server that does not answer is said so (status-banner.ts).
-  offline: 'You are offline. Conversations show as last seen; you can’t post until your network is back.',
-};
+/** The banner's sentence for a connection state other than online. */
+export function statusText(i18n: I18n, status: Exclude<ConnectionStatus, 'online'>): string {
+  return i18n.text.status[status];
+}
 
 /**
  * Why nothing can be posted, replied, edited or deleted right now, or undefined when it can.
  * Actions are refused rather than queued: one made offline would otherwise land later, out of context.
  */
-export function blockedReason(status: ConnectionStatus, serverUnreachable = false): string | undefined {
-  if (serverUnreachable && status !== 'online') return 'The server cannot be reached, so you can’t post, reply or delete until it is back. Conversations stay readable.';
-  switch (status) {
-    case 'online':
-      return undefined;
-    case 'connecting':
-      return 'Connecting… you can write once connected.';
-    case 'reconnecting':
-      return 'Reconnecting… you can’t post, reply or delete until the connection is back.';
-    case 'offline':
-      return 'You are offline, so you can’t post, reply or delete. Conversations stay readable.';
-  }
+export function blockedReason(i18n: I18n, status: ConnectionStatus, serverUnreachable = false): string | undefined {
+  if (status === 'online') return undefined;
+  return i18n.text.blocked[serverUnreachable ? 'unreachable' : status];
 }
 
 /** Said in the banner to whoever was reading a conversation someone else deleted (its thread closes). */
-export const goneText = (n: number) => `Conversation ${n} was deleted by someone else.`;
+export const goneText = (i18n: I18n, number: number) => i18n.format(i18n.text.status.gone, { number });
 
 /** Inline style placing a popup next to a point (fractions of the image content) inside the host. */
 export function popupStyle(content: Rect, at: Point, width: number, bounds: Size): string {
@@ -59,19 +51,17 @@ export function popupStyle(content: Rect, at: Point, width: number, bounds: Size
 /** Replies in a conversation (its messages after the first). */
 export const replyCount = (chat: ChatView) => Math.max(0, chat.comments.length - 1);
 
-const ACTIVITY = {
-  replies: (n: number) => (n === 1 ? '1 reply.' : `${n} replies.`),
-  unread: (n: number) => (n === 1 ? '1 unread message.' : `${n} unread messages.`),
-};
-
-export function markerLabel(chat: ChatView, index: number, unread = 0): string {
+/** A marker's accessible name: who started it, its opening words, its state and activity. */
+export function markerLabel(i18n: I18n, chat: ChatView, number: number, unread = 0): string {
+  const t = i18n.text.markers;
   const first = chat.comments[0]?.text ?? '';
   const replies = replyCount(chat);
-  return (
-    `Conversation ${index + 1} by ${chat.author.name}: ${first.length > 80 ? first.slice(0, 80) + '…' : first}` +
-    `${chat.resolved ? ' (resolved)' : ''}${chat.pending ? ' (sending)' : ''}` +
-    `${replies ? ` ${ACTIVITY.replies(replies)}` : ''}${unread ? ` ${ACTIVITY.unread(unread)}` : ''}`
-  );
+  const parts = [i18n.format(t.marker, { number, author: chat.author.name, text: first.length > 80 ? first.slice(0, 80) + '…' : first })];
+  if (chat.resolved) parts.push(t.resolved);
+  if (chat.pending) parts.push(t.sending);
+  if (replies) parts.push(i18n.plural(t.replies, replies));
+  if (unread) parts.push(i18n.plural(t.unread, unread));
+  return parts.join(' ');
 }
 
 /** Where and how a marker is drawn (marker-layer.ts). */
@@ -92,7 +82,8 @@ export interface MarkerPlace {
  * One marker: a numbered button at its fraction of the image, so it stays on its point at any size.
  * `data-replies` (always) and `data-unread` (when there is unread activity, from unread.ts) carry its activity.
  */
-export function markerTemplate(chat: ChatView, index: number, expanded: boolean, open: () => void, place?: MarkerPlace, unread = 0) {
+export function markerTemplate(i18n: I18n, chat: ChatView, index: number, expanded: boolean, open: () => void, place?: MarkerPlace, unread = 0) {
+  const number = place?.number ?? index + 1;
   return html`<button
     type="button"
     part="marker"
@@ -105,12 +96,12 @@ export function markerTemplate(chat: ChatView, index: number, expanded: boolean,
     ?data-movable=${place?.movable}
     ?data-moving=${place?.moving}
     ?data-above=${place?.above}
-    aria-label=${markerLabel(chat, index, unread)}
+    aria-label=${markerLabel(i18n, chat, number, unread)}
     aria-describedby=${place?.describedBy ?? nothing}
     aria-expanded=${expanded ? 'true' : 'false'}
     style=${place?.style ?? `left:${chat.x * 100}%;top:${chat.y * 100}%`}
     @click=${open}
   >
-    ${place?.number ?? index + 1}
+    ${i18n.number(number)}
   </button>`;
 }

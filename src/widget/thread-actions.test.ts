@@ -215,7 +215,14 @@ describe('<image-chat> inside a thread', () => {
     const text = part(el, 'comment')!.querySelector('.text')!;
     expect(text.getAttribute('dir')).to.equal('auto');
     expect(getComputedStyle(text).direction).to.equal('rtl');
-    expect(part(el, 'composer')!.getAttribute('dir')).to.equal('auto');
+    // The reply box: empty, in the widget's language's direction; written in, in its text's own.
+    const box = part<HTMLTextAreaElement>(el, 'composer')!;
+    expect(box.getAttribute('dir')).to.equal('ltr');
+    box.focus();
+    await sendKeys({ type: 'תודה' });
+    await (box.closest('image-chat-composer') as HTMLElement & { updateComplete: Promise<boolean> }).updateComplete;
+    expect(box.getAttribute('dir')).to.equal('auto');
+    expect(getComputedStyle(box).direction).to.equal('rtl');
   });
 
   it('marks unread activity and the reply count on markers, kept across a reload', async () => {

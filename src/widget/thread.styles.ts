@@ -109,13 +109,14 @@ export const threadStyles = css`
     }
   }
 
-  /* Activity on the marker: its reply count, coloured (or a dot) when something is unread. */
+  /* Activity on the marker: its reply count, coloured (or a dot) when something is unread. On the
+     marker's top end corner (top left in Hebrew and Arabic, as badges are there); the pin itself never mirrors. */
   [part~='marker'][data-replies]:not([data-replies='0'])::before,
   [part~='marker'][data-unread]::before {
     content: attr(data-replies);
     position: absolute;
     top: -8px;
-    right: -10px;
+    inset-inline-end: -10px;
     min-width: 18px;
     height: 18px;
     padding: 0 4px;
@@ -137,7 +138,7 @@ export const threadStyles = css`
     min-width: 12px;
     height: 12px;
     top: -4px;
-    right: -4px;
+    inset-inline-end: -4px;
     padding: 0;
   }
 `;

@@ -16,6 +16,10 @@ export interface OpenOptions {
   readonly image: string;
   readonly context?: BrowserContext;
   readonly theme?: 'light' | 'dark';
+  /** The element's `locale` attribute; it is then waited for (its language's chunk loaded and spoken). */
+  readonly locale?: string;
+  /** Another tenant than the demo's. */
+  readonly tenant?: string;
 }
 
 export const uniqueImage = (label: string) => `e2e-${label}-${crypto.randomUUID()}`;
@@ -36,8 +40,10 @@ export async function openImage(browser: Browser, url: string, o: OpenOptions): 
     el.setAttribute('src', '/demo/checkout.svg');
     el.setAttribute('alt', 'Checkout page mockup');
     if (o.theme) el.setAttribute('theme', o.theme);
+    if (o.locale) el.setAttribute('locale', o.locale);
+    if (o.tenant) el.setAttribute('tenant', o.tenant);
     document.querySelector('main')!.append(el);
-  }, { image: o.image, name: o.name, theme: o.theme });
+  }, { image: o.image, name: o.name, theme: o.theme, locale: o.locale, tenant: o.tenant });
   await expect(chatOf(page)).toHaveAttribute('status', 'online');
   await page.waitForFunction(() => {
     const el = document.querySelector('image-chat') as (HTMLElement & { loaded: boolean }) | null;
@@ -45,7 +51,17 @@ export async function openImage(browser: Browser, url: string, o: OpenOptions): 
     const overlay = el?.shadowRoot?.querySelector('[part~="overlay"]');
     return !!el?.loaded && !!img?.complete && img.naturalWidth > 0 && (overlay?.getBoundingClientRect().height ?? 0) > 0;
   });
+  await languageSpoken(page);
   return page;
+}
+
+/** Resolves once the first element speaks the language it has chosen, and has rendered in it. */
+export async function languageSpoken(page: Page): Promise<void> {
+  await chatOf(page).evaluate(async (el) => {
+    const chat = el as HTMLElement & { localeReady: Promise<void>; updateComplete: Promise<boolean> };
+    await chat.localeReady;
+    await chat.updateComplete;
+  });
 }
 
 export const chatOf = (page: Page) => page.locator('image-chat').first();
@@ -65,6 +81,12 @@ export async function seed(server: Server, image: string, points: readonly { x: 
     }
   }
   return chats;
+}
+
+/** Stores a reply to `chatId` from someone other than the seeder (before any page opens). */
+export async function seedReply(server: Server, image: string, chatId: string, text: string, name = 'Bo'): Promise<void> {
+  const user: User = { id: `g_e2e_${name.toLowerCase()}`, name, kind: 'guest' };
+  await server.core.store.apply('demo', image, { type: 'update-image-chat', image, broadcastId: crypto.randomUUID(), chatId, change: { kind: 'add-comment', text } }, user);
 }
 
 export interface Box {

@@ -179,10 +179,10 @@ export function storeConformance(name: string, { open, openTwo }: StoreFactories
 
     test('unknown chat or comment is not-found', withStore(async (s) => {
       const chat = await seed(s, 't1', 'img');
-      await rejects(s.apply('t1', 'img', update('img', 'nope', { kind: 'add-comment', text: 'x' }), alice), 'not-found');
-      await rejects(s.apply('t1', 'img', remove('img', 'nope'), alice), 'not-found');
-      await rejects(s.apply('t1', 'img', update('img', chat.id, { kind: 'edit-comment', commentId: 'nope', text: 'x' }), alice), 'not-found');
-      await rejects(s.apply('t1', 'img', update('img', chat.id, { kind: 'delete-comment', commentId: 'nope' }), alice), 'not-found');
+      await rejects(s.apply('t1', 'img', update('img', 'nope', { kind: 'add-comment', text: 'x' }), alice), 'not-found', { reason: 'no-such-conversation' });
+      await rejects(s.apply('t1', 'img', remove('img', 'nope'), alice), 'not-found', { reason: 'no-such-conversation' });
+      await rejects(s.apply('t1', 'img', update('img', chat.id, { kind: 'edit-comment', commentId: 'nope', text: 'x' }), alice), 'not-found', { reason: 'no-such-comment' });
+      await rejects(s.apply('t1', 'img', update('img', chat.id, { kind: 'delete-comment', commentId: 'nope' }), alice), 'not-found', { reason: 'no-such-comment' });
       await rejects(s.apply('t1', 'other-img', update('other-img', chat.id, { kind: 'resolve', resolved: true }), alice), 'not-found');
       assert.equal((await s.snapshot('t1', 'img')).seq, 1);
       assert.equal((await s.snapshot('t1', 'other-img')).seq, 0);
@@ -194,11 +194,11 @@ export function storeConformance(name: string, { open, openTwo }: StoreFactories
       const { event } = await s.apply('t1', 'img', update('img', chat.id, { kind: 'add-comment', text: 'mine' }), bob);
       assert.ok(event.type === 'image-chat-updated' && event.change.kind === 'add-comment', "event.type === 'image-chat-updated' && event.change.kind === 'add-comment'");
       const bobs = event.change.comment.id;
-      await rejects(s.apply('t1', 'img', update('img', chat.id, { kind: 'edit-comment', commentId: first, text: 'x' }), bob), 'forbidden');
-      await rejects(s.apply('t1', 'img', update('img', chat.id, { kind: 'delete-comment', commentId: bobs }), alice), 'forbidden');
+      await rejects(s.apply('t1', 'img', update('img', chat.id, { kind: 'edit-comment', commentId: first, text: 'x' }), bob), 'forbidden', { reason: 'not-author' });
+      await rejects(s.apply('t1', 'img', update('img', chat.id, { kind: 'delete-comment', commentId: bobs }), alice), 'forbidden', { reason: 'not-author' });
       await rejects(s.apply('t1', 'img', update('img', chat.id, { kind: 'edit-comment', commentId: bobs, text: 'x' }), alice), 'forbidden');
-      await rejects(s.apply('t1', 'img', update('img', chat.id, { kind: 'move', x: 0, y: 0 }), bob), 'forbidden');
-      await rejects(s.apply('t1', 'img', remove('img', chat.id), bob), 'forbidden');
+      await rejects(s.apply('t1', 'img', update('img', chat.id, { kind: 'move', x: 0, y: 0 }), bob), 'forbidden', { reason: 'not-author' });
+      await rejects(s.apply('t1', 'img', remove('img', chat.id), bob), 'forbidden', { reason: 'not-author' });
       const resolved = await s.apply('t1', 'img', update('img', chat.id, { kind: 'resolve', resolved: true }), bob);
       assert.equal(resolved.event.seq, 3);
     }));
@@ -217,7 +217,7 @@ export function storeConformance(name: string, { open, openTwo }: StoreFactories
 
     test('the opening comment cannot be deleted on its own', withStore(async (s) => {
       const chat = await seed(s, 't1', 'img');
-      await rejects(s.apply('t1', 'img', update('img', chat.id, { kind: 'delete-comment', commentId: chat.comments[0]!.id }), alice), 'invalid');
+      await rejects(s.apply('t1', 'img', update('img', chat.id, { kind: 'delete-comment', commentId: chat.comments[0]!.id }), alice), 'invalid', { reason: 'first-comment' });
       assert.equal((await s.snapshot('t1', 'img')).chats[0]!.comments.length, 1);
     }));
 
@@ -255,7 +255,7 @@ export function storeConformance(name: string, { open, openTwo }: StoreFactories
     test('a broadcastId already used by another actor is invalid', withStore(async (s) => {
       const action = create('img');
       await s.apply('t1', 'img', action, alice);
-      await rejects(s.apply('t1', 'img', action, bob), 'invalid');
+      await rejects(s.apply('t1', 'img', action, bob), 'invalid', { reason: 'broadcast-id-taken' });
       assert.equal((await s.snapshot('t1', 'img')).seq, 1);
     }));
 
@@ -282,7 +282,7 @@ export function storeConformance(name: string, { open, openTwo }: StoreFactories
       await s.apply('t1', 'img', create('img'), alice, limits);
       await s.apply('t1', 'img', create('img'), bob, limits);
       const before = await s.snapshot('t1', 'img');
-      await rejects(s.apply('t1', 'img', create('img'), alice, limits), 'too-large');
+      await rejects(s.apply('t1', 'img', create('img'), alice, limits), 'too-large', { reason: 'too-many-conversations', limit: 2 });
       assert.deepEqual(await s.snapshot('t1', 'img'), before, 'nothing written');
       // Replies still work; another image and another tenant have their own count.
       await s.apply('t1', 'img', update('img', before.chats[0]!.id, { kind: 'add-comment', text: 'still fine' }), bob, limits);
@@ -303,6 +303,7 @@ export function storeConformance(name: string, { open, openTwo }: StoreFactories
       await assert.rejects(s.apply('t1', 'img', update('img', chat.id, { kind: 'add-comment', text: 'four' }), bob, limits), (e: unknown) => {
         assert.ok(e instanceof StoreError && e.code === 'too-large', `expected too-large, got ${String(e)}`);
         assert.match(e.message, /already holds 3 comments/);
+        assert.deepEqual(e.facts, { reason: 'too-many-comments', limit: 3 });
         return true;
       });
       assert.deepEqual(await s.snapshot('t1', 'img'), before, 'nothing written');

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { ActionMessage, Change, User } from '../../protocol/messages.ts';
-import { StoreError } from '../store.ts';
+import { StoreError, type RefusalFacts } from '../store.ts';
 
 export const alice: User = { id: 'g_alice', name: 'Alice', kind: 'guest' };
 export const bob: User = { id: 'g_bob', name: 'Bob', kind: 'guest' };
@@ -31,11 +31,13 @@ export const remove = (image: string, chatId: string): ActionMessage => ({
   chatId,
 });
 
-export async function rejects(promise: Promise<unknown>, code: string): Promise<void> {
+/** Rejected with a StoreError of `code` (and, given `facts`, exactly those: the reason the widget words, its numbers). */
+export async function rejects(promise: Promise<unknown>, code: string, facts?: RefusalFacts): Promise<void> {
   await assert.rejects(promise, (e: unknown) => {
     assert.ok(e instanceof StoreError, `expected a StoreError, got ${String(e)}`);
     assert.equal(e.code, code);
     assert.ok(e.message.length > 0, "e.message.length > 0");
+    if (facts) assert.deepEqual(e.facts, facts);
     return true;
   });
 }
