@@ -581,7 +581,7 @@ export class ImageChat extends LitElement {
           ></image-chat-thread>`
         : nothing}
       ${this.markers.chromeTemplate()}
-      ${this.presence.badge(o.x + 8, o.y + 8)}
+      ${i18n.dir === 'rtl' ? this.presence.badge('right', Math.max(0, this.clientWidth - (o.x + o.width)) + 8, o.y + 8) : this.presence.badge('left', o.x + 8, o.y + 8)}
       ${this.banner.render()}
     </div>`;
   }

@@ -44,7 +44,7 @@ function setup(options: { presence?: PresenceMessage; mayWrite?: boolean; page?:
   h.connect();
   const badge = () => {
     const box = document.createElement('div');
-    render(controller.badge(8, 8), box);
+    render(controller.badge('left', 8, 8), box);
     return box.querySelector<HTMLElement>('[part="presence"]');
   };
   return { timers, page, sent, controller, h, badge, setPresence: (p: PresenceMessage) => (presence = p) };

@@ -103,8 +103,11 @@ export class PresenceController implements ReactiveController {
     if (w?.sent) this.source.sendTyping(w.chatId, true);
   }
 
-  /** The `presence` part at (left, top) px of the host, or nothing while nobody else views the image. */
-  badge(left: number, top: number): TemplateResult | typeof nothing {
+  /**
+   * The `presence` part, `inset` px in from the host's `side` and `top` px down (the image's top start
+   * corner: left, or right in a right-to-left language), or nothing while nobody else views the image.
+   */
+  badge(side: 'left' | 'right', inset: number, top: number): TemplateResult | typeof nothing {
     const p = this.source.presence();
     if (!p) return nothing;
     const me = this.source.me();
@@ -120,7 +123,7 @@ export class PresenceController implements ReactiveController {
     const names = others.slice(0, otherCount).map((v) => v.name);
     const unlisted = otherCount - names.length;
     const spoken = i18n.format(t.others, { names: i18n.list(unlisted > 0 ? [...names, i18n.plural(t.more, unlisted)] : names) });
-    return html`<div part="presence" class="presence" data-count=${p.count} data-others=${otherCount} style="left:${left}px;top:${top}px">
+    return html`<div part="presence" class="presence" data-count=${p.count} data-others=${otherCount} style="${side}:${inset}px;top:${top}px">
       <span class="visually-hidden">${spoken}</span>
       ${shown.map((v) => avatar(v))}
       ${rest > 0
