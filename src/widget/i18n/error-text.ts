@@ -60,8 +60,8 @@ export interface Where {
 /** Why it failed, as a whole sentence. */
 export function errorReason(i18n: I18n, e: ActionFacts, where: Where = {}): string {
   const t = i18n.text.errors;
-  if (e.reason === 'too-many-actions' || (e.code === 'rate-limited' && e.retryAfter && !e.reason)) {
-    if (e.retryAfter) return i18n.format(t.rateLimitedFor, { seconds: Math.max(1, Math.ceil(e.retryAfter / 1000)) });
+  if (e.retryAfter && (e.reason === 'too-many-actions' || (!e.reason && e.code === 'rate-limited'))) {
+    return i18n.format(t.rateLimitedFor, { seconds: Math.max(1, Math.ceil(e.retryAfter / 1000)) });
   }
   if (e.reason === 'bad-server-address') return i18n.format(t.badServer, { server: where.server ?? '' });
   const key = (e.reason && BY_REASON[e.reason]) || BY_CODE[e.code] || 'unavailable';

@@ -37,9 +37,12 @@ export class LocaleController implements ReactiveController {
     globalThis.removeEventListener?.('languagechange', this.onLanguages);
   }
 
-  /** Before each render: the `locale` attribute may have changed. */
+  /**
+   * Before each render: re-decides only when the `locale` attribute changed (ancestors' `lang` and the
+   * browser's languages are watched; walking the ancestors on every render would be wasted work).
+   */
   hostUpdate(): void {
-    this.decide();
+    if (this.attribute() !== this.decidedFor) this.decide();
   }
 
   /** Resolves once the language decided now is the one spoken (tests and the embed page wait on it). */
@@ -49,8 +52,12 @@ export class LocaleController implements ReactiveController {
 
   private pending: Promise<void> | undefined;
 
+  /** The `locale` attribute the last decision was made with. */
+  private decidedFor: string | undefined;
+
   private decide(): void {
-    const { locale, language } = pickLocale(requestedLocales(this.host, this.attribute()));
+    this.decidedFor = this.attribute();
+    const { locale, language } = pickLocale(requestedLocales(this.host, this.decidedFor));
     if (locale === this.wanted) return;
     this.wanted = locale;
     if (language === 'en') {
