@@ -1,7 +1,8 @@
 /**
  * `image-chat/element`: the element's class and types, registering nothing, for a page or framework
  * that registers it itself (under another tag, or later). The popup and text box it renders,
- * `<image-chat-thread>` and `<image-chat-composer>`, are defined by the first element created.
+ * `<image-chat-thread>` and `<image-chat-composer>`, are its internals: they arrive with the widget's
+ * lazily loaded parts (widget/parts.ts) and define themselves then.
  *
  * ```js
  * import { ImageChat } from 'image-chat/element';
@@ -9,8 +10,6 @@
  * ```
  */
 export { ImageChat } from './widget/image-chat.ts';
-export { ImageChatThread } from './widget/chat-thread.ts';
-export { ImageChatComposer } from './widget/composer.ts';
 export { VERSION, defineOnce } from './widget/define.ts';
 export type { ImageChatChangeDetail, ImageChatErrorDetail, ImageChatStatus } from './widget/image-chat.ts';
 export type { ImageChatAttributes, ImageChatEventMap, ImageChatStatusDetail } from './element-types.ts';

@@ -2,12 +2,13 @@
  * <image-chat-thread>: the popup of one conversation. It renders into the
  * light DOM of its place inside <image-chat>'s shadow root, so its parts
  * (`comment`, `composer`, `send`, `delete`, …) are parts of <image-chat> and
- * are styled by it. It receives everything through @lit/context.
+ * are styled by it. <image-chat> hands it everything as one `context` property
+ * (the open conversation, the reader, the actions), set on each of its renders.
  */
 import { LitElement, html, nothing } from 'lit';
-import { ContextConsumer } from '@lit/context';
-import { threadContext, type ThreadContext } from './context.ts';
-import { composerTemplate, validateText } from './composer.ts';
+import type { ThreadContext } from './context.ts';
+import { composerTemplate } from './composer.ts';
+import { validateText } from './validate-text.ts';
 import type { ChatView, CommentView } from './chat-list.ts';
 import { blockedReason } from './templates.ts';
 import { commentTemplate, type Editing } from './comment-view.ts';
@@ -18,13 +19,14 @@ import { backButton } from './sheet.ts';
 import { typingTemplate } from './presence.ts';
 
 export class ImageChatThread extends LitElement {
-  static override properties = { hint: { state: true }, editing: { state: true }, confirming: { state: true } };
+  static override properties = { context: { attribute: false }, hint: { state: true }, editing: { state: true }, confirming: { state: true } };
+  /** What <image-chat> hands down: the open conversation (none: nothing is drawn) and what may be done to it. */
+  declare context: ThreadContext | undefined;
   declare hint: string | undefined;
   /** The comment being edited in place. */
   declare editing: Editing | undefined;
   /** Asking before deleting a conversation others replied to. */
   declare confirming: boolean;
-  private readonly ctx: ContextConsumer<typeof threadContext, ImageChatThread>;
   /** The conversation drawn last: another one resets what was going on in this one. */
   private shown: string | undefined;
   /** Show the newest message after this update: a thread just opened, or the list was at its end. */
@@ -35,7 +37,7 @@ export class ImageChatThread extends LitElement {
     this.hint = undefined;
     this.editing = undefined;
     this.confirming = false;
-    this.ctx = new ContextConsumer(this, { context: threadContext, subscribe: true });
+    this.context = undefined;
     new FocusTrap(this);
   }
 
@@ -62,7 +64,7 @@ export class ImageChatThread extends LitElement {
   }
 
   protected override willUpdate(): void {
-    const id = this.ctx.value?.chat?.id;
+    const id = this.context?.chat?.id;
     if (id !== this.shown) {
       this.shown = id;
       this.hint = undefined;
@@ -107,7 +109,7 @@ export class ImageChatThread extends LitElement {
       validateText(ctx.i18n, text) ??
       ctx.editComment(id, text, (reason) => {
         // Back into the box, as it was sent, with the reason; saving again is the retry.
-        if (this.ctx.value?.chat?.comments.some((m) => m.id === id)) this.editing = { id, text, error: ctx.i18n.format(ctx.i18n.text.thread.notSaved, { reason }) };
+        if (this.context?.chat?.comments.some((m) => m.id === id)) this.editing = { id, text, error: ctx.i18n.format(ctx.i18n.text.thread.notSaved, { reason }) };
       });
     if (why !== undefined) {
       this.editing = { id, text, error: why };
@@ -155,7 +157,7 @@ export class ImageChatThread extends LitElement {
   }
 
   override render() {
-    const ctx = this.ctx.value;
+    const ctx = this.context;
     const chat = ctx?.chat;
     if (!ctx || !chat) return nothing;
     const now = Date.now();

@@ -19,13 +19,6 @@ import type { I18n } from './i18n/i18n.ts';
 /** The counter shows once this few characters are left. */
 export const COUNTER_FROM = 200;
 
-/** Why a text cannot be sent, in words, or undefined when it can. */
-export function validateText(i18n: I18n, text: string): string | undefined {
-  if (text.trim() === '') return i18n.text.composer.empty;
-  const length = textLength(text);
-  if (length > MAX_TEXT_CHARS) return i18n.format(i18n.text.composer.tooLong, { length, limit: MAX_TEXT_CHARS });
-  return undefined;
-}
 
 /** Called with the reason (and its facts: code, reason word, numbers) when the server refuses what was sent (or it never got there). */
 export type Refused = (reason: string, report?: SyncErrorReport) => void;

@@ -1,5 +1,4 @@
-/** What <image-chat> provides to its children (the thread popup) through @lit/context. */
-import { createContext } from '@lit/context';
+/** What <image-chat> hands its thread popup (`<image-chat-thread>`'s `context` property). */
 import type { Author, User } from '../protocol/messages.ts';
 import type { ConnectionStatus } from '../sync/state.ts';
 import type { ChatView } from './chat-list.ts';
@@ -34,5 +33,3 @@ export interface ThreadContext {
   setResolved(resolved: boolean): string | undefined;
   close(): void;
 }
-
-export const threadContext = createContext<ThreadContext | undefined>(Symbol('image-chat-thread'));

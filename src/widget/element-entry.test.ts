@@ -10,15 +10,15 @@ describe('image-chat/element', () => {
     expect(customElements.get('image-chat-thread')).to.equal(undefined);
   });
 
-  it('works under a tag the page chooses, defining its popup when first created', async () => {
+  it('works under a tag the page chooses, defining its popup when its parts arrive', async () => {
     customElements.define('review-pins', ImageChat);
     const url = await testServer();
     const tag = unsafeStatic('review-pins');
     const el = (await fixture(staticHtml`<${tag} server=${url} image-id=${randomImageId()} src=${pngOf(200, 100)}></${tag}>`)) as ImageChat;
     expect(el instanceof ImageChat).to.equal(true);
-    expect(customElements.get('image-chat-thread') !== undefined).to.equal(true);
     expect(customElements.get('image-chat')).to.equal(undefined);
     await ready(el);
+    expect(customElements.get('image-chat-thread') !== undefined).to.equal(true);
     await waitUntil(() => el.status === 'online', 'never online');
     expect(part(el, 'overlay')).to.exist;
   });

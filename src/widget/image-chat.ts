@@ -79,14 +79,14 @@
  * @fires image-chat-status - `{status}` the connection state changed.
  * @fires image-chat-error - `{code, message, text}` an action failed or was refused: `message` is the server's English (for logs), `text` the sentence the banner shows in the element's language.
  */
-import { LitElement, html, nothing } from 'lit';
-import { ContextProvider } from '@lit/context';
+import { LitElement, adoptStyles, html, nothing, supportsAdoptingStyleSheets } from 'lit';
 import { styles } from './image-chat.styles.ts';
-import { threadStyles } from './thread.styles.ts';
 import { ChatSync } from './chat-sync.ts';
-import { threadContext, type ThreadContext } from './context.ts';
-import { ImageChatComposer, composerTemplate, validateText, type Refused } from './composer.ts';
-import { ImageChatThread } from './chat-thread.ts';
+import type { ThreadContext } from './context.ts';
+import type { ImageChatComposer, Refused } from './composer.ts';
+import type { ImageChatThread } from './chat-thread.ts';
+import { validateText } from './validate-text.ts';
+import { loadParts, loadedParts, onParts, type Parts } from './parts-loader.ts';
 import type { ChatView } from './chat-list.ts';
 import { nudge, pointToFraction, type Point } from './geometry.ts';
 import { blockedReason, goneText, popupStyle, type ImageChatChangeDetail, type ImageChatErrorDetail } from './templates.ts';
@@ -101,10 +101,8 @@ import { markerStyles } from './markers.styles.ts';
 import { StatusBanner, serverUnreachable } from './status-banner.ts';
 import { statusBannerStyles } from './status-banner.styles.ts';
 import { NarrowController } from './narrow-controller.ts';
-import { SheetController, sheetHead } from './sheet.ts';
-import { sheetStyles } from './sheet.styles.ts';
 import type { ConnectionStatus } from '../sync/state.ts';
-import { VERSION, defineOnce } from './define.ts';
+import { VERSION } from './define.ts';
 import { LocaleController } from './i18n/locale-controller.ts';
 import type { I18n } from './i18n/i18n.ts';
 import { errorReason, errorSentence, readonlyText } from './i18n/error-text.ts';
@@ -125,7 +123,7 @@ const DEFAULT_SERVER = (() => {
 export class ImageChat extends LitElement {
   /** The package version of this copy (a second copy of another version on the page warns). */
   static readonly version = VERSION;
-  static override styles = [styles, threadStyles, markerStyles, sheetStyles, statusBannerStyles, presenceStyles];
+  static override styles = [styles, markerStyles, statusBannerStyles, presenceStyles];
   static override properties = {
     src: { type: String },
     alt: { type: String },
@@ -166,7 +164,6 @@ export class ImageChat extends LitElement {
 
   private readonly sync: ChatSync;
   private readonly languages = new LocaleController(this, () => this.locale);
-  private readonly provider: ContextProvider<typeof threadContext, ImageChat>;
   private readonly box = new ImageBox(this);
   private readonly themes = new ThemeController(this, () => this.theme);
   private readonly notice = new NoticeController(this);
@@ -186,7 +183,9 @@ export class ImageChat extends LitElement {
     move: (id, x, y) => (this.viewOnly ? this.viewOnlyReason : this.said(this.sync.update(id, { kind: 'move', x, y }))),
   });
   private readonly narrow = new NarrowController(this);
-  private readonly sheetFocus = new SheetController(this, () => (this.openChatId ? this.closeThread(true) : this.cancelComposing()));
+  /** Set once the parts most visitors never open have arrived (parts.ts). */
+  private withParts = false;
+  private offParts: (() => void) | undefined;
   private readonly banner = new StatusBanner(this, {
     notice: this.notice,
     state: () => this.sync.state,
@@ -205,12 +204,13 @@ export class ImageChat extends LitElement {
     sendTyping: (chatId, stop) => this.sync.typing(chatId, stop),
   });
   private refocus = false;
+  /** The open thread's number as last shown: the banner names it once the conversation is gone. */
+  private openNumber = 0;
 
   constructor() {
     super();
-    // The popup is part of this element, whatever tag the page registered it under (the `./element` export).
-    defineOnce('image-chat-thread', ImageChatThread);
-    defineOnce('image-chat-composer', ImageChatComposer);
+    // Pointing at, touching or tabbing into the element comes before opening anything: fetch the parts then.
+    for (const type of ['pointerover', 'touchstart', 'focusin']) this.addEventListener(type, () => void loadParts().catch(() => undefined), { passive: true });
     this.src = undefined;
     this.alt = '';
     this.server = DEFAULT_SERVER;
@@ -228,13 +228,12 @@ export class ImageChat extends LitElement {
     this.openChatId = undefined;
     this.composerError = undefined;
     this.slotted = undefined;
-    this.provider = new ContextProvider(this, { context: threadContext, initialValue: undefined });
     this.sync = new ChatSync(this, {
       status: (status) => this.onStatus(status),
       change: (kind, chat, local, tempId) => {
         if (tempId && this.openChatId === tempId) this.openChatId = chat.id;
         // Someone else deleted the thread being read: it closes (willUpdate), and the banner says why.
-        if (kind === 'deleted' && !local && chat.id === this.openChatId) this.notice.show(goneText(this.i18n, this.provider.value?.number ?? 0));
+        if (kind === 'deleted' && !local && chat.id === this.openChatId) this.notice.show(goneText(this.i18n, this.openNumber));
         if (kind === 'deleted') drafts.clear(draftKey(this.scope, chat.id));
         this.fire(`image-chat-${kind}`, { chat, local } satisfies ImageChatChangeDetail);
       },
@@ -325,11 +324,39 @@ export class ImageChat extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
+    this.offParts = onParts(() => this.requestUpdate());
     if (this.hasUpdated) this.reconnect();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.offParts?.();
+  }
+
+  /** The parts' styles join this element's, and the sheet's focus handling starts. */
+  private attachParts(parts: Parts): void {
+    this.withParts = true;
+    const own = (this.constructor as typeof ImageChat).elementStyles;
+    // Where shadow roots cannot adopt sheets, adoptStyles appends <style> elements: only the new ones.
+    adoptStyles(this.renderRoot as ShadowRoot, supportsAdoptingStyleSheets ? [...own, ...parts.partStyles] : parts.partStyles);
+    new parts.SheetController(this, () => (this.openChatId ? this.closeThread(true) : this.cancelComposing()));
+  }
+
+  /** The parts, fetched if need be; a fetch that fails is said in the banner. */
+  private async needParts(): Promise<boolean> {
+    try {
+      await loadParts();
+      return true;
+    } catch {
+      this.notice.show(this.i18n.text.status.partsFailed);
+      return false;
+    }
   }
 
   protected override willUpdate(changed: Map<PropertyKey, unknown>): void {
     if (changed.has('theme')) this.themes.apply();
+    const parts = loadedParts();
+    if (parts && !this.withParts) this.attachParts(parts);
     if (this.openChatId && !this.sync.chats.some((c) => c.id === this.openChatId)) {
       // The open conversation is gone (deleted here or elsewhere): close it, keep focus in the element.
       this.refocus = !!this.renderRoot.querySelector('[part~="thread"]')?.matches(':focus-within');
@@ -339,7 +366,6 @@ export class ImageChat extends LitElement {
       this.placing = undefined;
       this.composing = false;
     }
-    this.provider.setValue(this.threadValue());
   }
 
   protected override updated(changed: Map<PropertyKey, unknown>): void {
@@ -427,6 +453,8 @@ export class ImageChat extends LitElement {
   }
 
   private async startComposing(at: Point): Promise<void> {
+    // Not awaited once loaded: the state changes in the same turn as the click or key, as it always did.
+    if (!loadedParts() && !(await this.needParts())) return;
     this.openChatId = undefined;
     this.placing = at;
     this.composing = true;
@@ -460,6 +488,7 @@ export class ImageChat extends LitElement {
   // ------------------------------------------------------------ threads
 
   private async openThread(chatId: string): Promise<void> {
+    if (!loadedParts() && !(await this.needParts())) return;
     this.presence.stopTyping();
     this.placing = undefined;
     this.composing = false;
@@ -482,9 +511,10 @@ export class ImageChat extends LitElement {
   private threadValue(): ThreadContext | undefined {
     const chat = this.sync.chats.find((c) => c.id === this.openChatId);
     if (!chat) return undefined;
+    this.openNumber = this.markers.numberOf(chat.id);
     return {
       chat,
-      number: this.markers.numberOf(chat.id),
+      number: this.openNumber,
       user: this.sync.user,
       status: this.status,
       readonly: this.viewOnly,
@@ -516,7 +546,8 @@ export class ImageChat extends LitElement {
 
   override render() {
     const o = this.box.rect;
-    const open = this.sync.chats.find((c) => c.id === this.openChatId);
+    const parts = this.withParts ? loadedParts() : undefined;
+    const open = parts && this.sync.chats.find((c) => c.id === this.openChatId);
     const sheet = this.narrow.narrow;
     const overlayLabel = this.markers.overlayLabel(this.alt || this.slotted?.alt, this.viewOnly);
     const i18n = this.i18n;
@@ -538,7 +569,7 @@ export class ImageChat extends LitElement {
           ? html`<span part="placing" class="ghost" aria-hidden="true" style="left:${this.placing.x * 100}%;top:${this.placing.y * 100}%"></span>`
           : nothing}
       </div>
-      ${this.placing && this.composing && !this.viewOnly
+      ${parts && this.placing && this.composing && !this.viewOnly
         ? html`<div
             part="new-chat"
             class="popup"
@@ -550,8 +581,8 @@ export class ImageChat extends LitElement {
             tabindex=${sheet ? '-1' : nothing}
             style=${sheet ? nothing : this.popupStyle(this.placing)}
           >
-            ${sheet ? sheetHead(i18n, t.newChat, () => this.cancelComposing()) : nothing}
-            ${composerTemplate({
+            ${sheet ? parts.sheetHead(i18n, t.newChat, () => this.cancelComposing()) : nothing}
+            ${parts.composerTemplate({
               i18n,
               label: t.newChat,
               placeholder: t.placeholder,
@@ -577,6 +608,7 @@ export class ImageChat extends LitElement {
             popover=${sheet ? 'manual' : nothing}
             tabindex=${sheet ? '-1' : nothing}
             style=${sheet ? nothing : this.popupStyle(open)}
+            .context=${this.threadValue()}
             @keydown=${(e: KeyboardEvent) => e.key === 'Escape' && (e.preventDefault(), this.closeThread(true))}
           ></image-chat-thread>`
         : nothing}

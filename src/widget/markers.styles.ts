@@ -209,4 +209,46 @@ export const markerStyles = css`
       height: 20px;
     }
   }
+
+  :host {
+    --image-chat-unread-color: #b91c1c;
+    --image-chat-unread-fg: #ffffff;
+  }
+  :host([data-theme='dark']) {
+    --image-chat-unread-color: #f87171;
+    --image-chat-unread-fg: #0b1220;
+  }
+
+  /* Activity on the marker: its reply count, coloured (or a dot) when something is unread. On the
+     marker's top end corner (top left in Hebrew and Arabic, as badges are there); the pin itself never mirrors. */
+  [part~='marker'][data-replies]:not([data-replies='0'])::before,
+  [part~='marker'][data-unread]::before {
+    content: attr(data-replies);
+    position: absolute;
+    top: -8px;
+    inset-inline-end: -10px;
+    min-width: 18px;
+    height: 18px;
+    padding: 0 4px;
+    border-radius: 9px;
+    font: 600 11px/16px var(--image-chat-font);
+    text-align: center;
+    background: var(--image-chat-popup-bg);
+    color: var(--image-chat-popup-fg);
+    border: 1px solid var(--image-chat-border);
+    pointer-events: none;
+  }
+  [part~='marker'][data-unread]::before {
+    background: var(--image-chat-unread-color);
+    color: var(--image-chat-unread-fg);
+    border-color: var(--image-chat-popup-bg);
+  }
+  [part~='marker'][data-unread][data-replies='0']::before {
+    content: '';
+    min-width: 12px;
+    height: 12px;
+    top: -4px;
+    inset-inline-end: -4px;
+    padding: 0;
+  }
 `;

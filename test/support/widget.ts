@@ -3,6 +3,7 @@ import { waitUntil } from '@open-wc/testing';
 import { SignJWT } from 'jose';
 import type { Chat } from '../../src/protocol/messages.ts';
 import type { ImageChat } from '../../src/widget/image-chat.ts';
+import { loadParts } from '../../src/widget/parts-loader.ts';
 
 interface ServerInfo {
   url: string | null;
@@ -106,6 +107,10 @@ export function markers(el: ImageChat): HTMLButtonElement[] {
 export async function ready(el: ImageChat): Promise<void> {
   await waitUntil(() => el.status === 'online' && el.loaded, 'element did not get online with a snapshot', { timeout: 4000 });
   await waitUntil(() => (part(el, 'overlay')?.getBoundingClientRect().width ?? 0) > 0, 'overlay has no size');
+  // The thread, text boxes and sheet arrive on first use (parts-loader.ts); tests that act on them
+  // right after a click want them here already (parts-loader.test.ts covers their arrival).
+  await loadParts();
+  await el.updateComplete;
 }
 
 /** Page coordinates of a fraction of the overlay. */

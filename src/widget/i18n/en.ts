@@ -23,6 +23,8 @@ export const en = {
     readonlyImage: 'This image is read-only.',
     viewOnly: 'You can view but not post here.',
     gone: 'Conversation {number} was deleted by someone else.',
+    /** Opening a thread or a text box needs a part of the widget fetched on first use, and it did not arrive. */
+    partsFailed: 'This part of the chat could not be loaded. Check your connection and try again.',
   },
   /** Why nothing can be posted right now (under a composer). */
   blocked: {

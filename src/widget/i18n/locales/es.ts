@@ -14,6 +14,7 @@ export default {
     readonlyImage: 'Esta imagen es de solo lectura.',
     viewOnly: 'Aquí puedes ver, pero no publicar.',
     gone: 'Otra persona ha eliminado la conversación {number}.',
+    partsFailed: 'No se ha podido cargar esta parte del chat. Comprueba tu conexión y vuelve a intentarlo.',
   },
   blocked: {
     unreachable: 'No se puede conectar con el servidor, así que no puedes publicar, responder ni eliminar hasta que vuelva. Puedes seguir leyendo las conversaciones.',
