@@ -16,7 +16,7 @@ import { confirmTemplate, focusConfirm } from './confirm.ts';
 import { FocusTrap } from './focus-trap.ts';
 import { draftKey } from './draft-store.ts';
 import { backButton } from './sheet.ts';
-import { typingTemplate } from './presence.ts';
+import { typingTemplate } from './presence-view.ts';
 
 export class ImageChatThread extends LitElement {
   static override properties = { context: { attribute: false }, hint: { state: true }, editing: { state: true }, confirming: { state: true } };

@@ -86,7 +86,7 @@ import type { ThreadContext } from './context.ts';
 import type { ImageChatComposer, Refused } from './composer.ts';
 import type { ImageChatThread } from './chat-thread.ts';
 import { validateText } from './validate-text.ts';
-import { loadParts, loadedParts, onParts, type Parts } from './parts-loader.ts';
+import { loadParts, loadedParts, onParts, preloadParts, type Parts } from './parts-loader.ts';
 import type { ChatView } from './chat-list.ts';
 import { nudge, pointToFraction, type Point } from './geometry.ts';
 import { blockedReason, goneText, popupStyle, type ImageChatChangeDetail, type ImageChatErrorDetail } from './templates.ts';
@@ -108,7 +108,6 @@ import type { I18n } from './i18n/i18n.ts';
 import { errorReason, errorSentence, readonlyText } from './i18n/error-text.ts';
 import type { RefusedAction, SyncErrorReport } from './chat-sync.ts';
 import { PresenceController, othersTyping } from './presence.ts';
-import { presenceStyles } from './presence.styles.ts';
 
 export type { ImageChatChangeDetail, ImageChatErrorDetail, ImageChatStatus } from './templates.ts';
 
@@ -123,7 +122,7 @@ const DEFAULT_SERVER = (() => {
 export class ImageChat extends LitElement {
   /** The package version of this copy (a second copy of another version on the page warns). */
   static readonly version = VERSION;
-  static override styles = [styles, markerStyles, statusBannerStyles, presenceStyles];
+  static override styles = [styles, markerStyles, statusBannerStyles];
   static override properties = {
     src: { type: String },
     alt: { type: String },
@@ -181,6 +180,7 @@ export class ImageChat extends LitElement {
     open: (id) => void (this.openChatId === id || this.openThread(id)),
     closeThread: () => this.openChatId && this.closeThread(false),
     move: (id, x, y) => (this.viewOnly ? this.viewOnlyReason : this.said(this.sync.update(id, { kind: 'move', x, y }))),
+    needParts: () => (loadedParts() ? Promise.resolve(true) : this.needParts()),
   });
   private readonly narrow = new NarrowController(this);
   /** Set once the parts most visitors never open have arrived (parts.ts). */
@@ -340,6 +340,7 @@ export class ImageChat extends LitElement {
     // Where shadow roots cannot adopt sheets, adoptStyles appends <style> elements: only the new ones.
     adoptStyles(this.renderRoot as ShadowRoot, supportsAdoptingStyleSheets ? [...own, ...parts.partStyles] : parts.partStyles);
     new parts.SheetController(this, () => (this.openChatId ? this.closeThread(true) : this.cancelComposing()));
+    this.markers.attach(parts);
   }
 
   /** The parts, fetched if need be; a fetch that fails is said in the banner. */
@@ -396,6 +397,7 @@ export class ImageChat extends LitElement {
 
   private onStatus(status: ConnectionStatus): void {
     this.status = status;
+    if (status === 'online') preloadParts();
     this.fire('image-chat-status', { status });
   }
 

@@ -36,8 +36,6 @@ export interface ListSource {
   choose(id: string): void;
 }
 
-let lists = 0;
-
 export class ListPanel implements ReactiveController {
   open = false;
   filter: ListFilter = 'all';
@@ -45,12 +43,12 @@ export class ListPanel implements ReactiveController {
   scope: readonly string[] | undefined;
   private returnTo: HTMLElement | undefined;
   private focusFirst = false;
-  /** Unique per element: ids of the panel and of the help text markers point to. */
-  readonly idPrefix = `image-chat-list-${++lists}`;
 
   constructor(
     private readonly host: ReactiveControllerHost & HTMLElement & { readonly renderRoot: HTMLElement | DocumentFragment },
     private readonly source: ListSource,
+    /** Unique per element (MarkerLayer's): the panel's id, which the toggle controls. */
+    readonly idPrefix: string,
   ) {
     host.addController(this);
   }
@@ -108,26 +106,6 @@ export class ListPanel implements ReactiveController {
     if (this.filter === 'open') return chats.filter((c) => !c.resolved);
     if (this.filter === 'resolved') return chats.filter((c) => c.resolved);
     return chats;
-  }
-
-  /** The toggle, placed at the top end of the image content (`top` in px of the host). */
-  toggleTemplate(top: number, end: EndInset): TemplateResult | typeof nothing {
-    const i18n = this.source.i18n();
-    const count = this.source.chats().length;
-    // Nothing to list yet: the image's corner stays free for placing the first conversation there.
-    if (count === 0 && !this.open) return nothing;
-    return html`<button
-      type="button"
-      part="list-toggle"
-      class="list-toggle"
-      aria-controls=${this.idPrefix}
-      aria-expanded=${this.open ? 'true' : 'false'}
-      aria-label=${i18n.plural(i18n.text.list.toggle, count)}
-      style="top:${top}px;${end.side}:${end.inset}px"
-      @click=${(e: Event) => (this.open && !this.scope ? this.hide(false) : this.show(undefined, e.currentTarget as HTMLElement))}
-    >
-      <span aria-hidden="true" class="list-icon">☰</span>${i18n.number(count)}
-    </button>`;
   }
 
   /** The panel, or nothing while closed. `top`/`end`/`maxHeight` place it under the toggle (wide elements). */

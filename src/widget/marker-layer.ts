@@ -2,8 +2,10 @@
  * Everything drawn on the image about its conversations, for <image-chat>:
  * the markers (tip on the point, inside the image, numbered by the server),
  * the clusters standing for markers that would overlap at the displayed size,
- * moving (MarkerMove), the list panel and its toggle (ListPanel), "hide
- * resolved", and a live region for announcements.
+ * moving (MarkerMove), the list panel (ListPanel) and its toggle, "hide
+ * resolved", and a live region for announcements. Moving and the list arrive
+ * with the element's lazily loaded parts (parts.ts, `attach`); until then a
+ * marker opens its thread, and the toggle or a cluster fetches the list first.
  *
  * A cluster, when activated, lists its conversations (ListPanel scoped to it)
  * rather than zooming the image apart: the image's size and scroll belong to
@@ -23,8 +25,9 @@ import type { User } from '../protocol/messages.ts';
 import type { ChatView } from './chat-list.ts';
 import { layoutMarkers, placePin, type Placed, type PlacedCluster, type PlacedPin } from './cluster.ts';
 import type { Rect } from './geometry.ts';
-import { ListPanel } from './list-panel.ts';
-import { MarkerMove } from './marker-move.ts';
+import type { EndInset, ListPanel } from './list-panel.ts';
+import type { MarkerMove } from './marker-move.ts';
+import type { Parts } from './parts-loader.ts';
 import { chatNumbers } from './numbers.ts';
 import { markerTemplate } from './templates.ts';
 import type { I18n } from './i18n/i18n.ts';
@@ -54,7 +57,11 @@ export interface LayerSource {
   open(id: string): void;
   closeThread(): void;
   move(id: string, x: number, y: number): string | undefined;
+  /** Fetches the lazily loaded parts if need be (false: they could not be had, and the reader was told). */
+  needParts(): Promise<boolean>;
 }
+
+let layers = 0;
 
 type HostElement = ReactiveControllerHost & HTMLElement & { readonly renderRoot: HTMLElement | DocumentFragment; readonly updateComplete: Promise<boolean> };
 
@@ -68,8 +75,10 @@ interface LayoutKey {
 }
 
 export class MarkerLayer implements ReactiveController {
-  readonly move: MarkerMove;
-  readonly list: ListPanel;
+  /** Unique per element: ids of the list panel and of the help text markers point to. */
+  readonly idPrefix = `image-chat-list-${++layers}`;
+  move: MarkerMove | undefined;
+  list: ListPanel | undefined;
   private message = '';
   private focused: string | undefined;
   private lastOpen: string | undefined;
@@ -84,7 +93,12 @@ export class MarkerLayer implements ReactiveController {
     private readonly source: LayerSource,
   ) {
     host.addController(this);
-    this.move = new MarkerMove(host, {
+  }
+
+  /** Moving and the list, once the element's parts have arrived. */
+  attach(parts: Pick<Parts, 'MarkerMove' | 'ListPanel'>): void {
+    const { host, source } = this;
+    this.move = new parts.MarkerMove(host, {
       chat: (id) => source.chats().find((c) => c.id === id),
       mayMove: (chat) => this.mayMove(chat),
       numberOf: (id) => this.numberOf(id),
@@ -93,21 +107,37 @@ export class MarkerLayer implements ReactiveController {
       announce: (text) => this.announce(text),
       i18n: () => source.i18n(),
     });
-    this.list = new ListPanel(host, {
-      chats: () => source.chats(),
-      numberOf: (id) => this.numberOf(id),
-      i18n: () => source.i18n(),
-      hideResolved: () => source.hideResolved(),
-      setHideResolved: (hide) => source.setHideResolved(hide),
-      closeThread: () => source.closeThread(),
-      choose: (id) => void this.choose(id),
-    });
+    this.list = new parts.ListPanel(
+      host,
+      {
+        chats: () => source.chats(),
+        numberOf: (id) => this.numberOf(id),
+        i18n: () => source.i18n(),
+        hideResolved: () => source.hideResolved(),
+        setHideResolved: (hide) => source.setHideResolved(hide),
+        closeThread: () => source.closeThread(),
+        choose: (id) => void this.choose(id),
+      },
+      this.idPrefix,
+    );
+  }
+
+  /** Opens the list (`scope`: a cluster's conversations), or closes the whole list when it is open; fetches it first if need be. */
+  private async toggleList(scope: readonly string[] | undefined, from: HTMLElement): Promise<void> {
+    if (!this.list) {
+      if (!(await this.source.needParts())) return;
+      await this.host.updateComplete; // the element attaches the parts in that update
+    }
+    const list = this.list;
+    if (!list) return;
+    if (!scope && list.open && !list.scope) list.hide(false);
+    else list.show(scope, from);
   }
 
   /** A thread that opens closes the list: they would cover each other. */
   hostUpdate(): void {
     const open = this.source.openId();
-    if (open && open !== this.lastOpen) this.list.hide(false);
+    if (open && open !== this.lastOpen) this.list?.hide(false);
     this.lastOpen = open;
   }
 
@@ -225,7 +255,7 @@ export class MarkerLayer implements ReactiveController {
     const rect = this.source.rect();
     const size = this.pinSize();
     const openId = this.source.openId();
-    const moving = this.move.moving;
+    const moving = this.move?.moving;
     const alone = new Set([openId, moving?.id, this.focused].filter((id): id is string => !!id && chats.some((c) => c.id === id)));
     const placed = this.place(chats, rect, size, alone, this.source.hideResolved());
     const pins = new Map<string, PlacedPin>();
@@ -237,7 +267,7 @@ export class MarkerLayer implements ReactiveController {
     const shown = chats.filter((c) => alone.has(c.id) || pins.has(c.id));
     const i18n = this.source.i18n();
     const marker = (c: ChatView) => {
-      const at = this.move.position(c.id) ?? c;
+      const at = this.move?.position(c.id) ?? c;
       const tip = alone.has(c.id) ? placePin(at.x * rect.width, at.y * rect.height, size, rect.width, rect.height).tip : pins.get(c.id)!.tip;
       const movable = this.mayMove(c);
       return markerTemplate(i18n, c, this.numberOf(c.id) - 1, openId === c.id, () => toggle(c.id), {
@@ -247,7 +277,7 @@ export class MarkerLayer implements ReactiveController {
         movable,
         moving: moving?.id === c.id,
         above: alone.has(c.id),
-        describedBy: movable ? `${this.list.idPrefix}-move-help` : undefined,
+        describedBy: movable ? `${this.idPrefix}-move-help` : undefined,
       }, this.source.unread(c));
     };
     const cluster = (p: PlacedCluster) => {
@@ -258,15 +288,36 @@ export class MarkerLayer implements ReactiveController {
         data-count=${p.ids.length}
         data-first=${p.ids[0]!}
         aria-haspopup="dialog"
-        aria-expanded=${this.list.showing(p.ids) ? 'true' : 'false'}
+        aria-expanded=${this.list?.showing(p.ids) ? 'true' : 'false'}
         aria-label=${i18n.plural(i18n.text.markers.cluster, p.ids.length, { numbers: i18n.list(numbers) })}
         style="left:${p.box.left}px;top:${p.box.top}px;--ic-cluster:${p.box.right - p.box.left}px"
-        @click=${(e: Event) => this.list.show(p.ids, e.currentTarget as HTMLElement)}
+        @click=${(e: Event) => this.toggleList(p.ids, e.currentTarget as HTMLElement)}
       >
         ${i18n.number(p.ids.length)}
       </button>`;
     };
     return html`${repeat(shown, (c) => c.id, marker)}${repeat(clusters, (p) => p.ids[0], cluster)}`;
+  }
+
+  /** The toggle, placed at the top end of the image content (`top` in px of the host). */
+  private toggleTemplate(top: number, end: EndInset): TemplateResult | typeof nothing {
+    const i18n = this.source.i18n();
+    const open = this.list?.open ?? false;
+    const count = this.source.chats().length;
+    // Nothing to list yet: the image's corner stays free for placing the first conversation there.
+    if (count === 0 && !open) return nothing;
+    return html`<button
+      type="button"
+      part="list-toggle"
+      class="list-toggle"
+      aria-controls=${this.idPrefix}
+      aria-expanded=${open ? 'true' : 'false'}
+      aria-label=${i18n.plural(i18n.text.list.toggle, count)}
+      style="top:${top}px;${end.side}:${end.inset}px"
+      @click=${(e: Event) => this.toggleList(undefined, e.currentTarget as HTMLElement)}
+    >
+      <span aria-hidden="true" class="list-icon">☰</span>${i18n.number(count)}
+    </button>`;
   }
 
   /**
@@ -279,9 +330,9 @@ export class MarkerLayer implements ReactiveController {
     const end = i18n.dir === 'rtl' ? { side: 'left' as const, inset: o.x + EDGE } : { side: 'right' as const, inset: Math.max(0, this.host.clientWidth - (o.x + o.width)) + EDGE };
     const top = o.y + EDGE;
     const panelTop = top + TOUCH_SIZE + EDGE;
-    return html`${this.list.toggleTemplate(top, end)}
-      ${this.list.panelTemplate(panelTop, end, Math.max(240, o.height - panelTop + o.y - EDGE))}
-      <span id="${this.list.idPrefix}-move-help" class="visually-hidden">${i18n.text.markers.moveHelp}</span>
+    return html`${this.toggleTemplate(top, end)}
+      ${this.list?.panelTemplate(panelTop, end, Math.max(240, o.height - panelTop + o.y - EDGE)) ?? nothing}
+      <span id="${this.idPrefix}-move-help" class="visually-hidden">${i18n.text.markers.moveHelp}</span>
       <div class="visually-hidden" role="status" aria-live="polite" data-announce>${this.message || nothing}</div>`;
   }
 }

@@ -1,11 +1,14 @@
-// The parts most visitors never open (thread, text boxes, sheet: parts.ts) arrive on first use. This
-// file runs in a page of its own, so nothing has loaded them before it; `ready()` is not used here, since
-// it loads them.
+// The parts most visitors never open (thread, text boxes, list, sheet: parts.ts) arrive on first use for a
+// reader who saves data (otherwise also when the browser is idle: parts-preload.test.ts). This file runs in
+// a page of its own, so nothing has loaded them before it; `ready()` is not used here, since it loads them.
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import '../index.ts';
 import type { ImageChat } from './image-chat.ts';
 import { loadedParts } from './parts-loader.ts';
 import { markers, part, pngOf, randomImageId, testServer } from '../../test/support/widget.ts';
+
+// Save-Data on: no fetching while idle.
+Object.defineProperty(navigator, 'connection', { value: { saveData: true }, configurable: true });
 
 describe('<image-chat> parts loaded on first use', () => {
   it('shows markers and posts without them, fetches them when pointed at, then opens a thread', async () => {

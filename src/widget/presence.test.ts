@@ -3,12 +3,17 @@ import { expect } from '@open-wc/testing';
 import { render } from 'lit';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { PresenceMessage } from '../protocol/messages.ts';
-import { PresenceController, initials, othersTyping, typingTemplate, typingText, type PresenceSource } from './presence.ts';
+import { PresenceController, othersTyping, type PresenceSource } from './presence.ts';
+import { initials, typingTemplate, typingText } from './presence-view.ts';
+import { loadParts } from './parts-loader.ts';
 import { FakeTimers } from '../../test/support/fake-timers.ts';
 import { FakePage } from '../../test/support/fake-page.ts';
 import { I18n, english } from './i18n/i18n.ts';
 import de from './i18n/locales/de.ts';
 import ar from './i18n/locales/ar.ts';
+
+// The avatars' view comes with the element's lazily loaded parts: here from the start.
+await loadParts();
 
 function host() {
   const controllers: ReactiveController[] = [];

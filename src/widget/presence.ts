@@ -13,14 +13,12 @@
  * The presence part sits in the top start corner of the image (the list
  * toggle has the top end one) and is not drawn while nobody else is there.
  */
-import { html, nothing, type ReactiveController, type ReactiveControllerHost, type TemplateResult } from 'lit';
-import type { Author, PresenceMessage, Viewer } from '../protocol/messages.ts';
+import { nothing, type ReactiveController, type ReactiveControllerHost, type TemplateResult } from 'lit';
+import type { Author, PresenceMessage } from '../protocol/messages.ts';
 import { browserPage, type PageSignals } from '../sync/page-signals.ts';
 import { defaultTimers, type Timers } from '../sync/types.ts';
 import type { I18n } from './i18n/i18n.ts';
-
-/** Avatars drawn before the rest is folded into "+N". */
-export const MAX_AVATARS = 4;
+import { loadParts, loadedParts } from './parts-loader.ts';
 
 export interface PresenceSource {
   presence(): PresenceMessage | undefined;
@@ -106,6 +104,8 @@ export class PresenceController implements ReactiveController {
   /**
    * The `presence` part, `inset` px in from the host's `side` and `top` px down (the image's top start
    * corner: left, or right in a right-to-left language), or nothing while nobody else views the image.
+   * Its view comes with the element's lazily loaded parts (presence-view.ts): fetched once someone else
+   * is there; a visitor alone never needs it.
    */
   badge(side: 'left' | 'right', inset: number, top: number): TemplateResult | typeof nothing {
     const p = this.source.presence();
@@ -116,21 +116,13 @@ export class PresenceController implements ReactiveController {
     const counted = p.viewers.some((v) => v.id === me) || (p.count > p.viewers.length && !this.away);
     const otherCount = Math.max(others.length, p.count - (counted ? 1 : 0));
     if (otherCount === 0) return nothing;
-    const i18n = this.source.i18n();
-    const t = i18n.text.presence;
-    const shown = others.slice(0, MAX_AVATARS);
-    const rest = otherCount - shown.length;
-    const names = others.slice(0, otherCount).map((v) => v.name);
-    const unlisted = otherCount - names.length;
-    const spoken = i18n.format(t.others, { names: i18n.list(unlisted > 0 ? [...names, i18n.plural(t.more, unlisted)] : names) });
-    return html`<div part="presence" class="presence" data-count=${p.count} data-others=${otherCount} style="${side}:${inset}px;top:${top}px">
-      <span class="visually-hidden">${spoken}</span>
-      ${shown.map((v) => avatar(v))}
-      ${rest > 0
-        ? html`<span class="avatar more" aria-hidden="true" title=${others.slice(MAX_AVATARS).map((v) => v.name).join(', ')}>${i18n.format(t.moreBadge, { count: rest })}</span>`
-        : nothing}
-      <span class="viewing" aria-hidden="true">${i18n.plural(t.viewing, p.count)}</span>
-    </div>`;
+    const parts = loadedParts();
+    if (!parts) {
+      // The element re-renders when they arrive (onParts); without them the avatars are simply not drawn.
+      loadParts().catch(() => undefined);
+      return nothing;
+    }
+    return parts.presenceBadge(this.source.i18n(), { count: p.count, others, otherCount }, side, inset, top);
   }
 
   private hidden(): void {
@@ -151,33 +143,7 @@ export class PresenceController implements ReactiveController {
   }
 }
 
-function avatar(v: Viewer): TemplateResult {
-  return html`<span class="avatar" aria-hidden="true" title=${v.name} data-guest=${v.guest ? 'true' : nothing}>${initials(v.name)}</span>`;
-}
-
-/** One or two letters for a name: the first letters of its first and last words ("Ana Lima" → "AL"). */
-export function initials(name: string): string {
-  const words = name.trim().split(/\s+/).filter(Boolean);
-  const first = [...(words[0] ?? '?')][0] ?? '?';
-  const last = words.length > 1 ? ([...words[words.length - 1]!][0] ?? '') : '';
-  return (first + last).toLocaleUpperCase();
-}
-
-/** The `typing` part of a conversation: a polite live region, empty (and kept) while nobody else writes. */
-export function typingTemplate(i18n: I18n, others: readonly Author[]): TemplateResult {
-  return html`<p part="typing" class="typing" role="status" aria-live="polite" data-count=${others.length}>${typingText(i18n, others)}</p>`;
-}
-
 /** Who types in a conversation, this user left out. */
 export function othersTyping(typists: readonly Author[], me: string | undefined): readonly Author[] {
   return typists.filter((u) => u.id !== me);
-}
-
-/** "Ana is typing…", "Ana and Ben are typing…", "3 people are typing…"; empty for nobody. */
-export function typingText(i18n: I18n, users: readonly Author[]): string {
-  const t = i18n.text.presence;
-  if (users.length === 0) return '';
-  if (users.length === 1) return i18n.format(t.typingOne, { name: users[0]!.name });
-  if (users.length === 2) return i18n.format(t.typingTwo, { first: users[0]!.name, second: users[1]!.name });
-  return i18n.plural(t.typingMany, users.length);
 }

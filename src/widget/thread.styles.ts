@@ -1,7 +1,109 @@
-/** Styles of what happens inside a conversation: messages, links, edit, drafts, questions (they arrive with parts.ts). */
+/** Styles of the popups (new conversation, thread, list) and what happens in them: messages, links, edit, drafts, questions. They arrive with parts.ts. */
 import { css } from 'lit';
 
 export const threadStyles = css`
+  /* The popups (new conversation, thread, list) and what is in them. */
+  .popup,
+  [part~='thread'],
+  .list-panel {
+    position: absolute;
+    z-index: 2;
+    display: flex;
+    flex-direction: column;
+    gap: 8px;
+    overflow: auto;
+    padding: 10px 12px;
+    line-height: 1.4;
+    background: var(--image-chat-popup-bg);
+    color: var(--image-chat-popup-fg);
+    border: 1px solid var(--image-chat-border);
+    border-radius: var(--image-chat-radius);
+    box-shadow: var(--image-chat-shadow);
+    text-align: start;
+  }
+  .thread-head {
+    display: flex;
+    align-items: center;
+    justify-content: space-between;
+    gap: 8px;
+  }
+  .title {
+    margin: 0;
+    font-size: 1em;
+    font-weight: 600;
+    display: flex;
+    gap: 6px;
+    align-items: center;
+  }
+  .badge {
+    display: inline-grid;
+    place-items: center;
+    min-width: 1.6em;
+    height: 1.6em;
+    border-radius: 50%;
+    background: var(--image-chat-marker-color);
+    color: var(--image-chat-marker-fg);
+    font-size: 0.85em;
+  }
+  .resolved-tag {
+    font-size: 0.8em;
+    font-weight: 500;
+    color: var(--image-chat-muted-fg);
+  }
+  .comments {
+    list-style: none;
+    margin: 0;
+    padding: 0;
+    display: flex;
+    flex-direction: column;
+    gap: 8px;
+  }
+  [part~='comment'][data-pending] {
+    opacity: 0.7;
+  }
+  .meta {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 6px;
+    align-items: baseline;
+    font-size: 0.85em;
+    color: var(--image-chat-muted-fg);
+  }
+  .author {
+    font-weight: 600;
+    color: var(--image-chat-popup-fg);
+  }
+  .text {
+    margin: 2px 0 0;
+    white-space: pre-wrap;
+    overflow-wrap: anywhere;
+  }
+  textarea {
+    width: 100%;
+    min-height: 3.2em;
+    resize: vertical;
+    font: inherit;
+    color: inherit;
+    background: transparent;
+    padding: 6px 8px;
+    border: 1px solid var(--image-chat-border);
+    border-radius: calc(var(--image-chat-radius) / 2);
+  }
+  .hint {
+    margin: 4px 0 0;
+    color: var(--image-chat-danger);
+    font-size: 0.9em;
+  }
+  .actions,
+  .thread-actions {
+    display: flex;
+    justify-content: flex-end;
+    gap: 8px;
+    margin-top: 6px;
+  }
+  .thread-actions {
+    justify-content: space-between;
+  }
   image-chat-composer {
     display: block;
   }

@@ -15,7 +15,7 @@ import type { Language } from '../../src/widget/i18n/catalog.ts';
 import { MAX_TEXT_CHARS } from '../../src/protocol/limits.ts';
 import { startServer } from '../../src/server/app.ts';
 import { testTenant, testTenants } from '../support/test-tenants.ts';
-import { initials } from '../../src/widget/presence.ts';
+import { initials } from '../../src/widget/presence-view.ts';
 
 type Server = Awaited<ReturnType<typeof startServer>>;
 

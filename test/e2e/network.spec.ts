@@ -68,6 +68,23 @@ test('a restart on the same port: both browsers get exactly the changes made whi
   await b.context().close();
 });
 
+test('offline before the parts ever arrived (a reader saving data): the banner says they could not be loaded', async ({ browser, restartable }) => {
+  const context = await browser.newContext();
+  // Save-Data: the parts come at first use only, and this page goes offline before any.
+  await context.addInitScript(() => Object.defineProperty(navigator, 'connection', { value: { saveData: true }, configurable: true }));
+  const page = await openDemo(browser, restartable.url, 'Olaf', context);
+  expect(await page.evaluate(() => customElements.get('image-chat-composer'))).toBeUndefined();
+
+  await context.setOffline(true);
+  await expect(chatOf(page)).toHaveAttribute('status', 'offline');
+  const overlay = chatOf(page).locator('[part~="overlay"]');
+  const box = await overlay.boundingBox();
+  await overlay.click({ position: { x: box!.width * 0.5, y: box!.height * 0.5 } });
+  await expect(chatOf(page).locator('[part~="status"]')).toContainText('This part of the chat could not be loaded');
+  await expect(chatOf(page).locator('[part~="new-chat"]')).toHaveCount(0);
+  await context.close();
+});
+
 test('offline: status and banner say so, a new marker is refused with a message, and nothing is sent when the network returns', async ({ browser, restartable }) => {
   const context = await browser.newContext();
   const actionFrames: string[] = [];
@@ -79,6 +96,8 @@ test('offline: status and banner say so, a new marker is refused with a message,
   );
   const page = await openDemo(browser, restartable.url, 'Ofelia', context);
   const before = await eventsStored(restartable.url);
+  // The widget fetches its thread and text box parts when the browser is first idle: a page that was online has them.
+  await page.waitForFunction(() => customElements.get('image-chat-composer') !== undefined);
 
   await context.setOffline(true);
   await expect(chatOf(page)).toHaveAttribute('status', 'offline');

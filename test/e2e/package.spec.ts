@@ -28,12 +28,14 @@ test('the packed package.json: the exports map, not private, and only the elemen
   const manifest = JSON.parse(execFileSync('tar', ['-xzOf', tarball, 'package/package.json'], { encoding: 'utf8' }));
   expect(manifest.private).toBeUndefined();
   expect(Object.keys(manifest.exports)).toEqual(expect.arrayContaining(['.', './element', './react']));
-  expect(Object.keys(manifest.dependencies).sort()).toEqual(['@lit/context', 'idb-keyval', 'lit']);
+  expect(Object.keys(manifest.dependencies).sort()).toEqual(['idb-keyval', 'lit']);
   expect(manifest.scripts).toBeUndefined();
   const files = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' }).split('\n');
   for (const f of ['dist/lib/index.js', 'dist/lib/element.js', 'dist/types/index.d.ts', 'dist/types/react.d.ts', 'dist/image-chat.js', 'custom-elements.json']) {
     expect(files).toContain(`package/${f}`);
   }
+  // The parts fetched on first use (a thread, a text box, the list) ship beside the widget they belong to.
+  expect(files.some((f) => /^package\/dist\/image-chat-parts-[\w-]+\.js$/.test(f))).toBe(true);
   expect(files.filter((f) => /^package\/(src|test|scripts)\//.test(f))).toEqual([]);
 });
 

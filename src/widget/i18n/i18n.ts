@@ -3,8 +3,8 @@
  * <image-chat> holds its own (two elements on one page may speak two languages), and hands it to
  * its parts; nothing here is global but the formatter caches.
  */
-import { en } from './en.ts';
-import { RTL_LANGUAGES, type Catalog, type Language, type PluralForms } from './catalog.ts';
+import { enCore } from './en-core.ts';
+import { RTL_LANGUAGES, type Catalog, type Language, type Message, type PluralForms } from './catalog.ts';
 
 export type Values = Readonly<Record<string, string | number>>;
 
@@ -87,4 +87,18 @@ function supported(tag: string): boolean {
 }
 
 /** English, built in: what every element speaks until (or unless) its own language has loaded. */
-export const english = new I18n('en', 'en', en);
+type Sections = Readonly<Record<string, Readonly<Record<string, Message>>>>;
+
+const englishText: Record<string, Record<string, Message>> = {};
+
+/** Adds sentences to English: en-core.ts here, en-parts.ts when the parts that say them arrive (parts.ts). */
+export function addEnglish(sections: Sections): void {
+  for (const [section, sentences] of Object.entries(sections)) Object.assign((englishText[section] ??= {}), sentences);
+}
+addEnglish(enCore);
+
+/**
+ * English, which every element speaks until its language has loaded. Its catalog holds en-core.ts's
+ * sentences from the start and en-parts.ts's once the parts have arrived; only those parts read them.
+ */
+export const english = new I18n('en', 'en', englishText as unknown as Catalog);
