@@ -8,8 +8,11 @@ import { defineOnce } from './define.ts';
 import { MAX_TEXT_CHARS } from '../protocol/limits.ts';
 import { draftKey, drafts, imageScope } from './draft-store.ts';
 import { english } from './i18n/i18n.ts';
+import { loadParts } from './parts-loader.ts';
 
-// The element defines its text box when the first <image-chat> is made; this suite makes none.
+// The text box and its English sentences come with the element's lazily loaded parts (parts.ts), which
+// also define it; this suite makes no <image-chat> to fetch them.
+await loadParts();
 defineOnce('image-chat-composer', ImageChatComposer);
 
 interface Sent {
