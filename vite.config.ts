@@ -21,7 +21,12 @@ export default defineConfig({
     sourcemap: true,
     minify: 'oxc',
     // Languages other than English are chunks the widget imports when first used; the server sends them (http.ts).
-    rolldownOptions: { output: { minify: true, comments: false, chunkFileNames: 'image-chat-[name]-[hash].js' } },
+    rolldownOptions: {
+      // Lets the entry also export what its lazy chunks use (e.g. the socket driver for the tabs' relay), so
+      // they import it from the entry instead of rolldown moving it into a chunk of its own on the first load.
+      preserveEntrySignatures: 'allow-extension',
+      output: { minify: true, comments: false, chunkFileNames: 'image-chat-[name]-[hash].js' },
+    },
     lib: {
       entry: 'src/index.ts',
       formats: ['es'],
