@@ -21,9 +21,12 @@ export default defineConfig({
     sourcemap: true,
     minify: 'oxc',
     // Languages other than English are chunks the widget imports when first used; the server sends them (http.ts).
-    // allow-extension: the lazily loaded chunks import what they share with the entry from the entry itself (one file
-    // to load first), instead of a third chunk that 'strict' entry signatures would split off.
-    rolldownOptions: { preserveEntrySignatures: 'allow-extension', output: { minify: true, comments: false, chunkFileNames: 'image-chat-[name]-[hash].js' } },
+    rolldownOptions: {
+      // Lets the entry also export what its lazy chunks (the parts, the tabs' relay and follower) use, so they
+      // import it from the entry instead of rolldown moving it into chunks of their own on the first load.
+      preserveEntrySignatures: 'allow-extension',
+      output: { minify: true, comments: false, chunkFileNames: 'image-chat-[name]-[hash].js' },
+    },
     lib: {
       entry: 'src/index.ts',
       formats: ['es'],

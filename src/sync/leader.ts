@@ -1,6 +1,10 @@
 /**
  * The leader tab's relay: while this tab holds the leader lock it owns the
- * one socket (a `Connection`) and serves every tab over the channel.
+ * one socket (a `Connection`) and serves every tab over the channel. Loaded
+ * only where tabs share: by the first tab when a second one says hello (it
+ * hands over its live socket, its own elements stay on it: `LocalTab`), and
+ * with the follower side (a follower that takes over serves itself too, over
+ * an in-process channel).
  *
  * - Subscriptions are counted per image across tabs: the socket follows an
  *   image while any tab does. A tab joining an image the socket already
@@ -17,11 +21,10 @@
  *   broadcastId with the original ack and stores nothing twice.
  */
 import type { ActionMessage, SeqPosition } from '../protocol/messages.ts';
-import { Connection } from './connection.ts';
+import type { Connection } from './connection.ts';
 import type { ConnectionState } from './state.ts';
 import { trackPosition, tabLockName, type LeaderMessage, type TabMessage } from './tab-protocol.ts';
-import { ActionError, lowestPosition, type ChannelLike, type ConnectionOptions, type ErrorReport, type ImageMessage, type LocksLike } from './types.ts';
-import { browserPage } from './page-signals.ts';
+import { ActionError, lowestPosition, type ChannelLike, type ErrorReport, type ImageMessage, type LocksLike } from './types.ts';
 
 interface Tab {
   /** The images this tab follows, with where the leader believes it is. */
@@ -32,8 +35,17 @@ interface Tab {
   readonly watch: AbortController;
 }
 
+/**
+ * The leader's own tab where its elements use the socket directly: the first tab, alone when it
+ * took the lock, before it loaded this relay. The socket serves its subscriptions as its own
+ * listeners; only whether it views an image is counted here, with the other tabs'.
+ */
+export interface LocalTab {
+  follows(image: string): boolean;
+  isAway(image: string): boolean;
+}
+
 export class Leader {
-  readonly connection: Connection;
   private readonly tabs = new Map<string, Tab>();
   /** Images the socket follows → how to stop following. */
   private readonly followed = new Map<string, () => void>();
@@ -43,18 +55,17 @@ export class Leader {
   private readonly visibleTabs = new Set<string>();
   private stopped = false;
 
+  /**
+   * `connection`: the socket, made to see the page as visible while `someTabVisible` (page-signals.ts
+   * `seenAlsoBy`), maybe online already. `local`: the leader's own tab, when it uses the socket directly.
+   */
   constructor(
     readonly id: string,
-    url: string,
-    guestKey: string,
-    options: ConnectionOptions,
+    readonly connection: Connection,
     private readonly channel: ChannelLike,
     private readonly locks: LocksLike,
+    private readonly local?: LocalTab,
   ) {
-    // Another tab may be the one someone is looking at: this tab may be in the background.
-    const page = options.page ?? browserPage;
-    const visible = () => page.visible() || this.visibleTabs.size > 0;
-    this.connection = new Connection(url, guestKey, { ...options, page: { visible, listen: (l) => page.listen(l) } });
     this.connection.onStatus((state) => this.statusChanged(state));
     this.connection.onNotice((error) => this.post({ kind: 'notice', error }));
     channel.onmessage = (ev: MessageEvent) => this.receive(ev.data as TabMessage | LeaderMessage);
@@ -65,6 +76,17 @@ export class Leader {
   /** How many tabs the leader serves (tests, diagnostics). */
   get tabCount(): number {
     return this.tabs.size;
+  }
+
+  /** Someone can see one of the tabs served: the socket retries at the visible pace. */
+  get someTabVisible(): boolean {
+    return this.visibleTabs.size > 0;
+  }
+
+  /** The local tab said it views `image` or not, or stopped following it. */
+  localHereChanged(image: string): void {
+    if (this.followed.has(image)) this.updateHere(image);
+    else if (this.local) this.connection.here(image, !this.local.isAway(image));
   }
 
   /** Stops leading: the socket closes, nothing more is posted (the next leader takes the tabs' retries). */
@@ -138,7 +160,7 @@ export class Leader {
   /** The socket views the image while any tab following it does (one browser is one viewer anyway). */
   private updateHere(image: string): void {
     if (!this.followed.has(image)) return;
-    let here = false;
+    let here = this.local?.follows(image) === true && !this.local.isAway(image);
     for (const tab of this.tabs.values()) if (tab.images.has(image) && !tab.away.has(image)) here = true;
     this.connection.here(image, here);
   }
@@ -158,6 +180,8 @@ export class Leader {
     for (const tab of this.tabs.values()) if (tab.images.has(image)) return this.updateHere(image);
     this.followed.get(image)?.();
     this.followed.delete(image);
+    // The socket still follows it for the local tab: that tab's word alone counts again.
+    if (this.local?.follows(image)) this.connection.here(image, !this.local.isAway(image));
   }
 
   private tabOf(id: string): Tab {

@@ -39,3 +39,11 @@ export const browserPage: PageSignals = {
     };
   },
 };
+
+/**
+ * The page as the leader's socket sees it: someone can see it while anyone can see this page or one
+ * of the tabs it serves (`others`), so a hidden leader tab still retries at the visible pace.
+ */
+export function seenAlsoBy(page: PageSignals, others: () => boolean): PageSignals {
+  return { visible: () => page.visible() || others(), listen: (listener) => page.listen(listener) };
+}

@@ -7,7 +7,7 @@
  * page did before tabs shared.
  */
 import { Connection } from './connection.ts';
-import { sharedKey } from './tab-protocol.ts';
+import { sharedKey } from './shared-key.ts';
 import { TabConnection } from './tab-connection.ts';
 import { socketUrl, type ChannelLike, type ChatConnection, type ConnectionOptions, type LocksLike } from './types.ts';
 

@@ -1,81 +1,95 @@
 /**
- * One tab's side of the browser's shared socket. Every tab asks for the
- * leader lock (Web Locks); the holder runs a `Leader`, which owns the one
- * WebSocket; the other tabs talk to it over a BroadcastChannel, the leader's
- * own tab in-process (`TabChannel`). To an element this looks like a
- * `Connection`: status, user, subscribe with a position, resync, send with an
- * ack.
+ * One tab's side of the browser's shared socket, which loads the sharing
+ * code only once a second tab exists: most visitors have one tab of a site
+ * open and never need it.
  *
- * Failover: a leader that closes or crashes releases its lock; the next tab in
- * the lock's queue takes it, opens a socket and announces itself. Every tab
- * then sends it the images it follows with its own position and its actions
- * still unanswered (once, with the same broadcastId: the server acks a
- * repeated one without storing it again). Meanwhile the tab shows
- * `reconnecting`.
+ * Each tab asks for the leader lock (Web Locks) without waiting for it:
+ * - The tab that gets it is the first. It runs the socket (a `Connection`)
+ *   for its own elements, directly, and listens on the BroadcastChannel. When
+ *   another tab says hello it imports the relay (leader.ts) and hands it the
+ *   live socket: its elements stay on the socket as they were (nothing lost
+ *   or applied twice, acks of actions in flight still arrive), the relay
+ *   serves the other tabs, and what the other tabs said meanwhile is passed
+ *   to it in order. It keeps the lock until it closes.
+ * - A tab that does not get it at once imports the follower side
+ *   (follower.ts: talks to the leader over the channel, waits in the lock's
+ *   queue, takes over the socket on failover). Being the second tab, it
+ *   usually finds that chunk in the HTTP cache already.
+ * - Where the channel or the locks are refused (a sandboxed iframe) the tab
+ *   is alone: a socket of its own, as where the APIs are missing (registry.ts).
+ *
+ * An import that fails (offline, the server gone) leaves every tab working:
+ * - the relay's: the first tab keeps its socket for itself, stops listening
+ *   and lets the lock go; the tab that said hello waits in the lock's queue
+ *   (it asks before saying hello), so it takes the lock and leads the others
+ *   with a socket of its own. Two sockets, no tab left without one.
+ * - the follower side's: the tab is alone, with a socket of its own, out of
+ *   the lock's queue.
+ *
+ * Until the lock's answer (and, for a follower, its code) has come, what the
+ * elements ask for is kept and handed on then: listeners, the images they are
+ * away from, a renewed token. An action is refused as not online, as it would
+ * be on a socket not yet open.
  */
-import type { AckMessage, ActionMessage, SeqPosition } from '../protocol/messages.ts';
-import type { ConnectionState } from './state.ts';
-import { ConnectionBase, type PendingAction } from './connection-base.ts';
-import { Leader } from './leader.ts';
-import { TabChannel } from './tab-channel.ts';
-import {
-  answerCovers,
-  channelName,
-  handoverState,
-  leaderLockName,
-  presentState,
-  tabLockName,
-  type LeaderMessage,
-  type TabMessage,
-} from './tab-protocol.ts';
+import type { AckMessage, ActionMessage, ErrorMessage, User } from '../protocol/messages.ts';
+import { Connection } from './connection.ts';
+import type { Follower } from './follower.ts';
+import type { Leader } from './leader.ts';
+import { browserPage, seenAlsoBy } from './page-signals.ts';
+import { channelName, leaderLockName } from './shared-key.ts';
+import { INITIAL_STATE, type ConnectionState, type ConnectionStatus } from './state.ts';
 import {
   ActionError,
-  defaultTimers,
   type ChannelLike,
+  type ChatConnection,
   type ConnectionOptions,
-  type ImageMessage,
+  type EphemeralListener,
+  type ImageListener,
   type LocksLike,
+  type PositionSource,
+  type TabCode,
 } from './types.ts';
-import { browserPage, type PageSignals } from './page-signals.ts';
 
-interface Pending extends PendingAction {
-  readonly action: ActionMessage;
-  /** The leader it was last sent to. */
-  leader: string;
-  resent: boolean;
+/** What a tab runs while it holds the socket: the socket, and the relay once another tab appeared. */
+export interface LeaderRole {
+  readonly connection: Connection;
 }
 
-/** A leader alone never learns of other tabs leaving: there are none. */
-const NO_LOCKS: LocksLike = { request: () => new Promise(() => undefined) };
+const chunks: TabCode = {
+  relay: () => import('./leader.ts'),
+  follower: () => import('./follower.ts'),
+};
 
-/** Extra wait on top of the leader's own ack timeout, for a leader that vanished without a word. */
-const ACK_GRACE = 5_000;
+/** A registration (listener, subscription) made before the connection existed, made on it when it comes. */
+interface Waiting {
+  readonly attach: (inner: ChatConnection) => () => void;
+  off?: () => void;
+}
 
-export class TabConnection extends ConnectionBase<Pending> {
+export class TabConnection implements ChatConnection {
   readonly id = crypto.randomUUID();
-  /** The running relay while this tab holds the leader lock. */
-  leaderRole: Leader | undefined;
-  private leader: string | undefined;
-  private wasOnline = false;
-  private closed = false;
-  /** This tab's BroadcastChannel; `channel` is this connection's end of it, the leader gets another. */
-  private readonly tabChannel: TabChannel;
-  private readonly channel: ChannelLike;
-  /** Images whose (re)subscribe awaits an answer that covers it, with the position asked from. */
-  private readonly syncing = new Map<string, SeqPosition | undefined>();
-  private readonly abort = new AbortController();
-  /**
-   * Messages wait here until this tab holds its own lock: a leader starts watching that lock when it
-   * first hears from a tab (Leader.tabOf), and would take it at once if the tab did not hold it yet.
-   */
-  private outbox: TabMessage[] | null = [];
-  private releaseLocks: (() => void)[] = [];
-  /** Images this tab is away from (presence): told to every new leader. */
+  onClosed: (() => void) | undefined;
+  /** The first tab's (or a lone tab's) socket, its elements' connection. */
+  private connection: Connection | undefined;
+  private follower: Follower | undefined;
+  private relay: Leader | undefined;
+  private solo: LeaderRole | undefined;
+  /** The BroadcastChannel while this tab listens for a second tab; the relay's channel then. */
+  private channel: ChannelLike | undefined;
+  /** What other tabs said from the first hello on, kept for the relay while it loads. */
+  private heard: MessageEvent[] = [];
+  private readonly waiting = new Set<Waiting>();
+  private readonly statusListeners = new Set<(s: ConnectionState) => void>();
+  private readonly noticeListeners = new Set<(e: ErrorMessage) => void>();
+  /** How many of this tab's listeners follow each image. */
+  private readonly followed = new Map<string, number>();
+  /** Images this tab's elements are away from (presence), until their last listener goes. */
   private readonly away = new Set<string>();
-  /** A fresh sign-in token the page gave after the first (`renew`): a leader this tab becomes, or follows, gets it. */
   private renewedToken: string | undefined;
-  private readonly page: PageSignals;
-  private readonly offPage: () => void;
+  private releaseLock: (() => void) | undefined;
+  private readonly code: TabCode;
+  private refs = 0;
+  private closed = false;
 
   constructor(
     readonly url: string,
@@ -85,207 +99,244 @@ export class TabConnection extends ConnectionBase<Pending> {
     channels: (name: string) => ChannelLike,
     private readonly locks: LocksLike,
   ) {
-    super(options.timers ?? defaultTimers);
-    let shared: ChannelLike | undefined;
+    this.code = options.tabCode ?? chunks;
     try {
-      shared = channels(channelName(key));
+      this.channel = channels(channelName(key));
     } catch {
-      // Refused: no other tab can be heard, so this one leads alone.
+      this.alone();
+      return;
     }
-    this.tabChannel = new TabChannel(shared);
-    this.channel = this.tabChannel.end();
-    this.channel.onmessage = (ev: MessageEvent) => this.receive(ev.data as LeaderMessage | TabMessage);
-    const signal = this.abort.signal;
-    if (!shared) this.alone();
-    this.hold(tabLockName(this.id), signal, () => this.flush());
-    this.hold(leaderLockName(key), signal, () => this.lead());
-    this.post({ kind: 'hello', tab: this.id });
-    this.page = options.page ?? browserPage;
-    this.offPage = this.page.listen((s) => {
-      if (s === 'visible' || s === 'hidden') this.post({ kind: 'visible', tab: this.id, visible: s === 'visible' });
-      // The leader's own tab: its socket driver hears the same signals in-process.
-      if ((s === 'visible' || s === 'focus') && !this.leaderRole && this.state.status !== 'online') this.retryNow();
+    // From now on: a tab that finds this one holding the lock says hello after this channel exists.
+    this.channel.onmessage = (ev: MessageEvent) => this.hear(ev);
+    const ask = () => locks.request(leaderLockName(key), { ifAvailable: true }, (lock) => this.decide(lock));
+    // Refused (thrown or rejected, as in `<iframe sandbox="allow-scripts">`): alone.
+    new Promise((asked) => asked(ask())).catch(() => this.alone());
+  }
+
+  private get inner(): Connection | Follower | undefined {
+    return this.connection ?? this.follower;
+  }
+
+  get state(): ConnectionState {
+    return this.inner?.state ?? INITIAL_STATE;
+  }
+
+  get status(): ConnectionStatus {
+    return this.state.status;
+  }
+
+  get user(): User | undefined {
+    return this.inner?.user;
+  }
+
+  /** What this tab runs while it holds the socket (undefined while it follows another tab). */
+  get leaderRole(): LeaderRole | undefined {
+    return this.follower ? this.follower.leaderRole : (this.relay ?? this.solo);
+  }
+
+  subscribe(image: string, listener: ImageListener, position?: PositionSource): () => void {
+    this.followed.set(image, (this.followed.get(image) ?? 0) + 1);
+    const off = this.later((inner) => inner.subscribe(image, listener, position));
+    return once(() => {
+      off();
+      const left = (this.followed.get(image) ?? 1) - 1;
+      if (left > 0) return void this.followed.set(image, left);
+      this.followed.delete(image);
+      // As the connection forgets it: a later subscribe starts out here.
+      this.away.delete(image);
+      this.relay?.localHereChanged(image);
     });
   }
 
-  override resync(image: string): void {
-    if (this.images.has(image) && !this.syncing.has(image)) this.subscribeNow(image);
+  onEphemeral(image: string, listener: EphemeralListener): () => void {
+    return this.later((inner) => inner.onEphemeral(image, listener));
   }
 
-  override send(action: ActionMessage): Promise<AckMessage> {
-    const leader = this.leader;
-    if (this.state.status !== 'online' || !leader) throw ActionError.local('not-online');
-    return new Promise<AckMessage>((resolve, reject) => {
-      const timer = this.timers.setTimeout(
-        () => this.settle(action.broadcastId, ActionError.local('ack-timeout')),
-        (this.options.ackTimeout ?? 15_000) + ACK_GRACE,
-      );
-      this.pending.set(action.broadcastId, { action, resolve, reject, timer, leader, resent: false });
-      this.post({ kind: 'action', tab: this.id, action });
-    });
+  onStatus(listener: (s: ConnectionState) => void): () => void {
+    this.statusListeners.add(listener);
+    return () => this.statusListeners.delete(listener);
   }
 
-  override here(image: string, here: boolean): void {
-    if (here ? !this.away.delete(image) : this.away.has(image)) return;
-    if (!here) this.away.add(image);
-    if (this.images.has(image)) this.post({ kind: 'here', tab: this.id, image, here });
+  onNotice(listener: (e: ErrorMessage) => void): () => void {
+    this.noticeListeners.add(listener);
+    return () => this.noticeListeners.delete(listener);
   }
 
-  override typing(image: string, chatId: string, stop: boolean): void {
-    if (this.images.has(image)) this.post({ kind: 'typing', tab: this.id, image, chatId, stop });
+  resync(image: string): void {
+    this.inner?.resync(image);
   }
 
-  override renew(token: string): void {
+  send(action: ActionMessage): Promise<AckMessage> {
+    if (!this.inner) throw ActionError.local('not-online');
+    return this.inner.send(action);
+  }
+
+  here(image: string, here: boolean): void {
+    if (here) this.away.delete(image);
+    else this.away.add(image);
+    // With the relay, the socket is away only when every tab on the image is.
+    if (this.relay) this.relay.localHereChanged(image);
+    else this.inner?.here(image, here);
+  }
+
+  typing(image: string, chatId: string, stop: boolean): void {
+    this.inner?.typing(image, chatId, stop);
+  }
+
+  renew(token: string): void {
     if (this.closed || token === (this.renewedToken ?? this.options.token)) return;
     this.renewedToken = token;
-    this.post({ kind: 'token', tab: this.id, token });
+    this.inner?.renew(token);
   }
 
-  override retryNow(): void {
-    this.post({ kind: 'retry', tab: this.id });
+  retryNow(): void {
+    this.inner?.retryNow();
   }
 
-  /** Lets go for good: says bye, stops leading (the next tab in the lock queue takes over), drops both locks. */
-  override close(): void {
+  /** Registry bookkeeping: see acquireConnection / release. */
+  retain(): this {
+    this.refs++;
+    return this;
+  }
+
+  release(): void {
+    if (--this.refs > 0) return;
+    this.close();
+  }
+
+  /** Lets go for good: the socket closes (the next tab in the lock's queue takes over), or the follower says bye. */
+  close(): void {
     if (this.closed) return;
-    this.post({ kind: 'bye', tab: this.id });
     this.closed = true;
-    this.offPage();
-    this.failPending('connection-closed');
-    this.leaderRole?.stop();
-    this.leaderRole = undefined;
-    this.abort.abort();
-    for (const release of this.releaseLocks) release();
-    this.releaseLocks = [];
-    this.channel.onmessage = null;
-    this.channel.close();
+    this.waiting.clear();
+    this.relay?.stop();
+    this.inner?.close();
+    this.stopListening();
+    this.releaseLock?.();
     this.onClosed?.();
   }
 
   // ------------------------------------------------------------ internals
 
-  /** Asks for a lock and holds it until close; `granted` runs when it is ours. */
-  private hold(name: string, signal: AbortSignal, granted: () => void): void {
-    if (signal.aborted) return;
-    const ask = () =>
-      this.locks.request(name, { signal }, () => {
-        if (this.closed) return undefined;
-        granted();
-        return new Promise<void>((release) => this.releaseLocks.push(release));
-      });
-    // Aborted: we closed (or went alone) while waiting in the queue. Refused (thrown or rejected): go alone.
-    new Promise((asked) => asked(ask())).catch(() => signal.aborted || this.alone());
+  /** The lock's answer: null when another tab holds it. Ours: held until close (the promise). */
+  private decide(lock: unknown): Promise<void> | undefined {
+    if (this.closed || this.inner) return undefined;
+    if (!lock) {
+      void this.follow();
+      return undefined;
+    }
+    const held = new Promise<void>((release) => (this.releaseLock = release));
+    this.ownSocket();
+    if (this.heard.length > 0) void this.loadRelay();
+    return held;
   }
 
-  private flush(): void {
-    const waiting = this.outbox ?? [];
-    this.outbox = null;
-    for (const m of waiting) this.channel.postMessage(m);
+  /** Another tab's message while this one listens: from the first hello on, kept for the relay. */
+  private hear(ev: MessageEvent): void {
+    const kind = (ev.data as { kind?: unknown } | null)?.kind;
+    if (this.heard.length === 0 && kind !== 'hello') return;
+    this.heard.push(ev);
+    if (this.heard.length === 1 && this.connection) void this.loadRelay();
   }
 
-  private lead(locks = this.locks): void {
-    if (this.closed) return;
-    // The leader's end of this tab's channel: other tabs hear it through the browser, this tab in-process.
-    const options = this.renewedToken ? { ...this.options, token: this.renewedToken } : this.options;
-    this.leaderRole = new Leader(this.id, this.url, this.guestKey, options, this.tabChannel.end(), locks);
+  private async loadRelay(): Promise<void> {
+    let code: Awaited<ReturnType<TabCode['relay']>>;
+    try {
+      code = await this.code.relay();
+    } catch {
+      return this.keepSocketAlone();
+    }
+    const [channel, connection] = [this.channel, this.connection];
+    if (this.closed || !channel || !connection) return;
+    const local = { follows: (image: string) => this.followed.has(image), isAway: (image: string) => this.away.has(image) };
+    // It answers on this channel from now on.
+    this.relay = new code.Leader(this.id, connection, channel, this.locks, local);
+    const heard = this.heard;
+    this.heard = [];
+    for (const ev of heard) channel.onmessage?.(ev);
   }
 
-  /**
-   * The browser offers Web Locks and BroadcastChannel but refuses them here (`<iframe
-   * sandbox="allow-scripts">`: `locks.request` rejects with a SecurityError): this tab leads by
-   * itself, on a channel no other tab hears — a socket of its own, as where the APIs are missing.
-   */
+  private async follow(): Promise<void> {
+    let code: Awaited<ReturnType<TabCode['follower']>>;
+    try {
+      code = await this.code.follower();
+    } catch {
+      return this.alone();
+    }
+    const channel = this.channel;
+    if (this.closed || !channel) return;
+    this.heard = [];
+    this.channel = undefined; // the follower's now
+    this.follower = new code.Follower(this.id, this.url, this.guestKey, this.key, this.options, channel, this.locks);
+    if (this.renewedToken) this.follower.renew(this.renewedToken);
+    this.attach(this.follower);
+  }
+
+  /** No other tab can be heard, or this one cannot follow: a socket of its own, outside the lock's queue. */
   private alone(): void {
-    if (this.closed || this.leaderRole) return;
-    this.abort.abort();
-    this.tabChannel.isolate();
-    this.flush();
-    this.lead(NO_LOCKS);
+    if (this.closed || this.inner) return;
+    this.stopListening();
+    this.ownSocket();
   }
 
-  private receive(m: LeaderMessage | TabMessage): void {
-    if (this.closed) return;
-    switch (m.kind) {
-      case 'leader':
-        return this.follow(m.leader);
-      case 'status':
-        if (m.leader !== this.leader) this.follow(m.leader);
-        if (m.state.status === 'online') this.wasOnline = true;
-        return this.setState(presentState(m.state, this.wasOnline));
-      case 'image':
-        return this.deliver(m.image, m.message, m.base);
-      case 'result':
-        if (m.tab !== this.id) return;
-        if (m.ack) return this.settle(m.broadcastId, m.ack);
-        // The leader's facts, as it had them (the server's or its own): this tab's ActionError says the same.
-        return this.settle(m.broadcastId, m.error ? new ActionError(m.error.code, m.error.message, m.error) : ActionError.local('not-online'));
-      case 'notice':
-        return this.notice(m.error);
-      case 'ephemeral':
-        return this.ephemeral(m.message);
-      default:
-        return; // another tab's message to the leader
-    }
+  /** The relay would not load: the socket stays this tab's, the lock goes to the tab that asked to share. */
+  private keepSocketAlone(): void {
+    this.stopListening();
+    this.releaseLock?.();
+    this.releaseLock = undefined;
   }
 
-  /** A (new) leader: hand it everything this tab follows, and its one retry of each unanswered action. */
-  private follow(leader: string): void {
-    if (leader === this.leader) return;
-    const hadLeader = this.leader !== undefined;
-    this.leader = leader;
-    if (hadLeader) this.setState(handoverState(this.state, this.wasOnline));
-    // The new leader may hold an older token than the one this page gave last, and knows nothing of this tab yet.
-    if (this.renewedToken) this.post({ kind: 'token', tab: this.id, token: this.renewedToken });
-    this.post({ kind: 'visible', tab: this.id, visible: this.page.visible() });
-    for (const image of this.images.keys()) this.subscribeNow(image);
-    for (const image of this.away) if (this.images.has(image)) this.post({ kind: 'here', tab: this.id, image, here: false });
-    for (const p of [...this.pending.values()]) {
-      if (p.leader === leader) continue;
-      if (p.resent) {
-        this.settle(p.action.broadcastId, ActionError.local('tab-closed'));
-        continue;
-      }
-      p.resent = true;
-      p.leader = leader;
-      this.post({ kind: 'action', tab: this.id, action: p.action, resend: true });
-    }
+  private ownSocket(): void {
+    const options = this.renewedToken ? { ...this.options, token: this.renewedToken } : this.options;
+    // Another tab may be the one someone is looking at: this tab may be in the background.
+    const page = seenAlsoBy(options.page ?? browserPage, () => this.relay?.someTabVisible === true);
+    this.connection = new Connection(this.url, this.guestKey, { ...options, page });
+    this.solo = { connection: this.connection };
+    this.attach(this.connection);
   }
 
-  private deliver(image: string, message: ImageMessage, base?: SeqPosition): void {
-    if (!this.images.has(image)) return;
-    if (this.syncing.has(image)) {
-      // Live events and other tabs' answers until ours: our answer holds them.
-      if (!answerCovers(this.syncing.get(image), message, base)) return;
-      this.syncing.delete(image);
-    }
-    for (const l of this.listenersOf(image)) {
-      if (base) l(message, base);
-      else l(message);
-    }
+  private stopListening(): void {
+    this.heard = [];
+    if (!this.channel || this.relay) return;
+    this.channel.onmessage = null;
+    this.channel.close();
+    this.channel = undefined;
   }
 
-  protected override subscribeNow(image: string): void {
-    const since = this.since(image);
-    this.syncing.set(image, since);
-    this.post(since ? { kind: 'subscribe', tab: this.id, image, since } : { kind: 'subscribe', tab: this.id, image });
+  /** The connection came: what the elements registered meanwhile is made on it, and they hear its state. */
+  private attach(inner: ChatConnection): void {
+    inner.onStatus((s) => this.announce(s));
+    inner.onNotice((e) => {
+      for (const l of [...this.noticeListeners]) l(e);
+    });
+    const waiting = [...this.waiting];
+    this.waiting.clear();
+    for (const w of waiting) w.off = w.attach(inner);
+    for (const image of this.away) inner.here(image, false);
+    if (inner.state.status !== INITIAL_STATE.status) this.announce(inner.state);
   }
 
-  /** The leader counts images across tabs: it drops this tab's count, and the socket's follow when it was the last. */
-  protected override forget(image: string): void {
-    this.syncing.delete(image);
-    this.away.delete(image);
-    this.post({ kind: 'unsubscribe', tab: this.id, image });
+  private announce(state: ConnectionState): void {
+    for (const l of [...this.statusListeners]) l(state);
   }
 
-  private setState(state: ConnectionState): void {
-    const before = this.state;
-    this.state = state;
-    this.announce(before, state);
+  /** Makes the registration on the connection, now or when it comes; the returned function undoes it either way. */
+  private later(attach: (inner: ChatConnection) => () => void): () => void {
+    const inner = this.inner;
+    if (inner) return once(attach(inner));
+    const w: Waiting = { attach };
+    this.waiting.add(w);
+    return once(() => {
+      if (!this.waiting.delete(w)) w.off?.();
+    });
   }
+}
 
-  private post(message: TabMessage): void {
-    if (this.closed) return;
-    if (this.outbox) this.outbox.push(message);
-    else this.channel.postMessage(message);
-  }
+function once(f: () => void): () => void {
+  let done = false;
+  return () => {
+    if (done) return;
+    done = true;
+    f();
+  };
 }

@@ -1,18 +1,23 @@
 /**
  * What tabs and the leader tab say to each other over the BroadcastChannel,
- * and the pure rules both sides follow (unit-tested without a browser):
- * names of the channel and locks, how the leader keeps each tab's position,
- * whether an answer covers a tab waiting for one, what status a tab shows.
+ * and the pure rules both sides follow (unit-tested without a browser): how
+ * the leader keeps each tab's position, whether an answer covers a tab
+ * waiting for one, what status a tab shows. The names of the channel and the
+ * locks are every page's (shared-key.ts); the rest loads only with the relay
+ * or the follower side (tab-connection.ts).
  *
- * Every tab, the leader's own included, sends and hears the same messages;
- * the leader's own tab exchanges them in-process (tab-channel.ts), the others
- * over the BroadcastChannel. Messages are plain structured-clone data.
+ * Every follower sends and hears the same messages; a follower that took
+ * over the socket exchanges them with its own leader in-process
+ * (tab-channel.ts), the others over the BroadcastChannel. A first tab's
+ * elements use its socket directly (leader.ts, `LocalTab`). Messages are
+ * plain structured-clone data.
  */
 import type { AckMessage, ActionMessage, ErrorMessage, SeqPosition } from '../protocol/messages.ts';
 import type { ConnectionState } from './state.ts';
 import type { EphemeralImageMessage, ErrorReport, ImageMessage } from './types.ts';
 
 export { RESEND_LOST_MESSAGE } from './types.ts';
+export { channelName, leaderLockName, sameSubject, sharedKey, tabLockName, tag, tokenSubject } from './shared-key.ts';
 
 /** Tab → leader. `tab` is the sending tab's random id. */
 export type TabMessage =
@@ -57,61 +62,6 @@ export type LeaderMessage =
   | { readonly kind: 'ephemeral'; readonly message: EphemeralImageMessage };
 
 export type ChannelMessage = TabMessage | LeaderMessage;
-
-
-/** FNV-1a: a short, stable tag for a token in channel and lock names (not a secret: both are origin-private). */
-export function tag(text: string): string {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return (h >>> 0).toString(36);
-}
-
-/**
- * The `sub` claim of a JWT, read without verifying it (only the server can):
- * which user a token is for, so a fresh token for the same user keeps the
- * connection. Undefined for anything that does not decode.
- */
-export function tokenSubject(token: string): string | undefined {
-  const payload = token.split('.')[1];
-  if (!payload) return undefined;
-  try {
-    const base64 = payload.replace(/-/g, '+').replace(/_/g, '/') + '='.repeat((4 - (payload.length % 4)) % 4);
-    const json = new TextDecoder().decode(Uint8Array.from(atob(base64), (c) => c.charCodeAt(0)));
-    const sub: unknown = (JSON.parse(json) as { sub?: unknown }).sub;
-    return typeof sub === 'string' && sub !== '' ? sub : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Are two tokens for the same user (as far as the browser can tell before the server checks)? */
-export function sameSubject(a: string | undefined, b: string | undefined): boolean {
-  if (!a || !b) return false;
-  const sub = tokenSubject(a);
-  return sub !== undefined && sub === tokenSubject(b);
-}
-
-/**
- * Tabs share a socket only when it would be the same socket: same URL (server
- * and tenant), same read-only flag, same signed-in user. Keyed by the token's
- * subject, not the token: a fresh token for the same user renews the sign-in
- * on the socket already open (a token that does not decode is its own key).
- * The guest token is shared through localStorage anyway, so guests in every
- * tab are one user.
- */
-export function sharedKey(url: string, options: { readonly readonly?: boolean; readonly token?: string }): string {
-  const sub = options.token ? tokenSubject(options.token) : undefined;
-  const user = options.token ? `#user-${tag(sub !== undefined ? `sub:${sub}` : `token:${options.token}`)}` : '';
-  return `${url}${options.readonly ? '#readonly' : ''}${user}`;
-}
-
-export const channelName = (key: string) => `image-chat:${key}`;
-export const leaderLockName = (key: string) => `image-chat:leader:${key}`;
-/** Held by each tab while it lives: the leader waits on it to learn that a tab is gone, even one that crashed. */
-export const tabLockName = (tab: string) => `image-chat:tab:${tab}`;
 
 /**
  * Where a tab will be after applying a message, as the leader sees it (the

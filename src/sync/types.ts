@@ -51,7 +51,16 @@ export interface ChannelLike {
 
 /** The part of the Web Locks API we use (`navigator.locks`). */
 export interface LocksLike {
-  request(name: string, options: { signal?: AbortSignal }, callback: (lock: unknown) => unknown): Promise<unknown>;
+  /** `ifAvailable`: the callback gets null at once when another holds the lock (never with `signal`). */
+  request(name: string, options: { signal?: AbortSignal; ifAvailable?: boolean }, callback: (lock: unknown) => unknown): Promise<unknown>;
+}
+
+/** Loads the code a tab needs only once it shares the socket with another tab (tab-connection.ts). */
+export interface TabCode {
+  /** The relay, for the tab holding the socket when a second tab says hello. */
+  relay(): Promise<typeof import('./leader.ts')>;
+  /** The follower side, for a tab that found another tab holding the socket. */
+  follower(): Promise<typeof import('./follower.ts')>;
 }
 
 export interface ConnectionOptions {
@@ -86,6 +95,8 @@ export interface ConnectionOptions {
   readonly channels?: ((name: string) => ChannelLike) | null;
   /** The Web Locks API (default navigator.locks); null = absent: this tab keeps a socket of its own. */
   readonly locks?: LocksLike | null;
+  /** Loads the relay and the follower side (default: their chunks, by dynamic import). */
+  readonly tabCode?: TabCode;
   /** The `/embed` page's ticket, sent as the socket URL's `ticket` parameter (the server renews it: `ticket` messages). */
   readonly ticket?: string;
 }

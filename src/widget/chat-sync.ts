@@ -8,7 +8,7 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { AckMessage, ActionMessage, Author, Change, Chat, ChatEvent, PresenceMessage, User } from '../protocol/messages.ts';
 import { acquireConnection } from '../sync/registry.ts';
-import { sameSubject } from '../sync/tab-protocol.ts';
+import { sameSubject } from '../sync/shared-key.ts';
 import { ActionError, factsOf, type ChatConnection, type EphemeralImageMessage, type ErrorReport, type ImageMessage } from '../sync/types.ts';
 import { readCache, writeCache, type CacheKey } from '../sync/cache.ts';
 import { english } from './i18n/i18n.ts';
