@@ -53,6 +53,12 @@ test('/image-chat.js: 503 with a hint until built, then the module with CORS and
   assert.equal(built.headers['content-type'], 'text/javascript; charset=utf-8');
   assert.equal(built.headers['access-control-allow-origin'], '*');
   assert.equal(built.headers['cache-control'], 'no-cache');
+  // With a query (a CMS's cache-busting `?ver=`): the plain URL's module, so the lazily loaded chunks share it.
+  const versioned = await get('/image-chat.js?ver=6.5');
+  assert.equal(versioned.status, 200);
+  assert.equal(versioned.body, 'export * from "./image-chat.js";\n');
+  assert.equal(versioned.headers['content-type'], 'text/javascript; charset=utf-8');
+  assert.equal(versioned.headers['access-control-allow-origin'], '*');
 });
 
 test('/demo/ serves listed file types and refuses traversal, dotfiles and other types', async () => {

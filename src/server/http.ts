@@ -27,6 +27,8 @@ export { TENANT_ID } from '../core/tenants.ts';
 
 /** The widget's lazily loaded chunks, as vite.config.ts names them: `image-chat-<name>-<hash>.js`. */
 const WIDGET_CHUNK = /^image-chat-[A-Za-z0-9_-]{1,80}\.js$/;
+/** `/image-chat.js?…`: resolved against the request's URL, the specifier names the widget without its query. */
+const REEXPORT_WIDGET = 'export * from "./image-chat.js";\n';
 const DEMO_TYPES: Record<string, string> = {
   '.png': 'image/png',
   '.jpg': 'image/jpeg',
@@ -163,6 +165,9 @@ export function createRequestHandler(options: HttpOptions) {
     res.setHeader('cache-control', 'no-cache');
     const file = join(root, 'dist', 'image-chat.js');
     if (!(await isFile(file))) throw new HttpError(503, 'unavailable', 'widget not built: run npm run build');
+    // With a query (a CMS's `?ver=6.5`) the page would hold a module of its own, while the chunks the widget
+    // loads later import `./image-chat.js` and would bind to a second one: it gets the plain URL's module.
+    if (req.url?.includes('?')) return send(req, res, 200, 'text/javascript; charset=utf-8', REEXPORT_WIDGET);
     return sendFile(req, res, file, 'text/javascript; charset=utf-8');
   }
 

@@ -35,8 +35,9 @@ async function pageLoading(page: Page, server: string, scripts: string[], routes
 }
 
 test('loaded twice, the widget registers once, throws nothing, and works', async ({ page, server }) => {
-  const scripts = [`${server.url}/image-chat.js`, `${server.url}/image-chat.js?again`];
-  const seen = await pageLoading(page, server.url, scripts);
+  // A second copy of the same build under another URL (a theme that bundles its own).
+  const scripts = [`${server.url}/image-chat.js`, '/theme/image-chat.js'];
+  const seen = await pageLoading(page, server.url, scripts, { '/theme/image-chat.js': bundle });
   try {
     // Both copies ran (two URLs, two module instances); the tag is the first one's.
     const registry = await page.evaluate(async ([a, b]) => {
@@ -50,6 +51,23 @@ test('loaded twice, the widget registers once, throws nothing, and works', async
     await expect(page.locator('image-chat [part~="marker"]:not([data-pending])')).toHaveCount(1);
     expect(seen.errors).toEqual([]);
     expect(seen.console.filter((l) => /^(warning|error):/.test(l))).toEqual([]);
+  } finally {
+    await seen.host.close();
+  }
+});
+
+test('loaded with a query (a CMS’s ?ver=): one module, and the parts it fetches later belong to it', async ({ page, server }) => {
+  const scripts = [`${server.url}/image-chat.js?ver=6.5`];
+  const seen = await pageLoading(page, server.url, scripts);
+  try {
+    const same = await page.evaluate(async ([versioned, plain]) => (await import(versioned!)).ImageChat === (await import(plain!)).ImageChat, [scripts[0], `${server.url}/image-chat.js`]);
+    expect(same).toBe(true);
+    // A thread and its text box come from the lazily loaded parts; their sentences must be the page's element's.
+    await placeMarker(page, 0.3, 0.4, 'Loaded with a version query');
+    await page.locator('image-chat [part~="marker"]:not([data-pending])').click();
+    await expect(page.locator('image-chat [part~="thread"]')).toContainText('Loaded with a version query');
+    await expect(page.locator('image-chat [part~="thread"] [part~="send"]')).toHaveText('Reply');
+    expect(seen.errors).toEqual([]);
   } finally {
     await seen.host.close();
   }
