@@ -5,14 +5,13 @@
 import { gzipSync } from 'node:zlib';
 import type { Plugin } from 'vite';
 
-// Issue 13's target is 24,000 B. Issue 11's widget (edit, drafts, clusters, list, move, sheet,
-// banner) measured 37,338 B in one chunk, and issue 12's language layer (the per-element locale, Intl
-// formatting, a sentence for each of 35 error reasons) added about 3.3 kB. Until the rarely opened parts load lazily, this
-// ceiling only keeps the widget from growing unnoticed. Lower it to 24_000 with that work.
-// Issue 14 (presence and typing: the two parts and their styles, the away and typing timers, the tabs'
-// relay of them, eight catalogs' sentences) took it from 40,522 B to 42,482 B; the presence part's view
-// (avatars and their styles) is a candidate for the lazy loading.
-export const BUDGET = 42_800;
+// Issue 13's target is 24,000 B; this ceiling is what the first load measures now, so that it cannot grow
+// unnoticed. One file of 42,482 B (Lit, the element, sync, every part) became 32,527 B once the parts most
+// visitors never open (thread, text boxes, list, moving, sheet, avatars: widget/parts.ts) and the tabs'
+// relay and follower side (sync/leader.ts, sync/follower.ts) moved into chunks of their own. What is left
+// is what shows the image, its markers and status and keeps them live; docs/widget.md ("Build and size")
+// lists it and what reaching 24,000 B would still take.
+export const BUDGET = 33_000;
 
 export const gzipSize = (code: string | Uint8Array) => gzipSync(code, { level: 9 }).length;
 
