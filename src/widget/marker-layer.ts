@@ -77,8 +77,8 @@ interface LayoutKey {
 export class MarkerLayer implements ReactiveController {
   /** Unique per element: ids of the list panel and of the help text markers point to. */
   readonly idPrefix = `image-chat-list-${++layers}`;
-  move: MarkerMove | undefined;
-  list: ListPanel | undefined;
+  private move: MarkerMove | undefined;
+  private list: ListPanel | undefined;
   private message = '';
   private focused: string | undefined;
   private lastOpen: string | undefined;
