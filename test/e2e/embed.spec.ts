@@ -215,11 +215,15 @@ test('oEmbed: discovered from the page, a valid rich answer, maxwidth respected,
   expect((await request.get(`${server.url}/oembed?url=${encodeURIComponent(`${server.url}/embed?tenant=nobody&src=%2Fa.png`)}`)).status()).toBe(404);
 });
 
-test('the embed page\'s weight: its HTML and the one script it loads', async ({ request, server }) => {
+test('the embed page\'s weight: its HTML, the script it loads first and the parts it fetches when idle', async ({ request, server }) => {
   const html = Buffer.from(await (await request.get(`${server.url}/embed?tenant=demo&src=%2Fdemo%2Fcheckout.svg&alt=Checkout`)).body());
   const script = Buffer.from(await (await request.get(`${server.url}/image-chat.js`)).body());
   const weigh = (b: Buffer) => `${b.length} B (${gzipSync(b, { level: 9 }).length} B gzip)`;
-  const line = `embed page: HTML ${weigh(html)} + image-chat.js ${weigh(script)}; no other request but the image`;
+  // Fetched once the frame is idle (or at first use): the thread, text boxes and list (widget/parts.ts).
+  const partsName = /image-chat-parts-[\w-]+\.js/.exec(script.toString('utf8'))?.[0];
+  expect(partsName, 'the widget names its parts chunk').toBeTruthy();
+  const parts = Buffer.from(await (await request.get(`${server.url}/${partsName}`)).body());
+  const line = `embed page: HTML ${weigh(html)} + image-chat.js ${weigh(script)} + the image; then, when idle, ${partsName} ${weigh(parts)}`;
   test.info().annotations.push({ type: 'embed page weight', description: line });
   console.log(line);
   expect(html.length).toBeLessThan(4096);
