@@ -88,7 +88,7 @@ import type { ImageChatThread } from './chat-thread.ts';
 import { validateText } from './validate-text.ts';
 import { loadParts, loadedParts, onParts, preloadParts, type Parts } from './parts-loader.ts';
 import type { ChatView } from './chat-list.ts';
-import { nudge, pointToFraction, type Point } from './geometry.ts';
+import type { Point } from './geometry.ts';
 import { blockedReason, goneText, popupStyle, type ImageChatChangeDetail, type ImageChatErrorDetail } from './templates.ts';
 import { ImageBox } from './image-box.ts';
 import { NoticeController } from './notice-controller.ts';
@@ -101,6 +101,7 @@ import { markerStyles } from './markers.styles.ts';
 import { StatusBanner, serverUnreachable } from './status-banner.ts';
 import { statusBannerStyles } from './status-banner.styles.ts';
 import { NarrowController } from './narrow-controller.ts';
+import { NewChatController } from './new-chat.ts';
 import type { ConnectionStatus } from '../sync/state.ts';
 import { VERSION } from './define.ts';
 import { LocaleController } from './i18n/locale-controller.ts';
@@ -136,10 +137,7 @@ export class ImageChat extends LitElement {
     theme: { type: String },
     hideResolved: { type: Boolean, attribute: 'hide-resolved', reflect: true },
     status: { type: String, reflect: true },
-    placing: { state: true },
-    composing: { state: true },
     openChatId: { state: true },
-    composerError: { state: true },
     slotted: { state: true },
   };
 
@@ -155,10 +153,7 @@ export class ImageChat extends LitElement {
   declare theme: Theme;
   declare hideResolved: boolean;
   declare status: ConnectionStatus;
-  declare private placing: Point | undefined;
-  declare private composing: boolean;
   declare private openChatId: string | undefined;
-  declare private composerError: string | undefined;
   declare private slotted: HTMLImageElement | undefined;
 
   private readonly sync: ChatSync;
@@ -183,6 +178,18 @@ export class ImageChat extends LitElement {
     needParts: () => (loadedParts() ? Promise.resolve(true) : this.needParts()),
   });
   private readonly narrow = new NarrowController(this);
+  private readonly newChat = new NewChatController(
+    this,
+    {
+      viewOnly: () => this.viewOnly,
+      threadOpen: () => this.openChatId !== undefined,
+      closeThread: () => this.closeThread(false),
+      needParts: () => this.needParts(),
+      create: (at, text, refused) => this.createChat(at.x, at.y, text, refused),
+      overlay: () => this.overlayEl,
+    },
+    () => loadedParts() !== undefined,
+  );
   /** Set once the parts most visitors never open have arrived (parts.ts). */
   private withParts = false;
   private offParts: (() => void) | undefined;
@@ -223,10 +230,7 @@ export class ImageChat extends LitElement {
     this.theme = 'auto';
     this.hideResolved = false;
     this.status = 'connecting';
-    this.placing = undefined;
-    this.composing = false;
     this.openChatId = undefined;
-    this.composerError = undefined;
     this.slotted = undefined;
     this.sync = new ChatSync(this, {
       status: (status) => this.onStatus(status),
@@ -339,7 +343,7 @@ export class ImageChat extends LitElement {
     const own = (this.constructor as typeof ImageChat).elementStyles;
     // Where shadow roots cannot adopt sheets, adoptStyles appends <style> elements: only the new ones.
     adoptStyles(this.renderRoot as ShadowRoot, supportsAdoptingStyleSheets ? [...own, ...parts.partStyles] : parts.partStyles);
-    new parts.SheetController(this, () => (this.openChatId ? this.closeThread(true) : this.cancelComposing()));
+    new parts.SheetController(this, () => (this.openChatId ? this.closeThread(true) : this.newChat.cancel()));
     this.markers.attach(parts);
   }
 
@@ -362,10 +366,6 @@ export class ImageChat extends LitElement {
       // The open conversation is gone (deleted here or elsewhere): close it, keep focus in the element.
       this.refocus = !!this.renderRoot.querySelector('[part~="thread"]')?.matches(':focus-within');
       this.openChatId = undefined;
-    }
-    if (this.viewOnly) {
-      this.placing = undefined;
-      this.composing = false;
     }
   }
 
@@ -421,79 +421,12 @@ export class ImageChat extends LitElement {
     return this.renderRoot.querySelector('[part~="overlay"]');
   }
 
-  private onOverlayClick(e: MouseEvent): void {
-    const overlay = e.currentTarget as HTMLElement;
-    if (e.target !== overlay && !(e.target as Element).classList?.contains('ghost')) return;
-    if (this.openChatId) {
-      this.closeThread(false);
-      return;
-    }
-    if (this.viewOnly) return;
-    const box = overlay.getBoundingClientRect();
-    const at = pointToFraction({ x: e.clientX - box.left, y: e.clientY - box.top }, { x: 0, y: 0, width: box.width, height: box.height });
-    if (!at) return; // outside the image content (a letterbox bar)
-    this.startComposing(at);
-  }
-
-  private onOverlayKey(e: KeyboardEvent): void {
-    if (e.target !== e.currentTarget || this.viewOnly) return;
-    const step = e.shiftKey ? 0.1 : 0.01;
-    const moves: Record<string, [number, number]> = { ArrowLeft: [-step, 0], ArrowRight: [step, 0], ArrowUp: [0, -step], ArrowDown: [0, step] };
-    const move = moves[e.key];
-    if (e.key === 'Enter') {
-      e.preventDefault();
-      if (this.openChatId) this.closeThread(false);
-      if (!this.placing) this.placing = { x: 0.5, y: 0.5 };
-      else this.startComposing(this.placing);
-    } else if (move && this.placing && !this.composing) {
-      e.preventDefault();
-      this.placing = nudge(this.placing, move[0], move[1]);
-    } else if (e.key === 'Escape' && this.placing) {
-      e.preventDefault();
-      this.cancelComposing();
-    }
-  }
-
-  private async startComposing(at: Point): Promise<void> {
-    // Not awaited once loaded: the state changes in the same turn as the click or key, as it always did.
-    if (!loadedParts() && !(await this.needParts())) return;
-    this.openChatId = undefined;
-    this.placing = at;
-    this.composing = true;
-    this.composerError = undefined;
-    await this.updateComplete;
-    this.renderRoot.querySelector<HTMLTextAreaElement>('[part~="new-chat"] textarea')?.focus();
-  }
-
-  private cancelComposing(): void {
-    this.placing = undefined;
-    this.composing = false;
-    this.composerError = undefined;
-    this.overlayEl?.focus();
-  }
-
-  private sendNew(text: string, refused: Refused): boolean {
-    const at = this.placing;
-    if (!at) return false;
-    this.composerError = this.createChat(at.x, at.y, text, (reason) => {
-      refused(reason);
-      // The text is the new conversation's draft again; show it where it was placed, unless something else is open.
-      if (!this.composing && !this.openChatId && !this.viewOnly) void this.startComposing(at);
-    });
-    if (this.composerError) return false;
-    this.placing = undefined;
-    this.composing = false;
-    this.overlayEl?.focus();
-    return true;
-  }
-
   // ------------------------------------------------------------ threads
 
   private async openThread(chatId: string): Promise<void> {
     if (!loadedParts() && !(await this.needParts())) return;
     this.presence.stopTyping();
-    this.placing = undefined;
-    this.composing = false;
+    this.newChat.stop();
     this.openChatId = this.openChatId === chatId ? undefined : chatId;
     await this.updateComplete;
     if (!this.openChatId) return;
@@ -553,7 +486,7 @@ export class ImageChat extends LitElement {
     const sheet = this.narrow.narrow;
     const overlayLabel = this.markers.overlayLabel(this.alt || this.slotted?.alt, this.viewOnly);
     const i18n = this.i18n;
-    const t = i18n.text.composer;
+    const placing = this.newChat.placing;
     // `lang` and `dir` on a box that does not lay anything out: the widget's own text follows them, the page's image does not.
     return html`<div class="i18n" lang=${i18n.locale} dir=${i18n.dir}>
       ${this.src ? html`<img part="image" src=${this.src} alt=${this.alt} @load=${() => this.box.measure()} />` : html`<slot @slotchange=${this.onSlotChange}></slot>`}
@@ -563,42 +496,24 @@ export class ImageChat extends LitElement {
         role="group"
         aria-label=${overlayLabel}
         style="left:${o.x}px;top:${o.y}px;width:${o.width}px;height:${o.height}px"
-        @click=${this.onOverlayClick}
-        @keydown=${this.onOverlayKey}
+        @click=${this.newChat.onClick}
+        @keydown=${this.newChat.onKey}
       >
-        ${this.markers.markersTemplate((id) => this.openThread(id))}
-        ${this.placing
-          ? html`<span part="placing" class="ghost" aria-hidden="true" style="left:${this.placing.x * 100}%;top:${this.placing.y * 100}%"></span>`
-          : nothing}
+        ${this.markers.markersTemplate((id) => this.openThread(id))} ${this.newChat.ghostTemplate()}
       </div>
-      ${parts && this.placing && this.composing && !this.viewOnly
-        ? html`<div
-            part="new-chat"
-            class="popup"
-            role="dialog"
-            aria-label=${t.newChat}
-            aria-modal=${sheet ? 'true' : nothing}
-            ?data-sheet=${sheet}
-            popover=${sheet ? 'manual' : nothing}
-            tabindex=${sheet ? '-1' : nothing}
-            style=${sheet ? nothing : this.popupStyle(this.placing)}
-          >
-            ${sheet ? parts.sheetHead(i18n, t.newChat, () => this.cancelComposing()) : nothing}
-            ${parts.composerTemplate({
-              i18n,
-              label: t.newChat,
-              placeholder: t.placeholder,
-              sendLabel: t.send,
-              // Offline or reconnecting: refused before anything is written, and says why.
-              error: this.composerError ?? blockedReason(i18n, this.status, serverUnreachable(this.sync.state)),
-              disabled: this.status !== 'online',
-              draftKey: draftKey(this.scope, 'new'),
-              cancelLabel: t.cancel,
-              onSend: (text, refused) => this.sendNew(text, refused),
-              onCancel: () => this.cancelComposing(),
-              onInput: () => (this.composerError = undefined),
-            })}
-          </div>`
+      ${parts && placing && this.newChat.composing && !this.viewOnly
+        ? parts.newChatTemplate({
+            i18n,
+            sheet,
+            style: sheet ? undefined : this.popupStyle(placing),
+            // Offline or reconnecting: refused before anything is written, and says why.
+            error: this.newChat.error ?? blockedReason(i18n, this.status, serverUnreachable(this.sync.state)),
+            disabled: this.status !== 'online',
+            draftKey: draftKey(this.scope, 'new'),
+            onSend: (text, refused) => this.newChat.send(text, refused),
+            onCancel: () => this.newChat.cancel(),
+            onInput: () => this.newChat.clearError(),
+          })
         : nothing}
       ${open
         ? html`<image-chat-thread

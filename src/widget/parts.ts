@@ -15,8 +15,8 @@ import { presenceStyles } from './presence.styles.ts';
 import { addEnglish } from './i18n/i18n.ts';
 import { enParts } from './i18n/en-parts.ts';
 
-export { composerTemplate } from './composer.ts';
-export { SheetController, sheetHead } from './sheet.ts';
+export { newChatTemplate } from './new-chat-view.ts';
+export { SheetController } from './sheet.ts';
 export { ListPanel } from './list-panel.ts';
 export { MarkerMove } from './marker-move.ts';
 export { presenceBadge } from './presence-view.ts';
