@@ -4,26 +4,15 @@
 import { expect, waitUntil } from '@open-wc/testing';
 import { Connection } from './connection.ts';
 import { TabConnection } from './tab-connection.ts';
-import { FakeSocket } from '../../test/support/test-socket.ts';
-import type { ChannelLike, ConnectionOptions, EphemeralImageMessage, LocksLike } from './types.ts';
+import { fakeSocketOptions } from '../../test/support/test-socket.ts';
+import type { ChannelLike, EphemeralImageMessage, LocksLike } from './types.ts';
 
 const URL_ = 'ws://x.test/ws?tenant=t';
 const USER = { id: 'g1', name: 'Zoe', kind: 'guest' };
 const PRESENCE = { type: 'presence', image: 'img', count: 2, viewers: [{ id: 'g1', name: 'Zoe', guest: true }, { id: 'u:ana', name: 'Ana' }] };
 
 function sockets() {
-  const made: FakeSocket[] = [];
-  const options: ConnectionOptions = {
-    createSocket: (url) => {
-      const s = new FakeSocket(url);
-      made.push(s);
-      return s;
-    },
-    heartbeat: 0,
-    online: true,
-    random: () => 0.5,
-    storage: null,
-  };
+  const { sockets: made, options } = fakeSocketOptions();
   const last = () => made[made.length - 1]!;
   const welcome = async () => {
     await waitUntil(() => made.length > 0 && made[made.length - 1]!.readyState === 0, 'no socket was made');

@@ -7,7 +7,7 @@ import { Connection } from './connection.ts';
 import { acquireConnection } from './registry.ts';
 import { TabConnection } from './tab-connection.ts';
 import { ActionError } from './types.ts';
-import { FakeSocket } from '../../test/support/test-socket.ts';
+import { FakeSocket, fakeSocketOptions } from '../../test/support/test-socket.ts';
 import { FakePage } from '../../test/support/fake-page.ts';
 import { FakeTimers } from '../../test/support/fake-timers.ts';
 import type { ChannelLike, ConnectionOptions, ImageMessage, LocksLike } from './types.ts';
@@ -19,19 +19,8 @@ const uuid = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0
 
 function browser() {
   const key = `test-${crypto.randomUUID()}`;
-  const sockets: FakeSocket[] = [];
   const store = new Map<string, string>();
-  const options: ConnectionOptions = {
-    createSocket: (url) => {
-      const s = new FakeSocket(url);
-      sockets.push(s);
-      return s;
-    },
-    heartbeat: 0,
-    online: true,
-    random: () => 0.5,
-    storage: { getItem: (k) => store.get(k) ?? null, setItem: (k, v) => void store.set(k, v), removeItem: (k) => void store.delete(k) },
-  };
+  const { sockets, options } = fakeSocketOptions({ getItem: (k) => store.get(k) ?? null, setItem: (k, v) => void store.set(k, v), removeItem: (k) => void store.delete(k) });
   const tabs: TabConnection[] = [];
   const tab = (channels = (name: string): ChannelLike => new BroadcastChannel(name), extra: Partial<ConnectionOptions> = {}) => {
     const t = new TabConnection(URL_, 'guest-key', key, { ...options, ...extra }, channels, navigator.locks as LocksLike);

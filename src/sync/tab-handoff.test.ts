@@ -6,8 +6,8 @@ import { expect, waitUntil } from '@open-wc/testing';
 import type { ChatEvent, SeqPosition } from '../protocol/messages.ts';
 import { Leader } from './leader.ts';
 import { TabConnection } from './tab-connection.ts';
-import { FakeSocket } from '../../test/support/test-socket.ts';
-import type { ConnectionOptions, ImageMessage, LocksLike, TabCode } from './types.ts';
+import { FakeSocket, fakeSocketOptions } from '../../test/support/test-socket.ts';
+import type { ImageMessage, LocksLike, TabCode } from './types.ts';
 
 const URL_ = 'ws://x.test/ws?tenant=t';
 const USER = { id: 'g1', name: 'Zoe', kind: 'guest' };
@@ -28,19 +28,8 @@ function importer(loads: string[], name: string, how: { hold?: Promise<void>; fa
 /** One browser: its tabs, the sockets they made, and a server for image 'img' that answers subscribes. */
 function browser() {
   const key = `handoff-${crypto.randomUUID()}`;
-  const sockets: FakeSocket[] = [];
+  const { sockets, options } = fakeSocketOptions();
   const loads: string[] = [];
-  const options: ConnectionOptions = {
-    createSocket: (url) => {
-      const s = new FakeSocket(url);
-      sockets.push(s);
-      return s;
-    },
-    heartbeat: 0,
-    online: true,
-    random: () => 0.5,
-    storage: null,
-  };
   const tabs: TabConnection[] = [];
   const tab = (name: string, how?: Parameters<typeof importer>[2]) => {
     const t = new TabConnection(URL_, 'guest-key', key, { ...options, tabCode: importer(loads, name, how) }, (n) => new BroadcastChannel(n), navigator.locks as LocksLike);

@@ -175,7 +175,7 @@ export class ImageChat extends LitElement {
     open: (id) => void (this.openChatId === id || this.openThread(id)),
     closeThread: () => this.openChatId && this.closeThread(false),
     move: (id, x, y) => (this.viewOnly ? this.viewOnlyReason : this.said(this.sync.update(id, { kind: 'move', x, y }))),
-    needParts: () => (loadedParts() ? Promise.resolve(true) : this.needParts()),
+    needParts: () => this.needParts(),
   });
   private readonly narrow = new NarrowController(this);
   private readonly newChat = new NewChatController(

@@ -1,5 +1,5 @@
 /** A socket the test drives by hand (not part of the bundle). */
-import type { SocketLike } from '../../src/sync/types.ts';
+import type { ConnectionOptions, SocketLike } from '../../src/sync/types.ts';
 
 export class FakeSocket implements SocketLike {
   readyState = 0;
@@ -27,4 +27,24 @@ export class FakeSocket implements SocketLike {
     this.readyState = 3;
     this.onclose?.(new CloseEvent('close'));
   }
+}
+
+/**
+ * Options for connections whose sockets are FakeSockets, each kept in `sockets` in the order made: no
+ * heartbeat, online, the backoff's jitter fixed, and `storage` (none by default).
+ */
+export function fakeSocketOptions(storage: ConnectionOptions['storage'] = null): { sockets: FakeSocket[]; options: ConnectionOptions } {
+  const sockets: FakeSocket[] = [];
+  const options: ConnectionOptions = {
+    createSocket: (url) => {
+      const s = new FakeSocket(url);
+      sockets.push(s);
+      return s;
+    },
+    heartbeat: 0,
+    online: true,
+    random: () => 0.5,
+    storage,
+  };
+  return { sockets, options };
 }
