@@ -10,7 +10,7 @@ import type { ThreadContext } from './context.ts';
 import { composerTemplate } from './composer.ts';
 import { validateText } from './validate-text.ts';
 import type { ChatView, CommentView } from './chat-list.ts';
-import { blockedReason } from './templates.ts';
+import { blockedReason } from './popups.ts';
 import { commentTemplate, type Editing } from './comment-view.ts';
 import { confirmTemplate, focusConfirm } from './confirm.ts';
 import { FocusTrap } from './focus-trap.ts';

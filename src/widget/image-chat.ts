@@ -89,7 +89,7 @@ import { validateText } from './validate-text.ts';
 import { loadParts, loadedParts, onParts, preloadParts, type Parts } from './parts-loader.ts';
 import type { ChatView } from './chat-list.ts';
 import type { Point } from './geometry.ts';
-import { blockedReason, goneText, popupStyle, type ImageChatChangeDetail, type ImageChatErrorDetail } from './templates.ts';
+import type { ImageChatChangeDetail, ImageChatErrorDetail } from './templates.ts';
 import { ImageBox } from './image-box.ts';
 import { NoticeController } from './notice-controller.ts';
 import { ThemeController, type Theme } from './theme-controller.ts';
@@ -101,7 +101,7 @@ import { markerStyles } from './markers.styles.ts';
 import { StatusBanner, serverUnreachable } from './status-banner.ts';
 import { statusBannerStyles } from './status-banner.styles.ts';
 import { NarrowController } from './narrow-controller.ts';
-import { NewChatController } from './new-chat.ts';
+import type { NewChatController, OverlayEvent } from './new-chat.ts';
 import type { ConnectionStatus } from '../sync/state.ts';
 import { VERSION } from './define.ts';
 import { LocaleController } from './i18n/locale-controller.ts';
@@ -178,18 +178,8 @@ export class ImageChat extends LitElement {
     needParts: () => this.needParts(),
   });
   private readonly narrow = new NarrowController(this);
-  private readonly newChat = new NewChatController(
-    this,
-    {
-      viewOnly: () => this.viewOnly,
-      threadOpen: () => this.openChatId !== undefined,
-      closeThread: () => this.closeThread(false),
-      needParts: () => this.needParts(),
-      create: (at, text, refused) => this.createChat(at.x, at.y, text, refused),
-      overlay: () => this.overlayEl,
-    },
-    () => loadedParts() !== undefined,
-  );
+  /** Placing and composing a new conversation: it comes with the parts (attachParts). */
+  private newChat: NewChatController | undefined;
   /** Set once the parts most visitors never open have arrived (parts.ts). */
   private withParts = false;
   private offParts: (() => void) | undefined;
@@ -237,7 +227,8 @@ export class ImageChat extends LitElement {
       change: (kind, chat, local, tempId) => {
         if (tempId && this.openChatId === tempId) this.openChatId = chat.id;
         // Someone else deleted the thread being read: it closes (willUpdate), and the banner says why.
-        if (kind === 'deleted' && !local && chat.id === this.openChatId) this.notice.show(goneText(this.i18n, this.openNumber));
+        const parts = loadedParts();
+        if (parts && kind === 'deleted' && !local && chat.id === this.openChatId) this.notice.show(parts.goneText(this.i18n, this.openNumber));
         if (kind === 'deleted') drafts.clear(draftKey(this.scope, chat.id));
         this.fire(`image-chat-${kind}`, { chat, local } satisfies ImageChatChangeDetail);
       },
@@ -337,15 +328,39 @@ export class ImageChat extends LitElement {
     this.offParts?.();
   }
 
-  /** The parts' styles join this element's, and the sheet's focus handling starts. */
-  private attachParts(parts: Parts): void {
+  /**
+   * Attaches the parts if they have arrived and are not yet: their styles join this element's, the sheet's
+   * focus handling and placing a new conversation start. Whether they are attached.
+   */
+  private partsAttached(): boolean {
+    const parts = loadedParts();
+    if (!parts || this.withParts) return this.withParts;
     this.withParts = true;
     const own = (this.constructor as typeof ImageChat).elementStyles;
     // Where shadow roots cannot adopt sheets, adoptStyles appends <style> elements: only the new ones.
     adoptStyles(this.renderRoot as ShadowRoot, supportsAdoptingStyleSheets ? [...own, ...parts.partStyles] : parts.partStyles);
-    new parts.SheetController(this, () => (this.openChatId ? this.closeThread(true) : this.newChat.cancel()));
+    new parts.SheetController(this, () => (this.openChatId ? this.closeThread(true) : this.newChat?.cancel()));
+    this.newChat = new parts.NewChatController(this, {
+      viewOnly: () => this.viewOnly,
+      threadOpen: () => this.openChatId !== undefined,
+      closeThread: () => this.closeThread(false),
+      create: (at, text, refused) => this.createChat(at.x, at.y, text, refused),
+      overlay: () => this.overlayEl,
+    });
     this.markers.attach(parts);
+    return true;
   }
+
+  /** A click or key on the image: placing a new conversation. */
+  private readonly onOverlay = (e: OverlayEvent): void => {
+    const overlay = e.currentTarget as HTMLElement;
+    if (this.partsAttached()) return e.type === 'click' ? this.newChat!.onClick(e) : this.newChat!.onKey(e);
+    // Before the parts arrive (a slow network, a click at once): handed on once they have, as read now.
+    if (e.target !== overlay || (e.type !== 'click' && e.key !== 'Enter')) return;
+    const { type, clientX, clientY } = e;
+    const again = { type, target: overlay, currentTarget: overlay, clientX, clientY, key: 'Enter', shiftKey: false, preventDefault() {} };
+    void this.needParts().then((ok) => ok && this.onOverlay(again));
+  };
 
   /** The parts, fetched if need be; a fetch that fails is said in the banner. */
   private async needParts(): Promise<boolean> {
@@ -360,8 +375,7 @@ export class ImageChat extends LitElement {
 
   protected override willUpdate(changed: Map<PropertyKey, unknown>): void {
     if (changed.has('theme')) this.themes.apply();
-    const parts = loadedParts();
-    if (parts && !this.withParts) this.attachParts(parts);
+    this.partsAttached();
     if (this.openChatId && !this.sync.chats.some((c) => c.id === this.openChatId)) {
       // The open conversation is gone (deleted here or elsewhere): close it, keep focus in the element.
       this.refocus = !!this.renderRoot.querySelector('[part~="thread"]')?.matches(':focus-within');
@@ -426,7 +440,7 @@ export class ImageChat extends LitElement {
   private async openThread(chatId: string): Promise<void> {
     if (!loadedParts() && !(await this.needParts())) return;
     this.presence.stopTyping();
-    this.newChat.stop();
+    this.newChat?.stop();
     this.openChatId = this.openChatId === chatId ? undefined : chatId;
     await this.updateComplete;
     if (!this.openChatId) return;
@@ -474,9 +488,9 @@ export class ImageChat extends LitElement {
 
   // ------------------------------------------------------------ render
 
-  private popupStyle(at: Point): string {
+  private popupStyle(parts: Parts, at: Point): string {
     const width = parseFloat(getComputedStyle(this).getPropertyValue('--image-chat-popup-width')) || 300;
-    return popupStyle(this.box.rect, at, width, { width: this.clientWidth, height: this.clientHeight });
+    return parts.popupStyle(this.box.rect, at, width, { width: this.clientWidth, height: this.clientHeight });
   }
 
   override render() {
@@ -486,7 +500,8 @@ export class ImageChat extends LitElement {
     const sheet = this.narrow.narrow;
     const overlayLabel = this.markers.overlayLabel(this.alt || this.slotted?.alt, this.viewOnly);
     const i18n = this.i18n;
-    const placing = this.newChat.placing;
+    const newChat = this.newChat;
+    const placing = newChat?.placing;
     // `lang` and `dir` on a box that does not lay anything out: the widget's own text follows them, the page's image does not.
     return html`<div class="i18n" lang=${i18n.locale} dir=${i18n.dir}>
       ${this.src ? html`<img part="image" src=${this.src} alt=${this.alt} @load=${() => this.box.measure()} />` : html`<slot @slotchange=${this.onSlotChange}></slot>`}
@@ -496,23 +511,23 @@ export class ImageChat extends LitElement {
         role="group"
         aria-label=${overlayLabel}
         style="left:${o.x}px;top:${o.y}px;width:${o.width}px;height:${o.height}px"
-        @click=${this.newChat.onClick}
-        @keydown=${this.newChat.onKey}
+        @click=${this.onOverlay}
+        @keydown=${this.onOverlay}
       >
-        ${this.markers.markersTemplate((id) => this.openThread(id))} ${this.newChat.ghostTemplate()}
+        ${this.markers.markersTemplate((id) => this.openThread(id))} ${newChat?.ghostTemplate()}
       </div>
-      ${parts && placing && this.newChat.composing && !this.viewOnly
+      ${parts && newChat && placing && newChat.composing && !this.viewOnly
         ? parts.newChatTemplate({
             i18n,
             sheet,
-            style: sheet ? undefined : this.popupStyle(placing),
+            style: sheet ? undefined : this.popupStyle(parts, placing),
             // Offline or reconnecting: refused before anything is written, and says why.
-            error: this.newChat.error ?? blockedReason(i18n, this.status, serverUnreachable(this.sync.state)),
+            error: newChat.error ?? parts.blockedReason(i18n, this.status, serverUnreachable(this.sync.state)),
             disabled: this.status !== 'online',
             draftKey: draftKey(this.scope, 'new'),
-            onSend: (text, refused) => this.newChat.send(text, refused),
-            onCancel: () => this.newChat.cancel(),
-            onInput: () => this.newChat.clearError(),
+            onSend: (text, refused) => newChat.send(text, refused),
+            onCancel: () => newChat.cancel(),
+            onInput: () => newChat.clearError(),
           })
         : nothing}
       ${open
@@ -524,7 +539,7 @@ export class ImageChat extends LitElement {
             ?data-sheet=${sheet}
             popover=${sheet ? 'manual' : nothing}
             tabindex=${sheet ? '-1' : nothing}
-            style=${sheet ? nothing : this.popupStyle(open)}
+            style=${sheet ? nothing : this.popupStyle(parts, open)}
             .context=${this.threadValue()}
             @keydown=${(e: KeyboardEvent) => e.key === 'Escape' && (e.preventDefault(), this.closeThread(true))}
           ></image-chat-thread>`

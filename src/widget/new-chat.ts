@@ -2,7 +2,8 @@
  * Starting a conversation, for <image-chat>: the point, chosen by a click on the image or from the
  * keyboard (Enter shows the `placing` ghost in the middle, the arrow keys move it, Shift with an arrow
  * further, Enter again opens the text box, Escape gives up), and the `new-chat` popup with its text
- * box. The popup's view comes with the element's lazily loaded parts (new-chat-view.ts).
+ * box (new-chat-view.ts). It comes with the element's lazily loaded parts: the element hands it a click
+ * or Enter on the image that came before they did.
  *
  * A refused new conversation comes back where it was placed, its text as the draft, unless something
  * else was opened meanwhile.
@@ -15,12 +16,13 @@ export interface NewChatSource {
   viewOnly(): boolean;
   threadOpen(): boolean;
   closeThread(): void;
-  /** Fetches the lazily loaded parts if need be (false: they could not be had, and the reader was told). */
-  needParts(): Promise<boolean>;
   /** Starts the conversation (the element's `createChat`): why it was refused at once, or undefined. */
   create(at: Point, text: string, refused: Refused): string | undefined;
   overlay(): HTMLElement | null;
 }
+
+/** What placing reads of a click or key on the image (the element may hand one on later: image-chat.ts). */
+export type OverlayEvent = Pick<MouseEvent, 'type' | 'target' | 'currentTarget' | 'clientX' | 'clientY'> & Pick<KeyboardEvent, 'key' | 'shiftKey' | 'preventDefault'>;
 
 type Host = ReactiveControllerHost & HTMLElement & { readonly renderRoot: HTMLElement | DocumentFragment };
 
@@ -35,8 +37,6 @@ export class NewChatController implements ReactiveController {
   constructor(
     private readonly host: Host,
     private readonly source: NewChatSource,
-    /** The parts are here: opening the text box needs no fetch (and happens in the same turn). */
-    private readonly partsHere: () => boolean,
   ) {
     host.addController(this);
   }
@@ -48,7 +48,7 @@ export class NewChatController implements ReactiveController {
   }
 
   /** A click on the overlay: closes an open thread, else opens the text box at that point of the image. */
-  readonly onClick = (e: MouseEvent): void => {
+  readonly onClick = (e: OverlayEvent): void => {
     const overlay = e.currentTarget as HTMLElement;
     if (e.target !== overlay && !(e.target as Element).classList?.contains('ghost')) return;
     if (this.source.threadOpen()) return this.source.closeThread();
@@ -59,7 +59,7 @@ export class NewChatController implements ReactiveController {
   };
 
   /** Keys on the overlay itself: Enter, the arrows and Escape place a conversation. */
-  readonly onKey = (e: KeyboardEvent): void => {
+  readonly onKey = (e: OverlayEvent): void => {
     if (e.target !== e.currentTarget || this.source.viewOnly()) return;
     const step = e.shiftKey ? 0.1 : 0.01;
     const moves: Record<string, [number, number]> = { ArrowLeft: [-step, 0], ArrowRight: [step, 0], ArrowUp: [0, -step], ArrowDown: [0, step] };
@@ -80,8 +80,6 @@ export class NewChatController implements ReactiveController {
 
   /** Opens the text box at `at`, focused. */
   async start(at: Point): Promise<void> {
-    // Not awaited once loaded: the state changes in the same turn as the click or key, as it always did.
-    if (!this.partsHere() && !(await this.source.needParts())) return;
     if (this.source.threadOpen()) this.source.closeThread();
     this.error = undefined;
     this.set(at, true);

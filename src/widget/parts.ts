@@ -16,6 +16,8 @@ import { addEnglish } from './i18n/i18n.ts';
 import { enParts } from './i18n/en-parts.ts';
 
 export { newChatTemplate } from './new-chat-view.ts';
+export { NewChatController } from './new-chat.ts';
+export { blockedReason, goneText, popupStyle } from './popups.ts';
 export { SheetController } from './sheet.ts';
 export { ListPanel } from './list-panel.ts';
 export { MarkerMove } from './marker-move.ts';
