@@ -106,7 +106,7 @@ import type { ConnectionStatus } from '../sync/state.ts';
 import { VERSION } from './define.ts';
 import { LocaleController } from './i18n/locale-controller.ts';
 import type { I18n } from './i18n/i18n.ts';
-import { errorReason, errorSentence, readonlyText } from './i18n/error-text.ts';
+import { readonlyText } from './i18n/error-text.ts';
 import type { RefusedAction, SyncErrorReport } from './chat-sync.ts';
 import { PresenceController, othersTyping } from './presence.ts';
 
@@ -190,8 +190,16 @@ export class ImageChat extends LitElement {
     retryNow: () => this.sync.retryNow(),
     refocus: () => this.overlayEl?.focus(),
     i18n: () => this.i18n,
-    where: () => ({ server: this.server || DEFAULT_SERVER, tenant: this.tenant || 'demo' }),
+    refusal: (facts) => {
+      const parts = loadedParts();
+      if (parts) return parts.errorReason(this.i18n, facts, { server: this.server || DEFAULT_SERVER, tenant: this.tenant || 'demo' });
+      // The words come with the parts: nothing until they arrive, the server's English if they cannot.
+      if (!this.wordsFailed) loadParts().catch(() => ((this.wordsFailed = true), this.requestUpdate()));
+      return this.wordsFailed ? undefined : '';
+    },
   });
+  /** The parts (and with them the words for a refusal) could not be fetched. */
+  private wordsFailed = false;
   private readonly presence = new PresenceController(this, {
     presence: () => this.sync.presence,
     me: () => this.sync.user?.id,
@@ -233,9 +241,14 @@ export class ImageChat extends LitElement {
         this.fire(`image-chat-${kind}`, { chat, local } satisfies ImageChatChangeDetail);
       },
       error: (code, message, report) => {
-        const text = report.action ? errorSentence(this.i18n, report.action, report) : errorReason(this.i18n, report, { server: this.server, tenant: this.tenant });
-        this.notice.show(text);
-        this.fire('image-chat-error', { code, message, text } satisfies ImageChatErrorDetail);
+        const say = (text: string) => {
+          this.notice.show(text);
+          this.fire('image-chat-error', { code, message, text } satisfies ImageChatErrorDetail);
+        };
+        // The words for errors come with the parts: an error before they arrive is said once they have.
+        const parts = loadedParts();
+        if (parts) say(this.errorText(parts, report));
+        else loadParts().then((p) => say(this.errorText(p, report)), () => say(report.message));
       },
     });
   }
@@ -301,14 +314,20 @@ export class ImageChat extends LitElement {
     return validateText(this.i18n, text) ?? this.said(this.sync.update(chatId, { kind: 'add-comment', text }, this.worded(refused)));
   }
 
-  /** An action refused at once, in the reader's words (undefined: it was sent). */
+  /** An error in the reader's words (i18n/error-reason.ts, with the parts). */
+  private errorText(parts: Parts, report: SyncErrorReport): string {
+    return report.action ? parts.errorSentence(this.i18n, report.action, report) : parts.errorReason(this.i18n, report, { server: this.server, tenant: this.tenant });
+  }
+
+  /** An action refused at once, in the reader's words (undefined: it was sent); the server's English before the parts arrive. */
   private said(report: SyncErrorReport | undefined): string | undefined {
-    return report && (report.action ? errorSentence(this.i18n, report.action, report) : errorReason(this.i18n, report));
+    const parts = loadedParts();
+    return report && (parts ? this.errorText(parts, report) : report.message);
   }
 
   /** Hands a refusal that comes later to `refused` in the reader's words. */
   private worded(refused: Refused | undefined): RefusedAction | undefined {
-    return refused && ((_, report) => refused(errorReason(this.i18n, report)));
+    return refused && ((_, report) => refused(this.said({ ...report, action: undefined })!));
   }
 
   /** Where this image's drafts and unread record are kept. */

@@ -1,8 +1,8 @@
 /**
  * The parts of <image-chat> a visitor meets only once they act: the thread popup, the text boxes (with
  * their drafts' questions, the in-place confirm, links in messages, the popup's focus trap), the phone
- * sheet, the list of conversations, moving a marker and the avatars of who else is viewing, with their
- * styles. A chunk of its own, fetched by parts-loader.ts the first time someone
+ * sheet, the list of conversations, moving a marker, the avatars of who else is viewing and the words
+ * for errors, with their styles and English sentences. A chunk of its own, fetched by parts-loader.ts the first time someone
  * points at, touches or tabs into an element (or opens something): a visitor who only looks at the
  * image and its markers never downloads it.
  */
@@ -18,6 +18,7 @@ import { enParts } from './i18n/en-parts.ts';
 export { newChatTemplate } from './new-chat-view.ts';
 export { NewChatController } from './new-chat.ts';
 export { blockedReason, goneText, popupStyle } from './popups.ts';
+export { errorReason, errorSentence } from './i18n/error-reason.ts';
 export { SheetController } from './sheet.ts';
 export { ListPanel } from './list-panel.ts';
 export { MarkerMove } from './marker-move.ts';

@@ -20,7 +20,7 @@ import { defaultTimers, type Timers } from '../sync/types.ts';
 import type { NoticeController } from './notice-controller.ts';
 import { statusText } from './templates.ts';
 import type { I18n } from './i18n/i18n.ts';
-import { errorReason, type Where } from './i18n/error-text.ts';
+import type { ActionFacts } from '../sync/types.ts';
 
 export type BannerView =
   | { readonly kind: 'none' }
@@ -40,8 +40,11 @@ export interface BannerInput {
   readonly viewOnly: string | undefined;
   readonly now: number;
   readonly i18n: I18n;
-  /** Where the element connects, for a refusal that names it. */
-  readonly where?: Where;
+  /**
+   * The connection's refusal in the reader's words (i18n/error-reason.ts, which comes with the parts):
+   * '' while they are on their way (nothing is shown), undefined to say the server's English `reason`.
+   */
+  readonly refusal?: ((facts: ActionFacts) => string | undefined) | undefined;
 }
 
 /** The server did not answer at least one try and the browser has a network: retries go on. */
@@ -55,9 +58,12 @@ export function secondsUntil(at: number | undefined, now: number): number | unde
   return at !== undefined && at > now ? Math.max(1, Math.ceil((at - now) / 1000)) : undefined;
 }
 
-export function bannerView({ state, notice, viewOnly, now, i18n, where }: BannerInput): BannerView {
+export function bannerView({ state, notice, viewOnly, now, i18n, refusal }: BannerInput): BannerView {
   if (notice) return { kind: 'notice', text: notice };
-  if (state.status === 'offline' && !state.retry) return { kind: 'refused', text: state.refusal ? errorReason(i18n, state.refusal, where) : state.reason };
+  if (state.status === 'offline' && !state.retry) {
+    const text = (state.refusal && refusal?.(state.refusal)) ?? state.reason;
+    return text ? { kind: 'refused', text } : { kind: 'none' };
+  }
   if (state.status === 'online') return viewOnly ? { kind: 'info', text: viewOnly } : { kind: 'none' };
   if (serverUnreachable(state)) {
     const at = state.status === 'reconnecting' || state.status === 'offline' ? state.retryAt : undefined;
@@ -74,7 +80,7 @@ export interface StatusBannerOptions {
   /** Where focus goes once a notice is dismissed from the keyboard (its button is gone). */
   readonly refocus: () => void;
   readonly i18n: () => I18n;
-  readonly where?: () => Where;
+  readonly refusal?: BannerInput['refusal'];
   readonly now?: () => number;
   readonly timers?: Timers;
 }
@@ -115,7 +121,7 @@ export class StatusBanner implements ReactiveController {
 
   render(): TemplateResult {
     const i18n = this.o.i18n();
-    const view = bannerView({ state: this.o.state(), notice: this.o.notice.message, viewOnly: this.o.viewOnly(), now: this.now(), i18n, where: this.o.where?.() ?? {} });
+    const view = bannerView({ state: this.o.state(), notice: this.o.notice.message, viewOnly: this.o.viewOnly(), now: this.now(), i18n, refusal: this.o.refusal });
     return html`<div part="status" role="status" aria-live="polite">${view.kind === 'none' ? nothing : this.banner(view, i18n)}</div>`;
   }
 

@@ -1,6 +1,6 @@
 /**
  * The English sentences every element may need before its lazily loaded parts arrive (status, markers,
- * errors, the list toggle, a text's checks). With en-parts.ts they make en.ts, the catalog the other
+ * why it may only view, what failed, the list toggle, a text's checks). With en-parts.ts they make en.ts, the catalog the other
  * locales translate; the sentences of the parts come with the parts (parts.ts adds them).
  */
 export const enCore = {
@@ -17,16 +17,8 @@ export const enCore = {
     dismiss: 'Dismiss this message',
     readonlyImage: 'This image is read-only.',
     viewOnly: 'You can view but not post here.',
-    gone: 'Conversation {number} was deleted by someone else.',
     /** Opening a thread or a text box needs a part of the widget fetched on first use, and it did not arrive. */
     partsFailed: 'This part of the chat could not be loaded. Check your connection and try again.',
-  },
-  /** Why nothing can be posted right now (under a composer). */
-  blocked: {
-    unreachable: 'The server cannot be reached, so you can’t post, reply or delete until it is back. Conversations stay readable.',
-    connecting: 'Connecting… you can write once connected.',
-    reconnecting: 'Reconnecting… you can’t post, reply or delete until the connection is back.',
-    offline: 'You are offline, so you can’t post, reply or delete. Conversations stay readable.',
   },
   composer: {
     empty: 'Write a message first.',
@@ -61,47 +53,10 @@ export const enCore = {
     update: 'Your change was not saved',
     delete: 'The conversation was not deleted',
   },
-  /**
-   * Why something failed or was refused: the server's (or the connection's) `reason`, else its code. Each is
-   * a whole sentence, said alone in the banner or after `{what}: ` (`sentence`) for an action.
-   */
+  /** Why this identity may only view (the banner says it from the start); en-parts.ts has the other reasons. */
   errors: {
-    sentence: '{what}: {reason}',
-    // By code, when the reason is not one the widget knows.
-    unauthorized: 'You are not signed in, or your sign-in has expired.',
-    forbidden: 'You may not do that here.',
-    invalid: 'The server could not accept this.',
-    notFound: 'It no longer exists.',
-    rateLimited: 'Too many actions at once. Wait a moment and try again.',
-    tooLarge: 'This is over a limit of the server.',
-    unavailable: 'The server could not do this just now. Try again.',
-    // By reason.
-    rateLimitedFor: 'Too many actions: wait {seconds} s and try again.',
     readonlyToken: 'Your sign-in lets you view these conversations but not post.',
     readonlyView: 'This view is read-only.',
     readonlyGuests: 'Guests can view but not post here: sign in to take part.',
-    notAuthor: 'Only its author or a moderator can change it.',
-    textTooLong: 'The text is longer than {limit} characters, the most allowed.',
-    tooManyConversations: 'This image already holds {limit} conversations, the most allowed: resolve and delete old ones first.',
-    tooManyComments: 'This conversation already holds {limit} messages, the most allowed: start a new conversation.',
-    firstComment: 'The first message opens the conversation: delete the conversation instead.',
-    noSuchConversation: 'The conversation no longer exists.',
-    noSuchComment: 'The message no longer exists.',
-    queueFull: 'Too many messages are waiting: slow down.',
-    tooManyImages: 'This page follows more than {limit} images at once.',
-    signInRequired: 'Sign in to take part: this site does not admit guests.',
-    signInRefused: 'Your sign-in is not valid here.',
-    signInExpired: 'Your sign-in has expired. Reload the page to sign in again.',
-    signInRenewalRefused: 'The renewed sign-in was not accepted; you stay signed in as before.',
-    signInOtherUser: 'The new sign-in is for another user: reload the page to switch.',
-    unknownTenant: 'This site is not set up on the chat server: there is no tenant "{tenant}".',
-    originNotAllowed: 'The chat server does not allow conversations on this site: this page’s origin may not use tenant "{tenant}".',
-    embedTicketMissing: 'This embedded page has expired: reload it.',
-    tooManyConnections: 'Too many connections from your network: close other tabs or try again later.',
-    restarting: 'The server is restarting: try again in a moment.',
-    notOnline: 'You are not connected, so this was not sent. Try again when back online.',
-    ackTimeout: 'The server did not confirm this in time.',
-    connectionLost: 'The connection was lost before the server confirmed this.',
-    badServer: '“{server}” is not a server address.',
   },
 };

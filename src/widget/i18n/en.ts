@@ -14,11 +14,13 @@ import { enParts } from './en-parts.ts';
 /**
  * English, whole: en-core.ts (what an element needs from the start) and en-parts.ts (what its lazily
  * loaded parts say), in two files so that the first load carries only the first. Sections follow the
- * widget's parts; `composer` and `list` have a few sentences in each file.
+ * widget's parts; `composer`, `list`, `status` and `errors` have sentences in each file.
  */
 export const en = {
   ...enCore,
   ...enParts,
   composer: { ...enCore.composer, ...enParts.composer },
   list: { ...enCore.list, ...enParts.list },
+  status: { ...enCore.status, ...enParts.status },
+  errors: { ...enCore.errors, ...enParts.errors },
 };
