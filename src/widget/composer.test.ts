@@ -6,7 +6,8 @@ import { ImageChatComposer } from './composer.ts';
 import type { ComposerOptions, Refused } from './composer.ts';
 import { defineOnce } from './define.ts';
 import { MAX_TEXT_CHARS } from '../protocol/limits.ts';
-import { draftKey, drafts, imageScope } from './draft-store.ts';
+import { draftKey, drafts } from './draft-store.ts';
+import { imageScope } from './image-id.ts';
 import { english } from './i18n/i18n.ts';
 import { loadParts } from './parts-loader.ts';
 

@@ -1,5 +1,6 @@
 import { expect } from '@open-wc/testing';
-import { DraftStore, draftKey, imageScope } from './draft-store.ts';
+import { DraftStore, draftKey } from './draft-store.ts';
+import { imageScope } from './image-id.ts';
 
 /** A Storage whose every call throws, as in a sandboxed frame or with storage blocked. */
 const throwing = {

@@ -9,11 +9,6 @@
 
 const PREFIX = 'image-chat:draft:';
 
-/** One image of one tenant on one server, as a key (drafts here, the unread record in unread.ts). */
-export function imageScope(server: string, tenant: string, image: string): string {
-  return JSON.stringify([server, tenant, image]);
-}
-
 /** The key of one draft: its image's scope and the conversation (`new` for a new one). */
 export function draftKey(scope: string, chat: string): string {
   return `${scope}:${chat}`;

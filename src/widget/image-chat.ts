@@ -78,11 +78,11 @@
  * @fires image-chat-deleted - `{chat, local}` a conversation was deleted (chat: its last known state).
  * @fires image-chat-status - `{status}` the connection state changed.
  * @fires image-chat-error - `{code, message, text}` an action failed or was refused: `message` is the server's English (for logs), `text` the sentence the banner shows in the element's language.
+ *   The words for errors come with the element's lazily loaded parts: an error before they arrive fires once they have (with `text` in English if they cannot).
  */
 import { LitElement, adoptStyles, html, nothing, supportsAdoptingStyleSheets } from 'lit';
 import { styles } from './image-chat.styles.ts';
 import { ChatSync } from './chat-sync.ts';
-import type { ThreadContext } from './context.ts';
 import type { ImageChatComposer, Refused } from './composer.ts';
 import type { ImageChatThread } from './chat-thread.ts';
 import { validateText } from './validate-text.ts';
@@ -93,9 +93,8 @@ import type { ImageChatChangeDetail, ImageChatErrorDetail } from './templates.ts
 import { ImageBox } from './image-box.ts';
 import { NoticeController } from './notice-controller.ts';
 import { ThemeController, type Theme } from './theme-controller.ts';
-import { imageIdFromUrl } from './image-id.ts';
+import { imageIdFromUrl, imageScope } from './image-id.ts';
 import { UnreadController } from './unread.ts';
-import { draftKey, drafts, imageScope } from './draft-store.ts';
 import { MarkerLayer } from './marker-layer.ts';
 import { markerStyles } from './markers.styles.ts';
 import { StatusBanner, serverUnreachable } from './status-banner.ts';
@@ -108,7 +107,8 @@ import { LocaleController } from './i18n/locale-controller.ts';
 import type { I18n } from './i18n/i18n.ts';
 import { readonlyText } from './i18n/error-text.ts';
 import type { RefusedAction, SyncErrorReport } from './chat-sync.ts';
-import { PresenceController, othersTyping } from './presence.ts';
+import { PresenceController } from './presence.ts';
+import type { ThreadPopup } from './thread-popup.ts';
 
 export type { ImageChatChangeDetail, ImageChatErrorDetail, ImageChatStatus } from './templates.ts';
 
@@ -204,10 +204,10 @@ export class ImageChat extends LitElement {
     presence: () => this.sync.presence,
     me: () => this.sync.user?.id,
     i18n: () => this.i18n,
-    mayWrite: () => !this.viewOnly,
     sendHere: (here) => this.sync.here(here),
-    sendTyping: (chatId, stop) => this.sync.typing(chatId, stop),
   });
+  /** The open conversation's popup: it comes with the parts (partsAttached). */
+  private threads: ThreadPopup | undefined;
   private refocus = false;
   /** The open thread's number as last shown: the banner names it once the conversation is gone. */
   private openNumber = 0;
@@ -237,7 +237,8 @@ export class ImageChat extends LitElement {
         // Someone else deleted the thread being read: it closes (willUpdate), and the banner says why.
         const parts = loadedParts();
         if (parts && kind === 'deleted' && !local && chat.id === this.openChatId) this.notice.show(parts.goneText(this.i18n, this.openNumber));
-        if (kind === 'deleted') drafts.clear(draftKey(this.scope, chat.id));
+        // Drafts are written by the parts' text boxes: without the parts on this page, one left from earlier in the tab stays.
+        if (parts && kind === 'deleted') parts.drafts.clear(parts.draftKey(this.scope, chat.id));
         this.fire(`image-chat-${kind}`, { chat, local } satisfies ImageChatChangeDetail);
       },
       error: (code, message, report) => {
@@ -344,6 +345,7 @@ export class ImageChat extends LitElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    this.threads?.typing.stop();
     this.offParts?.();
   }
 
@@ -359,6 +361,7 @@ export class ImageChat extends LitElement {
     // Where shadow roots cannot adopt sheets, adoptStyles appends <style> elements: only the new ones.
     adoptStyles(this.renderRoot as ShadowRoot, supportsAdoptingStyleSheets ? [...own, ...parts.partStyles] : parts.partStyles);
     new parts.SheetController(this, () => (this.openChatId ? this.closeThread(true) : this.newChat?.cancel()));
+    this.threads = new parts.ThreadPopup((chatId, stop) => this.sync.typing(chatId, stop));
     this.newChat = new parts.NewChatController(this, {
       viewOnly: () => this.viewOnly,
       threadOpen: () => this.openChatId !== undefined,
@@ -458,7 +461,7 @@ export class ImageChat extends LitElement {
 
   private async openThread(chatId: string): Promise<void> {
     if (!loadedParts() && !(await this.needParts())) return;
-    this.presence.stopTyping();
+    this.threads?.typing.stop();
     this.newChat?.stop();
     this.openChatId = this.openChatId === chatId ? undefined : chatId;
     await this.updateComplete;
@@ -469,40 +472,11 @@ export class ImageChat extends LitElement {
   }
 
   private closeThread(restoreFocus: boolean): void {
-    this.presence.stopTyping();
+    this.threads?.typing.stop();
     const id = this.openChatId;
     this.openChatId = undefined;
     if (!restoreFocus || !id) return;
     (this.markers.markerEl(id) ?? this.markers.clusterEl(id) ?? this.overlayEl)?.focus();
-  }
-
-  private threadValue(): ThreadContext | undefined {
-    const chat = this.sync.chats.find((c) => c.id === this.openChatId);
-    if (!chat) return undefined;
-    this.openNumber = this.markers.numberOf(chat.id);
-    return {
-      chat,
-      number: this.openNumber,
-      user: this.sync.user,
-      status: this.status,
-      readonly: this.viewOnly,
-      i18n: this.i18n,
-      scope: this.scope,
-      reply: (text, refused) => {
-        const refusal = this.reply(chat.id, text, refused);
-        if (refusal === undefined) this.presence.stopTyping();
-        return refusal;
-      },
-      typing: othersTyping(this.sync.typists.get(chat.id) ?? [], this.sync.user?.id),
-      drafting: (text) => this.presence.input(chat.id, text),
-      editComment: (commentId, text, refused) => validateText(this.i18n, text) ?? this.said(this.sync.update(chat.id, { kind: 'edit-comment', commentId, text }, this.worded(refused))),
-      sheet: this.narrow.narrow,
-      serverUnreachable: serverUnreachable(this.sync.state),
-      deleteChat: () => this.deleteChat(chat.id),
-      deleteComment: (commentId) => this.said(this.sync.update(chat.id, { kind: 'delete-comment', commentId })),
-      setResolved: (resolved) => this.said(this.sync.update(chat.id, { kind: 'resolve', resolved })),
-      close: () => this.closeThread(true),
-    };
   }
 
   // ------------------------------------------------------------ render
@@ -516,6 +490,7 @@ export class ImageChat extends LitElement {
     const o = this.box.rect;
     const parts = this.withParts ? loadedParts() : undefined;
     const open = parts && this.sync.chats.find((c) => c.id === this.openChatId);
+    if (open) this.openNumber = this.markers.numberOf(open.id);
     const sheet = this.narrow.narrow;
     const overlayLabel = this.markers.overlayLabel(this.alt || this.slotted?.alt, this.viewOnly);
     const i18n = this.i18n;
@@ -543,25 +518,31 @@ export class ImageChat extends LitElement {
             // Offline or reconnecting: refused before anything is written, and says why.
             error: newChat.error ?? parts.blockedReason(i18n, this.status, serverUnreachable(this.sync.state)),
             disabled: this.status !== 'online',
-            draftKey: draftKey(this.scope, 'new'),
+            draftKey: parts.draftKey(this.scope, 'new'),
             onSend: (text, refused) => newChat.send(text, refused),
             onCancel: () => newChat.cancel(),
             onInput: () => newChat.clearError(),
           })
         : nothing}
       ${open
-        ? html`<image-chat-thread
-            part="thread"
-            role="dialog"
-            aria-label=${this.markers.threadLabel(open)}
-            aria-modal=${sheet ? 'true' : nothing}
-            ?data-sheet=${sheet}
-            popover=${sheet ? 'manual' : nothing}
-            tabindex=${sheet ? '-1' : nothing}
-            style=${sheet ? nothing : this.popupStyle(parts, open)}
-            .context=${this.threadValue()}
-            @keydown=${(e: KeyboardEvent) => e.key === 'Escape' && (e.preventDefault(), this.closeThread(true))}
-          ></image-chat-thread>`
+        ? this.threads!.render({
+            i18n,
+            chat: open,
+            number: this.openNumber,
+            label: this.markers.threadLabel(open),
+            sheet,
+            style: sheet ? undefined : this.popupStyle(parts, open),
+            user: this.sync.user,
+            status: this.status,
+            readonly: this.viewOnly,
+            scope: this.scope,
+            serverUnreachable: serverUnreachable(this.sync.state),
+            typists: this.sync.typists.get(open.id) ?? [],
+            reply: (text, refused) => this.reply(open.id, text, refused),
+            update: (change, refused) => (this.viewOnly ? this.viewOnlyReason : this.said(this.sync.update(open.id, change, this.worded(refused)))),
+            deleteChat: () => this.deleteChat(open.id),
+            close: (restoreFocus) => this.closeThread(restoreFocus),
+          })
         : nothing}
       ${this.markers.chromeTemplate()}
       ${i18n.dir === 'rtl' ? this.presence.badge('right', Math.max(0, this.clientWidth - (o.x + o.width)) + 8, o.y + 8) : this.presence.badge('left', o.x + 8, o.y + 8)}

@@ -44,3 +44,8 @@ export function imageIdFromUrl(url: string, base: string = globalThis.document?.
   }
   return fitImageId(href);
 }
+
+/** One image of one tenant on one server, as a key (its drafts in draft-store.ts, its unread record in unread.ts). */
+export function imageScope(server: string, tenant: string, image: string): string {
+  return JSON.stringify([server, tenant, image]);
+}

@@ -17,6 +17,8 @@ import { enParts } from './i18n/en-parts.ts';
 
 export { newChatTemplate } from './new-chat-view.ts';
 export { NewChatController } from './new-chat.ts';
+export { ThreadPopup } from './thread-popup.ts';
+export { drafts, draftKey } from './draft-store.ts';
 export { blockedReason, goneText, popupStyle } from './popups.ts';
 export { errorReason, errorSentence } from './i18n/error-reason.ts';
 export { SheetController } from './sheet.ts';

@@ -1,9 +1,12 @@
-// The presence and typing parts and their timers (presence.ts), with an injected clock and page.
+// The presence and typing parts and their timers (presence.ts, typing.ts), with an injected clock and page.
 import { expect } from '@open-wc/testing';
 import { render } from 'lit';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { PresenceMessage } from '../protocol/messages.ts';
-import { PresenceController, othersTyping, type PresenceSource } from './presence.ts';
+import { PresenceController, type PresenceSource } from './presence.ts';
+import { Typing, othersTyping } from './typing.ts';
+import { ThreadPopup } from './thread-popup.ts';
+import type { ThreadContext } from './context.ts';
 import { initials, typingTemplate, typingText } from './presence-view.ts';
 import { loadParts } from './parts-loader.ts';
 import { FakeTimers } from '../../test/support/fake-timers.ts';
@@ -31,7 +34,7 @@ function host() {
 const ME = 'u:me';
 const viewer = (n: number) => ({ id: `u:${n}`, name: `Person ${n}` });
 
-function setup(options: { presence?: PresenceMessage; mayWrite?: boolean; page?: FakePage; i18n?: I18n } = {}) {
+function setup(options: { presence?: PresenceMessage; page?: FakePage; i18n?: I18n } = {}) {
   const timers = new FakeTimers();
   const page = options.page ?? new FakePage();
   const sent: string[] = [];
@@ -40,12 +43,10 @@ function setup(options: { presence?: PresenceMessage; mayWrite?: boolean; page?:
     presence: () => presence,
     me: () => ME,
     i18n: () => options.i18n ?? english,
-    mayWrite: () => options.mayWrite ?? true,
     sendHere: (here) => sent.push(`here:${here}`),
-    sendTyping: (chatId, stop) => sent.push(`${stop ? 'stop' : 'typing'}:${chatId}`),
   };
   const h = host();
-  const controller = new PresenceController(h, source, { timers, now: timers.now, page });
+  const controller = new PresenceController(h, source, { timers, page });
   h.connect();
   const badge = () => {
     const box = document.createElement('div');
@@ -81,41 +82,53 @@ describe('presence: away after a minute hidden', () => {
   });
 });
 
+function typing() {
+  const timers = new FakeTimers();
+  const sent: string[] = [];
+  const typing = new Typing((chatId, stop) => sent.push(`${stop ? 'stop' : 'typing'}:${chatId}`), { now: timers.now });
+  return { timers, sent, typing };
+}
+
 describe('typing: throttled, nothing while the text stays the same', () => {
   it('one typing per 2 s while the text changes, none for the same text, a stop when cleared or sent', () => {
-    const { timers, controller, sent } = setup();
-    controller.input('c1', 'H');
+    const { timers, typing: t, sent } = typing();
+    t.input('c1', 'H');
     expect(sent).to.deep.equal(['typing:c1']);
     timers.advance(500);
-    controller.input('c1', 'He');
+    t.input('c1', 'He');
     timers.advance(1000);
-    controller.input('c1', 'Hel');
+    t.input('c1', 'Hel');
     expect(sent).to.have.length(1, 'at most one every 2 s');
     timers.advance(500);
-    controller.input('c1', 'Hel');
+    t.input('c1', 'Hel');
     expect(sent).to.have.length(1, 'the same text sends nothing');
-    controller.input('c1', 'Hell');
+    t.input('c1', 'Hell');
     expect(sent).to.deep.equal(['typing:c1', 'typing:c1']);
     timers.advance(10_000);
-    controller.input('c1', 'Hell');
+    t.input('c1', 'Hell');
     expect(sent).to.have.length(2, 'a pause sends nothing: the server lets it lapse');
-    controller.input('c1', '');
+    t.input('c1', '');
     expect(sent).to.deep.equal(['typing:c1', 'typing:c1', 'stop:c1'], 'cleared');
-    controller.input('c1', 'again');
-    controller.stopTyping();
-    controller.stopTyping();
+    t.input('c1', 'again');
+    t.stop();
+    t.stop();
     expect(sent.slice(3)).to.deep.equal(['typing:c1', 'stop:c1'], 'sent or closed: one stop');
   });
 
-  it('another conversation stops the first; a view-only user sends nothing', () => {
-    const { controller, sent } = setup();
-    controller.input('c1', 'a');
-    controller.input('c2', 'b');
+  it('another conversation stops the first; a view-only user sends nothing from the thread', () => {
+    const { typing: t, sent } = typing();
+    t.input('c1', 'a');
+    t.input('c2', 'b');
     expect(sent).to.deep.equal(['typing:c1', 'stop:c1', 'typing:c2']);
-    const viewOnly = setup({ mayWrite: false });
-    viewOnly.controller.input('c1', 'a');
-    viewOnly.controller.stopTyping();
-    expect(viewOnly.sent).to.deep.equal([]);
+    const viewOnly: string[] = [];
+    const popup = new ThreadPopup((chatId) => viewOnly.push(chatId));
+    const box = document.createElement('div');
+    const chat = { id: 'c1', x: 0.5, y: 0.5, number: 1, resolved: false, pending: false, author: viewer(1), comments: [] } as unknown as Parameters<ThreadPopup['render']>[0]['chat'];
+    const refuse = () => 'no';
+    render(popup.render({ i18n: english, chat, number: 1, label: '', sheet: false, style: undefined, user: undefined, status: 'online', readonly: true, scope: 's', serverUnreachable: false, typists: [], reply: refuse, update: refuse, deleteChat: refuse, close: () => {} }), box);
+    const context = (box.querySelector('image-chat-thread') as unknown as { context: ThreadContext }).context;
+    context.drafting!('a');
+    expect(viewOnly).to.deep.equal([]);
   });
 });
 

@@ -1,20 +1,16 @@
 /**
- * Who else is viewing the image (`presence` part) and who is writing in the
- * open conversation (`typing` part), with the two timers behind them:
- * - away: once the page has been hidden for `awayAfterMs` (60 s) the element
- *   tells the server it is not looking (`here: false`), and that it is back
- *   as soon as the page is shown again;
- * - typing: while the reply's text changes, a `typing` at most every
- *   `typingEveryMs` (2 s); nothing while the text stays the same; a stop when
- *   it is sent, cleared, or the conversation closes. The server drops a
- *   typist 5 s after their last `typing`, so a pause ends it by itself.
- * Clock and page signals are injected, so both timers are tested without waiting.
+ * Who else is viewing the image (`presence` part), and the timer behind this
+ * page's own presence: once the page has been hidden for `awayAfterMs` (60 s)
+ * the element tells the server it is not looking (`here: false`), and that it
+ * is back as soon as the page is shown again. Who writes in the open
+ * conversation is typing.ts's, with the parts. Clock and page signals are
+ * injected, so the timer is tested without waiting.
  *
  * The presence part sits in the top start corner of the image (the list
  * toggle has the top end one) and is not drawn while nobody else is there.
  */
 import { nothing, type ReactiveController, type ReactiveControllerHost, type TemplateResult } from 'lit';
-import type { Author, PresenceMessage } from '../protocol/messages.ts';
+import type { PresenceMessage } from '../protocol/messages.ts';
 import { browserPage, type PageSignals } from '../sync/page-signals.ts';
 import { defaultTimers, type Timers } from '../sync/types.ts';
 import type { I18n } from './i18n/i18n.ts';
@@ -25,18 +21,13 @@ export interface PresenceSource {
   me(): string | undefined;
   /** The element's language (its `presence` section: i18n/en.ts). */
   i18n(): I18n;
-  /** May this user write here (no typing otherwise)? */
-  mayWrite(): boolean;
   sendHere(here: boolean): void;
-  sendTyping(chatId: string, stop: boolean): void;
 }
 
 export interface PresenceOptions {
   readonly timers?: Timers;
-  readonly now?: () => number;
   readonly page?: PageSignals;
   readonly awayAfterMs?: number;
-  readonly typingEveryMs?: number;
 }
 
 export class PresenceController implements ReactiveController {
@@ -44,10 +35,7 @@ export class PresenceController implements ReactiveController {
   away = false;
   private awayTimer: unknown;
   private offPage: (() => void) | undefined;
-  /** The conversation this user was last shown as writing in, what they had written, when `typing` last went. */
-  private writing: { chatId: string; text: string; sentAt: number; sent: boolean } | undefined;
   private readonly timers: Timers;
-  private readonly now: () => number;
   private readonly page: PageSignals;
 
   constructor(
@@ -56,7 +44,6 @@ export class PresenceController implements ReactiveController {
     private readonly options: PresenceOptions = {},
   ) {
     this.timers = options.timers ?? defaultTimers;
-    this.now = options.now ?? Date.now;
     this.page = options.page ?? browserPage;
     host.addController(this);
   }
@@ -74,31 +61,6 @@ export class PresenceController implements ReactiveController {
     this.offPage = undefined;
     this.timers.clearTimeout(this.awayTimer);
     this.awayTimer = undefined;
-    this.stopTyping();
-  }
-
-  /** The reply box of `chatId` holds `text` now (each input event). */
-  input(chatId: string, text: string): void {
-    if (!this.source.mayWrite()) return;
-    if (this.writing?.chatId !== chatId) {
-      this.stopTyping();
-      this.writing = { chatId, text: '', sentAt: -Infinity, sent: false };
-    }
-    const w = this.writing!;
-    if (text === w.text) return;
-    w.text = text;
-    if (text.trim() === '') return this.stopTyping();
-    if (this.now() - w.sentAt < (this.options.typingEveryMs ?? 2000)) return;
-    w.sentAt = this.now();
-    w.sent = true;
-    this.source.sendTyping(chatId, false);
-  }
-
-  /** Sent, cleared or closed: others stop seeing this user type (if they did). */
-  stopTyping(): void {
-    const w = this.writing;
-    this.writing = undefined;
-    if (w?.sent) this.source.sendTyping(w.chatId, true);
   }
 
   /**
@@ -141,9 +103,4 @@ export class PresenceController implements ReactiveController {
     this.away = false;
     this.source.sendHere(true);
   }
-}
-
-/** Who types in a conversation, this user left out. */
-export function othersTyping(typists: readonly Author[], me: string | undefined): readonly Author[] {
-  return typists.filter((u) => u.id !== me);
 }
