@@ -216,20 +216,14 @@ export class ImageChat extends LitElement {
     super();
     // Pointing at, touching or tabbing into the element comes before opening anything: fetch the parts then.
     for (const type of ['pointerover', 'touchstart', 'focusin']) this.addEventListener(type, () => void loadParts().catch(() => undefined), { passive: true });
-    this.src = undefined;
+    // The properties left out start undefined.
     this.alt = '';
     this.server = DEFAULT_SERVER;
     this.tenant = 'demo';
-    this.imageId = undefined;
-    this.userName = undefined;
-    this.userToken = undefined;
-    this.locale = undefined;
     this.readonly = false;
     this.theme = 'auto';
     this.hideResolved = false;
     this.status = 'connecting';
-    this.openChatId = undefined;
-    this.slotted = undefined;
     this.sync = new ChatSync(this, {
       status: (status) => this.onStatus(status),
       change: (kind, chat, local, tempId) => {
