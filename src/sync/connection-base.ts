@@ -23,6 +23,19 @@ export interface PendingAction {
   timer: unknown;
 }
 
+/** Listeners that may come and go while they hear: each value goes to a copy of the set. */
+export class Listeners<T> extends Set<(value: T) => void> {
+  /** Adds one; returns how to remove it. */
+  on(listener: (value: T) => void): () => void {
+    this.add(listener);
+    return () => this.delete(listener);
+  }
+
+  emit(value: T): void {
+    for (const l of [...this]) l(value);
+  }
+}
+
 /** `P`: what a subclass keeps of each unanswered action (the tab side also keeps what it needs to resend it). */
 export abstract class ConnectionBase<P extends PendingAction = PendingAction> implements ChatConnection {
   abstract readonly url: string;
@@ -32,10 +45,10 @@ export abstract class ConnectionBase<P extends PendingAction = PendingAction> im
   protected readonly images = new Map<string, Map<ImageListener, PositionSource | undefined>>();
   /** Unanswered actions by broadcastId: the answer finds its action by it. */
   protected readonly pending = new Map<string, P>();
-  private readonly statusListeners = new Set<(s: ConnectionState) => void>();
-  private readonly noticeListeners = new Set<(e: ErrorMessage) => void>();
-  private readonly ephemeralListeners = new Map<string, Set<EphemeralListener>>();
-  private refs = 0;
+  readonly #statusListeners = new Listeners<ConnectionState>();
+  readonly #noticeListeners = new Listeners<ErrorMessage>();
+  readonly #ephemeralListeners = new Map<string, Listeners<EphemeralImageMessage>>();
+  #refs = 0;
 
   constructor(protected readonly timers: Timers) {}
 
@@ -66,35 +79,32 @@ export abstract class ConnectionBase<P extends PendingAction = PendingAction> im
   }
 
   onStatus(listener: (s: ConnectionState) => void): () => void {
-    this.statusListeners.add(listener);
-    return () => this.statusListeners.delete(listener);
+    return this.#statusListeners.on(listener);
   }
 
   /** Errors the server sent that belong to no action. */
   onNotice(listener: (e: ErrorMessage) => void): () => void {
-    this.noticeListeners.add(listener);
-    return () => this.noticeListeners.delete(listener);
+    return this.#noticeListeners.on(listener);
   }
 
   onEphemeral(image: string, listener: EphemeralListener): () => void {
-    let listeners = this.ephemeralListeners.get(image);
-    if (!listeners) this.ephemeralListeners.set(image, (listeners = new Set()));
+    let listeners = this.#ephemeralListeners.get(image);
+    if (!listeners) this.#ephemeralListeners.set(image, (listeners = new Listeners()));
     listeners.add(listener);
     return () => {
-      const current = this.ephemeralListeners.get(image);
-      if (current?.delete(listener) && current.size === 0) this.ephemeralListeners.delete(image);
+      const current = this.#ephemeralListeners.get(image);
+      if (current?.delete(listener) && current.size === 0) this.#ephemeralListeners.delete(image);
     };
   }
 
   /** Registry bookkeeping: see acquireConnection / release. */
   retain(): this {
-    this.refs++;
+    this.#refs++;
     return this;
   }
 
   release(): void {
-    if (--this.refs > 0) return;
-    this.close();
+    if (--this.#refs < 1) this.close();
   }
 
   abstract resync(image: string): void;
@@ -123,26 +133,16 @@ export abstract class ConnectionBase<P extends PendingAction = PendingAction> im
 
   /** Status listeners hear about changes they can see (a renewed sign-in's user included), not every heartbeat. */
   protected announce(before: ConnectionState, after: ConnectionState): void {
-    // A new retry time is seen too: the banner counts down to it.
-    const seen = (s: ConnectionState) =>
-      s.status === 'offline'
-        ? `${s.status}|${s.reason}|${s.retry}|${s.attempt}|${s.retryAt}`
-        : s.status === 'online'
-          ? `${s.status}|${JSON.stringify(s.user)}`
-          : s.status === 'reconnecting'
-            ? `${s.status}|${s.attempt}|${s.retryAt}`
-            : s.status;
-    if (seen(after) !== seen(before)) for (const l of [...this.statusListeners]) l(after);
+    if (seen(after) !== seen(before)) this.#statusListeners.emit(after);
   }
 
   /** Presence or typing for an image: to its ephemeral listeners, only while the image is followed. */
   protected ephemeral(message: EphemeralImageMessage): void {
-    if (!this.images.has(message.image)) return;
-    for (const l of [...(this.ephemeralListeners.get(message.image) ?? [])]) l(message);
+    if (this.images.has(message.image)) this.#ephemeralListeners.get(message.image)?.emit(message);
   }
 
   protected notice(error: ErrorMessage): void {
-    for (const l of [...this.noticeListeners]) l(error);
+    this.#noticeListeners.emit(error);
   }
 
   /** Answers an action once: a late ack after a timeout, or a second answer, finds nothing. */
@@ -159,4 +159,14 @@ export abstract class ConnectionBase<P extends PendingAction = PendingAction> im
   protected failPending(reason: 'connection-lost' | 'connection-closed'): void {
     for (const id of [...this.pending.keys()]) this.settle(id, ActionError.local(reason));
   }
+}
+
+/**
+ * What a status listener can see of a state: a new retry time too (the banner counts down to it).
+ * Fields a status lacks read as undefined; an online state's user stands for its attempt, which
+ * changes only with its status (a connecting one's is always 0).
+ */
+function seen(state: ConnectionState): string {
+  const { status, attempt, reason, retry, retryAt, user } = state as Partial<Extract<ConnectionState, { status: 'offline' }> & Extract<ConnectionState, { status: 'online' }>>;
+  return JSON.stringify([status, user ?? attempt, reason, retry, retryAt]);
 }

@@ -21,21 +21,16 @@ export const browserPage: PageSignals = {
   visible: () => globalThis.document?.visibilityState !== 'hidden',
   listen(listener) {
     const doc = globalThis.document;
-    const on = {
-      online: () => listener('online'),
-      offline: () => listener('offline'),
-      focus: () => listener('focus'),
-      visibility: () => listener(doc?.visibilityState === 'hidden' ? 'hidden' : 'visible'),
-    };
-    globalThis.addEventListener?.('online', on.online);
-    globalThis.addEventListener?.('offline', on.offline);
-    globalThis.addEventListener?.('focus', on.focus);
-    doc?.addEventListener('visibilitychange', on.visibility);
+    const hear = (ev: Event) => listener(ev.type === 'visibilitychange' ? (doc.visibilityState === 'hidden' ? 'hidden' : 'visible') : (ev.type as PageSignal));
+    const targets = [
+      [globalThis, 'online'],
+      [globalThis, 'offline'],
+      [globalThis, 'focus'],
+      [doc, 'visibilitychange'],
+    ] as const;
+    for (const [target, type] of targets) target?.addEventListener?.(type, hear);
     return () => {
-      globalThis.removeEventListener?.('online', on.online);
-      globalThis.removeEventListener?.('offline', on.offline);
-      globalThis.removeEventListener?.('focus', on.focus);
-      doc?.removeEventListener('visibilitychange', on.visibility);
+      for (const [target, type] of targets) target?.removeEventListener?.(type, hear);
     };
   },
 };

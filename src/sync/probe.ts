@@ -22,21 +22,18 @@ export type Probe = (socketUrl: string, signal: AbortSignal) => Promise<ProbeAns
 export const fetchProbe: Probe = async (socketUrl, signal) => {
   try {
     const res = await fetch(socketUrl.replace(/^ws/, 'http'), { cache: 'no-store', signal });
+    const status = res.status;
     if (res.ok) return { kind: 'ok' };
-    if (res.status === 429 || res.status < 400 || res.status >= 500) return { kind: 'down' };
-    const body = (await res.json()) as { error?: { message?: unknown; code?: unknown; reason?: unknown } };
-    const reason = typeof body.error?.message === 'string' ? body.error.message : `The server refused the connection (${res.status}).`;
-    return { kind: 'refused', reason, ...refusalOf(body.error, res.status) };
+    if (status === 429 || status < 400 || status >= 500) return { kind: 'down' };
+    const { error } = (await res.json()) as { error?: { message?: unknown; code?: unknown; reason?: unknown } };
+    const reason = typeof error?.message === 'string' ? error.message : `The server refused the connection (${status}).`;
+    // The refusal's facts only when the server said a reason (not an older one, nor a proxy's page).
+    if (typeof error?.reason !== 'string') return { kind: 'refused', reason };
+    const code = typeof error.code === 'string' ? (error.code as ErrorCode) : (CODE_OF_STATUS[status] ?? 'invalid');
+    return { kind: 'refused', reason, refusal: { code, reason: error.reason as ErrorReason } };
   } catch {
     return { kind: 'down' };
   }
 };
 
 const CODE_OF_STATUS: Record<number, ErrorCode> = { 400: 'invalid', 401: 'unauthorized', 403: 'forbidden', 404: 'not-found' };
-
-/** The refusal's facts from the body's `{code, reason}`; none when the server said no reason (an older one, or a proxy's page). */
-function refusalOf(error: { code?: unknown; reason?: unknown } | undefined, status: number): { refusal?: ActionFacts } {
-  if (typeof error?.reason !== 'string') return {};
-  const code = typeof error.code === 'string' ? (error.code as ErrorCode) : (CODE_OF_STATUS[status] ?? 'invalid');
-  return { refusal: { code, reason: error.reason as ErrorReason } };
-}

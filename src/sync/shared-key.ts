@@ -21,13 +21,11 @@ export function tag(text: string): string {
  * connection. Undefined for anything that does not decode.
  */
 export function tokenSubject(token: string): string | undefined {
-  const payload = token.split('.')[1];
-  if (!payload) return undefined;
   try {
-    const base64 = payload.replace(/-/g, '+').replace(/_/g, '/') + '='.repeat((4 - (payload.length % 4)) % 4);
-    const json = new TextDecoder().decode(Uint8Array.from(atob(base64), (c) => c.charCodeAt(0)));
-    const sub: unknown = (JSON.parse(json) as { sub?: unknown }).sub;
-    return typeof sub === 'string' && sub !== '' ? sub : undefined;
+    // base64url without padding, which atob takes once the alphabet is base64's.
+    const base64 = token.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/');
+    const { sub } = JSON.parse(new TextDecoder().decode(Uint8Array.from(atob(base64), (c) => c.charCodeAt(0)))) as { sub?: unknown };
+    return typeof sub === 'string' && sub ? sub : undefined;
   } catch {
     return undefined;
   }

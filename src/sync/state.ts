@@ -7,7 +7,7 @@
  * carry out effects, so every timing rule here is tested with a fake clock.
  */
 import type { User } from '../protocol/messages.ts';
-import type { ActionFacts } from './types.ts';
+import { defined, type ActionFacts } from './types.ts';
 
 export { LOST_MESSAGE } from './types.ts';
 
@@ -184,6 +184,9 @@ const NETWORK_OFFLINE = 'The network is offline.';
 
 const stay = (state: ConnectionState): Step => ({ state, effects: [] });
 
+/** Offline for now or for good: the socket, the timers and the actions in flight all go. */
+const STOP: readonly Effect[] = [{ type: 'close' }, { type: 'cancel', timer: 'retry' }, { type: 'cancel', timer: 'heartbeat' }, { type: 'fail-pending' }];
+
 export function transition(state: ConnectionState, event: ConnectionEvent, now: number, o: TransitionOptions): Step {
   const final = state.status === 'offline' && !state.retry;
   switch (event.type) {
@@ -238,16 +241,8 @@ export function transition(state: ConnectionState, event: ConnectionEvent, now: 
 
     case 'refused':
       return {
-        state: {
-          status: 'offline',
-          attempt: 0,
-          reason: event.reason,
-          ...(event.refusal ? { refusal: event.refusal } : {}),
-          retry: false,
-          network: false,
-          socket: false,
-        },
-        effects: [{ type: 'close' }, { type: 'cancel', timer: 'retry' }, { type: 'cancel', timer: 'heartbeat' }, { type: 'fail-pending' }],
+        state: defined({ status: 'offline', attempt: 0, reason: event.reason, refusal: event.refusal, retry: false, network: false, socket: false }),
+        effects: STOP,
       };
 
     case 'credentials':
@@ -256,12 +251,7 @@ export function transition(state: ConnectionState, event: ConnectionEvent, now: 
 
     case 'network-offline':
       if (final) return stay(state);
-      return offlineNetwork(state.attempt, [
-        { type: 'close' },
-        { type: 'cancel', timer: 'retry' },
-        { type: 'cancel', timer: 'heartbeat' },
-        { type: 'fail-pending' },
-      ]);
+      return offlineNetwork(state.attempt, STOP);
 
     case 'network-online':
       // Skips the wait: the network is back, try now.
@@ -279,12 +269,10 @@ export function transition(state: ConnectionState, event: ConnectionEvent, now: 
  */
 function opening(state: Exclude<ConnectionState, { status: 'online' }>, fastSince?: number, probing = false): ConnectionState {
   if (state.status === 'connecting') return { status: 'connecting', attempt: state.attempt, socket: true };
-  const { retryAt: _armed, probing: _was, ...rest } = state;
-  const since = fastSince ?? state.fastSince;
-  return { ...rest, socket: true, ...(since === undefined ? {} : { fastSince: since }), ...(probing ? { probing: true } : {}) };
+  return defined({ ...state, retryAt: undefined, socket: true, fastSince: fastSince ?? state.fastSince, probing: probing || undefined });
 }
 
-function offlineNetwork(attempt: number, effects: Effect[]): Step {
+function offlineNetwork(attempt: number, effects: readonly Effect[]): Step {
   return { state: { status: 'offline', attempt, reason: NETWORK_OFFLINE, retry: true, network: true, socket: false }, effects };
 }
 

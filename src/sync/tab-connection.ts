@@ -33,6 +33,7 @@
  */
 import type { AckMessage, ActionMessage, ErrorMessage, User } from '../protocol/messages.ts';
 import { Connection } from './connection.ts';
+import { Listeners } from './connection-base.ts';
 import type { Follower } from './follower.ts';
 import type { Leader } from './leader.ts';
 import { browserPage, seenAlsoBy } from './page-signals.ts';
@@ -70,55 +71,62 @@ export class TabConnection implements ChatConnection {
   readonly id = crypto.randomUUID();
   onClosed: (() => void) | undefined;
   /** The first tab's (or a lone tab's) socket, its elements' connection. */
-  private connection: Connection | undefined;
-  private follower: Follower | undefined;
-  private relay: Leader | undefined;
-  private solo: LeaderRole | undefined;
+  #connection: Connection | undefined;
+  #follower: Follower | undefined;
+  #relay: Leader | undefined;
+  #solo: LeaderRole | undefined;
   /** The BroadcastChannel while this tab listens for a second tab; the relay's channel then. */
-  private channel: ChannelLike | undefined;
+  #channel: ChannelLike | undefined;
   /** What other tabs said from the first hello on, kept for the relay while it loads. */
-  private heard: MessageEvent[] = [];
-  private readonly waiting = new Set<Waiting>();
-  private readonly statusListeners = new Set<(s: ConnectionState) => void>();
-  private readonly noticeListeners = new Set<(e: ErrorMessage) => void>();
+  #heard: MessageEvent[] = [];
+  readonly #waiting = new Set<Waiting>();
+  readonly #statusListeners = new Listeners<ConnectionState>();
+  readonly #noticeListeners = new Listeners<ErrorMessage>();
   /** How many of this tab's listeners follow each image. */
-  private readonly followed = new Map<string, number>();
+  readonly #followed = new Map<string, number>();
   /** Images this tab's elements are away from (presence), until their last listener goes. */
-  private readonly away = new Set<string>();
-  private renewedToken: string | undefined;
-  private releaseLock: (() => void) | undefined;
-  private readonly code: TabCode;
-  private refs = 0;
-  private closed = false;
+  readonly #away = new Set<string>();
+  #renewedToken: string | undefined;
+  #releaseLock: (() => void) | undefined;
+  readonly #code: TabCode;
+  #refs = 0;
+  #closed = false;
+
+  readonly #guestKey: string;
+  readonly #options: ConnectionOptions;
+  readonly #locks: LocksLike;
 
   constructor(
     readonly url: string,
-    private readonly guestKey: string,
+    guestKey: string,
     readonly key: string,
-    private readonly options: ConnectionOptions,
+    options: ConnectionOptions,
     channels: (name: string) => ChannelLike,
-    private readonly locks: LocksLike,
+    locks: LocksLike,
   ) {
-    this.code = options.tabCode ?? chunks;
+    this.#guestKey = guestKey;
+    this.#options = options;
+    this.#locks = locks;
+    this.#code = options.tabCode ?? chunks;
     try {
-      this.channel = channels(channelName(key));
+      this.#channel = channels(channelName(key));
     } catch {
-      this.alone();
+      this.#alone();
       return;
     }
     // From now on: a tab that finds this one holding the lock says hello after this channel exists.
-    this.channel.onmessage = (ev: MessageEvent) => this.hear(ev);
-    const ask = () => locks.request(leaderLockName(key), { ifAvailable: true }, (lock) => this.decide(lock));
+    this.#channel.onmessage = (ev: MessageEvent) => this.#hear(ev);
+    const ask = () => locks.request(leaderLockName(key), { ifAvailable: true }, (lock) => this.#decide(lock));
     // Refused (thrown or rejected, as in `<iframe sandbox="allow-scripts">`): alone.
-    new Promise((asked) => asked(ask())).catch(() => this.alone());
+    new Promise((asked) => asked(ask())).catch(() => this.#alone());
   }
 
-  private get inner(): Connection | Follower | undefined {
-    return this.connection ?? this.follower;
+  get #inner(): Connection | Follower | undefined {
+    return this.#connection ?? this.#follower;
   }
 
   get state(): ConnectionState {
-    return this.inner?.state ?? INITIAL_STATE;
+    return this.#inner?.state ?? INITIAL_STATE;
   }
 
   get status(): ConnectionStatus {
@@ -126,208 +134,199 @@ export class TabConnection implements ChatConnection {
   }
 
   get user(): User | undefined {
-    return this.inner?.user;
+    return this.#inner?.user;
   }
 
   /** What this tab runs while it holds the socket (undefined while it follows another tab). */
   get leaderRole(): LeaderRole | undefined {
-    return this.follower ? this.follower.leaderRole : (this.relay ?? this.solo);
+    return this.#follower ? this.#follower.leaderRole : (this.#relay ?? this.#solo);
   }
 
   subscribe(image: string, listener: ImageListener, position?: PositionSource): () => void {
-    this.followed.set(image, (this.followed.get(image) ?? 0) + 1);
-    const off = this.later((inner) => inner.subscribe(image, listener, position));
+    this.#followed.set(image, (this.#followed.get(image) ?? 0) + 1);
+    const off = this.#later((inner) => inner.subscribe(image, listener, position));
     return once(() => {
       off();
-      const left = (this.followed.get(image) ?? 1) - 1;
-      if (left > 0) return void this.followed.set(image, left);
-      this.followed.delete(image);
+      const left = (this.#followed.get(image) ?? 1) - 1;
+      if (left > 0) return void this.#followed.set(image, left);
+      this.#followed.delete(image);
       // As the connection forgets it: a later subscribe starts out here.
-      this.away.delete(image);
-      this.relay?.localHereChanged(image);
+      this.#away.delete(image);
+      this.#relay?.localHereChanged(image);
     });
   }
 
   onEphemeral(image: string, listener: EphemeralListener): () => void {
-    return this.later((inner) => inner.onEphemeral(image, listener));
+    return this.#later((inner) => inner.onEphemeral(image, listener));
   }
 
   onStatus(listener: (s: ConnectionState) => void): () => void {
-    this.statusListeners.add(listener);
-    return () => this.statusListeners.delete(listener);
+    return this.#statusListeners.on(listener);
   }
 
   onNotice(listener: (e: ErrorMessage) => void): () => void {
-    this.noticeListeners.add(listener);
-    return () => this.noticeListeners.delete(listener);
+    return this.#noticeListeners.on(listener);
   }
 
   resync(image: string): void {
-    this.inner?.resync(image);
+    this.#inner?.resync(image);
   }
 
   send(action: ActionMessage): Promise<AckMessage> {
-    if (!this.inner) throw ActionError.local('not-online');
-    return this.inner.send(action);
+    if (!this.#inner) throw ActionError.local('not-online');
+    return this.#inner.send(action);
   }
 
   here(image: string, here: boolean): void {
-    if (here) this.away.delete(image);
-    else this.away.add(image);
+    if (here) this.#away.delete(image);
+    else this.#away.add(image);
     // With the relay, the socket is away only when every tab on the image is.
-    if (this.relay) this.relay.localHereChanged(image);
-    else this.inner?.here(image, here);
+    if (this.#relay) this.#relay.localHereChanged(image);
+    else this.#inner?.here(image, here);
   }
 
   typing(image: string, chatId: string, stop: boolean): void {
-    this.inner?.typing(image, chatId, stop);
+    this.#inner?.typing(image, chatId, stop);
   }
 
   renew(token: string): void {
-    if (this.closed || token === (this.renewedToken ?? this.options.token)) return;
-    this.renewedToken = token;
-    this.inner?.renew(token);
+    if (this.#closed || token === (this.#renewedToken ?? this.#options.token)) return;
+    this.#renewedToken = token;
+    this.#inner?.renew(token);
   }
 
   retryNow(): void {
-    this.inner?.retryNow();
+    this.#inner?.retryNow();
   }
 
   /** Registry bookkeeping: see acquireConnection / release. */
   retain(): this {
-    this.refs++;
+    this.#refs++;
     return this;
   }
 
   release(): void {
-    if (--this.refs > 0) return;
-    this.close();
+    if (--this.#refs < 1) this.close();
   }
 
   /** Lets go for good: the socket closes (the next tab in the lock's queue takes over), or the follower says bye. */
   close(): void {
-    if (this.closed) return;
-    this.closed = true;
-    this.waiting.clear();
-    this.relay?.stop();
-    this.inner?.close();
-    this.stopListening();
-    this.releaseLock?.();
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#waiting.clear();
+    this.#relay?.stop();
+    this.#inner?.close();
+    this.#stopListening();
+    this.#releaseLock?.();
     this.onClosed?.();
   }
 
   // ------------------------------------------------------------ internals
 
   /** The lock's answer: null when another tab holds it. Ours: held until close (the promise). */
-  private decide(lock: unknown): Promise<void> | undefined {
-    if (this.closed || this.inner) return undefined;
+  #decide(lock: unknown): Promise<void> | undefined {
+    if (this.#closed || this.#inner) return undefined;
     if (!lock) {
-      void this.follow();
+      void this.#follow();
       return undefined;
     }
-    const held = new Promise<void>((release) => (this.releaseLock = release));
-    this.ownSocket();
-    if (this.heard.length > 0) void this.loadRelay();
+    const held = new Promise<void>((release) => (this.#releaseLock = release));
+    this.#ownSocket();
+    if (this.#heard.length > 0) void this.#loadRelay();
     return held;
   }
 
   /** Another tab's message while this one listens: from the first hello on, kept for the relay. */
-  private hear(ev: MessageEvent): void {
+  #hear(ev: MessageEvent): void {
     const kind = (ev.data as { kind?: unknown } | null)?.kind;
-    if (this.heard.length === 0 && kind !== 'hello') return;
-    this.heard.push(ev);
-    if (this.heard.length === 1 && this.connection) void this.loadRelay();
+    if (this.#heard.length === 0 && kind !== 'hello') return;
+    this.#heard.push(ev);
+    if (this.#heard.length === 1 && this.#connection) void this.#loadRelay();
   }
 
-  private async loadRelay(): Promise<void> {
+  async #loadRelay(): Promise<void> {
     let code: Awaited<ReturnType<TabCode['relay']>>;
     try {
-      code = await this.code.relay();
+      code = await this.#code.relay();
     } catch {
-      return this.keepSocketAlone();
+      return this.#keepSocketAlone();
     }
-    const [channel, connection] = [this.channel, this.connection];
-    if (this.closed || !channel || !connection) return;
-    const local = { follows: (image: string) => this.followed.has(image), isAway: (image: string) => this.away.has(image) };
+    const [channel, connection] = [this.#channel, this.#connection];
+    if (this.#closed || !channel || !connection) return;
+    const local = { follows: (image: string) => this.#followed.has(image), isAway: (image: string) => this.#away.has(image) };
     // It answers on this channel from now on.
-    this.relay = new code.Leader(this.id, connection, channel, this.locks, local);
-    const heard = this.heard;
-    this.heard = [];
+    this.#relay = new code.Leader(this.id, connection, channel, this.#locks, local);
+    const heard = this.#heard;
+    this.#heard = [];
     for (const ev of heard) channel.onmessage?.(ev);
   }
 
-  private async follow(): Promise<void> {
+  async #follow(): Promise<void> {
     let code: Awaited<ReturnType<TabCode['follower']>>;
     try {
-      code = await this.code.follower();
+      code = await this.#code.follower();
     } catch {
-      return this.alone();
+      return this.#alone();
     }
-    const channel = this.channel;
-    if (this.closed || !channel) return;
-    this.heard = [];
-    this.channel = undefined; // the follower's now
-    this.follower = new code.Follower(this.id, this.url, this.guestKey, this.key, this.options, channel, this.locks);
-    if (this.renewedToken) this.follower.renew(this.renewedToken);
-    this.attach(this.follower);
+    const channel = this.#channel;
+    if (this.#closed || !channel) return;
+    this.#heard = [];
+    this.#channel = undefined; // the follower's now
+    this.#follower = new code.Follower(this.id, this.url, this.#guestKey, this.key, this.#options, channel, this.#locks);
+    if (this.#renewedToken) this.#follower.renew(this.#renewedToken);
+    this.#attach(this.#follower);
   }
 
   /** No other tab can be heard, or this one cannot follow: a socket of its own, outside the lock's queue. */
-  private alone(): void {
-    if (this.closed || this.inner) return;
-    this.stopListening();
-    this.ownSocket();
+  #alone(): void {
+    if (this.#closed || this.#inner) return;
+    this.#stopListening();
+    this.#ownSocket();
   }
 
   /** The relay would not load: the socket stays this tab's, the lock goes to the tab that asked to share. */
-  private keepSocketAlone(): void {
-    this.stopListening();
-    this.releaseLock?.();
-    this.releaseLock = undefined;
+  #keepSocketAlone(): void {
+    this.#stopListening();
+    this.#releaseLock?.();
+    this.#releaseLock = undefined;
   }
 
-  private ownSocket(): void {
-    const options = this.renewedToken ? { ...this.options, token: this.renewedToken } : this.options;
+  #ownSocket(): void {
+    const options = this.#renewedToken ? { ...this.#options, token: this.#renewedToken } : this.#options;
     // Another tab may be the one someone is looking at: this tab may be in the background.
-    const page = seenAlsoBy(options.page ?? browserPage, () => this.relay?.someTabVisible === true);
-    this.connection = new Connection(this.url, this.guestKey, { ...options, page });
-    this.solo = { connection: this.connection };
-    this.attach(this.connection);
+    const page = seenAlsoBy(options.page ?? browserPage, () => this.#relay?.someTabVisible === true);
+    this.#connection = new Connection(this.url, this.#guestKey, { ...options, page });
+    this.#solo = { connection: this.#connection };
+    this.#attach(this.#connection);
   }
 
-  private stopListening(): void {
-    this.heard = [];
-    if (!this.channel || this.relay) return;
-    this.channel.onmessage = null;
-    this.channel.close();
-    this.channel = undefined;
+  #stopListening(): void {
+    this.#heard = [];
+    if (!this.#channel || this.#relay) return;
+    this.#channel.onmessage = null;
+    this.#channel.close();
+    this.#channel = undefined;
   }
 
   /** The connection came: what the elements registered meanwhile is made on it, and they hear its state. */
-  private attach(inner: ChatConnection): void {
-    inner.onStatus((s) => this.announce(s));
-    inner.onNotice((e) => {
-      for (const l of [...this.noticeListeners]) l(e);
-    });
-    const waiting = [...this.waiting];
-    this.waiting.clear();
+  #attach(inner: ChatConnection): void {
+    inner.onStatus((s) => this.#statusListeners.emit(s));
+    inner.onNotice((e) => this.#noticeListeners.emit(e));
+    const waiting = [...this.#waiting];
+    this.#waiting.clear();
     for (const w of waiting) w.off = w.attach(inner);
-    for (const image of this.away) inner.here(image, false);
-    if (inner.state.status !== INITIAL_STATE.status) this.announce(inner.state);
-  }
-
-  private announce(state: ConnectionState): void {
-    for (const l of [...this.statusListeners]) l(state);
+    for (const image of this.#away) inner.here(image, false);
+    if (inner.state.status !== INITIAL_STATE.status) this.#statusListeners.emit(inner.state);
   }
 
   /** Makes the registration on the connection, now or when it comes; the returned function undoes it either way. */
-  private later(attach: (inner: ChatConnection) => () => void): () => void {
-    const inner = this.inner;
+  #later(attach: (inner: ChatConnection) => () => void): () => void {
+    const inner = this.#inner;
     if (inner) return once(attach(inner));
     const w: Waiting = { attach };
-    this.waiting.add(w);
+    this.#waiting.add(w);
     return once(() => {
-      if (!this.waiting.delete(w)) w.off?.();
+      if (!this.#waiting.delete(w)) w.off?.();
     });
   }
 }

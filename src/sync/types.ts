@@ -22,7 +22,6 @@ import type {
 import type { BackoffOptions, ConnectionState, ConnectionStatus, HeartbeatOptions } from './state.ts';
 import type { PageSignals } from './page-signals.ts';
 import type { Probe } from './probe.ts';
-import { pageStorage } from './page-memory.ts';
 
 /** What a socket must offer; the browser WebSocket does. */
 export interface SocketLike {
@@ -177,14 +176,14 @@ export type ActionFacts = Omit<ErrorFacts, 'reason'> & { readonly reason?: Error
 /** What the element hears of an error: its facts and the English sentence (for logs, or until it is worded). */
 export type ErrorReport = ActionFacts & { readonly message: string };
 
+/** The object without its undefined members: a message or a state says only what it holds. */
+export function defined<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+}
+
 /** The facts of a server `error` (or anything shaped like one), without its other fields. */
-export function factsOf(e: ActionFacts): ActionFacts {
-  return {
-    code: e.code,
-    ...(e.reason === undefined ? {} : { reason: e.reason }),
-    ...(e.retryAfter === undefined ? {} : { retryAfter: e.retryAfter }),
-    ...(e.limit === undefined ? {} : { limit: e.limit }),
-  };
+export function factsOf({ code, reason, retryAfter, limit }: ActionFacts): ActionFacts {
+  return defined({ code, reason, retryAfter, limit });
 }
 
 /** An action that failed: refused by the server, or not sent / not confirmed. `facts` say which, for a sentence. */
@@ -235,11 +234,6 @@ export const defaultTimers: Timers = {
   setTimeout: (fn, ms) => globalThis.setTimeout(fn, ms),
   clearTimeout: (h) => globalThis.clearTimeout(h as number),
 };
-
-/** localStorage, with the page's memory standing in wherever it is missing or throws (page-memory.ts). */
-export function defaultStorage(): KeyValueStorage | null {
-  return pageStorage;
-}
 
 /** `http(s)://host[/prefix]` → `ws(s)://host[/prefix]/ws?tenant=ID`. */
 export function socketUrl(server: string, tenant: string): string {

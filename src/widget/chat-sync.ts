@@ -9,7 +9,7 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { AckMessage, ActionMessage, Author, Change, Chat, ChatEvent, PresenceMessage, User } from '../protocol/messages.ts';
 import { acquireConnection } from '../sync/registry.ts';
 import { sameSubject } from '../sync/shared-key.ts';
-import { ActionError, factsOf, type ChatConnection, type EphemeralImageMessage, type ErrorReport, type ImageMessage } from '../sync/types.ts';
+import { ActionError, defined, factsOf, type ChatConnection, type EphemeralImageMessage, type ErrorReport, type ImageMessage } from '../sync/types.ts';
 import { readCache, writeCache, type CacheKey } from '../sync/cache.ts';
 import { english } from './i18n/i18n.ts';
 import { failedAction } from './i18n/error-text.ts';
@@ -35,6 +35,11 @@ import {
 } from './chat-list.ts';
 
 export type ChangeKind = 'created' | 'updated' | 'deleted';
+
+const KINDS = ['created', 'updated', 'deleted'] as const;
+
+/** An action as its method makes it: the image and the broadcastId are added by `act`. */
+type ActionMade = ActionMessage extends infer A ? (A extends ActionMessage ? Omit<A, 'image' | 'broadcastId'> : never) : never;
 
 export interface SyncCallbacks {
   status(status: ConnectionStatus, state: ConnectionState): void;
@@ -116,11 +121,7 @@ export class ChatSync implements ReactiveController {
     if (!target.image) return;
     let connection: ChatConnection;
     try {
-      connection = acquireConnection(target.server, target.tenant, {
-        ...(target.name ? { name: target.name } : {}),
-        ...(target.token ? { token: target.token } : {}),
-        ...(target.readonly ? { readonly: true } : {}),
-      });
+      connection = acquireConnection(target.server, target.tenant, defined({ name: target.name || undefined, token: target.token || undefined, readonly: target.readonly || undefined }));
     } catch {
       this.setState({
         status: 'offline',
@@ -187,19 +188,16 @@ export class ChatSync implements ReactiveController {
 
   /** `refused`, if given, hears the reason (and its facts) when the server refuses the action after it was sent. */
   create(x: number, y: number, text: string, refused?: RefusedAction): SyncErrorReport | undefined {
-    const image = this.target?.image ?? '';
     // The page it was started on, for the site owner's dashboard; its hash stays in the browser (often a token).
-    return this.act({ type: 'create-image-chat', image, broadcastId: crypto.randomUUID(), x, y, text, page: location.href.split('#')[0]! }, refused);
+    return this.act({ type: 'create-image-chat', x, y, text, page: location.href.split('#')[0]! }, refused);
   }
 
   update(chatId: string, change: Change, refused?: RefusedAction): SyncErrorReport | undefined {
-    const image = this.target?.image ?? '';
-    return this.act({ type: 'update-image-chat', image, broadcastId: crypto.randomUUID(), chatId, change }, refused);
+    return this.act({ type: 'update-image-chat', chatId, change }, refused);
   }
 
   remove(chatId: string): SyncErrorReport | undefined {
-    const image = this.target?.image ?? '';
-    return this.act({ type: 'delete-image-chat', image, broadcastId: crypto.randomUUID(), chatId });
+    return this.act({ type: 'delete-image-chat', chatId });
   }
 
   /** Tries to connect now instead of waiting out the backoff ("Retry now"). */
@@ -241,9 +239,7 @@ export class ChatSync implements ReactiveController {
     if (m.type === 'snapshot') {
       const changes = snapshotChanges(this.list, m);
       this.setList(applySnapshot(this.list, m));
-      for (const chat of changes.created) this.on.change('created', chat, false);
-      for (const chat of changes.updated) this.on.change('updated', chat, false);
-      for (const chat of changes.deleted) this.on.change('deleted', chat, false);
+      for (const kind of KINDS) for (const chat of changes[kind]) this.on.change(kind, chat, false);
     } else if (m.type === 'replay') {
       // In order, each once: those at or below our seq are skipped by receiveEvent.
       for (const e of m.events) if (!this.receiveEvent(e)) return;
@@ -291,7 +287,8 @@ export class ChatSync implements ReactiveController {
     if (this.cacheKey && value && (this.list.loaded || this.list.cached)) void writeCache(this.cacheKey, value);
   }
 
-  private act(action: ActionMessage, refused?: RefusedAction): SyncErrorReport | undefined {
+  private act(made: ActionMade, refused?: RefusedAction): SyncErrorReport | undefined {
+    const action = { ...made, image: this.target?.image ?? '', broadcastId: crypto.randomUUID() } as ActionMessage;
     const connection = this.connection;
     const user = connection?.user;
     if (!connection || !user || connection.status !== 'online') return this.fail({ ...ActionError.local('not-online').report, action: action.type });
@@ -310,7 +307,7 @@ export class ChatSync implements ReactiveController {
         this.setList(applyAck(this.list, ack));
         const chat = ackedChat(this.list, action, ack) ?? before;
         const kind = action.type === 'create-image-chat' ? 'created' : action.type === 'update-image-chat' ? 'updated' : 'deleted';
-        if (chat) this.on.change(kind, chat, true, action.type === 'create-image-chat' ? action.broadcastId : undefined);
+        if (chat) this.on.change(kind, chat, true, kind === 'created' ? action.broadcastId : undefined);
       },
       (error: unknown) => {
         if (generation !== this.generation) return;
