@@ -99,7 +99,7 @@ import { MarkerLayer } from './marker-layer.ts';
 import { markerStyles } from './markers.styles.ts';
 import { StatusBanner, serverUnreachable } from './status-banner.ts';
 import { statusBannerStyles } from './status-banner.styles.ts';
-import { NarrowController } from './narrow-controller.ts';
+import type { NarrowController } from './narrow-controller.ts';
 import type { NewChatController, OverlayEvent } from './new-chat.ts';
 import type { ConnectionStatus } from '../sync/state.ts';
 import { VERSION } from './define.ts';
@@ -177,7 +177,8 @@ export class ImageChat extends LitElement {
     move: (id, x, y) => (this.viewOnly ? this.viewOnlyReason : this.said(this.sync.update(id, { kind: 'move', x, y }))),
     needParts: () => this.needParts(),
   });
-  private readonly narrow = new NarrowController(this);
+  /** Whether popups open as sheets: it comes with the parts, which are the only ones to open any. */
+  private narrow: NarrowController | undefined;
   /** Placing and composing a new conversation: it comes with the parts (attachParts). */
   private newChat: NewChatController | undefined;
   /** Set once the parts most visitors never open have arrived (parts.ts). */
@@ -354,6 +355,7 @@ export class ImageChat extends LitElement {
     const own = (this.constructor as typeof ImageChat).elementStyles;
     // Where shadow roots cannot adopt sheets, adoptStyles appends <style> elements: only the new ones.
     adoptStyles(this.renderRoot as ShadowRoot, supportsAdoptingStyleSheets ? [...own, ...parts.partStyles] : parts.partStyles);
+    this.narrow = new parts.NarrowController(this);
     new parts.SheetController(this, () => (this.openChatId ? this.closeThread(true) : this.newChat?.cancel()));
     this.threads = new parts.ThreadPopup((chatId, stop) => this.sync.typing(chatId, stop));
     this.newChat = new parts.NewChatController(this, {
@@ -485,11 +487,10 @@ export class ImageChat extends LitElement {
     const parts = this.withParts ? loadedParts() : undefined;
     const open = parts && this.sync.chats.find((c) => c.id === this.openChatId);
     if (open) this.openNumber = this.markers.numberOf(open.id);
-    const sheet = this.narrow.narrow;
+    const sheet = !!this.narrow?.narrow;
     const overlayLabel = this.markers.overlayLabel(this.alt || this.slotted?.alt, this.viewOnly);
     const i18n = this.i18n;
     const newChat = this.newChat;
-    const placing = newChat?.placing;
     // `lang` and `dir` on a box that does not lay anything out: the widget's own text follows them, the page's image does not.
     return html`<div class="i18n" lang=${i18n.locale} dir=${i18n.dir}>
       ${this.src ? html`<img part="image" src=${this.src} alt=${this.alt} @load=${() => this.box.measure()} />` : html`<slot @slotchange=${this.onSlotChange}></slot>`}
@@ -504,20 +505,7 @@ export class ImageChat extends LitElement {
       >
         ${this.markers.markersTemplate((id) => this.openThread(id))} ${newChat?.ghostTemplate()}
       </div>
-      ${parts && newChat && placing && newChat.composing && !this.viewOnly
-        ? parts.newChatTemplate({
-            i18n,
-            sheet,
-            style: sheet ? undefined : this.popupStyle(parts, placing),
-            // Offline or reconnecting: refused before anything is written, and says why.
-            error: newChat.error ?? parts.blockedReason(i18n, this.status, serverUnreachable(this.sync.state)),
-            disabled: this.status !== 'online',
-            draftKey: parts.draftKey(this.scope, 'new'),
-            onSend: (text, refused) => newChat.send(text, refused),
-            onCancel: () => newChat.cancel(),
-            onInput: () => newChat.clearError(),
-          })
-        : nothing}
+      ${parts && newChat?.popup(i18n, sheet ? undefined : (at) => this.popupStyle(parts, at), this.status, serverUnreachable(this.sync.state), this.scope)}
       ${open
         ? this.threads!.render({
             i18n,

@@ -11,6 +11,11 @@
 import { html, nothing, type ReactiveController, type ReactiveControllerHost, type TemplateResult } from 'lit';
 import { nudge, pointToFraction, type Point } from './geometry.ts';
 import type { Refused } from './composer.ts';
+import type { ConnectionStatus } from '../sync/state.ts';
+import type { I18n } from './i18n/i18n.ts';
+import { newChatTemplate } from './new-chat-view.ts';
+import { blockedReason } from './popups.ts';
+import { draftKey } from './draft-store.ts';
 
 export interface NewChatSource {
   viewOnly(): boolean;
@@ -120,6 +125,26 @@ export class NewChatController implements ReactiveController {
     if (this.error === undefined) return;
     this.error = undefined;
     this.host.requestUpdate();
+  }
+
+  /**
+   * The `new-chat` popup while composing: a full-screen sheet where `style` (placing it next to a point) is
+   * not given. Offline or reconnecting, it says why nothing can be sent before anything is written.
+   */
+  popup(i18n: I18n, style: ((at: Point) => string) | undefined, status: ConnectionStatus, serverUnreachable: boolean, scope: string): TemplateResult | typeof nothing {
+    const at = this.placing;
+    if (!at || !this.composing || this.source.viewOnly()) return nothing;
+    return newChatTemplate({
+      i18n,
+      sheet: !style,
+      style: style?.(at),
+      error: this.error ?? blockedReason(i18n, status, serverUnreachable),
+      disabled: status !== 'online',
+      draftKey: draftKey(scope, 'new'),
+      onSend: (text, refused) => this.send(text, refused),
+      onCancel: () => this.cancel(),
+      onInput: () => this.clearError(),
+    });
   }
 
   /** The ghost marker, inside the overlay. */

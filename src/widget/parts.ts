@@ -15,13 +15,13 @@ import { presenceStyles } from './presence.styles.ts';
 import { addEnglish } from './i18n/i18n.ts';
 import { enParts } from './i18n/en-parts.ts';
 
-export { newChatTemplate } from './new-chat-view.ts';
 export { NewChatController } from './new-chat.ts';
 export { ThreadPopup } from './thread-popup.ts';
 export { drafts, draftKey } from './draft-store.ts';
-export { blockedReason, goneText, popupStyle } from './popups.ts';
+export { goneText, popupStyle } from './popups.ts';
 export { errorReason, errorSentence } from './i18n/error-reason.ts';
 export { SheetController } from './sheet.ts';
+export { NarrowController } from './narrow-controller.ts';
 export { ListPanel } from './list-panel.ts';
 export { MarkerMove } from './marker-move.ts';
 export { presenceBadge } from './presence-view.ts';
