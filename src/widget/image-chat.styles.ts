@@ -110,8 +110,7 @@ export const styles = css`
     border-color: var(--image-chat-marker-color);
     border-width: 3px;
   }
-  button:focus-visible,
-  textarea:focus-visible {
+  button:focus-visible {
     outline: 3px solid var(--image-chat-focus-ring);
     outline-offset: 2px;
   }
@@ -125,13 +124,8 @@ export const styles = css`
     color: var(--image-chat-accent-fg);
     cursor: pointer;
   }
-  button:disabled {
-    opacity: 0.5;
-    cursor: not-allowed;
-  }
   button.secondary,
-  button.icon,
-  button.link {
+  button.icon {
     background: transparent;
     color: inherit;
     border-color: var(--image-chat-border);
@@ -141,18 +135,6 @@ export const styles = css`
     padding: 0;
     font-size: 1.3em;
     line-height: 1;
-  }
-  button.link {
-    border: 0;
-    min-height: 0;
-    padding: 0 4px;
-    text-decoration: underline;
-    color: var(--image-chat-muted-fg);
-  }
-  button.danger {
-    background: transparent;
-    color: var(--image-chat-danger);
-    border-color: var(--image-chat-danger);
   }
   .visually-hidden {
     position: absolute;
