@@ -20,7 +20,6 @@
  */
 import { html, nothing, type TemplateResult } from 'lit';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { repeat } from 'lit/directives/repeat.js';
 import type { User } from '../protocol/messages.ts';
 import type { ChatView } from './chat-list.ts';
 import { layoutMarkers, placePin, type Placed, type PlacedCluster, type PlacedPin } from './cluster.ts';
@@ -28,6 +27,7 @@ import type { Rect } from './geometry.ts';
 import type { EndInset, ListPanel } from './list-panel.ts';
 import type { MarkerMove } from './marker-move.ts';
 import type { Parts } from './parts-loader.ts';
+import { KeyedNodes } from './keyed-nodes.ts';
 import { chatNumbers } from './numbers.ts';
 import { markerTemplate } from './templates.ts';
 import type { I18n } from './i18n/i18n.ts';
@@ -84,6 +84,8 @@ export class MarkerLayer implements ReactiveController {
   private lastOpen: string | undefined;
   private numbers: { chats: readonly ChatView[]; map: ReadonlyMap<string, number>; ordered: readonly ChatView[] } | undefined;
   private layout: { key: LayoutKey; placed: Placed[] } | undefined;
+  /** Keyed: a marker keeps its element (focus, a drag) while others come, go or join a cluster. */
+  readonly #drawn = new KeyedNodes();
   private readonly coarse = globalThis.matchMedia?.('(pointer: coarse)');
   private readonly onFocusIn = (e: Event) => this.trackFocus(e.target, true);
   private readonly onFocusOut = (e: Event) => this.trackFocus(e.target, false);
@@ -249,8 +251,8 @@ export class MarkerLayer implements ReactiveController {
     return placed;
   }
 
-  /** The markers and clusters, inside the overlay. `toggle` opens or closes a marker's thread. */
-  markersTemplate(toggle: (id: string) => void): TemplateResult {
+  /** The markers and clusters, inside the overlay (one node, the same each time). `toggle` opens or closes a marker's thread. */
+  markersTemplate(toggle: (id: string) => void): HTMLElement {
     const chats = this.numbered().ordered;
     const rect = this.source.rect();
     const size = this.pinSize();
@@ -296,7 +298,8 @@ export class MarkerLayer implements ReactiveController {
         ${i18n.number(p.ids.length)}
       </button>`;
     };
-    return html`${repeat(shown, (c) => c.id, marker)}${repeat(clusters, (p) => p.ids[0], cluster)}`;
+    // A cluster is keyed by a space and its first id: conversation ids (safe ids, UUIDs) hold no space.
+    return this.#drawn.show([...shown.map((c) => [c.id, marker(c)] as const), ...clusters.map((p) => [` ${p.ids[0]}`, cluster(p)] as const)]);
   }
 
   /** The toggle, placed at the top end of the image content (`top` in px of the host). */
