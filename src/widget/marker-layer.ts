@@ -65,15 +65,6 @@ let layers = 0;
 
 type HostElement = ReactiveControllerHost & HTMLElement & { readonly renderRoot: HTMLElement | DocumentFragment; readonly updateComplete: Promise<boolean> };
 
-interface LayoutKey {
-  readonly chats: readonly ChatView[];
-  readonly width: number;
-  readonly height: number;
-  readonly size: number;
-  readonly alone: string;
-  readonly hide: boolean;
-}
-
 export class MarkerLayer implements ReactiveController {
   /** Unique per element: ids of the list panel and of the help text markers point to. */
   readonly idPrefix = `image-chat-list-${++layers}`;
@@ -81,9 +72,8 @@ export class MarkerLayer implements ReactiveController {
   private list: ListPanel | undefined;
   private message = '';
   private focused: string | undefined;
-  private lastOpen: string | undefined;
   private numbers: { chats: readonly ChatView[]; map: ReadonlyMap<string, number>; ordered: readonly ChatView[] } | undefined;
-  private layout: { key: LayoutKey; placed: Placed[] } | undefined;
+  #layout: { chats: readonly ChatView[]; key: string; placed: Placed[] } | undefined;
   /** Keyed: a marker keeps its element (focus, a drag) while others come, go or join a cluster. */
   readonly #drawn = new KeyedNodes();
   private readonly coarse = globalThis.matchMedia?.('(pointer: coarse)');
@@ -92,36 +82,16 @@ export class MarkerLayer implements ReactiveController {
 
   constructor(
     private readonly host: HostElement,
-    private readonly source: LayerSource,
+    /** The element's side; moving and the list (parts) read it too. */
+    readonly source: LayerSource,
   ) {
     host.addController(this);
   }
 
   /** Moving and the list, once the element's parts have arrived. */
   attach(parts: Pick<Parts, 'MarkerMove' | 'ListPanel'>): void {
-    const { host, source } = this;
-    this.move = new parts.MarkerMove(host, {
-      chat: (id) => source.chats().find((c) => c.id === id),
-      mayMove: (chat) => this.mayMove(chat),
-      numberOf: (id) => this.numberOf(id),
-      overlay: () => (host.renderRoot as ShadowRoot).querySelector<HTMLElement>('[part~="overlay"]'),
-      commit: (id, x, y) => source.move(id, x, y),
-      announce: (text) => this.announce(text),
-      i18n: () => source.i18n(),
-    });
-    this.list = new parts.ListPanel(
-      host,
-      {
-        chats: () => source.chats(),
-        numberOf: (id) => this.numberOf(id),
-        i18n: () => source.i18n(),
-        hideResolved: () => source.hideResolved(),
-        setHideResolved: (hide) => source.setHideResolved(hide),
-        closeThread: () => source.closeThread(),
-        choose: (id) => void this.choose(id),
-      },
-      this.idPrefix,
-    );
+    this.move = new parts.MarkerMove(this.host, this);
+    this.list = new parts.ListPanel(this.host, this);
   }
 
   /** Opens the list (`scope`: a cluster's conversations), or closes the whole list when it is open; fetches it first if need be. */
@@ -134,13 +104,6 @@ export class MarkerLayer implements ReactiveController {
     if (!list) return;
     if (!scope && list.open && !list.scope) list.hide(false);
     else list.show(scope, from);
-  }
-
-  /** A thread that opens closes the list: they would cover each other. */
-  hostUpdate(): void {
-    const open = this.source.openId();
-    if (open && open !== this.lastOpen) this.list?.hide(false);
-    this.lastOpen = open;
   }
 
   hostConnected(): void {
@@ -207,8 +170,9 @@ export class MarkerLayer implements ReactiveController {
     this.host.requestUpdate();
   }
 
-  private async choose(id: string): Promise<void> {
-    this.focused = id; // drawn on its own, so there is a marker to focus
+  /** A conversation chosen in the list: its marker, drawn on its own, is focused and its thread opens. */
+  async choose(id: string): Promise<void> {
+    this.focused = id;
     this.host.requestUpdate();
     await this.host.updateComplete;
     this.markerEl(id)?.focus();
@@ -221,7 +185,7 @@ export class MarkerLayer implements ReactiveController {
 
   /** The cluster holding this conversation's marker, if it is in one. */
   clusterEl(id: string): HTMLElement | undefined {
-    const cluster = this.layout?.placed.find((p): p is PlacedCluster => p.kind === 'cluster' && p.ids.includes(id));
+    const cluster = this.#layout?.placed.find((p): p is PlacedCluster => p.kind === 'cluster' && p.ids.includes(id));
     if (!cluster) return undefined;
     return (this.host.renderRoot as ShadowRoot).querySelector<HTMLElement>(`[part~="cluster"][data-first="${CSS.escape(cluster.ids[0]!)}"]`) ?? undefined;
   }
@@ -232,23 +196,13 @@ export class MarkerLayer implements ReactiveController {
   }
 
   private place(chats: readonly ChatView[], rect: Rect, size: number, alone: ReadonlySet<string>, hide: boolean): Placed[] {
-    const key: LayoutKey = { chats, width: rect.width, height: rect.height, size, alone: [...alone].sort().join(' '), hide };
-    const last = this.layout?.key;
-    if (
-      last &&
-      last.chats === key.chats &&
-      last.width === key.width &&
-      last.height === key.height &&
-      last.size === key.size &&
-      last.alone === key.alone &&
-      last.hide === key.hide
-    ) {
-      return this.layout!.placed;
+    const key = [rect.width, rect.height, size, hide, ...[...alone].sort()].join(' ');
+    if (this.#layout?.chats !== chats || this.#layout.key !== key) {
+      const pins = chats.filter((c) => !alone.has(c.id) && !(hide && c.resolved));
+      const placed = layoutMarkers(pins, { width: rect.width, height: rect.height, pinSize: size, clusterSize: Math.round(size * CLUSTER_SCALE), gap: GAP });
+      this.#layout = { chats, key, placed };
     }
-    const pins = chats.filter((c) => !alone.has(c.id) && !(hide && c.resolved));
-    const placed = layoutMarkers(pins, { width: rect.width, height: rect.height, pinSize: size, clusterSize: Math.round(size * CLUSTER_SCALE), gap: GAP });
-    this.layout = { key, placed };
-    return placed;
+    return this.#layout.placed;
   }
 
   /** The markers and clusters, inside the overlay (one node, the same each time). `toggle` opens or closes a marker's thread. */
@@ -272,8 +226,9 @@ export class MarkerLayer implements ReactiveController {
       const at = this.move?.position(c.id) ?? c;
       const tip = alone.has(c.id) ? placePin(at.x * rect.width, at.y * rect.height, size, rect.width, rect.height).tip : pins.get(c.id)!.tip;
       const movable = this.mayMove(c);
-      return markerTemplate(i18n, c, this.numberOf(c.id) - 1, openId === c.id, () => toggle(c.id), {
-        number: this.numberOf(c.id),
+      const number = this.numberOf(c.id);
+      return markerTemplate(i18n, c, number - 1, openId === c.id, () => toggle(c.id), {
+        number,
         tip,
         style: `left:${at.x * 100}%;top:${at.y * 100}%;--ic-pin:${size}px`,
         movable,
