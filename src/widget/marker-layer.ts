@@ -63,6 +63,8 @@ export interface LayerSource {
 
 let layers = 0;
 
+const FOCUS_EVENTS = ['focusin', 'focusout'];
+
 type HostElement = ReactiveControllerHost & HTMLElement & { readonly renderRoot: HTMLElement | DocumentFragment; readonly updateComplete: Promise<boolean> };
 
 export class MarkerLayer implements ReactiveController {
@@ -77,8 +79,6 @@ export class MarkerLayer implements ReactiveController {
   /** Keyed: a marker keeps its element (focus, a drag) while others come, go or join a cluster. */
   readonly #drawn = new KeyedNodes();
   private readonly coarse = globalThis.matchMedia?.('(pointer: coarse)');
-  private readonly onFocusIn = (e: Event) => this.trackFocus(e.target, true);
-  private readonly onFocusOut = (e: Event) => this.trackFocus(e.target, false);
 
   constructor(
     private readonly host: HostElement,
@@ -107,13 +107,11 @@ export class MarkerLayer implements ReactiveController {
   }
 
   hostConnected(): void {
-    this.host.renderRoot.addEventListener('focusin', this.onFocusIn);
-    this.host.renderRoot.addEventListener('focusout', this.onFocusOut);
+    for (const type of FOCUS_EVENTS) this.host.renderRoot.addEventListener(type, this);
   }
 
   hostDisconnected(): void {
-    this.host.renderRoot.removeEventListener('focusin', this.onFocusIn);
-    this.host.renderRoot.removeEventListener('focusout', this.onFocusOut);
+    for (const type of FOCUS_EVENTS) this.host.renderRoot.removeEventListener(type, this);
     this.focused = undefined;
   }
 
@@ -161,10 +159,12 @@ export class MarkerLayer implements ReactiveController {
     this.host.requestUpdate();
   }
 
-  private trackFocus(target: EventTarget | null, into: boolean): void {
-    const id = target instanceof HTMLElement && target.matches('[part~="marker"]') ? target.dataset.chatId : undefined;
+  /** Focus entering or leaving a marker (FOCUS_EVENTS): the focused one is drawn on its own. */
+  handleEvent(e: FocusEvent): void {
+    const target = e.target as HTMLElement;
+    const id = target.matches?.('[part~="marker"]') ? target.dataset.chatId : undefined;
     if (!id) return;
-    const next = into ? id : this.focused === id ? undefined : this.focused;
+    const next = e.type === 'focusin' ? id : this.focused === id ? undefined : this.focused;
     if (next === this.focused) return;
     this.focused = next;
     this.host.requestUpdate();
