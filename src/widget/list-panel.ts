@@ -11,6 +11,7 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { ChatView } from './chat-list.ts';
+import type { Rect } from './geometry.ts';
 import type { I18n } from './i18n/i18n.ts';
 import type { LayerSource, MarkerLayer } from './marker-layer.ts';
 
@@ -23,6 +24,10 @@ export interface EndInset {
 export type ListFilter = 'open' | 'resolved' | 'all';
 
 const NARROW = 768;
+/** The toggle's height on a touch screen, and the gap around it and the panel (px). */
+const TOGGLE_SIZE = 44;
+const EDGE = 8;
+const MIN_HEIGHT = 240;
 const FIRST_WORDS = 80;
 
 /** What the list uses of the marker layer: its source, the numbers, the ids, and choosing a conversation. */
@@ -111,9 +116,14 @@ export class ListPanel implements ReactiveController {
     return chats;
   }
 
-  /** The panel, or nothing while closed. `top`/`end`/`maxHeight` place it under the toggle (wide elements). */
-  panelTemplate(top: number, end: EndInset, maxHeight: number): TemplateResult | typeof nothing {
+  /**
+   * The panel, or nothing while closed. On a wide element it hangs under the toggle (`toggleTop`, `end`),
+   * as far down the image content (`content`) as it can, and never shorter than MIN_HEIGHT.
+   */
+  panelTemplate(toggleTop: number, end: EndInset, content: Rect): TemplateResult | typeof nothing {
     if (!this.open) return nothing;
+    const top = toggleTop + TOGGLE_SIZE + EDGE;
+    const maxHeight = Math.max(MIN_HEIGHT, content.y + content.height - top - EDGE);
     const i18n = this.source.i18n();
     const t = i18n.text.list;
     const chats = this.source.chats();

@@ -287,9 +287,8 @@ export class MarkerLayer implements ReactiveController {
     const i18n = this.source.i18n();
     const end = i18n.dir === 'rtl' ? { side: 'left' as const, inset: o.x + EDGE } : { side: 'right' as const, inset: Math.max(0, this.host.clientWidth - (o.x + o.width)) + EDGE };
     const top = o.y + EDGE;
-    const panelTop = top + TOUCH_SIZE + EDGE;
     return html`${this.toggleTemplate(top, end)}
-      ${this.list?.panelTemplate(panelTop, end, Math.max(240, o.height - panelTop + o.y - EDGE)) ?? nothing}
+      ${this.list?.panelTemplate(top, end, o) ?? nothing}
       <span id="${this.idPrefix}-move-help" class="visually-hidden">${i18n.text.markers.moveHelp}</span>
       <div class="visually-hidden" role="status" aria-live="polite" data-announce>${this.message || nothing}</div>`;
   }
