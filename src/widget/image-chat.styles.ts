@@ -13,6 +13,8 @@ export const styles = css`
     --image-chat-marker-fg: var(--image-chat-accent-fg);
     --image-chat-marker-size: 32px;
     --image-chat-marker-resolved-color: #6b7280;
+    --image-chat-unread-color: #b91c1c;
+    --image-chat-unread-fg: #ffffff;
     --image-chat-popup-bg: #ffffff;
     --image-chat-popup-fg: #111827;
     --image-chat-muted-fg: #6b7280;
@@ -39,6 +41,9 @@ export const styles = css`
     --image-chat-muted-fg: #9ca3af;
     --image-chat-border: #374151;
     --image-chat-danger: #f87171;
+    --image-chat-marker-resolved-color: #9ca3af;
+    --image-chat-unread-color: #f87171;
+    --image-chat-unread-fg: #0b1220;
   }
   :host([hidden]) {
     display: none;
@@ -67,51 +72,8 @@ export const styles = css`
   [part~='overlay']:focus-visible {
     box-shadow: inset 0 0 0 3px var(--image-chat-focus-ring);
   }
-  [part~='marker'],
-  .ghost {
-    position: absolute;
-    transform: translate(-50%, -50%);
-    width: var(--image-chat-marker-size);
-    height: var(--image-chat-marker-size);
-    min-width: 24px;
-    min-height: 24px;
-    padding: 0;
-    border-radius: 50% 50% 50% 0;
-    border: 2px solid var(--image-chat-marker-fg);
-    background: var(--image-chat-marker-color);
-    color: var(--image-chat-marker-fg);
-    font: 600 calc(var(--image-chat-marker-size) * 0.42) / 1 var(--image-chat-font);
-    box-shadow: 0 2px 6px rgba(0, 0, 0, 0.35);
-    cursor: pointer;
-    display: grid;
-    place-items: center;
-  }
-  [part~='marker']::after {
-    /* a touch target of at least 44px */
-    content: '';
-    position: absolute;
-    inset: -8px;
-  }
-  [part~='marker'][data-resolved] {
-    background: var(--image-chat-marker-resolved-color);
-  }
-  [part~='marker'][data-pending],
-  .ghost {
-    opacity: 0.65;
-    border-style: dashed;
-  }
-  [part~='marker'][aria-expanded='true'] {
-    outline: 3px solid var(--image-chat-focus-ring);
-    outline-offset: 2px;
-  }
-  .ghost {
-    pointer-events: none;
-    background: transparent;
-    border-color: var(--image-chat-marker-color);
-    border-width: 3px;
-  }
   button:focus-visible,
-  textarea:focus-visible {
+  [part~='marker'][aria-expanded='true'] {
     outline: 3px solid var(--image-chat-focus-ring);
     outline-offset: 2px;
   }
@@ -125,13 +87,8 @@ export const styles = css`
     color: var(--image-chat-accent-fg);
     cursor: pointer;
   }
-  button:disabled {
-    opacity: 0.5;
-    cursor: not-allowed;
-  }
   button.secondary,
-  button.icon,
-  button.link {
+  button.icon {
     background: transparent;
     color: inherit;
     border-color: var(--image-chat-border);
@@ -141,18 +98,6 @@ export const styles = css`
     padding: 0;
     font-size: 1.3em;
     line-height: 1;
-  }
-  button.link {
-    border: 0;
-    min-height: 0;
-    padding: 0 4px;
-    text-decoration: underline;
-    color: var(--image-chat-muted-fg);
-  }
-  button.danger {
-    background: transparent;
-    color: var(--image-chat-danger);
-    border-color: var(--image-chat-danger);
   }
   .visually-hidden {
     position: absolute;

@@ -11,7 +11,9 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { ChatView } from './chat-list.ts';
+import type { Rect } from './geometry.ts';
 import type { I18n } from './i18n/i18n.ts';
+import type { LayerSource, MarkerLayer } from './marker-layer.ts';
 
 /** Which side of the host the toggle and panel hang from, and how far in (px): the image's top end corner. */
 export interface EndInset {
@@ -22,35 +24,41 @@ export interface EndInset {
 export type ListFilter = 'open' | 'resolved' | 'all';
 
 const NARROW = 768;
+/** The toggle's height on a touch screen, and the gap around it and the panel (px). */
+const TOGGLE_SIZE = 44;
+const EDGE = 8;
+const MIN_HEIGHT = 240;
 const FIRST_WORDS = 80;
 
-export interface ListSource {
-  chats(): readonly ChatView[];
-  numberOf(id: string): number;
-  i18n(): I18n;
-  hideResolved(): boolean;
-  setHideResolved(hide: boolean): void;
-  /** Closes the panel's rival (an open thread) before the panel opens. */
-  closeThread(): void;
-  /** Focuses the conversation's marker and opens its thread. */
-  choose(id: string): void;
-}
+/** What the list uses of the marker layer: its source, the numbers, the ids, and choosing a conversation. */
+export type ListLayer = Pick<MarkerLayer, 'source' | 'numberOf' | 'choose' | 'idPrefix'>;
 
 export class ListPanel implements ReactiveController {
   open = false;
   filter: ListFilter = 'all';
   /** Opened from a cluster: only these conversations. */
   scope: readonly string[] | undefined;
+  /** Unique per element (MarkerLayer's): the panel's id, which the toggle controls. */
+  readonly idPrefix: string;
+  private readonly source: LayerSource;
   private returnTo: HTMLElement | undefined;
   private focusFirst = false;
+  private lastOpen: string | undefined;
 
   constructor(
     private readonly host: ReactiveControllerHost & HTMLElement & { readonly renderRoot: HTMLElement | DocumentFragment },
-    private readonly source: ListSource,
-    /** Unique per element (MarkerLayer's): the panel's id, which the toggle controls. */
-    readonly idPrefix: string,
+    private readonly layer: ListLayer,
   ) {
+    this.source = layer.source;
+    this.idPrefix = layer.idPrefix;
     host.addController(this);
+  }
+
+  /** A thread that opens closes the list: they would cover each other. */
+  hostUpdate(): void {
+    const open = this.source.openId();
+    if (open && open !== this.lastOpen) this.hide(false);
+    this.lastOpen = open;
   }
 
   hostUpdated(): void {
@@ -98,7 +106,7 @@ export class ListPanel implements ReactiveController {
 
   /** In number order: conversations made in one millisecond are otherwise ordered by id. */
   private entries(): readonly ChatView[] {
-    const chats = [...this.source.chats()].sort((a, b) => this.source.numberOf(a.id) - this.source.numberOf(b.id));
+    const chats = [...this.source.chats()].sort((a, b) => this.layer.numberOf(a.id) - this.layer.numberOf(b.id));
     if (this.scope) {
       const ids = new Set(this.scope);
       return chats.filter((c) => ids.has(c.id));
@@ -108,9 +116,14 @@ export class ListPanel implements ReactiveController {
     return chats;
   }
 
-  /** The panel, or nothing while closed. `top`/`end`/`maxHeight` place it under the toggle (wide elements). */
-  panelTemplate(top: number, end: EndInset, maxHeight: number): TemplateResult | typeof nothing {
+  /**
+   * The panel, or nothing while closed. On a wide element it hangs under the toggle (`toggleTop`, `end`),
+   * as far down the image content (`content`) as it can, and never shorter than MIN_HEIGHT.
+   */
+  panelTemplate(toggleTop: number, end: EndInset, content: Rect): TemplateResult | typeof nothing {
     if (!this.open) return nothing;
+    const top = toggleTop + TOGGLE_SIZE + EDGE;
+    const maxHeight = Math.max(MIN_HEIGHT, content.y + content.height - top - EDGE);
     const i18n = this.source.i18n();
     const t = i18n.text.list;
     const chats = this.source.chats();
@@ -181,7 +194,7 @@ export class ListPanel implements ReactiveController {
 
   private entryTemplate(i18n: I18n, c: ChatView, now: number): TemplateResult {
     const t = i18n.text.list;
-    const number = this.source.numberOf(c.id);
+    const number = this.layer.numberOf(c.id);
     const first = c.comments[0]?.text ?? '';
     const text = first.length > FIRST_WORDS ? `${first.slice(0, FIRST_WORDS)}…` : first;
     const replyCount = Math.max(0, c.comments.length - 1);
@@ -209,7 +222,7 @@ export class ListPanel implements ReactiveController {
   private choose(id: string): void {
     this.returnTo = undefined;
     this.hide(false);
-    this.source.choose(id);
+    void this.layer.choose(id);
   }
 
   private onKey(e: KeyboardEvent, sheet: boolean): void {

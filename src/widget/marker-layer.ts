@@ -20,7 +20,6 @@
  */
 import { html, nothing, type TemplateResult } from 'lit';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { repeat } from 'lit/directives/repeat.js';
 import type { User } from '../protocol/messages.ts';
 import type { ChatView } from './chat-list.ts';
 import { layoutMarkers, placePin, type Placed, type PlacedCluster, type PlacedPin } from './cluster.ts';
@@ -28,6 +27,7 @@ import type { Rect } from './geometry.ts';
 import type { EndInset, ListPanel } from './list-panel.ts';
 import type { MarkerMove } from './marker-move.ts';
 import type { Parts } from './parts-loader.ts';
+import { KeyedNodes } from './keyed-nodes.ts';
 import { chatNumbers } from './numbers.ts';
 import { markerTemplate } from './templates.ts';
 import type { I18n } from './i18n/i18n.ts';
@@ -63,16 +63,9 @@ export interface LayerSource {
 
 let layers = 0;
 
-type HostElement = ReactiveControllerHost & HTMLElement & { readonly renderRoot: HTMLElement | DocumentFragment; readonly updateComplete: Promise<boolean> };
+const FOCUS_EVENTS = ['focusin', 'focusout'];
 
-interface LayoutKey {
-  readonly chats: readonly ChatView[];
-  readonly width: number;
-  readonly height: number;
-  readonly size: number;
-  readonly alone: string;
-  readonly hide: boolean;
-}
+type HostElement = ReactiveControllerHost & HTMLElement & { readonly renderRoot: HTMLElement | DocumentFragment; readonly updateComplete: Promise<boolean> };
 
 export class MarkerLayer implements ReactiveController {
   /** Unique per element: ids of the list panel and of the help text markers point to. */
@@ -81,45 +74,24 @@ export class MarkerLayer implements ReactiveController {
   private list: ListPanel | undefined;
   private message = '';
   private focused: string | undefined;
-  private lastOpen: string | undefined;
   private numbers: { chats: readonly ChatView[]; map: ReadonlyMap<string, number>; ordered: readonly ChatView[] } | undefined;
-  private layout: { key: LayoutKey; placed: Placed[] } | undefined;
+  #layout: { chats: readonly ChatView[]; key: string; placed: Placed[] } | undefined;
+  /** Keyed: a marker keeps its element (focus, a drag) while others come, go or join a cluster. */
+  readonly #drawn = new KeyedNodes();
   private readonly coarse = globalThis.matchMedia?.('(pointer: coarse)');
-  private readonly onFocusIn = (e: Event) => this.trackFocus(e.target, true);
-  private readonly onFocusOut = (e: Event) => this.trackFocus(e.target, false);
 
   constructor(
     private readonly host: HostElement,
-    private readonly source: LayerSource,
+    /** The element's side; moving and the list (parts) read it too. */
+    readonly source: LayerSource,
   ) {
     host.addController(this);
   }
 
   /** Moving and the list, once the element's parts have arrived. */
   attach(parts: Pick<Parts, 'MarkerMove' | 'ListPanel'>): void {
-    const { host, source } = this;
-    this.move = new parts.MarkerMove(host, {
-      chat: (id) => source.chats().find((c) => c.id === id),
-      mayMove: (chat) => this.mayMove(chat),
-      numberOf: (id) => this.numberOf(id),
-      overlay: () => (host.renderRoot as ShadowRoot).querySelector<HTMLElement>('[part~="overlay"]'),
-      commit: (id, x, y) => source.move(id, x, y),
-      announce: (text) => this.announce(text),
-      i18n: () => source.i18n(),
-    });
-    this.list = new parts.ListPanel(
-      host,
-      {
-        chats: () => source.chats(),
-        numberOf: (id) => this.numberOf(id),
-        i18n: () => source.i18n(),
-        hideResolved: () => source.hideResolved(),
-        setHideResolved: (hide) => source.setHideResolved(hide),
-        closeThread: () => source.closeThread(),
-        choose: (id) => void this.choose(id),
-      },
-      this.idPrefix,
-    );
+    this.move = new parts.MarkerMove(this.host, this);
+    this.list = new parts.ListPanel(this.host, this);
   }
 
   /** Opens the list (`scope`: a cluster's conversations), or closes the whole list when it is open; fetches it first if need be. */
@@ -134,21 +106,12 @@ export class MarkerLayer implements ReactiveController {
     else list.show(scope, from);
   }
 
-  /** A thread that opens closes the list: they would cover each other. */
-  hostUpdate(): void {
-    const open = this.source.openId();
-    if (open && open !== this.lastOpen) this.list?.hide(false);
-    this.lastOpen = open;
-  }
-
   hostConnected(): void {
-    this.host.renderRoot.addEventListener('focusin', this.onFocusIn);
-    this.host.renderRoot.addEventListener('focusout', this.onFocusOut);
+    for (const type of FOCUS_EVENTS) this.host.renderRoot.addEventListener(type, this);
   }
 
   hostDisconnected(): void {
-    this.host.renderRoot.removeEventListener('focusin', this.onFocusIn);
-    this.host.renderRoot.removeEventListener('focusout', this.onFocusOut);
+    for (const type of FOCUS_EVENTS) this.host.renderRoot.removeEventListener(type, this);
     this.focused = undefined;
   }
 
@@ -196,17 +159,20 @@ export class MarkerLayer implements ReactiveController {
     this.host.requestUpdate();
   }
 
-  private trackFocus(target: EventTarget | null, into: boolean): void {
-    const id = target instanceof HTMLElement && target.matches('[part~="marker"]') ? target.dataset.chatId : undefined;
+  /** Focus entering or leaving a marker (FOCUS_EVENTS): the focused one is drawn on its own. */
+  handleEvent(e: FocusEvent): void {
+    const target = e.target as HTMLElement;
+    const id = target.matches?.('[part~="marker"]') ? target.dataset.chatId : undefined;
     if (!id) return;
-    const next = into ? id : this.focused === id ? undefined : this.focused;
+    const next = e.type === 'focusin' ? id : this.focused === id ? undefined : this.focused;
     if (next === this.focused) return;
     this.focused = next;
     this.host.requestUpdate();
   }
 
-  private async choose(id: string): Promise<void> {
-    this.focused = id; // drawn on its own, so there is a marker to focus
+  /** A conversation chosen in the list: its marker, drawn on its own, is focused and its thread opens. */
+  async choose(id: string): Promise<void> {
+    this.focused = id;
     this.host.requestUpdate();
     await this.host.updateComplete;
     this.markerEl(id)?.focus();
@@ -219,7 +185,7 @@ export class MarkerLayer implements ReactiveController {
 
   /** The cluster holding this conversation's marker, if it is in one. */
   clusterEl(id: string): HTMLElement | undefined {
-    const cluster = this.layout?.placed.find((p): p is PlacedCluster => p.kind === 'cluster' && p.ids.includes(id));
+    const cluster = this.#layout?.placed.find((p): p is PlacedCluster => p.kind === 'cluster' && p.ids.includes(id));
     if (!cluster) return undefined;
     return (this.host.renderRoot as ShadowRoot).querySelector<HTMLElement>(`[part~="cluster"][data-first="${CSS.escape(cluster.ids[0]!)}"]`) ?? undefined;
   }
@@ -230,27 +196,17 @@ export class MarkerLayer implements ReactiveController {
   }
 
   private place(chats: readonly ChatView[], rect: Rect, size: number, alone: ReadonlySet<string>, hide: boolean): Placed[] {
-    const key: LayoutKey = { chats, width: rect.width, height: rect.height, size, alone: [...alone].sort().join(' '), hide };
-    const last = this.layout?.key;
-    if (
-      last &&
-      last.chats === key.chats &&
-      last.width === key.width &&
-      last.height === key.height &&
-      last.size === key.size &&
-      last.alone === key.alone &&
-      last.hide === key.hide
-    ) {
-      return this.layout!.placed;
+    const key = [rect.width, rect.height, size, hide, ...[...alone].sort()].join(' ');
+    if (this.#layout?.chats !== chats || this.#layout.key !== key) {
+      const pins = chats.filter((c) => !alone.has(c.id) && !(hide && c.resolved));
+      const placed = layoutMarkers(pins, { width: rect.width, height: rect.height, pinSize: size, clusterSize: Math.round(size * CLUSTER_SCALE), gap: GAP });
+      this.#layout = { chats, key, placed };
     }
-    const pins = chats.filter((c) => !alone.has(c.id) && !(hide && c.resolved));
-    const placed = layoutMarkers(pins, { width: rect.width, height: rect.height, pinSize: size, clusterSize: Math.round(size * CLUSTER_SCALE), gap: GAP });
-    this.layout = { key, placed };
-    return placed;
+    return this.#layout.placed;
   }
 
-  /** The markers and clusters, inside the overlay. `toggle` opens or closes a marker's thread. */
-  markersTemplate(toggle: (id: string) => void): TemplateResult {
+  /** The markers and clusters, inside the overlay (one node, the same each time). `toggle` opens or closes a marker's thread. */
+  markersTemplate(toggle: (id: string) => void): HTMLElement {
     const chats = this.numbered().ordered;
     const rect = this.source.rect();
     const size = this.pinSize();
@@ -270,8 +226,9 @@ export class MarkerLayer implements ReactiveController {
       const at = this.move?.position(c.id) ?? c;
       const tip = alone.has(c.id) ? placePin(at.x * rect.width, at.y * rect.height, size, rect.width, rect.height).tip : pins.get(c.id)!.tip;
       const movable = this.mayMove(c);
-      return markerTemplate(i18n, c, this.numberOf(c.id) - 1, openId === c.id, () => toggle(c.id), {
-        number: this.numberOf(c.id),
+      const number = this.numberOf(c.id);
+      return markerTemplate(i18n, c, number - 1, openId === c.id, () => toggle(c.id), {
+        number,
         tip,
         style: `left:${at.x * 100}%;top:${at.y * 100}%;--ic-pin:${size}px`,
         movable,
@@ -296,7 +253,8 @@ export class MarkerLayer implements ReactiveController {
         ${i18n.number(p.ids.length)}
       </button>`;
     };
-    return html`${repeat(shown, (c) => c.id, marker)}${repeat(clusters, (p) => p.ids[0], cluster)}`;
+    // A cluster is keyed by a space and its first id: conversation ids (safe ids, UUIDs) hold no space.
+    return this.#drawn.show([...shown.map((c) => [c.id, marker(c)] as const), ...clusters.map((p) => [` ${p.ids[0]}`, cluster(p)] as const)]);
   }
 
   /** The toggle, placed at the top end of the image content (`top` in px of the host). */
@@ -329,9 +287,8 @@ export class MarkerLayer implements ReactiveController {
     const i18n = this.source.i18n();
     const end = i18n.dir === 'rtl' ? { side: 'left' as const, inset: o.x + EDGE } : { side: 'right' as const, inset: Math.max(0, this.host.clientWidth - (o.x + o.width)) + EDGE };
     const top = o.y + EDGE;
-    const panelTop = top + TOUCH_SIZE + EDGE;
     return html`${this.toggleTemplate(top, end)}
-      ${this.list?.panelTemplate(panelTop, end, Math.max(240, o.height - panelTop + o.y - EDGE)) ?? nothing}
+      ${this.list?.panelTemplate(top, end, o) ?? nothing}
       <span id="${this.idPrefix}-move-help" class="visually-hidden">${i18n.text.markers.moveHelp}</span>
       <div class="visually-hidden" role="status" aria-live="polite" data-announce>${this.message || nothing}</div>`;
   }

@@ -19,23 +19,15 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { ChatView } from './chat-list.ts';
 import { clamp01, type Point } from './geometry.ts';
 import type { I18n } from './i18n/i18n.ts';
+import type { MarkerLayer } from './marker-layer.ts';
 
 /** Travel (px) before a press becomes a drag: a finger wobbles more than a mouse. */
 const THRESHOLD = { mouse: 4, pen: 4, touch: 8 } as Record<string, number>;
 const STEP = 0.01;
 const BIG_STEP = 0.1;
 
-export interface MoveSource {
-  chat(id: string): ChatView | undefined;
-  mayMove(chat: ChatView): boolean;
-  numberOf(id: string): number;
-  /** The overlay: the image content's box on screen. */
-  overlay(): HTMLElement | null;
-  /** Sends the move; an error text when it was refused at once. */
-  commit(id: string, x: number, y: number): string | undefined;
-  announce(text: string): void;
-  i18n(): I18n;
-}
+/** What moving uses of the marker layer: who may move what, the numbers, the live region, and its source. */
+export type MoveLayer = Pick<MarkerLayer, 'source' | 'mayMove' | 'numberOf' | 'announce'>;
 
 interface Moving {
   readonly id: string;
@@ -79,7 +71,7 @@ export class MarkerMove implements ReactiveController {
 
   constructor(
     private readonly host: ReactiveControllerHost & { readonly renderRoot: HTMLElement | DocumentFragment },
-    private readonly source: MoveSource,
+    private readonly layer: MoveLayer,
   ) {
     host.addController(this);
   }
@@ -116,8 +108,8 @@ export class MarkerMove implements ReactiveController {
   }
 
   private movable(id: string): ChatView | undefined {
-    const chat = this.source.chat(id);
-    return chat && this.source.mayMove(chat) ? chat : undefined;
+    const chat = this.layer.source.chats().find((c) => c.id === id);
+    return chat && this.layer.mayMove(chat) ? chat : undefined;
   }
 
   private set(moving: Moving | undefined): void {
@@ -125,13 +117,18 @@ export class MarkerMove implements ReactiveController {
     this.host.requestUpdate();
   }
 
+  /** The overlay's box on screen: the image content's. */
+  private overlayBox(): DOMRect | undefined {
+    return (this.host.renderRoot as ShadowRoot).querySelector('[part~="overlay"]')?.getBoundingClientRect();
+  }
+
   private tipOnScreen(at: Point): Point | undefined {
-    const r = this.source.overlay()?.getBoundingClientRect();
+    const r = this.overlayBox();
     return r && r.width > 0 && r.height > 0 ? { x: r.left + at.x * r.width, y: r.top + at.y * r.height } : undefined;
   }
 
   private fractionAt(clientX: number, clientY: number): Point | undefined {
-    const r = this.source.overlay()?.getBoundingClientRect();
+    const r = this.overlayBox();
     if (!r || r.width <= 0 || r.height <= 0) return undefined;
     return { x: clamp01((clientX - r.left) / r.width), y: clamp01((clientY - r.top) / r.height) };
   }
@@ -247,13 +244,13 @@ export class MarkerMove implements ReactiveController {
     const started: Moving = { id, via: 'keyboard', from: { x: chat.x, y: chat.y }, at: { x: chat.x, y: chat.y } };
     this.set(started);
     if (arrow) this.step(started, arrow, e.shiftKey ? BIG_STEP : STEP);
-    else this.source.announce(this.say('start', { number: this.source.numberOf(id) }));
+    else this.layer.announce(this.say('start', { number: this.layer.numberOf(id) }));
   };
 
   private step(moving: Moving, [dx, dy]: readonly [number, number], step: number): void {
     const at = { x: clamp01(moving.at.x + dx * step), y: clamp01(moving.at.y + dy * step) };
     this.set({ ...moving, at });
-    this.source.announce(this.say('position', { x: percent(at.x), y: percent(at.y) }));
+    this.layer.announce(this.say('position', { x: percent(at.x), y: percent(at.y) }));
   }
 
   private readonly onFocusOut = (e: FocusEvent): void => {
@@ -269,20 +266,20 @@ export class MarkerMove implements ReactiveController {
     const { from, at } = moving;
     if (from.x === at.x && from.y === at.y) return;
     if (!this.movable(moving.id)) return;
-    const refused = this.source.commit(moving.id, at.x, at.y);
+    const refused = this.layer.source.move(moving.id, at.x, at.y);
     if (refused === undefined) {
-      this.source.announce(this.say('dropped', { number: this.source.numberOf(moving.id), x: percent(at.x), y: percent(at.y) }));
+      this.layer.announce(this.say('dropped', { number: this.layer.numberOf(moving.id), x: percent(at.x), y: percent(at.y) }));
     }
   }
 
   /** A sentence of the `move` section, filled, in the element's language. */
   private say(key: keyof I18n['text']['move'], values: Readonly<Record<string, number>>): string {
-    const i18n = this.source.i18n();
+    const i18n = this.layer.source.i18n();
     return i18n.format(i18n.text.move[key], values);
   }
 
   private cancel(moving: Moving): void {
     this.set(undefined);
-    this.source.announce(this.say('cancelled', { number: this.source.numberOf(moving.id) }));
+    this.layer.announce(this.say('cancelled', { number: this.layer.numberOf(moving.id) }));
   }
 }

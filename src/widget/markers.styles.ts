@@ -1,62 +1,83 @@
 /**
- * Styles of what marker-layer.ts draws: pins whose tip (the square corner) is
- * the point, clusters, the list toggle and panel. Sizes come from the layer
+ * Styles of what marker-layer.ts draws before the parts arrive: pins whose tip
+ * (the square corner) is the point, clusters, the list toggle (the list panel
+ * and the marker being moved: list.styles.ts, in the parts). Sizes come from the layer
  * (`--ic-pin`, `--ic-cluster`), which clusters with the same numbers.
  *
  * Why, since comments inside the template would ship: the dark resolved colour
  * gives 7.3:1 under the dark marker text (#0b1220; #6b7280 gave 3.87:1).
  * Clusters are drawn inverted (the popup's colours in an accent ring) so their
- * count never reads as a marker's number. The data-tip rules put the square corner (the tip) on the point and the body
- * into the image. A marker is its own hit area (the base ::after grew it by
- * 8 px, taking clicks meant for a neighbour 2 px away); on a touch screen the
- * layer makes it 44 px. A movable marker has touch-action: none, so a finger
- * drags it instead of scrolling the page. The placing preview is a ring centred
- * on the point: the pin's tip lands at its centre.
+ * count never reads as a marker's number. The data-tip rules (every marker the
+ * layer draws has one) put the square corner (the tip) on the point and the
+ * body into the image. A marker is its own hit area (an ::after 8 px larger
+ * took clicks meant for a neighbour 2 px away); on a touch screen the layer
+ * makes it 44 px. A movable marker has touch-action: none, so a finger drags
+ * it instead of scrolling the page. The placing preview (new-chat.ts's ghost)
+ * is a ring centred on the point: the pin's tip lands at its centre. The
+ * attributes keyed on alone (data-tip, data-movable, data-above) are only on
+ * markers.
  */
 import { css } from 'lit';
 
 export const markerStyles = css`
-  :host([data-theme='dark']) {
-    --image-chat-marker-resolved-color: #9ca3af;
-  }
-  [part~='marker'] {
+  [part~='marker'],
+  .ghost {
+    position: absolute;
+    transform: translate(-50%, -50%);
     width: var(--ic-pin, var(--image-chat-marker-size));
     height: var(--ic-pin, var(--image-chat-marker-size));
+    min-width: 24px;
+    min-height: 24px;
+    padding: 0;
+    border-radius: 50%;
+    border: 2px solid var(--image-chat-marker-fg);
+    background: var(--image-chat-marker-color);
+    color: var(--image-chat-marker-fg);
+    font: 600 calc(var(--image-chat-marker-size) * 0.42) / 1 var(--image-chat-font);
+    box-shadow: 0 2px 6px rgba(0, 0, 0, 0.35);
+    cursor: pointer;
+    display: grid;
+    place-items: center;
   }
-  [part~='marker'][data-tip='bottom-left'] {
+  [data-tip='bottom-left'] {
     transform: translate(0, -100%);
     border-radius: 50% 50% 50% 0;
   }
-  [part~='marker'][data-tip='bottom-right'] {
+  [data-tip='bottom-right'] {
     transform: translate(-100%, -100%);
     border-radius: 50% 50% 0 50%;
   }
-  [part~='marker'][data-tip='top-left'] {
+  [data-tip='top-left'] {
     transform: none;
     border-radius: 0 50% 50% 50%;
   }
-  [part~='marker'][data-tip='top-right'] {
+  [data-tip='top-right'] {
     transform: translate(-100%, 0);
     border-radius: 50% 0 50% 50%;
   }
   [part~='marker']::after {
+    content: '';
+    position: absolute;
     inset: 0;
   }
-  [part~='marker'][data-movable] {
-    touch-action: none;
+  [part~='marker'][data-resolved] {
+    background: var(--image-chat-marker-resolved-color);
   }
-  [part~='marker'][data-above] {
-    z-index: 1;
-  }
-  [part~='marker'][data-moving] {
-    z-index: 2;
-    cursor: grabbing;
-    opacity: 1;
-    outline: 3px dashed var(--image-chat-focus-ring);
-    outline-offset: 2px;
+  [part~='marker'][data-pending] {
+    opacity: 0.65;
+    border-style: dashed;
   }
   .ghost {
-    border-radius: 50%;
+    opacity: 0.65;
+    border: 3px dashed var(--image-chat-marker-color);
+    background: transparent;
+    pointer-events: none;
+  }
+  [data-movable] {
+    touch-action: none;
+  }
+  [data-above] {
+    z-index: 1;
   }
   [part~='cluster'] {
     position: absolute;
@@ -91,132 +112,12 @@ export const markerStyles = css`
     border-color: var(--image-chat-border);
     box-shadow: 0 2px 6px rgba(0, 0, 0, 0.25);
   }
-  /* The popups' surface (image-chat.styles.ts), drawn above the thread and composer, and wider. */
-  .list-panel {
-    z-index: 3;
-    width: min(340px, calc(100% - 16px));
-  }
-  .list-panel.sheet {
-    position: fixed;
-    inset: 0;
-    z-index: 2147483000;
-    width: auto;
-    max-height: none;
-    border: 0;
-    border-radius: 0;
-    padding: 12px 16px;
-  }
-  .list-head {
-    display: flex;
-    align-items: center;
-    justify-content: space-between;
-    gap: 8px;
-  }
-  .list-title {
-    margin: 0;
-    font-size: 1em;
-    font-weight: 600;
-  }
-  .list-filter {
-    border: 0;
-    margin: 0;
-    padding: 0;
-    display: flex;
-    flex-wrap: wrap;
-    align-items: center;
-    gap: 4px 12px;
-  }
-  .list-filter legend {
-    float: inline-start;
-    padding: 0;
-    margin-inline-end: 4px;
-    font-weight: 600;
-  }
-  .filter-option,
-  .hide-resolved {
-    display: inline-flex;
-    align-items: center;
-    gap: 6px;
-    cursor: pointer;
-  }
-  .list-entries {
-    list-style: none;
-    margin: 0;
-    padding: 0;
-    display: flex;
-    flex-direction: column;
-    gap: 4px;
-  }
-  .entry {
-    width: 100%;
-    display: flex;
-    align-items: flex-start;
-    gap: 8px;
-    padding: 6px 8px;
-    text-align: start;
-    background: transparent;
-    color: inherit;
-    border-color: var(--image-chat-border);
-  }
-  .entry .badge {
-    flex: none;
-    border-radius: 50% 50% 50% 0;
-  }
-  .entry .resolved-tag {
-    font-size: inherit;
-  }
-  .entry[data-resolved] .badge {
-    background: var(--image-chat-marker-resolved-color);
-  }
-  .entry-body {
-    display: flex;
-    flex-direction: column;
-    min-width: 0;
-  }
-  .entry-text {
-    display: -webkit-box;
-    -webkit-line-clamp: 2;
-    -webkit-box-orient: vertical;
-    overflow: hidden;
-    overflow-wrap: anywhere;
-  }
-  .entry-meta {
-    display: flex;
-    flex-wrap: wrap;
-    gap: 0 6px;
-    font-size: 0.85em;
-    color: var(--image-chat-muted-fg);
-  }
-  .entry-meta > * + *::before {
-    content: '·';
-    margin-inline-end: 6px;
-  }
-  .list-empty {
-    margin: 0;
-    color: var(--image-chat-muted-fg);
-  }
   @media (pointer: coarse) {
     .list-toggle,
-    [part~='cluster'],
-    .list-panel button,
-    .filter-option,
-    .hide-resolved {
+    [part~='cluster'] {
       min-width: 44px;
       min-height: 44px;
     }
-    .list-panel input {
-      width: 20px;
-      height: 20px;
-    }
-  }
-
-  :host {
-    --image-chat-unread-color: #b91c1c;
-    --image-chat-unread-fg: #ffffff;
-  }
-  :host([data-theme='dark']) {
-    --image-chat-unread-color: #f87171;
-    --image-chat-unread-fg: #0b1220;
   }
 
   /* Activity on the marker: its reply count, coloured (or a dot) when something is unread. On the

@@ -82,6 +82,26 @@ describe('<image-chat> markers, clusters and the list', () => {
     expect((await serverChats(url, image)).map((c) => c.number)).to.deep.equal([2, 3]);
   });
 
+  it('a focused marker keeps its element and focus while others are added and removed', async () => {
+    const el = await make(url, randomImageId(), 600);
+    for (const [n, x] of [0.1, 0.4, 0.7].entries()) {
+      el.createChat(x, 0.5, `at ${x}`);
+      await stored(el, n + 1);
+    }
+    const focused = markers(el)[1]!;
+    const id = focused.dataset.chatId;
+    focused.focus();
+    el.deleteChat(el.chats[0]!.id);
+    await stored(el, 2);
+    el.createChat(0.05, 0.2, 'before it on the image');
+    await stored(el, 3);
+    await el.updateComplete;
+    expect(el.shadowRoot!.activeElement).to.equal(focused);
+    expect(focused.isConnected).to.equal(true);
+    expect(focused.dataset.chatId).to.equal(id);
+    expect(markers(el).map((m) => m.textContent!.trim())).to.deep.equal(['2', '3', '4']);
+  });
+
   it('only the author may move a marker: M and a drag do nothing on someone else\'s', async () => {
     const image = randomImageId();
     const mine = await make(url, image);

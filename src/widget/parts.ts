@@ -9,6 +9,7 @@
 import { defineOnce } from './define.ts';
 import { ImageChatThread } from './chat-thread.ts';
 import { ImageChatComposer } from './composer.ts';
+import { listStyles } from './list.styles.ts';
 import { threadStyles } from './thread.styles.ts';
 import { sheetStyles } from './sheet.styles.ts';
 import { presenceStyles } from './presence.styles.ts';
@@ -28,7 +29,7 @@ export { presenceBadge } from './presence-view.ts';
 export { ImageChatThread, ImageChatComposer };
 
 /** Added to each element's shadow root when the parts arrive. */
-export const partStyles = [threadStyles, sheetStyles, presenceStyles];
+export const partStyles = [listStyles, threadStyles, sheetStyles, presenceStyles];
 
 addEnglish(enParts);
 // Under these names whatever tag the page registered <image-chat> under (the `./element` export).

@@ -3,7 +3,8 @@ import { css } from 'lit';
 /**
  * The `status` banner (status-banner.ts). Zero high, in the flow under the image, sticky: on an
  * element taller than the viewport it rides the viewport's bottom edge, and sits on the element's
- * bottom edge once that is in view. (Comments stay out of the css literal: it ships as written.)
+ * bottom edge once that is in view. Its classes are used nowhere else in the shadow root, so they need no
+ * `[part~='status']` before them. (Comments stay out of the css literal: it ships as written.)
  */
 export const statusBannerStyles = css`
   [part~='status'] {
@@ -16,7 +17,7 @@ export const statusBannerStyles = css`
     line-height: 1.4;
     pointer-events: none;
   }
-  [part~='status'] .banner {
+  .banner {
     position: absolute;
     bottom: 0;
     inset-inline: 0;
@@ -35,23 +36,22 @@ export const statusBannerStyles = css`
     box-shadow: var(--image-chat-shadow);
     border: 1px solid var(--image-chat-border);
   }
-  [part~='status'] .error,
-  [part~='status'] .warning {
+  .error,
+  .warning {
     border-color: var(--image-chat-danger);
   }
-  [part~='status'] .error {
+  .error {
     color: var(--image-chat-danger);
   }
-  [part~='status'] .countdown {
+  .countdown {
     color: var(--image-chat-muted-fg);
     font-variant-numeric: tabular-nums;
   }
-  [part~='status'] .dismiss {
-    min-width: 32px;
+  .dismiss {
     margin-inline-end: -6px;
   }
   @media (pointer: coarse) {
-    [part~='status'] button {
+    .banner button {
       min-height: 44px;
       min-width: 44px;
     }

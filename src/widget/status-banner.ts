@@ -53,6 +53,9 @@ export function serverUnreachable(state: ConnectionState): boolean {
   return state.status === 'offline' && state.retry && !state.network;
 }
 
+/** When the next try is due, if one is planned. */
+const retryAt = (state: ConnectionState): number | undefined => (state.status === 'reconnecting' || state.status === 'offline' ? state.retryAt : undefined);
+
 /** Whole seconds until `at`, at least 1; undefined when it is not in the future. */
 export function secondsUntil(at: number | undefined, now: number): number | undefined {
   return at !== undefined && at > now ? Math.max(1, Math.ceil((at - now) / 1000)) : undefined;
@@ -66,8 +69,7 @@ export function bannerView({ state, notice, viewOnly, now, i18n, refusal }: Bann
   }
   if (state.status === 'online') return viewOnly ? { kind: 'info', text: viewOnly } : { kind: 'none' };
   if (serverUnreachable(state)) {
-    const at = state.status === 'reconnecting' || state.status === 'offline' ? state.retryAt : undefined;
-    return { kind: 'unreachable', text: i18n.text.status.unreachable, retryIn: secondsUntil(at, now) };
+    return { kind: 'unreachable', text: i18n.text.status.unreachable, retryIn: secondsUntil(retryAt(state), now) };
   }
   return { kind: 'info', text: statusText(i18n, state.status) };
 }
@@ -107,7 +109,7 @@ export class StatusBanner implements ReactiveController {
     this.timers.clearTimeout(this.timer);
     this.timer = undefined;
     const state = this.o.state();
-    const at = state.status === 'reconnecting' || state.status === 'offline' ? state.retryAt : undefined;
+    const at = retryAt(state);
     const left = at === undefined ? 0 : at - this.now();
     if (left <= 0 || !serverUnreachable(state)) return;
     const untilNextNumber = left - (Math.ceil(left / 1000) - 1) * 1000;

@@ -2,6 +2,23 @@
 import { css } from 'lit';
 
 export const threadStyles = css`
+  button:disabled {
+    opacity: 0.5;
+    cursor: not-allowed;
+  }
+  button.link {
+    border: 0;
+    min-height: 0;
+    padding: 0 4px;
+    background: transparent;
+    color: var(--image-chat-muted-fg);
+    text-decoration: underline;
+  }
+  button.danger {
+    background: transparent;
+    color: var(--image-chat-danger);
+    border-color: var(--image-chat-danger);
+  }
   /* The popups (new conversation, thread, list) and what is in them. */
   .popup,
   [part~='thread'],
@@ -127,6 +144,7 @@ export const threadStyles = css`
     overflow-y: auto;
     overscroll-behavior: contain;
   }
+  textarea:focus-visible,
   .comments:focus-visible {
     outline: 3px solid var(--image-chat-focus-ring);
     outline-offset: 2px;
