@@ -13,20 +13,22 @@ import type { ChannelLike } from './types.ts';
 const silent = (): ChannelLike => ({ onmessage: null, postMessage() {}, close() {} });
 
 export class TabChannel {
-  private readonly ends = new Set<ChannelLike>();
+  readonly #ends = new Set<ChannelLike>();
+  #channel: ChannelLike;
 
-  constructor(private channel: ChannelLike = silent()) {
+  constructor(channel: ChannelLike = silent()) {
+    this.#channel = channel;
     // From other tabs: every end of this one hears it.
     channel.onmessage = (ev: MessageEvent) => {
-      for (const end of [...this.ends]) end.onmessage?.(ev);
+      for (const end of [...this.#ends]) end.onmessage?.(ev);
     };
   }
 
   /** From now on other tabs hear nothing of this one, and this one nothing of them; its ends still hear each other. */
   isolate(): void {
-    this.channel.onmessage = null;
-    this.channel.close();
-    this.channel = silent();
+    this.#channel.onmessage = null;
+    this.#channel.close();
+    this.#channel = silent();
   }
 
   /** A channel object of this tab's; closing the last one closes the channel. */
@@ -34,21 +36,21 @@ export class TabChannel {
     const end: ChannelLike = {
       onmessage: null,
       postMessage: (data: unknown) => {
-        if (!this.ends.has(end)) return;
-        this.channel.postMessage(data);
-        for (const other of this.ends) {
+        if (!this.#ends.has(end)) return;
+        this.#channel.postMessage(data);
+        for (const other of this.#ends) {
           if (other === end) continue;
           // An end closed before its turn hears nothing, as a closed channel would not.
           queueMicrotask(() => {
-            if (this.ends.has(other)) other.onmessage?.(new MessageEvent('message', { data }));
+            if (this.#ends.has(other)) other.onmessage?.(new MessageEvent('message', { data }));
           });
         }
       },
       close: () => {
-        if (this.ends.delete(end) && this.ends.size === 0) this.channel.close();
+        if (this.#ends.delete(end) && this.#ends.size === 0) this.#channel.close();
       },
     };
-    this.ends.add(end);
+    this.#ends.add(end);
     return end;
   }
 }

@@ -79,26 +79,31 @@ export class ChatSync implements ReactiveController {
   /** Who types in each conversation (the server's lists), while online. */
   readonly typists = new Map<string, readonly Author[]>();
   /** This page told the server it is away from the image (kept across reconnects and image changes). */
-  private away = false;
-  private connection: ChatConnection | undefined;
-  private target: SyncTarget | undefined;
-  private generation = 0;
-  private cleanup: (() => void)[] = [];
-  private cacheKey: CacheKey | undefined;
+  #away = false;
+  #connection: ChatConnection | undefined;
+  #target: SyncTarget | undefined;
+  #generation = 0;
+  #cleanup: (() => void)[] = [];
+  #cacheKey: CacheKey | undefined;
   /** The cache is written a moment after the last change, not on every event of a burst. */
-  private cacheTimer: ReturnType<typeof setTimeout> | undefined;
+  #cacheTimer: ReturnType<typeof setTimeout> | undefined;
   /** Delay before writing the cache (tests may shorten it). */
   static cacheDelay = 150;
 
+  readonly #on: SyncCallbacks;
+  readonly #host: ReactiveControllerHost;
+
   constructor(
-    private readonly host: ReactiveControllerHost,
-    private readonly on: SyncCallbacks,
+    host: ReactiveControllerHost,
+    on: SyncCallbacks,
   ) {
+    this.#host = host;
+    this.#on = on;
     host.addController(this);
   }
 
   get user(): User | undefined {
-    return this.connection?.user;
+    return this.#connection?.user;
   }
 
   hostDisconnected(): void {
@@ -107,13 +112,13 @@ export class ChatSync implements ReactiveController {
 
   /** Connects to the target (no-op when unchanged); an empty image id means nothing to show. */
   connect(target: SyncTarget): void {
-    const t = this.target;
-    if (t && this.connection && t.server === target.server && t.tenant === target.tenant && t.name === target.name && t.image === target.image && !!t.readonly === !!target.readonly) {
+    const t = this.#target;
+    if (t && this.#connection && t.server === target.server && t.tenant === target.tenant && t.name === target.name && t.image === target.image && !!t.readonly === !!target.readonly) {
       if (t.token === target.token) return;
       // A fresh token for the same user renews the sign-in on the open socket: nothing is dropped.
       if (sameSubject(t.token, target.token)) {
-        this.connection.renew(target.token!);
-        this.target = target;
+        this.#connection.renew(target.token!);
+        this.#target = target;
         return;
       }
     }
@@ -123,7 +128,7 @@ export class ChatSync implements ReactiveController {
     try {
       connection = acquireConnection(target.server, target.tenant, defined({ name: target.name || undefined, token: target.token || undefined, readonly: target.readonly || undefined }));
     } catch {
-      this.setState({
+      this.#setState({
         status: 'offline',
         attempt: 0,
         reason: `"${target.server}" is not a server address.`,
@@ -134,78 +139,78 @@ export class ChatSync implements ReactiveController {
       });
       return;
     }
-    this.target = target;
-    this.connection = connection;
+    this.#target = target;
+    this.#connection = connection;
     // A reload or a closed tab must not lose the last moments of the cache.
-    const onHide = () => this.flushCache();
+    const onHide = () => this.#flushCache();
     globalThis.addEventListener?.('pagehide', onHide);
-    this.cleanup = [
-      connection.onStatus((s) => this.setState(s)),
-      connection.onNotice((e) => this.on.error(e.code, e.message, { ...factsOf(e), message: e.message })),
+    this.#cleanup = [
+      connection.onStatus((s) => this.#setState(s)),
+      connection.onNotice((e) => this.#on.error(e.code, e.message, { ...factsOf(e), message: e.message })),
       () => globalThis.removeEventListener?.('pagehide', onHide),
     ];
-    this.setState(connection.state);
+    this.#setState(connection.state);
     // Cache first (a few ms), then subscribe: the cached position is the first subscribe's `since`.
-    const generation = this.generation;
+    const generation = this.#generation;
     const key: CacheKey = [connection.url, target.image];
-    this.cacheKey = key;
+    this.#cacheKey = key;
     void readCache(key).then((cached) => {
-      if (generation !== this.generation) return;
-      if (cached && !this.list.loaded) this.setList(applyCached(this.list, cached));
-      this.cleanup.push(
-        connection.subscribe(target.image, (m) => this.receive(m), () => positionOf(this.list)),
-        connection.onEphemeral(target.image, (m) => this.ephemeral(m)),
+      if (generation !== this.#generation) return;
+      if (cached && !this.list.loaded) this.#setList(applyCached(this.list, cached));
+      this.#cleanup.push(
+        connection.subscribe(target.image, (m) => this.#receive(m), () => positionOf(this.list)),
+        connection.onEphemeral(target.image, (m) => this.#ephemeral(m)),
       );
-      if (this.away) connection.here(target.image, false);
+      if (this.#away) connection.here(target.image, false);
     });
   }
 
   disconnect(): void {
-    this.flushCache();
-    this.generation++;
-    for (const off of this.cleanup) off();
-    this.cleanup = [];
-    this.connection?.release();
-    this.connection = undefined;
-    this.target = undefined;
+    this.#flushCache();
+    this.#generation++;
+    for (const off of this.#cleanup) off();
+    this.#cleanup = [];
+    this.#connection?.release();
+    this.#connection = undefined;
+    this.#target = undefined;
     this.list = EMPTY_CHAT_LIST;
     this.chats = [];
     this.presence = undefined;
     this.typists.clear();
-    this.host.requestUpdate();
+    this.#host.requestUpdate();
   }
 
   /** Whether this page is looked at (presence): the server stops counting it while it is not. */
   here(here: boolean): void {
-    this.away = !here;
-    if (this.target) this.connection?.here(this.target.image, here);
+    this.#away = !here;
+    if (this.#target) this.#connection?.here(this.#target.image, here);
   }
 
   /** This user writes in `chatId` (`stop`: no longer). */
   typing(chatId: string, stop: boolean): void {
-    if (this.target && this.status === 'online') this.connection?.typing(this.target.image, chatId, stop);
+    if (this.#target && this.status === 'online') this.#connection?.typing(this.#target.image, chatId, stop);
   }
 
   /** `refused`, if given, hears the reason (and its facts) when the server refuses the action after it was sent. */
   create(x: number, y: number, text: string, refused?: RefusedAction): SyncErrorReport | undefined {
     // The page it was started on, for the site owner's dashboard; its hash stays in the browser (often a token).
-    return this.act({ type: 'create-image-chat', x, y, text, page: location.href.split('#')[0]! }, refused);
+    return this.#act({ type: 'create-image-chat', x, y, text, page: location.href.split('#')[0]! }, refused);
   }
 
   update(chatId: string, change: Change, refused?: RefusedAction): SyncErrorReport | undefined {
-    return this.act({ type: 'update-image-chat', chatId, change }, refused);
+    return this.#act({ type: 'update-image-chat', chatId, change }, refused);
   }
 
   remove(chatId: string): SyncErrorReport | undefined {
-    return this.act({ type: 'delete-image-chat', chatId });
+    return this.#act({ type: 'delete-image-chat', chatId });
   }
 
   /** Tries to connect now instead of waiting out the backoff ("Retry now"). */
   retryNow(): void {
-    this.connection?.retryNow();
+    this.#connection?.retryNow();
   }
 
-  private setState(state: ConnectionState): void {
+  #setState(state: ConnectionState): void {
     this.state = state;
     if (state.status !== 'online') {
       // Whoever was there may have left meanwhile: nothing is shown until the server says again.
@@ -214,106 +219,106 @@ export class ChatSync implements ReactiveController {
     }
     if (state.status === this.status) {
       // A renewed sign-in (another name, role or read-only flag), a new reason or retry time to show.
-      this.host.requestUpdate();
+      this.#host.requestUpdate();
       return;
     }
     this.status = state.status;
-    this.on.status(state.status, state);
-    this.host.requestUpdate();
+    this.#on.status(state.status, state);
+    this.#host.requestUpdate();
   }
 
-  private setList(list: ChatListState): void {
+  #setList(list: ChatListState): void {
     this.list = list;
     this.chats = view(list);
-    this.host.requestUpdate();
+    this.#host.requestUpdate();
   }
 
-  private ephemeral(m: EphemeralImageMessage): void {
+  #ephemeral(m: EphemeralImageMessage): void {
     if (m.type === 'presence') this.presence = m;
     else if (m.users.length > 0) this.typists.set(m.chatId, m.users);
     else this.typists.delete(m.chatId);
-    this.host.requestUpdate();
+    this.#host.requestUpdate();
   }
 
-  private receive(m: ImageMessage): void {
+  #receive(m: ImageMessage): void {
     if (m.type === 'snapshot') {
       const changes = snapshotChanges(this.list, m);
-      this.setList(applySnapshot(this.list, m));
-      for (const kind of KINDS) for (const chat of changes[kind]) this.on.change(kind, chat, false);
+      this.#setList(applySnapshot(this.list, m));
+      for (const kind of KINDS) for (const chat of changes[kind]) this.#on.change(kind, chat, false);
     } else if (m.type === 'replay') {
       // In order, each once: those at or below our seq are skipped by receiveEvent.
-      for (const e of m.events) if (!this.receiveEvent(e)) return;
-      this.setList(markLoaded(this.list));
-    } else if (!this.receiveEvent(m)) {
+      for (const e of m.events) if (!this.#receiveEvent(e)) return;
+      this.#setList(markLoaded(this.list));
+    } else if (!this.#receiveEvent(m)) {
       return;
     }
-    this.scheduleCache();
+    this.#scheduleCache();
   }
 
   /** Applies one event in seq order; on a gap asks the connection to catch up and returns false. */
-  private receiveEvent(e: ChatEvent): boolean {
+  #receiveEvent(e: ChatEvent): boolean {
     const fit = eventFit(this.list, e);
     if (fit === 'old') return true;
     if (fit === 'gap') {
-      if (this.target) this.connection?.resync(this.target.image);
+      if (this.#target) this.#connection?.resync(this.#target.image);
       return false;
     }
     const own = isOwnEcho(this.list, e);
     const id = e.type === 'new-image-chat' ? e.chat.id : e.chatId;
     const before = this.list.confirmed.get(id)?.chat;
     const seqBefore = this.list.seq;
-    this.setList(applyEvent(this.list, e));
+    this.#setList(applyEvent(this.list, e));
     if (own || (this.list.seq === seqBefore && e.seq <= seqBefore)) return true;
     if (e.type === 'deleted-image-chat') {
-      if (before) this.on.change('deleted', before, false);
+      if (before) this.#on.change('deleted', before, false);
     } else {
       const after = this.list.confirmed.get(id)?.chat;
-      if (after) this.on.change(e.type === 'new-image-chat' ? 'created' : 'updated', after, false);
+      if (after) this.#on.change(e.type === 'new-image-chat' ? 'created' : 'updated', after, false);
     }
     return true;
   }
 
-  private scheduleCache(): void {
-    if (this.cacheTimer !== undefined) return;
-    this.cacheTimer = setTimeout(() => this.flushCache(), ChatSync.cacheDelay);
+  #scheduleCache(): void {
+    if (this.#cacheTimer !== undefined) return;
+    this.#cacheTimer = setTimeout(() => this.#flushCache(), ChatSync.cacheDelay);
   }
 
   /** Writes the confirmed state as it is now (never pending actions). */
-  private flushCache(): void {
-    if (this.cacheTimer === undefined) return;
-    clearTimeout(this.cacheTimer);
-    this.cacheTimer = undefined;
+  #flushCache(): void {
+    if (this.#cacheTimer === undefined) return;
+    clearTimeout(this.#cacheTimer);
+    this.#cacheTimer = undefined;
     const value = toCached(this.list);
-    if (this.cacheKey && value && (this.list.loaded || this.list.cached)) void writeCache(this.cacheKey, value);
+    if (this.#cacheKey && value && (this.list.loaded || this.list.cached)) void writeCache(this.#cacheKey, value);
   }
 
-  private act(made: ActionMade, refused?: RefusedAction): SyncErrorReport | undefined {
-    const action = { ...made, image: this.target?.image ?? '', broadcastId: crypto.randomUUID() } as ActionMessage;
-    const connection = this.connection;
+  #act(made: ActionMade, refused?: RefusedAction): SyncErrorReport | undefined {
+    const action = { ...made, image: this.#target?.image ?? '', broadcastId: crypto.randomUUID() } as ActionMessage;
+    const connection = this.#connection;
     const user = connection?.user;
-    if (!connection || !user || connection.status !== 'online') return this.fail({ ...ActionError.local('not-online').report, action: action.type });
+    if (!connection || !user || connection.status !== 'online') return this.#fail({ ...ActionError.local('not-online').report, action: action.type });
     let sent: Promise<AckMessage>;
     try {
       sent = connection.send(action);
     } catch (e) {
-      return this.fail({ ...reportOf(e), action: action.type });
+      return this.#fail({ ...reportOf(e), action: action.type });
     }
-    const generation = this.generation;
+    const generation = this.#generation;
     const before = action.type === 'create-image-chat' ? undefined : this.chats.find((c) => c.id === action.chatId);
-    this.setList(addPending(this.list, action, { id: user.id, name: user.name }, Date.now()));
+    this.#setList(addPending(this.list, action, { id: user.id, name: user.name }, Date.now()));
     sent.then(
       (ack) => {
-        if (generation !== this.generation) return;
-        this.setList(applyAck(this.list, ack));
+        if (generation !== this.#generation) return;
+        this.#setList(applyAck(this.list, ack));
         const chat = ackedChat(this.list, action, ack) ?? before;
         const kind = action.type === 'create-image-chat' ? 'created' : action.type === 'update-image-chat' ? 'updated' : 'deleted';
-        if (chat) this.on.change(kind, chat, true, kind === 'created' ? action.broadcastId : undefined);
+        if (chat) this.#on.change(kind, chat, true, kind === 'created' ? action.broadcastId : undefined);
       },
       (error: unknown) => {
-        if (generation !== this.generation) return;
-        this.setList(rollback(this.list, action.broadcastId));
+        if (generation !== this.#generation) return;
+        this.#setList(rollback(this.list, action.broadcastId));
         const report = { ...reportOf(error), action: action.type };
-        this.fail(report);
+        this.#fail(report);
         refused?.(report.message, report);
       },
     );
@@ -321,8 +326,8 @@ export class ChatSync implements ReactiveController {
   }
 
   /** Tells the element, and returns the facts for the place the action came from to word. */
-  private fail(report: SyncErrorReport, message = `${failedAction(english, report.action!)}: ${report.message}`): SyncErrorReport {
-    this.on.error(report.code, message, report);
+  #fail(report: SyncErrorReport, message = `${failedAction(english, report.action!)}: ${report.message}`): SyncErrorReport {
+    this.#on.error(report.code, message, report);
     return report;
   }
 }

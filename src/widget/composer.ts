@@ -70,11 +70,11 @@ export class ImageChatComposer extends LitElement {
   declare private text: string;
   declare private refusal: string | undefined;
   declare private asking: boolean;
-  private readonly uid = `ic-composer-${++ids}`;
-  private key: string | undefined;
+  readonly #uid = `ic-composer-${++ids}`;
+  #key: string | undefined;
   /** The draft key has been read once (it may be undefined: nothing kept). */
-  private keyRead = false;
-  private unwatch: (() => void) | undefined;
+  #keyRead = false;
+  #unwatch: (() => void) | undefined;
 
   constructor() {
     super();
@@ -90,8 +90,8 @@ export class ImageChatComposer extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
-    this.unwatch = drafts.watch((key) => {
-      if (key === this.key) this.load();
+    this.#unwatch = drafts.watch((key) => {
+      if (key === this.#key) this.#load();
     });
     // Drawn at once, so whoever opened it can focus the box as soon as its own render is done.
     if (!this.hasUpdated) this.performUpdate();
@@ -99,7 +99,7 @@ export class ImageChatComposer extends LitElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this.unwatch?.();
+    this.#unwatch?.();
   }
 
   /** The text box. */
@@ -109,41 +109,41 @@ export class ImageChatComposer extends LitElement {
 
   protected override updated(changed: PropertyValues): void {
     const key = this.options?.draftKey;
-    if (!this.keyRead || key !== this.key) {
-      this.keyRead = true;
-      this.key = key;
+    if (!this.#keyRead || key !== this.#key) {
+      this.#keyRead = true;
+      this.#key = key;
       this.asking = false;
-      this.load(this.options?.value ?? '');
+      this.#load(this.options?.value ?? '');
     }
     if (changed.has('asking') && this.asking) focusConfirm(this);
   }
 
   /** Puts the kept draft (or `fallback` when none is kept) into the box. */
-  private load(fallback = ''): void {
+  #load(fallback = ''): void {
     const box = this.box;
-    const text = this.key ? drafts.get(this.key) : fallback;
+    const text = this.#key ? drafts.get(this.#key) : fallback;
     if (box && box.value !== text) box.value = text;
     this.text = text;
-    this.refusal = this.key ? drafts.refusal(this.key) : undefined;
+    this.refusal = this.#key ? drafts.refusal(this.#key) : undefined;
   }
 
-  private onInput(): void {
+  #onInput(): void {
     const value = this.box?.value ?? '';
     this.text = value;
-    if (this.key) {
-      drafts.set(this.key, value);
-      drafts.clearRefusal(this.key);
+    if (this.#key) {
+      drafts.set(this.#key, value);
+      drafts.clearRefusal(this.#key);
     }
     this.refusal = undefined;
     this.options?.onInput?.(value);
   }
 
-  private send(): void {
+  #send(): void {
     const o = this.options;
     const box = this.box;
     if (!o || !box) return;
     const text = box.value;
-    const key = this.key;
+    const key = this.#key;
     const refused: Refused = (reason) => {
       if (key) drafts.restore(key, text, reason);
     };
@@ -155,14 +155,14 @@ export class ImageChatComposer extends LitElement {
   }
 
   /** The cancel or discard button: asks first when a kept, non-empty draft would be lost. */
-  private cancel(): void {
-    if (this.key && this.text.trim() !== '') this.asking = true;
-    else this.discard();
+  #cancel(): void {
+    if (this.#key && this.text.trim() !== '') this.asking = true;
+    else this.#discard();
   }
 
-  private discard(): void {
+  #discard(): void {
     this.asking = false;
-    if (this.key) drafts.clear(this.key);
+    if (this.#key) drafts.clear(this.#key);
     if (this.box) this.box.value = '';
     this.text = '';
     this.refusal = undefined;
@@ -170,15 +170,15 @@ export class ImageChatComposer extends LitElement {
     else this.box?.focus();
   }
 
-  private keep(): void {
+  #keep(): void {
     this.asking = false;
     this.box?.focus();
   }
 
-  private onKey(e: KeyboardEvent): void {
+  #onKey(e: KeyboardEvent): void {
     if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
       e.preventDefault();
-      this.send();
+      this.#send();
     } else if (e.key === 'Escape') {
       // Closing keeps the draft; only the discard button throws it away.
       e.preventDefault();
@@ -187,12 +187,12 @@ export class ImageChatComposer extends LitElement {
     }
   }
 
-  private counter(): TemplateResult | typeof nothing {
+  #counter(): TemplateResult | typeof nothing {
     const left = MAX_TEXT_CHARS - textLength(this.text);
     const i18n = this.options?.i18n;
     if (left > COUNTER_FROM || !i18n) return nothing;
     const t = i18n.text.composer;
-    return html`<p class="counter ${left < 0 ? 'over' : ''}" id="${this.uid}-count">${left < 0 ? i18n.plural(t.over, -left) : i18n.plural(t.left, left)}</p>`;
+    return html`<p class="counter ${left < 0 ? 'over' : ''}" id="${this.#uid}-count">${left < 0 ? i18n.plural(t.over, -left) : i18n.plural(t.left, left)}</p>`;
   }
 
   override render() {
@@ -200,7 +200,7 @@ export class ImageChatComposer extends LitElement {
     if (!o) return nothing;
     const { i18n } = o;
     const t = i18n.text.composer;
-    const counter = this.counter();
+    const counter = this.#counter();
     return html`<div class="composer">
       <textarea
         part=${o.part ?? 'composer'}
@@ -209,36 +209,36 @@ export class ImageChatComposer extends LitElement {
         aria-label=${o.label}
         placeholder=${o.placeholder}
         aria-invalid=${o.error ? 'true' : 'false'}
-        aria-describedby=${counter === nothing ? nothing : `${this.uid}-count`}
+        aria-describedby=${counter === nothing ? nothing : `${this.#uid}-count`}
         ?disabled=${o.disabled}
-        @keydown=${this.onKey}
-        @input=${this.onInput}
+        @keydown=${this.#onKey}
+        @input=${this.#onInput}
       ></textarea>
       ${counter}
       ${o.error ? html`<p class="hint" role="alert">${o.error}</p>` : nothing}
       ${this.refusal
         ? html`<div class="refused">
             <p class="hint" role="alert">${i18n.format(t.notSent, { reason: this.refusal })}</p>
-            <button type="button" class="secondary retry" ?disabled=${o.disabled} @click=${() => this.send()}>${t.retry}</button>
+            <button type="button" class="secondary retry" ?disabled=${o.disabled} @click=${() => this.#send()}>${t.retry}</button>
           </div>`
         : nothing}
       ${this.asking
         ? confirmTemplate({
-            id: `${this.uid}-discard`,
+            id: `${this.#uid}-discard`,
             question: t.discardQuestion,
             detail: t.discardDetail,
             confirmLabel: t.discard,
             keepLabel: t.keep,
-            onConfirm: () => this.discard(),
-            onKeep: () => this.keep(),
+            onConfirm: () => this.#discard(),
+            onKeep: () => this.#keep(),
           })
         : html`<div class="actions">
             ${o.cancelLabel
-              ? html`<button type="button" class="secondary" @click=${() => this.cancel()}>${o.cancelLabel}</button>`
+              ? html`<button type="button" class="secondary" @click=${() => this.#cancel()}>${o.cancelLabel}</button>`
               : this.text.trim() !== ''
-                ? html`<button type="button" class="secondary" @click=${() => this.cancel()}>${t.discard}</button>`
+                ? html`<button type="button" class="secondary" @click=${() => this.#cancel()}>${t.discard}</button>`
                 : nothing}
-            <button type="button" part="send" ?disabled=${o.disabled} @click=${() => this.send()}>${o.sendLabel}</button>
+            <button type="button" part="send" ?disabled=${o.disabled} @click=${() => this.#send()}>${o.sendLabel}</button>
           </div>`}
     </div>`;
   }

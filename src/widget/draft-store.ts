@@ -16,17 +16,19 @@ export function draftKey(scope: string, chat: string): string {
 
 export class DraftStore {
   /** Drafts sessionStorage would not take; read before it. */
-  private readonly memory = new Map<string, string>();
-  private readonly refusals = new Map<string, string>();
-  private readonly listeners = new Set<(key: string) => void>();
+  readonly #memory = new Map<string, string>();
+  readonly #refusals = new Map<string, string>();
+  readonly #listeners = new Set<(key: string) => void>();
+  readonly #storage: () => Storage | undefined;
 
-  constructor(private readonly storage: () => Storage | undefined = () => globalThis.sessionStorage) {}
+  constructor(storage: () => Storage | undefined = () => globalThis.sessionStorage) {
+    this.#storage = storage;}
 
   get(key: string): string {
-    const kept = this.memory.get(key);
+    const kept = this.#memory.get(key);
     if (kept !== undefined) return kept;
     try {
-      return this.storage()?.getItem(PREFIX + key) ?? '';
+      return this.#storage()?.getItem(PREFIX + key) ?? '';
     } catch {
       return '';
     }
@@ -39,20 +41,20 @@ export class DraftStore {
       return;
     }
     try {
-      const storage = this.storage();
+      const storage = this.#storage();
       if (!storage) throw new Error('no sessionStorage');
       storage.setItem(PREFIX + key, text);
-      this.memory.delete(key);
+      this.#memory.delete(key);
     } catch {
-      this.memory.set(key, text);
+      this.#memory.set(key, text);
     }
   }
 
   clear(key: string): void {
-    this.memory.delete(key);
-    this.refusals.delete(key);
+    this.#memory.delete(key);
+    this.#refusals.delete(key);
     try {
-      this.storage()?.removeItem(PREFIX + key);
+      this.#storage()?.removeItem(PREFIX + key);
     } catch {
       /* nothing was kept there */
     }
@@ -60,11 +62,11 @@ export class DraftStore {
 
   /** Why the last sent text of this draft was refused, or undefined. */
   refusal(key: string): string | undefined {
-    return this.refusals.get(key);
+    return this.#refusals.get(key);
   }
 
   clearRefusal(key: string): void {
-    this.refusals.delete(key);
+    this.#refusals.delete(key);
   }
 
   /**
@@ -75,14 +77,14 @@ export class DraftStore {
   restore(key: string, text: string, reason: string): void {
     const now = this.get(key);
     this.set(key, now.trim() === '' || now === text ? text : `${text}\n${now}`);
-    this.refusals.set(key, reason);
-    for (const listener of this.listeners) listener(key);
+    this.#refusals.set(key, reason);
+    for (const listener of this.#listeners) listener(key);
   }
 
   /** Calls `listener` with the key of every restored draft; returns the unsubscribe. */
   watch(listener: (key: string) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
   }
 }
 

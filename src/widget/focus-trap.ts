@@ -16,29 +16,32 @@ export function tabbables(root: ParentNode): HTMLElement[] {
 }
 
 export class FocusTrap implements ReactiveController {
-  constructor(private readonly host: ReactiveControllerHost & HTMLElement) {
+  readonly #host: ReactiveControllerHost & HTMLElement;
+
+  constructor(host: ReactiveControllerHost & HTMLElement) {
+    this.#host = host;
     host.addController(this);
   }
 
   hostConnected(): void {
-    this.host.addEventListener('keydown', this.onKey);
+    this.#host.addEventListener('keydown', this.#onKey);
   }
 
   hostDisconnected(): void {
-    this.host.removeEventListener('keydown', this.onKey);
+    this.#host.removeEventListener('keydown', this.#onKey);
   }
 
-  private readonly onKey = (e: KeyboardEvent): void => {
+  readonly #onKey = (e: KeyboardEvent): void => {
     if (e.key !== 'Tab' || e.defaultPrevented || e.altKey || e.ctrlKey || e.metaKey) return;
-    const items = tabbables(this.host);
+    const items = tabbables(this.#host);
     const first = items[0];
     const last = items.at(-1);
     if (!first || !last) return;
-    const active = (this.host.getRootNode() as Document | ShadowRoot).activeElement;
-    if (e.shiftKey && (active === first || !this.host.contains(active))) {
+    const active = (this.#host.getRootNode() as Document | ShadowRoot).activeElement;
+    if (e.shiftKey && (active === first || !this.#host.contains(active))) {
       e.preventDefault();
       last.focus();
-    } else if (!e.shiftKey && (active === last || !this.host.contains(active))) {
+    } else if (!e.shiftKey && (active === last || !this.#host.contains(active))) {
       e.preventDefault();
       first.focus();
     }

@@ -157,61 +157,61 @@ export class ImageChat extends LitElement {
   declare private slotted: HTMLImageElement | undefined;
 
   private readonly sync: ChatSync;
-  private readonly languages = new LocaleController(this, () => this.locale);
-  private readonly box = new ImageBox(this);
-  private readonly themes = new ThemeController(this, () => this.theme);
-  private readonly notice = new NoticeController(this);
-  private readonly unread = new UnreadController(this, () => ({ scope: this.scope, chats: this.sync.chats, open: this.openChatId, me: this.sync.user?.id }));
-  private readonly markers = new MarkerLayer(this, {
+  readonly #languages = new LocaleController(this, () => this.locale);
+  readonly #box = new ImageBox(this);
+  readonly #themes = new ThemeController(this, () => this.theme);
+  readonly #notice = new NoticeController(this);
+  readonly #unread = new UnreadController(this, () => ({ scope: this.#scope, chats: this.sync.chats, open: this.openChatId, me: this.sync.user?.id }));
+  readonly #markers = new MarkerLayer(this, {
     chats: () => this.sync.chats,
-    rect: () => this.box.rect,
+    rect: () => this.#box.rect,
     user: () => this.sync.user,
     canAct: () => !this.viewOnly && this.status === 'online',
     openId: () => this.openChatId,
     hideResolved: () => this.hideResolved,
     setHideResolved: (hide) => (this.hideResolved = hide),
     i18n: () => this.i18n,
-    unread: (chat) => this.unread.count(chat),
-    open: (id) => void (this.openChatId === id || this.openThread(id)),
-    closeThread: () => this.openChatId && this.closeThread(false),
-    move: (id, x, y) => (this.viewOnly ? this.viewOnlyReason : this.said(this.sync.update(id, { kind: 'move', x, y }))),
-    needParts: () => this.needParts(),
+    unread: (chat) => this.#unread.count(chat),
+    open: (id) => void (this.openChatId === id || this.#openThread(id)),
+    closeThread: () => this.openChatId && this.#closeThread(false),
+    move: (id, x, y) => (this.viewOnly ? this.#viewOnlyReason : this.#said(this.sync.update(id, { kind: 'move', x, y }))),
+    needParts: () => this.#needParts(),
   });
   /** Whether popups open as sheets: it comes with the parts, which are the only ones to open any. */
-  private narrow: NarrowController | undefined;
+  #narrow: NarrowController | undefined;
   /** Placing and composing a new conversation: it comes with the parts (attachParts). */
-  private newChat: NewChatController | undefined;
+  #newChat: NewChatController | undefined;
   /** Set once the parts most visitors never open have arrived (parts.ts). */
-  private withParts = false;
-  private offParts: (() => void) | undefined;
-  private readonly banner = new StatusBanner(this, {
-    notice: this.notice,
+  #withParts = false;
+  #offParts: (() => void) | undefined;
+  readonly #banner = new StatusBanner(this, {
+    notice: this.#notice,
     state: () => this.sync.state,
-    viewOnly: () => (!this.readonly && this.sync.user?.readonly ? this.viewOnlyReason : undefined),
+    viewOnly: () => (!this.readonly && this.sync.user?.readonly ? this.#viewOnlyReason : undefined),
     retryNow: () => this.sync.retryNow(),
-    refocus: () => this.overlayEl?.focus(),
+    refocus: () => this.#overlayEl?.focus(),
     i18n: () => this.i18n,
     refusal: (facts) => {
       const parts = loadedParts();
       if (parts) return parts.errorReason(this.i18n, facts, { server: this.server || DEFAULT_SERVER, tenant: this.tenant || 'demo' });
       // The words come with the parts: nothing until they arrive, the server's English if they cannot.
-      if (!this.wordsFailed) loadParts().catch(() => ((this.wordsFailed = true), this.requestUpdate()));
-      return this.wordsFailed ? undefined : '';
+      if (!this.#wordsFailed) loadParts().catch(() => ((this.#wordsFailed = true), this.requestUpdate()));
+      return this.#wordsFailed ? undefined : '';
     },
   });
   /** The parts (and with them the words for a refusal) could not be fetched. */
-  private wordsFailed = false;
-  private readonly presence = new PresenceController(this, {
+  #wordsFailed = false;
+  readonly #presence = new PresenceController(this, {
     presence: () => this.sync.presence,
     me: () => this.sync.user?.id,
     i18n: () => this.i18n,
     sendHere: (here) => this.sync.here(here),
   });
   /** The open conversation's popup: it comes with the parts (partsAttached). */
-  private threads: ThreadPopup | undefined;
-  private refocus = false;
+  #threads: ThreadPopup | undefined;
+  #refocus = false;
   /** The open thread's number as last shown: the banner names it once the conversation is gone. */
-  private openNumber = 0;
+  #openNumber = 0;
 
   constructor() {
     super();
@@ -226,37 +226,37 @@ export class ImageChat extends LitElement {
     this.hideResolved = false;
     this.status = 'connecting';
     this.sync = new ChatSync(this, {
-      status: (status) => this.onStatus(status),
+      status: (status) => this.#onStatus(status),
       change: (kind, chat, local, tempId) => {
         if (tempId && this.openChatId === tempId) this.openChatId = chat.id;
         // Someone else deleted the thread being read: it closes (willUpdate), and the banner says why.
         const parts = loadedParts();
-        if (parts && kind === 'deleted' && !local && chat.id === this.openChatId) this.notice.show(parts.goneText(this.i18n, this.openNumber));
+        if (parts && kind === 'deleted' && !local && chat.id === this.openChatId) this.#notice.show(parts.goneText(this.i18n, this.#openNumber));
         // Drafts are written by the parts' text boxes: without the parts on this page, one left from earlier in the tab stays.
-        if (parts && kind === 'deleted') parts.drafts.clear(parts.draftKey(this.scope, chat.id));
-        this.fire(`image-chat-${kind}`, { chat, local } satisfies ImageChatChangeDetail);
+        if (parts && kind === 'deleted') parts.drafts.clear(parts.draftKey(this.#scope, chat.id));
+        this.#fire(`image-chat-${kind}`, { chat, local } satisfies ImageChatChangeDetail);
       },
       error: (code, message, report) => {
         const say = (text: string) => {
-          this.notice.show(text);
-          this.fire('image-chat-error', { code, message, text } satisfies ImageChatErrorDetail);
+          this.#notice.show(text);
+          this.#fire('image-chat-error', { code, message, text } satisfies ImageChatErrorDetail);
         };
         // The words for errors come with the parts: an error before they arrive is said once they have.
         const parts = loadedParts();
-        if (parts) say(this.errorText(parts, report));
-        else loadParts().then((p) => say(this.errorText(p, report)), () => say(report.message));
+        if (parts) say(this.#errorText(parts, report));
+        else loadParts().then((p) => say(this.#errorText(p, report)), () => say(report.message));
       },
     });
   }
 
   /** The language this element speaks now (the `locale` attribute, the nearest `lang`, the browser's, or English). */
   get i18n(): I18n {
-    return this.languages.i18n;
+    return this.#languages.i18n;
   }
 
   /** Resolves once the language chosen now has loaded and is the one spoken. */
   get localeReady(): Promise<void> {
-    return this.languages.ready.then(() => this.updateComplete).then(() => undefined);
+    return this.#languages.ready.then(() => this.updateComplete).then(() => undefined);
   }
 
   /** The conversations as shown (including our unconfirmed ones), oldest first. */
@@ -285,7 +285,7 @@ export class ImageChat extends LitElement {
     return this.readonly || !!this.sync.user?.readonly;
   }
 
-  private get viewOnlyReason(): string {
+  get #viewOnlyReason(): string {
     return this.readonly ? this.i18n.text.status.readonlyImage : readonlyText(this.i18n, this.sync.user?.readonlyWhy);
   }
 
@@ -294,124 +294,124 @@ export class ImageChat extends LitElement {
    * `refused` hears why the server refused it after it was sent.
    */
   createChat(x: number, y: number, text: string, refused?: Refused): string | undefined {
-    if (this.viewOnly) return this.viewOnlyReason;
-    return validateText(this.i18n, text) ?? this.said(this.sync.create(x, y, text, this.worded(refused)));
+    if (this.viewOnly) return this.#viewOnlyReason;
+    return validateText(this.i18n, text) ?? this.#said(this.sync.create(x, y, text, this.#worded(refused)));
   }
 
   /** Deletes a conversation. Returns why it was refused, or undefined once sent. */
   deleteChat(chatId: string): string | undefined {
-    if (this.viewOnly) return this.viewOnlyReason;
-    return this.said(this.sync.remove(chatId));
+    if (this.viewOnly) return this.#viewOnlyReason;
+    return this.#said(this.sync.remove(chatId));
   }
 
   /** Replies to a conversation. Returns why it was refused, or undefined once sent. */
   reply(chatId: string, text: string, refused?: Refused): string | undefined {
-    if (this.viewOnly) return this.viewOnlyReason;
-    return validateText(this.i18n, text) ?? this.said(this.sync.update(chatId, { kind: 'add-comment', text }, this.worded(refused)));
+    if (this.viewOnly) return this.#viewOnlyReason;
+    return validateText(this.i18n, text) ?? this.#said(this.sync.update(chatId, { kind: 'add-comment', text }, this.#worded(refused)));
   }
 
   /** An error in the reader's words (i18n/error-reason.ts, with the parts). */
-  private errorText(parts: Parts, report: SyncErrorReport): string {
+  #errorText(parts: Parts, report: SyncErrorReport): string {
     return report.action ? parts.errorSentence(this.i18n, report.action, report) : parts.errorReason(this.i18n, report, { server: this.server, tenant: this.tenant });
   }
 
   /** An action refused at once, in the reader's words (undefined: it was sent); the server's English before the parts arrive. */
-  private said(report: SyncErrorReport | undefined): string | undefined {
+  #said(report: SyncErrorReport | undefined): string | undefined {
     const parts = loadedParts();
-    return report && (parts ? this.errorText(parts, report) : report.message);
+    return report && (parts ? this.#errorText(parts, report) : report.message);
   }
 
   /** Hands a refusal that comes later to `refused` in the reader's words. */
-  private worded(refused: Refused | undefined): RefusedAction | undefined {
-    return refused && ((_, report) => refused(this.said({ ...report, action: undefined })!));
+  #worded(refused: Refused | undefined): RefusedAction | undefined {
+    return refused && ((_, report) => refused(this.#said({ ...report, action: undefined })!));
   }
 
   /** Where this image's drafts and unread record are kept. */
-  private get scope(): string {
+  get #scope(): string {
     const image = this.effectiveImageId;
     return image ? imageScope(this.server || DEFAULT_SERVER, this.tenant || 'demo', image) : '';
   }
 
   override connectedCallback(): void {
     super.connectedCallback();
-    this.offParts = onParts(() => this.requestUpdate());
-    if (this.hasUpdated) this.reconnect();
+    this.#offParts = onParts(() => this.requestUpdate());
+    if (this.hasUpdated) this.#reconnect();
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this.threads?.typing.stop();
-    this.offParts?.();
+    this.#threads?.typing.stop();
+    this.#offParts?.();
   }
 
   /**
    * Attaches the parts if they have arrived and are not yet: their styles join this element's, the sheet's
    * focus handling and placing a new conversation start. Whether they are attached.
    */
-  private partsAttached(): boolean {
+  #partsAttached(): boolean {
     const parts = loadedParts();
-    if (!parts || this.withParts) return this.withParts;
-    this.withParts = true;
+    if (!parts || this.#withParts) return this.#withParts;
+    this.#withParts = true;
     const own = (this.constructor as typeof ImageChat).elementStyles;
     // Where shadow roots cannot adopt sheets, adoptStyles appends <style> elements: only the new ones.
     adoptStyles(this.renderRoot as ShadowRoot, supportsAdoptingStyleSheets ? [...own, ...parts.partStyles] : parts.partStyles);
-    this.narrow = new parts.NarrowController(this);
-    new parts.SheetController(this, () => (this.openChatId ? this.closeThread(true) : this.newChat?.cancel()));
-    this.threads = new parts.ThreadPopup((chatId, stop) => this.sync.typing(chatId, stop));
-    this.newChat = new parts.NewChatController(this, {
+    this.#narrow = new parts.NarrowController(this);
+    new parts.SheetController(this, () => (this.openChatId ? this.#closeThread(true) : this.#newChat?.cancel()));
+    this.#threads = new parts.ThreadPopup((chatId, stop) => this.sync.typing(chatId, stop));
+    this.#newChat = new parts.NewChatController(this, {
       viewOnly: () => this.viewOnly,
       threadOpen: () => this.openChatId !== undefined,
-      closeThread: () => this.closeThread(false),
+      closeThread: () => this.#closeThread(false),
       create: (at, text, refused) => this.createChat(at.x, at.y, text, refused),
-      overlay: () => this.overlayEl,
+      overlay: () => this.#overlayEl,
     });
-    this.markers.attach(parts);
+    this.#markers.attach(parts);
     return true;
   }
 
   /** A click or key on the image: placing a new conversation. */
-  private readonly onOverlay = (e: OverlayEvent): void => {
+  readonly #onOverlay = (e: OverlayEvent): void => {
     const overlay = e.currentTarget as HTMLElement;
-    if (this.partsAttached()) return e.type === 'click' ? this.newChat!.onClick(e) : this.newChat!.onKey(e);
+    if (this.#partsAttached()) return e.type === 'click' ? this.#newChat!.onClick(e) : this.#newChat!.onKey(e);
     // Before the parts arrive (a slow network, a click at once): handed on once they have, as read now.
     if (e.target !== overlay || (e.type !== 'click' && e.key !== 'Enter')) return;
     const { type, clientX, clientY } = e;
     const again = { type, target: overlay, currentTarget: overlay, clientX, clientY, key: 'Enter', shiftKey: false, preventDefault() {} };
-    void this.needParts().then((ok) => ok && this.onOverlay(again));
+    void this.#needParts().then((ok) => ok && this.#onOverlay(again));
   };
 
   /** The parts, fetched if need be; a fetch that fails is said in the banner. */
-  private async needParts(): Promise<boolean> {
+  async #needParts(): Promise<boolean> {
     try {
       await loadParts();
       return true;
     } catch {
-      this.notice.show(this.i18n.text.status.partsFailed);
+      this.#notice.show(this.i18n.text.status.partsFailed);
       return false;
     }
   }
 
   protected override willUpdate(changed: Map<PropertyKey, unknown>): void {
-    if (changed.has('theme')) this.themes.apply();
-    this.partsAttached();
+    if (changed.has('theme')) this.#themes.apply();
+    this.#partsAttached();
     if (this.openChatId && !this.sync.chats.some((c) => c.id === this.openChatId)) {
       // The open conversation is gone (deleted here or elsewhere): close it, keep focus in the element.
-      this.refocus = !!this.renderRoot.querySelector('[part~="thread"]')?.matches(':focus-within');
+      this.#refocus = !!this.renderRoot.querySelector('[part~="thread"]')?.matches(':focus-within');
       this.openChatId = undefined;
     }
   }
 
   protected override updated(changed: Map<PropertyKey, unknown>): void {
     const keys = ['server', 'tenant', 'userName', 'userToken', 'readonly', 'imageId', 'src', 'slotted'];
-    if (keys.some((k) => changed.has(k))) this.reconnect();
-    this.box.track(this.image);
-    if (this.refocus) {
-      this.refocus = false;
-      this.overlayEl?.focus();
+    if (keys.some((k) => changed.has(k))) this.#reconnect();
+    this.#box.track(this.#image);
+    if (this.#refocus) {
+      this.#refocus = false;
+      this.#overlayEl?.focus();
     }
   }
 
-  private reconnect(): void {
+  #reconnect(): void {
     if (!this.isConnected) return;
     this.sync.connect({
       server: this.server || DEFAULT_SERVER,
@@ -423,21 +423,21 @@ export class ImageChat extends LitElement {
     });
   }
 
-  private fire(type: string, detail: unknown): void {
+  #fire(type: string, detail: unknown): void {
     this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
   }
 
-  private onStatus(status: ConnectionStatus): void {
+  #onStatus(status: ConnectionStatus): void {
     this.status = status;
     if (status === 'online') preloadParts();
-    this.fire('image-chat-status', { status });
+    this.#fire('image-chat-status', { status });
   }
 
-  private get image(): HTMLImageElement | undefined {
+  get #image(): HTMLImageElement | undefined {
     return this.src ? (this.renderRoot.querySelector<HTMLImageElement>('img[part~="image"]') ?? undefined) : this.slotted;
   }
 
-  private onSlotChange(e: Event): void {
+  #onSlotChange(e: Event): void {
     const slot = e.target as HTMLSlotElement;
     let img: HTMLImageElement | undefined;
     for (const el of slot.assignedElements({ flatten: true })) {
@@ -449,16 +449,16 @@ export class ImageChat extends LitElement {
 
   // ------------------------------------------------------------ placing
 
-  private get overlayEl(): HTMLElement | null {
+  get #overlayEl(): HTMLElement | null {
     return this.renderRoot.querySelector('[part~="overlay"]');
   }
 
   // ------------------------------------------------------------ threads
 
-  private async openThread(chatId: string): Promise<void> {
-    if (!loadedParts() && !(await this.needParts())) return;
-    this.threads?.typing.stop();
-    this.newChat?.stop();
+  async #openThread(chatId: string): Promise<void> {
+    if (!loadedParts() && !(await this.#needParts())) return;
+    this.#threads?.typing.stop();
+    this.#newChat?.stop();
     this.openChatId = this.openChatId === chatId ? undefined : chatId;
     await this.updateComplete;
     if (!this.openChatId) return;
@@ -467,68 +467,68 @@ export class ImageChat extends LitElement {
     thread?.focus();
   }
 
-  private closeThread(restoreFocus: boolean): void {
-    this.threads?.typing.stop();
+  #closeThread(restoreFocus: boolean): void {
+    this.#threads?.typing.stop();
     const id = this.openChatId;
     this.openChatId = undefined;
     if (!restoreFocus || !id) return;
-    (this.markers.markerEl(id) ?? this.markers.clusterEl(id) ?? this.overlayEl)?.focus();
+    (this.#markers.markerEl(id) ?? this.#markers.clusterEl(id) ?? this.#overlayEl)?.focus();
   }
 
   // ------------------------------------------------------------ render
 
-  private popupStyle(parts: Parts, at: Point): string {
+  #popupStyle(parts: Parts, at: Point): string {
     const width = parseFloat(getComputedStyle(this).getPropertyValue('--image-chat-popup-width')) || 300;
-    return parts.popupStyle(this.box.rect, at, width, { width: this.clientWidth, height: this.clientHeight });
+    return parts.popupStyle(this.#box.rect, at, width, { width: this.clientWidth, height: this.clientHeight });
   }
 
   override render() {
-    const o = this.box.rect;
-    const parts = this.withParts ? loadedParts() : undefined;
+    const o = this.#box.rect;
+    const parts = this.#withParts ? loadedParts() : undefined;
     const open = parts && this.sync.chats.find((c) => c.id === this.openChatId);
-    if (open) this.openNumber = this.markers.numberOf(open.id);
-    const sheet = !!this.narrow?.narrow;
-    const overlayLabel = this.markers.overlayLabel(this.alt || this.slotted?.alt, this.viewOnly);
+    if (open) this.#openNumber = this.#markers.numberOf(open.id);
+    const sheet = !!this.#narrow?.narrow;
+    const overlayLabel = this.#markers.overlayLabel(this.alt || this.slotted?.alt, this.viewOnly);
     const i18n = this.i18n;
-    const newChat = this.newChat;
+    const newChat = this.#newChat;
     // `lang` and `dir` on a box that does not lay anything out: the widget's own text follows them, the page's image does not.
     return html`<div class="i18n" lang=${i18n.locale} dir=${i18n.dir}>
-      ${this.src ? html`<img part="image" src=${this.src} alt=${this.alt} @load=${() => this.box.measure()} />` : html`<slot @slotchange=${this.onSlotChange}></slot>`}
+      ${this.src ? html`<img part="image" src=${this.src} alt=${this.alt} @load=${() => this.#box.measure()} />` : html`<slot @slotchange=${this.#onSlotChange}></slot>`}
       <div
         part="overlay"
         tabindex="0"
         role="group"
         aria-label=${overlayLabel}
         style="left:${o.x}px;top:${o.y}px;width:${o.width}px;height:${o.height}px"
-        @click=${this.onOverlay}
-        @keydown=${this.onOverlay}
+        @click=${this.#onOverlay}
+        @keydown=${this.#onOverlay}
       >
-        ${this.markers.markersTemplate((id) => this.openThread(id))} ${newChat?.ghostTemplate()}
+        ${this.#markers.markersTemplate((id) => this.#openThread(id))} ${newChat?.ghostTemplate()}
       </div>
-      ${parts && newChat?.popup(i18n, sheet ? undefined : (at) => this.popupStyle(parts, at), this.status, serverUnreachable(this.sync.state), this.scope)}
+      ${parts && newChat?.popup(i18n, sheet ? undefined : (at) => this.#popupStyle(parts, at), this.status, serverUnreachable(this.sync.state), this.#scope)}
       ${open
-        ? this.threads!.render({
+        ? this.#threads!.render({
             i18n,
             chat: open,
-            number: this.openNumber,
-            label: this.markers.threadLabel(open),
+            number: this.#openNumber,
+            label: this.#markers.threadLabel(open),
             sheet,
-            style: sheet ? undefined : this.popupStyle(parts, open),
+            style: sheet ? undefined : this.#popupStyle(parts, open),
             user: this.sync.user,
             status: this.status,
             readonly: this.viewOnly,
-            scope: this.scope,
+            scope: this.#scope,
             serverUnreachable: serverUnreachable(this.sync.state),
             typists: this.sync.typists.get(open.id) ?? [],
             reply: (text, refused) => this.reply(open.id, text, refused),
-            update: (change, refused) => (this.viewOnly ? this.viewOnlyReason : this.said(this.sync.update(open.id, change, this.worded(refused)))),
+            update: (change, refused) => (this.viewOnly ? this.#viewOnlyReason : this.#said(this.sync.update(open.id, change, this.#worded(refused)))),
             deleteChat: () => this.deleteChat(open.id),
-            close: (restoreFocus) => this.closeThread(restoreFocus),
+            close: (restoreFocus) => this.#closeThread(restoreFocus),
           })
         : nothing}
-      ${this.markers.chromeTemplate()}
-      ${i18n.dir === 'rtl' ? this.presence.badge('right', Math.max(0, this.clientWidth - (o.x + o.width)) + 8, o.y + 8) : this.presence.badge('left', o.x + 8, o.y + 8)}
-      ${this.banner.render()}
+      ${this.#markers.chromeTemplate()}
+      ${i18n.dir === 'rtl' ? this.#presence.badge('right', Math.max(0, this.clientWidth - (o.x + o.width)) + 8, o.y + 8) : this.#presence.badge('left', o.x + 8, o.y + 8)}
+      ${this.#banner.render()}
     </div>`;
   }
 }

@@ -40,31 +40,35 @@ export class ListPanel implements ReactiveController {
   scope: readonly string[] | undefined;
   /** Unique per element (MarkerLayer's): the panel's id, which the toggle controls. */
   readonly idPrefix: string;
-  private readonly source: LayerSource;
-  private returnTo: HTMLElement | undefined;
-  private focusFirst = false;
-  private lastOpen: string | undefined;
+  readonly #source: LayerSource;
+  #returnTo: HTMLElement | undefined;
+  #focusFirst = false;
+  #lastOpen: string | undefined;
+  readonly #layer: ListLayer;
+  readonly #host: ReactiveControllerHost & HTMLElement & { readonly renderRoot: HTMLElement | DocumentFragment };
 
   constructor(
-    private readonly host: ReactiveControllerHost & HTMLElement & { readonly renderRoot: HTMLElement | DocumentFragment },
-    private readonly layer: ListLayer,
+    host: ReactiveControllerHost & HTMLElement & { readonly renderRoot: HTMLElement | DocumentFragment },
+    layer: ListLayer,
   ) {
-    this.source = layer.source;
+    this.#host = host;
+    this.#layer = layer;
+    this.#source = layer.source;
     this.idPrefix = layer.idPrefix;
     host.addController(this);
   }
 
   /** A thread that opens closes the list: they would cover each other. */
   hostUpdate(): void {
-    const open = this.source.openId();
-    if (open && open !== this.lastOpen) this.hide(false);
-    this.lastOpen = open;
+    const open = this.#source.openId();
+    if (open && open !== this.#lastOpen) this.hide(false);
+    this.#lastOpen = open;
   }
 
   hostUpdated(): void {
-    if (!this.focusFirst) return;
-    this.focusFirst = false;
-    const panel = this.panel();
+    if (!this.#focusFirst) return;
+    this.#focusFirst = false;
+    const panel = this.#panel();
     const target = panel?.querySelector<HTMLElement>('.entry') ?? panel?.querySelector<HTMLElement>('input:checked') ?? panel?.querySelector<HTMLElement>('.close');
     target?.focus();
   }
@@ -74,29 +78,29 @@ export class ListPanel implements ReactiveController {
     this.scope = undefined;
   }
 
-  private panel(): HTMLElement | null {
-    return (this.host.renderRoot as ShadowRoot).querySelector<HTMLElement>('[part~="list"]');
+  #panel(): HTMLElement | null {
+    return (this.#host.renderRoot as ShadowRoot).querySelector<HTMLElement>('[part~="list"]');
   }
 
   /** Opens the panel (only `scope`'s conversations when given); focus returns to `from` when it closes. */
   show(scope?: readonly string[], from?: HTMLElement): void {
-    this.source.closeThread();
+    this.#source.closeThread();
     this.open = true;
     this.scope = scope;
-    this.returnTo = from;
-    this.focusFirst = true;
-    this.host.requestUpdate();
+    this.#returnTo = from;
+    this.#focusFirst = true;
+    this.#host.requestUpdate();
   }
 
   hide(restoreFocus: boolean): void {
     if (!this.open) return;
     this.open = false;
     this.scope = undefined;
-    const to = this.returnTo;
-    this.returnTo = undefined;
-    this.host.requestUpdate();
+    const to = this.#returnTo;
+    this.#returnTo = undefined;
+    this.#host.requestUpdate();
     if (restoreFocus && to?.isConnected) to.focus();
-    else if (restoreFocus) (this.host.renderRoot as ShadowRoot).querySelector<HTMLElement>('[part~="list-toggle"]')?.focus();
+    else if (restoreFocus) (this.#host.renderRoot as ShadowRoot).querySelector<HTMLElement>('[part~="list-toggle"]')?.focus();
   }
 
   /** Is this cluster's list the one showing? */
@@ -105,8 +109,8 @@ export class ListPanel implements ReactiveController {
   }
 
   /** In number order: conversations made in one millisecond are otherwise ordered by id. */
-  private entries(): readonly ChatView[] {
-    const chats = [...this.source.chats()].sort((a, b) => this.layer.numberOf(a.id) - this.layer.numberOf(b.id));
+  #entries(): readonly ChatView[] {
+    const chats = [...this.#source.chats()].sort((a, b) => this.#layer.numberOf(a.id) - this.#layer.numberOf(b.id));
     if (this.scope) {
       const ids = new Set(this.scope);
       return chats.filter((c) => ids.has(c.id));
@@ -124,11 +128,11 @@ export class ListPanel implements ReactiveController {
     if (!this.open) return nothing;
     const top = toggleTop + TOGGLE_SIZE + EDGE;
     const maxHeight = Math.max(MIN_HEIGHT, content.y + content.height - top - EDGE);
-    const i18n = this.source.i18n();
+    const i18n = this.#source.i18n();
     const t = i18n.text.list;
-    const chats = this.source.chats();
-    const entries = this.entries();
-    const sheet = this.host.clientWidth < NARROW;
+    const chats = this.#source.chats();
+    const entries = this.#entries();
+    const sheet = this.#host.clientWidth < NARROW;
     const resolvedCount = chats.filter((c) => c.resolved).length;
     const radio = (value: ListFilter, label: string) =>
       html`<label class="filter-option"
@@ -138,7 +142,7 @@ export class ListPanel implements ReactiveController {
           .checked=${this.filter === value}
           @change=${() => {
             this.filter = value;
-            this.host.requestUpdate();
+            this.#host.requestUpdate();
           }}
         />${label}</label
       >`;
@@ -152,7 +156,7 @@ export class ListPanel implements ReactiveController {
       aria-modal=${sheet ? 'true' : 'false'}
       aria-labelledby="${this.idPrefix}-title"
       style=${sheet ? '' : `top:${top}px;${end.side}:${end.inset}px;max-height:${maxHeight}px`}
-      @keydown=${(e: KeyboardEvent) => this.onKey(e, sheet)}
+      @keydown=${(e: KeyboardEvent) => this.#onKey(e, sheet)}
     >
       <div class="list-head">
         <h2 class="list-title" id="${this.idPrefix}-title">
@@ -166,8 +170,8 @@ export class ListPanel implements ReactiveController {
             class="secondary show-all"
             @click=${() => {
               this.scope = undefined;
-              this.focusFirst = true;
-              this.host.requestUpdate();
+              this.#focusFirst = true;
+              this.#host.requestUpdate();
             }}
           >
             ${t.showAll}
@@ -180,21 +184,21 @@ export class ListPanel implements ReactiveController {
             <label class="hide-resolved"
               ><input
                 type="checkbox"
-                .checked=${this.source.hideResolved()}
-                @change=${(e: Event) => this.source.setHideResolved((e.target as HTMLInputElement).checked)}
+                .checked=${this.#source.hideResolved()}
+                @change=${(e: Event) => this.#source.setHideResolved((e.target as HTMLInputElement).checked)}
               />${t.hideResolved}</label
             >`}
       ${entries.length === 0
         ? html`<p class="list-empty">${empty}</p>`
         : html`<ol class="list-entries">
-            ${entries.map((c) => this.entryTemplate(i18n, c, now))}
+            ${entries.map((c) => this.#entryTemplate(i18n, c, now))}
           </ol>`}
     </section>`;
   }
 
-  private entryTemplate(i18n: I18n, c: ChatView, now: number): TemplateResult {
+  #entryTemplate(i18n: I18n, c: ChatView, now: number): TemplateResult {
     const t = i18n.text.list;
-    const number = this.layer.numberOf(c.id);
+    const number = this.#layer.numberOf(c.id);
     const first = c.comments[0]?.text ?? '';
     const text = first.length > FIRST_WORDS ? `${first.slice(0, FIRST_WORDS)}…` : first;
     const replyCount = Math.max(0, c.comments.length - 1);
@@ -203,7 +207,7 @@ export class ListPanel implements ReactiveController {
     // The button's name is its text (what is seen is what is said): the number, author and state
     // shown as badges are given to screen readers once, as the sentence that opens it.
     return html`<li>
-      <button type="button" class="entry" data-chat-id=${c.id} ?data-resolved=${c.resolved} @click=${() => this.choose(c.id)}>
+      <button type="button" class="entry" data-chat-id=${c.id} ?data-resolved=${c.resolved} @click=${() => this.#choose(c.id)}>
         <span class="badge" aria-hidden="true">${i18n.number(number)}</span>
         <span class="entry-body">
           <span class="visually-hidden">${i18n.format(c.resolved ? t.entryResolved : t.entry, { number, author: c.author.name })}</span>
@@ -219,13 +223,13 @@ export class ListPanel implements ReactiveController {
     </li>`;
   }
 
-  private choose(id: string): void {
-    this.returnTo = undefined;
+  #choose(id: string): void {
+    this.#returnTo = undefined;
     this.hide(false);
-    void this.layer.choose(id);
+    void this.#layer.choose(id);
   }
 
-  private onKey(e: KeyboardEvent, sheet: boolean): void {
+  #onKey(e: KeyboardEvent, sheet: boolean): void {
     if (e.key === 'Escape') {
       e.preventDefault();
       e.stopPropagation();
@@ -239,7 +243,7 @@ export class ListPanel implements ReactiveController {
     );
     const first = focusable[0];
     const last = focusable[focusable.length - 1];
-    const active = (this.host.renderRoot as ShadowRoot).activeElement;
+    const active = (this.#host.renderRoot as ShadowRoot).activeElement;
     if (e.shiftKey && active === first) {
       e.preventDefault();
       last?.focus();

@@ -67,52 +67,61 @@ const FOCUS_EVENTS = ['focusin', 'focusout'];
 
 type HostElement = ReactiveControllerHost & HTMLElement & { readonly renderRoot: HTMLElement | DocumentFragment; readonly updateComplete: Promise<boolean> };
 
+/** The numbers the conversations had when last counted, and the list they were counted from. */
+interface Numbering {
+  readonly chats: readonly ChatView[];
+  readonly map: ReadonlyMap<string, number>;
+  readonly ordered: readonly ChatView[];
+}
+
 export class MarkerLayer implements ReactiveController {
   /** Unique per element: ids of the list panel and of the help text markers point to. */
   readonly idPrefix = `image-chat-list-${++layers}`;
-  private move: MarkerMove | undefined;
-  private list: ListPanel | undefined;
-  private message = '';
-  private focused: string | undefined;
-  private numbers: { chats: readonly ChatView[]; map: ReadonlyMap<string, number>; ordered: readonly ChatView[] } | undefined;
+  #move: MarkerMove | undefined;
+  #list: ListPanel | undefined;
+  #message = '';
+  #focused: string | undefined;
+  #numbers: Numbering | undefined;
   #layout: { chats: readonly ChatView[]; key: string; placed: Placed[] } | undefined;
   /** Keyed: a marker keeps its element (focus, a drag) while others come, go or join a cluster. */
   readonly #drawn = new KeyedNodes();
-  private readonly coarse = globalThis.matchMedia?.('(pointer: coarse)');
+  readonly #coarse = globalThis.matchMedia?.('(pointer: coarse)');
+  readonly #host: HostElement;
 
   constructor(
-    private readonly host: HostElement,
+    host: HostElement,
     /** The element's side; moving and the list (parts) read it too. */
     readonly source: LayerSource,
   ) {
+    this.#host = host;
     host.addController(this);
   }
 
   /** Moving and the list, once the element's parts have arrived. */
   attach(parts: Pick<Parts, 'MarkerMove' | 'ListPanel'>): void {
-    this.move = new parts.MarkerMove(this.host, this);
-    this.list = new parts.ListPanel(this.host, this);
+    this.#move = new parts.MarkerMove(this.#host, this);
+    this.#list = new parts.ListPanel(this.#host, this);
   }
 
   /** Opens the list (`scope`: a cluster's conversations), or closes the whole list when it is open; fetches it first if need be. */
-  private async toggleList(scope: readonly string[] | undefined, from: HTMLElement): Promise<void> {
-    if (!this.list) {
+  async #toggleList(scope: readonly string[] | undefined, from: HTMLElement): Promise<void> {
+    if (!this.#list) {
       if (!(await this.source.needParts())) return;
-      await this.host.updateComplete; // the element attaches the parts in that update
+      await this.#host.updateComplete; // the element attaches the parts in that update
     }
-    const list = this.list;
+    const list = this.#list;
     if (!list) return;
     if (!scope && list.open && !list.scope) list.hide(false);
     else list.show(scope, from);
   }
 
   hostConnected(): void {
-    for (const type of FOCUS_EVENTS) this.host.renderRoot.addEventListener(type, this);
+    for (const type of FOCUS_EVENTS) this.#host.renderRoot.addEventListener(type, this);
   }
 
   hostDisconnected(): void {
-    for (const type of FOCUS_EVENTS) this.host.renderRoot.removeEventListener(type, this);
-    this.focused = undefined;
+    for (const type of FOCUS_EVENTS) this.#host.renderRoot.removeEventListener(type, this);
+    this.#focused = undefined;
   }
 
   /** The author, or a moderator, online and allowed to act, once the server stored it. */
@@ -123,7 +132,7 @@ export class MarkerLayer implements ReactiveController {
   }
 
   numberOf(id: string): number {
-    return this.numbered().map.get(id) ?? 0;
+    return this.#numbered().map.get(id) ?? 0;
   }
 
   /**
@@ -131,13 +140,13 @@ export class MarkerLayer implements ReactiveController {
    * for everyone) and drawn in (Tab goes 1, 2, 3). Those created in the same
    * millisecond come in id order from the list, not necessarily in number order.
    */
-  private numbered(): NonNullable<MarkerLayer['numbers']> {
+  #numbered(): Numbering {
     const chats = this.source.chats();
-    if (this.numbers?.chats !== chats) {
+    if (this.#numbers?.chats !== chats) {
       const map = chatNumbers(chats);
-      this.numbers = { chats, map, ordered: [...chats].sort((a, b) => map.get(a.id)! - map.get(b.id)!) };
+      this.#numbers = { chats, map, ordered: [...chats].sort((a, b) => map.get(a.id)! - map.get(b.id)!) };
     }
-    return this.numbers;
+    return this.#numbers;
   }
 
   /** The overlay's name: the image's (`alt`, or a wrapped img's), how many conversations, how to place one. */
@@ -155,8 +164,8 @@ export class MarkerLayer implements ReactiveController {
 
   announce(text: string): void {
     // The same sentence twice in a row is still read: the region's text must change.
-    this.message = this.message === text ? `${text}\u00a0` : text;
-    this.host.requestUpdate();
+    this.#message = this.#message === text ? `${text}\u00a0` : text;
+    this.#host.requestUpdate();
   }
 
   /** Focus entering or leaving a marker (FOCUS_EVENTS): the focused one is drawn on its own. */
@@ -164,38 +173,38 @@ export class MarkerLayer implements ReactiveController {
     const target = e.target as HTMLElement;
     const id = target.matches?.('[part~="marker"]') ? target.dataset.chatId : undefined;
     if (!id) return;
-    const next = e.type === 'focusin' ? id : this.focused === id ? undefined : this.focused;
-    if (next === this.focused) return;
-    this.focused = next;
-    this.host.requestUpdate();
+    const next = e.type === 'focusin' ? id : this.#focused === id ? undefined : this.#focused;
+    if (next === this.#focused) return;
+    this.#focused = next;
+    this.#host.requestUpdate();
   }
 
   /** A conversation chosen in the list: its marker, drawn on its own, is focused and its thread opens. */
   async choose(id: string): Promise<void> {
-    this.focused = id;
-    this.host.requestUpdate();
-    await this.host.updateComplete;
+    this.#focused = id;
+    this.#host.requestUpdate();
+    await this.#host.updateComplete;
     this.markerEl(id)?.focus();
     this.source.open(id);
   }
 
   markerEl(id: string): HTMLElement | undefined {
-    return [...(this.host.renderRoot as ShadowRoot).querySelectorAll<HTMLElement>('[part~="marker"]')].find((m) => m.dataset.chatId === id);
+    return [...(this.#host.renderRoot as ShadowRoot).querySelectorAll<HTMLElement>('[part~="marker"]')].find((m) => m.dataset.chatId === id);
   }
 
   /** The cluster holding this conversation's marker, if it is in one. */
   clusterEl(id: string): HTMLElement | undefined {
     const cluster = this.#layout?.placed.find((p): p is PlacedCluster => p.kind === 'cluster' && p.ids.includes(id));
     if (!cluster) return undefined;
-    return (this.host.renderRoot as ShadowRoot).querySelector<HTMLElement>(`[part~="cluster"][data-first="${CSS.escape(cluster.ids[0]!)}"]`) ?? undefined;
+    return (this.#host.renderRoot as ShadowRoot).querySelector<HTMLElement>(`[part~="cluster"][data-first="${CSS.escape(cluster.ids[0]!)}"]`) ?? undefined;
   }
 
-  private pinSize(): number {
-    const base = parseFloat(getComputedStyle(this.host).getPropertyValue('--image-chat-marker-size')) || 32;
-    return Math.max(base, this.coarse?.matches ? TOUCH_SIZE : MIN_SIZE);
+  #pinSize(): number {
+    const base = parseFloat(getComputedStyle(this.#host).getPropertyValue('--image-chat-marker-size')) || 32;
+    return Math.max(base, this.#coarse?.matches ? TOUCH_SIZE : MIN_SIZE);
   }
 
-  private place(chats: readonly ChatView[], rect: Rect, size: number, alone: ReadonlySet<string>, hide: boolean): Placed[] {
+  #place(chats: readonly ChatView[], rect: Rect, size: number, alone: ReadonlySet<string>, hide: boolean): Placed[] {
     const key = [rect.width, rect.height, size, hide, ...[...alone].sort()].join(' ');
     if (this.#layout?.chats !== chats || this.#layout.key !== key) {
       const pins = chats.filter((c) => !alone.has(c.id) && !(hide && c.resolved));
@@ -207,13 +216,13 @@ export class MarkerLayer implements ReactiveController {
 
   /** The markers and clusters, inside the overlay (one node, the same each time). `toggle` opens or closes a marker's thread. */
   markersTemplate(toggle: (id: string) => void): HTMLElement {
-    const chats = this.numbered().ordered;
+    const chats = this.#numbered().ordered;
     const rect = this.source.rect();
-    const size = this.pinSize();
+    const size = this.#pinSize();
     const openId = this.source.openId();
-    const moving = this.move?.moving;
-    const alone = new Set([openId, moving?.id, this.focused].filter((id): id is string => !!id && chats.some((c) => c.id === id)));
-    const placed = this.place(chats, rect, size, alone, this.source.hideResolved());
+    const moving = this.#move?.moving;
+    const alone = new Set([openId, moving?.id, this.#focused].filter((id): id is string => !!id && chats.some((c) => c.id === id)));
+    const placed = this.#place(chats, rect, size, alone, this.source.hideResolved());
     const pins = new Map<string, PlacedPin>();
     const clusters: PlacedCluster[] = [];
     for (const p of placed) {
@@ -223,7 +232,7 @@ export class MarkerLayer implements ReactiveController {
     const shown = chats.filter((c) => alone.has(c.id) || pins.has(c.id));
     const i18n = this.source.i18n();
     const marker = (c: ChatView) => {
-      const at = this.move?.position(c.id) ?? c;
+      const at = this.#move?.position(c.id) ?? c;
       const tip = alone.has(c.id) ? placePin(at.x * rect.width, at.y * rect.height, size, rect.width, rect.height).tip : pins.get(c.id)!.tip;
       const movable = this.mayMove(c);
       const number = this.numberOf(c.id);
@@ -245,10 +254,10 @@ export class MarkerLayer implements ReactiveController {
         data-count=${p.ids.length}
         data-first=${p.ids[0]!}
         aria-haspopup="dialog"
-        aria-expanded=${this.list?.showing(p.ids) ? 'true' : 'false'}
+        aria-expanded=${this.#list?.showing(p.ids) ? 'true' : 'false'}
         aria-label=${i18n.plural(i18n.text.markers.cluster, p.ids.length, { numbers: i18n.list(numbers) })}
         style="left:${p.box.left}px;top:${p.box.top}px;--ic-cluster:${p.box.right - p.box.left}px"
-        @click=${(e: Event) => this.toggleList(p.ids, e.currentTarget as HTMLElement)}
+        @click=${(e: Event) => this.#toggleList(p.ids, e.currentTarget as HTMLElement)}
       >
         ${i18n.number(p.ids.length)}
       </button>`;
@@ -258,9 +267,9 @@ export class MarkerLayer implements ReactiveController {
   }
 
   /** The toggle, placed at the top end of the image content (`top` in px of the host). */
-  private toggleTemplate(top: number, end: EndInset): TemplateResult | typeof nothing {
+  #toggleTemplate(top: number, end: EndInset): TemplateResult | typeof nothing {
     const i18n = this.source.i18n();
-    const open = this.list?.open ?? false;
+    const open = this.#list?.open ?? false;
     const count = this.source.chats().length;
     // Nothing to list yet: the image's corner stays free for placing the first conversation there.
     if (count === 0 && !open) return nothing;
@@ -272,7 +281,7 @@ export class MarkerLayer implements ReactiveController {
       aria-expanded=${open ? 'true' : 'false'}
       aria-label=${i18n.plural(i18n.text.list.toggle, count)}
       style="top:${top}px;${end.side}:${end.inset}px"
-      @click=${(e: Event) => this.toggleList(undefined, e.currentTarget as HTMLElement)}
+      @click=${(e: Event) => this.#toggleList(undefined, e.currentTarget as HTMLElement)}
     >
       <span aria-hidden="true" class="list-icon">☰</span>${i18n.number(count)}
     </button>`;
@@ -285,11 +294,11 @@ export class MarkerLayer implements ReactiveController {
   chromeTemplate(): TemplateResult {
     const o = this.source.rect();
     const i18n = this.source.i18n();
-    const end = i18n.dir === 'rtl' ? { side: 'left' as const, inset: o.x + EDGE } : { side: 'right' as const, inset: Math.max(0, this.host.clientWidth - (o.x + o.width)) + EDGE };
+    const end = i18n.dir === 'rtl' ? { side: 'left' as const, inset: o.x + EDGE } : { side: 'right' as const, inset: Math.max(0, this.#host.clientWidth - (o.x + o.width)) + EDGE };
     const top = o.y + EDGE;
-    return html`${this.toggleTemplate(top, end)}
-      ${this.list?.panelTemplate(top, end, o) ?? nothing}
+    return html`${this.#toggleTemplate(top, end)}
+      ${this.#list?.panelTemplate(top, end, o) ?? nothing}
       <span id="${this.idPrefix}-move-help" class="visually-hidden">${i18n.text.markers.moveHelp}</span>
-      <div class="visually-hidden" role="status" aria-live="polite" data-announce>${this.message || nothing}</div>`;
+      <div class="visually-hidden" role="status" aria-live="polite" data-announce>${this.#message || nothing}</div>`;
   }
 }

@@ -65,14 +65,18 @@ const percent = (f: number) => Math.round(f * 100);
 export class MarkerMove implements ReactiveController {
   /** The marker being moved, where it is now. */
   moving: Moving | undefined;
-  private press: Press | undefined;
-  private swallowClick = false;
-  private root: ShadowRoot | HTMLElement | undefined;
+  #press: Press | undefined;
+  #swallowClick = false;
+  #root: ShadowRoot | HTMLElement | undefined;
+  readonly #layer: MoveLayer;
+  readonly #host: ReactiveControllerHost & { readonly renderRoot: HTMLElement | DocumentFragment };
 
   constructor(
-    private readonly host: ReactiveControllerHost & { readonly renderRoot: HTMLElement | DocumentFragment },
-    private readonly layer: MoveLayer,
+    host: ReactiveControllerHost & { readonly renderRoot: HTMLElement | DocumentFragment },
+    layer: MoveLayer,
   ) {
+    this.#host = host;
+    this.#layer = layer;
     host.addController(this);
   }
 
@@ -81,68 +85,68 @@ export class MarkerMove implements ReactiveController {
     return this.moving?.id === id ? this.moving.at : undefined;
   }
 
-  private listeners(): [string, EventListener, boolean?][] {
+  #listeners(): [string, EventListener, boolean?][] {
     return [
-      ['pointerdown', this.onPointerDown as EventListener],
-      ['pointermove', this.onPointerMove as EventListener],
-      ['pointerup', this.onPointerUp as EventListener],
-      ['pointercancel', this.onPointerCancel as EventListener],
-      ['lostpointercapture', this.onPointerCancel as EventListener],
+      ['pointerdown', this.#onPointerDown as EventListener],
+      ['pointermove', this.#onPointerMove as EventListener],
+      ['pointerup', this.#onPointerUp as EventListener],
+      ['pointercancel', this.#onPointerCancel as EventListener],
+      ['lostpointercapture', this.#onPointerCancel as EventListener],
       // Capture: the click that ends a drag is swallowed before the marker's own handler sees it.
-      ['click', this.onClick as EventListener, true],
-      ['keydown', this.onKeyDown as EventListener],
-      ['focusout', this.onFocusOut as EventListener],
+      ['click', this.#onClick as EventListener, true],
+      ['keydown', this.#onKeyDown as EventListener],
+      ['focusout', this.#onFocusOut as EventListener],
     ];
   }
 
   hostConnected(): void {
-    this.root = this.host.renderRoot as ShadowRoot;
-    for (const [type, listener, capture] of this.listeners()) this.root.addEventListener(type, listener, capture);
+    this.#root = this.#host.renderRoot as ShadowRoot;
+    for (const [type, listener, capture] of this.#listeners()) this.#root.addEventListener(type, listener, capture);
   }
 
   hostDisconnected(): void {
-    for (const [type, listener, capture] of this.listeners()) this.root?.removeEventListener(type, listener, capture);
-    globalThis.removeEventListener?.('keydown', this.onWindowKey, true);
-    this.press = undefined;
+    for (const [type, listener, capture] of this.#listeners()) this.#root?.removeEventListener(type, listener, capture);
+    globalThis.removeEventListener?.('keydown', this.#onWindowKey, true);
+    this.#press = undefined;
     this.moving = undefined;
   }
 
-  private movable(id: string): ChatView | undefined {
-    const chat = this.layer.source.chats().find((c) => c.id === id);
-    return chat && this.layer.mayMove(chat) ? chat : undefined;
+  #movable(id: string): ChatView | undefined {
+    const chat = this.#layer.source.chats().find((c) => c.id === id);
+    return chat && this.#layer.mayMove(chat) ? chat : undefined;
   }
 
-  private set(moving: Moving | undefined): void {
+  #set(moving: Moving | undefined): void {
     this.moving = moving;
-    this.host.requestUpdate();
+    this.#host.requestUpdate();
   }
 
   /** The overlay's box on screen: the image content's. */
-  private overlayBox(): DOMRect | undefined {
-    return (this.host.renderRoot as ShadowRoot).querySelector('[part~="overlay"]')?.getBoundingClientRect();
+  #overlayBox(): DOMRect | undefined {
+    return (this.#host.renderRoot as ShadowRoot).querySelector('[part~="overlay"]')?.getBoundingClientRect();
   }
 
-  private tipOnScreen(at: Point): Point | undefined {
-    const r = this.overlayBox();
+  #tipOnScreen(at: Point): Point | undefined {
+    const r = this.#overlayBox();
     return r && r.width > 0 && r.height > 0 ? { x: r.left + at.x * r.width, y: r.top + at.y * r.height } : undefined;
   }
 
-  private fractionAt(clientX: number, clientY: number): Point | undefined {
-    const r = this.overlayBox();
+  #fractionAt(clientX: number, clientY: number): Point | undefined {
+    const r = this.#overlayBox();
     if (!r || r.width <= 0 || r.height <= 0) return undefined;
     return { x: clamp01((clientX - r.left) / r.width), y: clamp01((clientY - r.top) / r.height) };
   }
 
   // ------------------------------------------------------------ pointer
 
-  private readonly onPointerDown = (e: PointerEvent): void => {
-    this.swallowClick = false;
+  readonly #onPointerDown = (e: PointerEvent): void => {
+    this.#swallowClick = false;
     if (!e.isPrimary || (e.pointerType === 'mouse' && e.button !== 0) || this.moving) return;
     const el = markerOf(e.target);
-    const chat = el && this.movable(el.dataset.chatId!);
-    const tip = chat && this.tipOnScreen(chat);
+    const chat = el && this.#movable(el.dataset.chatId!);
+    const tip = chat && this.#tipOnScreen(chat);
     if (!el || !chat || !tip) return;
-    this.press = { id: chat.id, pointerId: e.pointerId, type: e.pointerType, startX: e.clientX, startY: e.clientY, grabX: e.clientX - tip.x, grabY: e.clientY - tip.y, el };
+    this.#press = { id: chat.id, pointerId: e.pointerId, type: e.pointerType, startX: e.clientX, startY: e.clientY, grabX: e.clientX - tip.x, grabY: e.clientY - tip.y, el };
     // Captured at once: the pointer may leave the marker (or the element) before it counts as a drag.
     try {
       el.setPointerCapture(e.pointerId);
@@ -151,72 +155,72 @@ export class MarkerMove implements ReactiveController {
     }
   };
 
-  private readonly onPointerMove = (e: PointerEvent): void => {
-    const p = this.press;
+  readonly #onPointerMove = (e: PointerEvent): void => {
+    const p = this.#press;
     if (!p || e.pointerId !== p.pointerId) return;
     if (!this.moving) {
       const travel = Math.hypot(e.clientX - p.startX, e.clientY - p.startY);
       if (travel <= (THRESHOLD[p.type] ?? 4)) return;
-      const chat = this.movable(p.id);
-      if (!chat) return this.endPress();
+      const chat = this.#movable(p.id);
+      if (!chat) return this.#endPress();
       this.moving = { id: p.id, via: 'pointer', from: { x: chat.x, y: chat.y }, at: { x: chat.x, y: chat.y } };
-      globalThis.addEventListener?.('keydown', this.onWindowKey, true);
+      globalThis.addEventListener?.('keydown', this.#onWindowKey, true);
     }
     e.preventDefault();
-    const at = this.fractionAt(e.clientX - p.grabX, e.clientY - p.grabY);
-    if (at && this.moving) this.set({ ...this.moving, at });
+    const at = this.#fractionAt(e.clientX - p.grabX, e.clientY - p.grabY);
+    if (at && this.moving) this.#set({ ...this.moving, at });
   };
 
-  private readonly onPointerUp = (e: PointerEvent): void => {
-    const p = this.press;
+  readonly #onPointerUp = (e: PointerEvent): void => {
+    const p = this.#press;
     if (!p || e.pointerId !== p.pointerId) return;
     const moving = this.moving;
-    this.endPress();
+    this.#endPress();
     if (moving?.via !== 'pointer') return;
-    this.swallowClick = true;
-    this.drop(moving);
+    this.#swallowClick = true;
+    this.#drop(moving);
   };
 
-  private readonly onPointerCancel = (e: PointerEvent): void => {
-    const p = this.press;
+  readonly #onPointerCancel = (e: PointerEvent): void => {
+    const p = this.#press;
     if (!p || e.pointerId !== p.pointerId) return;
     const moving = this.moving;
-    this.endPress();
-    if (moving?.via === 'pointer') this.cancel(moving);
+    this.#endPress();
+    if (moving?.via === 'pointer') this.#cancel(moving);
   };
 
-  private endPress(): void {
-    const p = this.press;
-    this.press = undefined;
-    globalThis.removeEventListener?.('keydown', this.onWindowKey, true);
+  #endPress(): void {
+    const p = this.#press;
+    this.#press = undefined;
+    globalThis.removeEventListener?.('keydown', this.#onWindowKey, true);
     if (p?.el.hasPointerCapture?.(p.pointerId)) p.el.releasePointerCapture(p.pointerId);
   }
 
-  private readonly onClick = (e: Event): void => {
-    if (!this.swallowClick) return;
-    this.swallowClick = false;
+  readonly #onClick = (e: Event): void => {
+    if (!this.#swallowClick) return;
+    this.#swallowClick = false;
     if (!markerOf(e.target)) return;
     e.stopPropagation();
     e.preventDefault();
   };
 
   /** Escape during a drag, wherever focus is. */
-  private readonly onWindowKey = (e: KeyboardEvent): void => {
+  readonly #onWindowKey = (e: KeyboardEvent): void => {
     const moving = this.moving;
     if (e.key !== 'Escape' || moving?.via !== 'pointer') return;
     e.preventDefault();
     e.stopPropagation();
-    this.endPress();
-    this.swallowClick = true;
-    this.cancel(moving);
+    this.#endPress();
+    this.#swallowClick = true;
+    this.#cancel(moving);
   };
 
   // ------------------------------------------------------------ keyboard
 
-  private readonly onKeyDown = (e: KeyboardEvent): void => {
+  readonly #onKeyDown = (e: KeyboardEvent): void => {
     const el = markerOf(e.target);
     if (!el || e.ctrlKey || e.metaKey) return;
-    this.swallowClick = false;
+    this.#swallowClick = false;
     const id = el.dataset.chatId!;
     const moving = this.moving;
     const arrow = ARROWS[e.key];
@@ -224,62 +228,62 @@ export class MarkerMove implements ReactiveController {
       if (arrow) {
         e.preventDefault();
         const step = e.shiftKey ? BIG_STEP : STEP;
-        this.step(moving, arrow, step);
+        this.#step(moving, arrow, step);
       } else if (e.key === 'Enter' || e.key === ' ' || e.key === 'm' || e.key === 'M') {
         e.preventDefault();
-        this.drop(moving);
+        this.#drop(moving);
       } else if (e.key === 'Escape') {
         e.preventDefault();
         e.stopPropagation();
-        this.cancel(moving);
+        this.#cancel(moving);
       }
       return;
     }
     if (moving) return;
     const startKey = (e.key === 'm' || e.key === 'M') && !e.altKey;
     if (!startKey && !(arrow && e.altKey)) return;
-    const chat = this.movable(id);
+    const chat = this.#movable(id);
     if (!chat) return;
     e.preventDefault();
     const started: Moving = { id, via: 'keyboard', from: { x: chat.x, y: chat.y }, at: { x: chat.x, y: chat.y } };
-    this.set(started);
-    if (arrow) this.step(started, arrow, e.shiftKey ? BIG_STEP : STEP);
-    else this.layer.announce(this.say('start', { number: this.layer.numberOf(id) }));
+    this.#set(started);
+    if (arrow) this.#step(started, arrow, e.shiftKey ? BIG_STEP : STEP);
+    else this.#layer.announce(this.#say('start', { number: this.#layer.numberOf(id) }));
   };
 
-  private step(moving: Moving, [dx, dy]: readonly [number, number], step: number): void {
+  #step(moving: Moving, [dx, dy]: readonly [number, number], step: number): void {
     const at = { x: clamp01(moving.at.x + dx * step), y: clamp01(moving.at.y + dy * step) };
-    this.set({ ...moving, at });
-    this.layer.announce(this.say('position', { x: percent(at.x), y: percent(at.y) }));
+    this.#set({ ...moving, at });
+    this.#layer.announce(this.#say('position', { x: percent(at.x), y: percent(at.y) }));
   }
 
-  private readonly onFocusOut = (e: FocusEvent): void => {
+  readonly #onFocusOut = (e: FocusEvent): void => {
     const moving = this.moving;
     if (moving?.via !== 'keyboard' || markerOf(e.target)?.dataset.chatId !== moving.id) return;
-    this.cancel(moving);
+    this.#cancel(moving);
   };
 
   // ------------------------------------------------------------ outcome
 
-  private drop(moving: Moving): void {
-    this.set(undefined);
+  #drop(moving: Moving): void {
+    this.#set(undefined);
     const { from, at } = moving;
     if (from.x === at.x && from.y === at.y) return;
-    if (!this.movable(moving.id)) return;
-    const refused = this.layer.source.move(moving.id, at.x, at.y);
+    if (!this.#movable(moving.id)) return;
+    const refused = this.#layer.source.move(moving.id, at.x, at.y);
     if (refused === undefined) {
-      this.layer.announce(this.say('dropped', { number: this.layer.numberOf(moving.id), x: percent(at.x), y: percent(at.y) }));
+      this.#layer.announce(this.#say('dropped', { number: this.#layer.numberOf(moving.id), x: percent(at.x), y: percent(at.y) }));
     }
   }
 
   /** A sentence of the `move` section, filled, in the element's language. */
-  private say(key: keyof I18n['text']['move'], values: Readonly<Record<string, number>>): string {
-    const i18n = this.layer.source.i18n();
+  #say(key: keyof I18n['text']['move'], values: Readonly<Record<string, number>>): string {
+    const i18n = this.#layer.source.i18n();
     return i18n.format(i18n.text.move[key], values);
   }
 
-  private cancel(moving: Moving): void {
-    this.set(undefined);
-    this.layer.announce(this.say('cancelled', { number: this.layer.numberOf(moving.id) }));
+  #cancel(moving: Moving): void {
+    this.#set(undefined);
+    this.#layer.announce(this.#say('cancelled', { number: this.#layer.numberOf(moving.id) }));
   }
 }

@@ -11,35 +11,39 @@ export const SHEET_BELOW = 768;
 
 export class NarrowController implements ReactiveController {
   narrow = false;
-  private observer: ResizeObserver | undefined;
+  #observer: ResizeObserver | undefined;
+  readonly #below;
+  readonly #host: ReactiveControllerHost & HTMLElement;
 
   constructor(
-    private readonly host: ReactiveControllerHost & HTMLElement,
-    private readonly below = SHEET_BELOW,
+    host: ReactiveControllerHost & HTMLElement,
+    below = SHEET_BELOW,
   ) {
+    this.#host = host;
+    this.#below = below;
     host.addController(this);
   }
 
   hostConnected(): void {
     if (typeof ResizeObserver !== 'function') return;
-    this.observer = new ResizeObserver((entries) => {
+    this.#observer = new ResizeObserver((entries) => {
       const entry = entries[entries.length - 1];
       if (!entry) return;
       // Inline size: the width in a horizontal writing mode, what a sheet is about in any.
       const width = entry.borderBoxSize?.[0]?.inlineSize ?? entry.contentRect.width;
-      this.set(width < this.below);
+      this.#set(width < this.#below);
     });
-    this.observer.observe(this.host);
+    this.#observer.observe(this.#host);
   }
 
   hostDisconnected(): void {
-    this.observer?.disconnect();
-    this.observer = undefined;
+    this.#observer?.disconnect();
+    this.#observer = undefined;
   }
 
-  private set(narrow: boolean): void {
+  #set(narrow: boolean): void {
     if (narrow === this.narrow) return;
     this.narrow = narrow;
-    this.host.requestUpdate();
+    this.#host.requestUpdate();
   }
 }

@@ -39,15 +39,20 @@ export class NewChatController implements ReactiveController {
   /** Why the last text was refused at once, under the text box. */
   error: string | undefined;
 
+  readonly #source: NewChatSource;
+  readonly #host: Host;
+
   constructor(
-    private readonly host: Host,
-    private readonly source: NewChatSource,
+    host: Host,
+    source: NewChatSource,
   ) {
+    this.#host = host;
+    this.#source = source;
     host.addController(this);
   }
 
   hostUpdate(): void {
-    if (!this.source.viewOnly()) return;
+    if (!this.#source.viewOnly()) return;
     this.placing = undefined;
     this.composing = false;
   }
@@ -56,8 +61,8 @@ export class NewChatController implements ReactiveController {
   readonly onClick = (e: OverlayEvent): void => {
     const overlay = e.currentTarget as HTMLElement;
     if (e.target !== overlay && !(e.target as Element).classList?.contains('ghost')) return;
-    if (this.source.threadOpen()) return this.source.closeThread();
-    if (this.source.viewOnly()) return;
+    if (this.#source.threadOpen()) return this.#source.closeThread();
+    if (this.#source.viewOnly()) return;
     const box = overlay.getBoundingClientRect();
     const at = pointToFraction({ x: e.clientX - box.left, y: e.clientY - box.top }, { x: 0, y: 0, width: box.width, height: box.height });
     if (at) void this.start(at); // else outside the image content (a letterbox bar)
@@ -65,18 +70,18 @@ export class NewChatController implements ReactiveController {
 
   /** Keys on the overlay itself: Enter, the arrows and Escape place a conversation. */
   readonly onKey = (e: OverlayEvent): void => {
-    if (e.target !== e.currentTarget || this.source.viewOnly()) return;
+    if (e.target !== e.currentTarget || this.#source.viewOnly()) return;
     const step = e.shiftKey ? 0.1 : 0.01;
     const moves: Record<string, [number, number]> = { ArrowLeft: [-step, 0], ArrowRight: [step, 0], ArrowUp: [0, -step], ArrowDown: [0, step] };
     const move = moves[e.key];
     if (e.key === 'Enter') {
       e.preventDefault();
-      if (this.source.threadOpen()) this.source.closeThread();
-      if (!this.placing) this.set({ x: 0.5, y: 0.5 }, false);
+      if (this.#source.threadOpen()) this.#source.closeThread();
+      if (!this.placing) this.#set({ x: 0.5, y: 0.5 }, false);
       else void this.start(this.placing);
     } else if (move && this.placing && !this.composing) {
       e.preventDefault();
-      this.set(nudge(this.placing, move[0], move[1]), false);
+      this.#set(nudge(this.placing, move[0], move[1]), false);
     } else if (e.key === 'Escape' && this.placing) {
       e.preventDefault();
       this.cancel();
@@ -85,35 +90,35 @@ export class NewChatController implements ReactiveController {
 
   /** Opens the text box at `at`, focused. */
   async start(at: Point): Promise<void> {
-    if (this.source.threadOpen()) this.source.closeThread();
+    if (this.#source.threadOpen()) this.#source.closeThread();
     this.error = undefined;
-    this.set(at, true);
-    await this.host.updateComplete;
-    (this.host.renderRoot as ShadowRoot).querySelector<HTMLTextAreaElement>('[part~="new-chat"] textarea')?.focus();
+    this.#set(at, true);
+    await this.#host.updateComplete;
+    (this.#host.renderRoot as ShadowRoot).querySelector<HTMLTextAreaElement>('[part~="new-chat"] textarea')?.focus();
   }
 
   /** Gives up: nothing placed, focus back on the image. */
   cancel(): void {
     this.stop();
-    this.source.overlay()?.focus();
+    this.#source.overlay()?.focus();
   }
 
   /** Something else opened (a thread): the ghost and the text box go, the draft stays. */
   stop(): void {
     this.error = undefined;
-    this.set(undefined, false);
+    this.#set(undefined, false);
   }
 
   /** The text box's send: true once sent (the popup closes), false when refused at once (it says why). */
   send(text: string, refused: Refused): boolean {
     const at = this.placing;
     if (!at) return false;
-    this.error = this.source.create(at, text, (reason) => {
+    this.error = this.#source.create(at, text, (reason) => {
       refused(reason);
-      if (!this.composing && !this.source.threadOpen() && !this.source.viewOnly()) void this.start(at);
+      if (!this.composing && !this.#source.threadOpen() && !this.#source.viewOnly()) void this.start(at);
     });
     if (this.error) {
-      this.host.requestUpdate();
+      this.#host.requestUpdate();
       return false;
     }
     this.cancel();
@@ -124,7 +129,7 @@ export class NewChatController implements ReactiveController {
   clearError(): void {
     if (this.error === undefined) return;
     this.error = undefined;
-    this.host.requestUpdate();
+    this.#host.requestUpdate();
   }
 
   /**
@@ -133,7 +138,7 @@ export class NewChatController implements ReactiveController {
    */
   popup(i18n: I18n, style: ((at: Point) => string) | undefined, status: ConnectionStatus, serverUnreachable: boolean, scope: string): TemplateResult | typeof nothing {
     const at = this.placing;
-    if (!at || !this.composing || this.source.viewOnly()) return nothing;
+    if (!at || !this.composing || this.#source.viewOnly()) return nothing;
     return newChatTemplate({
       i18n,
       sheet: !style,
@@ -153,9 +158,9 @@ export class NewChatController implements ReactiveController {
     return at ? html`<span part="placing" class="ghost" aria-hidden="true" style="left:${at.x * 100}%;top:${at.y * 100}%"></span>` : nothing;
   }
 
-  private set(placing: Point | undefined, composing: boolean): void {
+  #set(placing: Point | undefined, composing: boolean): void {
     this.placing = placing;
     this.composing = composing;
-    this.host.requestUpdate();
+    this.#host.requestUpdate();
   }
 }

@@ -10,40 +10,46 @@ export class NoticeController implements ReactiveController {
   message: string | undefined;
   /** Asked when the time is up: true keeps the message for another round. */
   keep: () => boolean = () => false;
-  private timer: unknown;
+  #timer: unknown;
+  readonly #timers: Timers;
+  readonly #showFor;
+  readonly #host: ReactiveControllerHost;
 
   constructor(
-    private readonly host: ReactiveControllerHost,
-    private readonly showFor = 8000,
-    private readonly timers: Timers = defaultTimers,
+    host: ReactiveControllerHost,
+    showFor = 8000,
+    timers: Timers = defaultTimers,
   ) {
+    this.#host = host;
+    this.#showFor = showFor;
+    this.#timers = timers;
     host.addController(this);
   }
 
   show(message: string): void {
     this.message = message;
-    this.arm();
-    this.host.requestUpdate();
+    this.#arm();
+    this.#host.requestUpdate();
   }
 
   dismiss(): void {
-    this.timers.clearTimeout(this.timer);
+    this.#timers.clearTimeout(this.#timer);
     if (this.message === undefined) return;
     this.message = undefined;
-    this.host.requestUpdate();
+    this.#host.requestUpdate();
   }
 
-  private arm(): void {
-    this.timers.clearTimeout(this.timer);
-    this.timer = this.timers.setTimeout(() => {
-      if (this.keep()) return this.arm();
+  #arm(): void {
+    this.#timers.clearTimeout(this.#timer);
+    this.#timer = this.#timers.setTimeout(() => {
+      if (this.keep()) return this.#arm();
       this.message = undefined;
-      this.host.requestUpdate();
-    }, this.showFor);
+      this.#host.requestUpdate();
+    }, this.#showFor);
   }
 
   hostDisconnected(): void {
-    this.timers.clearTimeout(this.timer);
+    this.#timers.clearTimeout(this.#timer);
     this.message = undefined;
   }
 }

@@ -33,34 +33,38 @@ export interface PresenceOptions {
 export class PresenceController implements ReactiveController {
   /** The server was told this page is not looked at. */
   away = false;
-  private awayTimer: unknown;
-  private offPage: (() => void) | undefined;
-  private readonly timers: Timers;
-  private readonly page: PageSignals;
+  #awayTimer: unknown;
+  #offPage: (() => void) | undefined;
+  readonly #timers: Timers;
+  readonly #page: PageSignals;
+  readonly #options: PresenceOptions;
+  readonly #source: PresenceSource;
 
   constructor(
     host: ReactiveControllerHost,
-    private readonly source: PresenceSource,
-    private readonly options: PresenceOptions = {},
+    source: PresenceSource,
+    options: PresenceOptions = {},
   ) {
-    this.timers = options.timers ?? defaultTimers;
-    this.page = options.page ?? browserPage;
+    this.#source = source;
+    this.#options = options;
+    this.#timers = options.timers ?? defaultTimers;
+    this.#page = options.page ?? browserPage;
     host.addController(this);
   }
 
   hostConnected(): void {
-    this.offPage = this.page.listen((signal) => {
-      if (signal === 'hidden') this.hidden();
-      else if (signal === 'visible') this.shown();
+    this.#offPage = this.#page.listen((signal) => {
+      if (signal === 'hidden') this.#hidden();
+      else if (signal === 'visible') this.#shown();
     });
-    if (!this.page.visible()) this.hidden();
+    if (!this.#page.visible()) this.#hidden();
   }
 
   hostDisconnected(): void {
-    this.offPage?.();
-    this.offPage = undefined;
-    this.timers.clearTimeout(this.awayTimer);
-    this.awayTimer = undefined;
+    this.#offPage?.();
+    this.#offPage = undefined;
+    this.#timers.clearTimeout(this.#awayTimer);
+    this.#awayTimer = undefined;
   }
 
   /**
@@ -70,9 +74,9 @@ export class PresenceController implements ReactiveController {
    * is there; a visitor alone never needs it.
    */
   badge(side: 'left' | 'right', inset: number, top: number): TemplateResult | typeof nothing {
-    const p = this.source.presence();
+    const p = this.#source.presence();
     if (!p) return nothing;
-    const me = this.source.me();
+    const me = this.#source.me();
     const others = p.viewers.filter((v) => v.id !== me);
     // Am I among `count`? Listed, or (a long list) unless the server was told this page is away.
     const counted = p.viewers.some((v) => v.id === me) || (p.count > p.viewers.length && !this.away);
@@ -84,23 +88,23 @@ export class PresenceController implements ReactiveController {
       loadParts().catch(() => undefined);
       return nothing;
     }
-    return parts.presenceBadge(this.source.i18n(), { count: p.count, others, otherCount }, side, inset, top);
+    return parts.presenceBadge(this.#source.i18n(), { count: p.count, others, otherCount }, side, inset, top);
   }
 
-  private hidden(): void {
-    if (this.away || this.awayTimer !== undefined) return;
-    this.awayTimer = this.timers.setTimeout(() => {
-      this.awayTimer = undefined;
+  #hidden(): void {
+    if (this.away || this.#awayTimer !== undefined) return;
+    this.#awayTimer = this.#timers.setTimeout(() => {
+      this.#awayTimer = undefined;
       this.away = true;
-      this.source.sendHere(false);
-    }, this.options.awayAfterMs ?? 60_000);
+      this.#source.sendHere(false);
+    }, this.#options.awayAfterMs ?? 60_000);
   }
 
-  private shown(): void {
-    this.timers.clearTimeout(this.awayTimer);
-    this.awayTimer = undefined;
+  #shown(): void {
+    this.#timers.clearTimeout(this.#awayTimer);
+    this.#awayTimer = undefined;
     if (!this.away) return;
     this.away = false;
-    this.source.sendHere(true);
+    this.#source.sendHere(true);
   }
 }

@@ -47,73 +47,77 @@ type Host = ReactiveControllerHost & HTMLElement & { readonly renderRoot: HTMLEl
 
 export class SheetController implements ReactiveController {
   /** The sheet open now. */
-  private sheet: HTMLElement | undefined;
+  #sheet: HTMLElement | undefined;
   /** What had focus when it opened. */
-  private returnTo: HTMLElement | undefined;
+  #returnTo: HTMLElement | undefined;
+  readonly #close: () => void;
+  readonly #host: Host;
 
   constructor(
-    private readonly host: Host,
+    host: Host,
     /** Closes whichever sheet is open (Escape). */
-    private readonly close: () => void,
+    close: () => void,
   ) {
+    this.#host = host;
+    this.#close = close;
     host.addController(this);
   }
 
   hostConnected(): void {
-    this.host.renderRoot.addEventListener('keydown', this.onKey as EventListener);
+    this.#host.renderRoot.addEventListener('keydown', this.#onKey as EventListener);
   }
 
   hostDisconnected(): void {
-    this.host.renderRoot.removeEventListener('keydown', this.onKey as EventListener);
-    this.sheet = undefined;
+    this.#host.renderRoot.removeEventListener('keydown', this.#onKey as EventListener);
+    this.#sheet = undefined;
   }
 
   hostUpdated(): void {
-    const sheet = this.host.renderRoot.querySelector<HTMLElement>('[data-sheet]') ?? undefined;
-    if (sheet === this.sheet) return;
-    const before = this.sheet;
-    if (!before) this.returnTo = this.focused();
-    this.sheet = sheet;
+    const sheet = this.#host.renderRoot.querySelector<HTMLElement>('[data-sheet]') ?? undefined;
+    if (sheet === this.#sheet) return;
+    const before = this.#sheet;
+    if (!before) this.#returnTo = this.#focused();
+    this.#sheet = sheet;
     if (sheet) {
       // Where popovers are missing it stays a fixed layer over the page.
       if (sheet.isConnected && sheet.hasAttribute('popover') && typeof sheet.showPopover === 'function' && !sheet.matches(':popover-open')) sheet.showPopover();
-      void this.focusIn(sheet);
+      void this.#focusIn(sheet);
     } else {
-      void this.restore();
+      void this.#restore();
     }
   }
 
   /** The focused element inside the host's shadow root, if any. */
-  private focused(): HTMLElement | undefined {
-    const root = this.host.renderRoot as ShadowRoot;
+  #focused(): HTMLElement | undefined {
+    const root = this.#host.renderRoot as ShadowRoot;
     return (root.activeElement as HTMLElement | null) ?? undefined;
   }
 
   /** Once the opener and the sheet itself have placed focus (they know best: the text box), make sure it is inside. */
-  private async focusIn(sheet: HTMLElement): Promise<void> {
-    await this.host.updateComplete;
+  async #focusIn(sheet: HTMLElement): Promise<void> {
+    await this.#host.updateComplete;
     await (sheet as HTMLElement & { updateComplete?: Promise<unknown> }).updateComplete;
-    if (this.sheet !== sheet || sheet.contains(this.focused() ?? null)) return;
+    if (this.#sheet !== sheet || sheet.contains(this.#focused() ?? null)) return;
     focusables(sheet)[0]?.focus();
   }
 
   /** Closing code usually moves focus itself (to the marker, or the image); where it did not, it goes back where it was. */
-  private async restore(): Promise<void> {
-    const back = this.returnTo;
-    this.returnTo = undefined;
-    await this.host.updateComplete;
-    if (this.sheet || this.focused()) return;
+  async #restore(): Promise<void> {
+    const back = this.#returnTo;
+    this.#returnTo = undefined;
+    await this.#host.updateComplete;
+    if (this.#sheet || this.#focused()) return;
     if (back?.isConnected) back.focus();
   }
 
-  private readonly onKey = (e: KeyboardEvent): void => {
-    const sheet = this.sheet;
+  readonly #onKey = (e: KeyboardEvent): void => {
+    const sheet = this.#sheet;
     if (!sheet) return;
     if (e.key === 'Escape') {
       // The text box and the thread close on Escape themselves (and say so by preventing the default).
       if (!e.defaultPrevented) {
         e.preventDefault();
-        this.close();
+        this.#close();
       }
       return;
     }
@@ -121,7 +125,7 @@ export class SheetController implements ReactiveController {
     const items = focusables(sheet);
     const first = items[0];
     const last = items[items.length - 1];
-    const active = this.focused();
+    const active = this.#focused();
     if (!first || !last) {
       e.preventDefault();
       return;

@@ -90,48 +90,52 @@ export interface StatusBannerOptions {
 type Host = ReactiveControllerHost & { readonly renderRoot: HTMLElement | DocumentFragment };
 
 export class StatusBanner implements ReactiveController {
-  private timer: unknown;
-  private readonly now: () => number;
-  private readonly timers: Timers;
+  #timer: unknown;
+  readonly #now: () => number;
+  readonly #timers: Timers;
+  readonly #o: StatusBannerOptions;
+  readonly #host: Host;
 
   constructor(
-    private readonly host: Host,
-    private readonly o: StatusBannerOptions,
+    host: Host,
+    o: StatusBannerOptions,
   ) {
-    this.now = o.now ?? Date.now;
-    this.timers = o.timers ?? defaultTimers;
+    this.#host = host;
+    this.#o = o;
+    this.#now = o.now ?? Date.now;
+    this.#timers = o.timers ?? defaultTimers;
     host.addController(this);
-    o.notice.keep = () => !!this.element?.matches(':focus-within');
+    o.notice.keep = () => !!this.#element?.matches(':focus-within');
   }
 
   /** Re-renders when the countdown's number would change, and only while there is one. */
   hostUpdated(): void {
-    this.timers.clearTimeout(this.timer);
-    this.timer = undefined;
-    const state = this.o.state();
+    this.#timers.clearTimeout(this.#timer);
+    this.#timer = undefined;
+    const state = this.#o.state();
     const at = retryAt(state);
-    const left = at === undefined ? 0 : at - this.now();
+    const left = at === undefined ? 0 : at - this.#now();
     if (left <= 0 || !serverUnreachable(state)) return;
     const untilNextNumber = left - (Math.ceil(left / 1000) - 1) * 1000;
-    this.timer = this.timers.setTimeout(() => this.host.requestUpdate(), untilNextNumber);
+    this.#timer = this.#timers.setTimeout(() => this.#host.requestUpdate(), untilNextNumber);
   }
 
   hostDisconnected(): void {
-    this.timers.clearTimeout(this.timer);
-    this.timer = undefined;
+    this.#timers.clearTimeout(this.#timer);
+    this.#timer = undefined;
   }
 
   render(): TemplateResult {
-    const i18n = this.o.i18n();
-    const view = bannerView({ state: this.o.state(), notice: this.o.notice.message, viewOnly: this.o.viewOnly(), now: this.now(), i18n, refusal: this.o.refusal });
-    return html`<div part="status" role="status" aria-live="polite">${view.kind === 'none' ? nothing : this.banner(view, i18n)}</div>`;
+    const i18n = this.#o.i18n();
+    const view = bannerView({ state: this.#o.state(), notice: this.#o.notice.message, viewOnly: this.#o.viewOnly(), now: this.#now(), i18n, refusal: this.#o.refusal });
+    return html`<div part="status" role="status" aria-live="polite">${view.kind === 'none' ? nothing : this.#banner(view, i18n)}</div>`;
   }
 
-  private get element(): HTMLElement | null {
-    return this.host.renderRoot.querySelector('[part~="status"]');
+  get #element(): HTMLElement | null {
+    return this.#host.renderRoot.querySelector('[part~="status"]');
   }
 
-  private banner(view: Exclude<BannerView, { kind: 'none' }>, i18n: I18n): TemplateResult {
+  #banner(view: Exclude<BannerView, { kind: 'none' }>, i18n: I18n): TemplateResult {
     const t = i18n.text.status;
     const tone = view.kind === 'notice' || view.kind === 'refused' ? 'error' : view.kind === 'unreachable' ? 'warning' : '';
     return html`<div class="banner ${tone}">
@@ -140,19 +144,19 @@ export class StatusBanner implements ReactiveController {
         ? html`<span class="countdown" aria-hidden="true"
               >${view.retryIn === undefined ? t.retrying : i18n.format(t.retryIn, { seconds: view.retryIn })}</span
             >
-            <button type="button" class="retry secondary" @click=${() => this.o.retryNow()}>${t.retryNow}</button>`
+            <button type="button" class="retry secondary" @click=${() => this.#o.retryNow()}>${t.retryNow}</button>`
         : nothing}
       ${view.kind === 'notice'
-        ? html`<button type="button" class="dismiss icon" aria-label=${t.dismiss} title=${t.dismiss} @click=${() => this.dismiss()}>
+        ? html`<button type="button" class="dismiss icon" aria-label=${t.dismiss} title=${t.dismiss} @click=${() => this.#dismiss()}>
             <span aria-hidden="true">×</span>
           </button>`
         : nothing}
     </div>`;
   }
 
-  private dismiss(): void {
-    const hadFocus = !!this.element?.matches(':focus-within');
-    this.o.notice.dismiss();
-    if (hadFocus) this.o.refocus();
+  #dismiss(): void {
+    const hadFocus = !!this.#element?.matches(':focus-within');
+    this.#o.notice.dismiss();
+    if (hadFocus) this.#o.refocus();
   }
 }

@@ -8,28 +8,32 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 export type Theme = 'light' | 'dark' | 'auto';
 
 export class ThemeController implements ReactiveController {
-  private readonly query = globalThis.matchMedia?.('(prefers-color-scheme: dark)');
-  private readonly onChange = () => this.apply();
+  readonly #query = globalThis.matchMedia?.('(prefers-color-scheme: dark)');
+  readonly #onChange = () => this.apply();
+  readonly #theme: () => Theme;
+  readonly #host: ReactiveControllerHost & HTMLElement;
 
   constructor(
-    private readonly host: ReactiveControllerHost & HTMLElement,
-    private readonly theme: () => Theme,
+    host: ReactiveControllerHost & HTMLElement,
+    theme: () => Theme,
   ) {
+    this.#host = host;
+    this.#theme = theme;
     host.addController(this);
   }
 
   hostConnected(): void {
-    this.query?.addEventListener?.('change', this.onChange);
+    this.#query?.addEventListener?.('change', this.#onChange);
     this.apply();
   }
 
   hostDisconnected(): void {
-    this.query?.removeEventListener?.('change', this.onChange);
+    this.#query?.removeEventListener?.('change', this.#onChange);
   }
 
   apply(): void {
-    const theme = this.theme();
-    const dark = theme === 'dark' || (theme !== 'light' && !!this.query?.matches);
-    this.host.setAttribute('data-theme', dark ? 'dark' : 'light');
+    const theme = this.#theme();
+    const dark = theme === 'dark' || (theme !== 'light' && !!this.#query?.matches);
+    this.#host.setAttribute('data-theme', dark ? 'dark' : 'light');
   }
 }

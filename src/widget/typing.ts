@@ -19,34 +19,38 @@ export interface TypingOptions {
 
 export class Typing {
   /** The conversation this user was last shown as writing in, what they had written, when `typing` last went. */
-  private writing: { chatId: string; text: string; sentAt: number; sent: boolean } | undefined;
+  #writing: { chatId: string; text: string; sentAt: number; sent: boolean } | undefined;
+  readonly #options: TypingOptions;
+  readonly #send: (chatId: string, stop: boolean) => void;
 
   constructor(
-    private readonly send: (chatId: string, stop: boolean) => void,
-    private readonly options: TypingOptions = {},
-  ) {}
+    send: (chatId: string, stop: boolean) => void,
+    options: TypingOptions = {},
+  ) {
+    this.#send = send;
+    this.#options = options;}
 
   /** The reply box of `chatId` holds `text` now (each input event). */
   input(chatId: string, text: string): void {
-    if (this.writing?.chatId !== chatId) {
+    if (this.#writing?.chatId !== chatId) {
       this.stop();
-      this.writing = { chatId, text: '', sentAt: -Infinity, sent: false };
+      this.#writing = { chatId, text: '', sentAt: -Infinity, sent: false };
     }
-    const w = this.writing!;
+    const w = this.#writing!;
     if (text === w.text) return;
     w.text = text;
     if (text.trim() === '') return this.stop();
-    const now = (this.options.now ?? Date.now)();
-    if (now - w.sentAt < (this.options.typingEveryMs ?? 2000)) return;
+    const now = (this.#options.now ?? Date.now)();
+    if (now - w.sentAt < (this.#options.typingEveryMs ?? 2000)) return;
     w.sentAt = now;
     w.sent = true;
-    this.send(chatId, false);
+    this.#send(chatId, false);
   }
 
   /** Sent, cleared or closed: others stop seeing this user type (if they did). */
   stop(): void {
-    const w = this.writing;
-    this.writing = undefined;
-    if (w?.sent) this.send(w.chatId, true);
+    const w = this.#writing;
+    this.#writing = undefined;
+    if (w?.sent) this.#send(w.chatId, true);
   }
 }

@@ -11,11 +11,11 @@ export type Values = Readonly<Record<string, string | number>>;
 export class I18n {
   /** The element's `dir` for this language. */
   readonly dir: 'ltr' | 'rtl';
-  private readonly numbers: Intl.NumberFormat;
-  private readonly plurals: Intl.PluralRules;
-  private readonly lists: Intl.ListFormat;
-  private readonly relative: Intl.RelativeTimeFormat;
-  private readonly dates: Intl.DateTimeFormat;
+  readonly #numbers: Intl.NumberFormat;
+  readonly #plurals: Intl.PluralRules;
+  readonly #lists: Intl.ListFormat;
+  readonly #relative: Intl.RelativeTimeFormat;
+  readonly #dates: Intl.DateTimeFormat;
 
   constructor(
     /** The BCP 47 tag the formatters use (`da-DK`, `he`): the reader's own, with its region. */
@@ -28,11 +28,11 @@ export class I18n {
     this.dir = RTL_LANGUAGES.includes(language) ? 'rtl' : 'ltr';
     const tag = supported(locale) ? locale : language;
     // Grouped from five digits (12,345, not 2,000): short numbers read better whole, as most style guides print them.
-    this.numbers = new Intl.NumberFormat(tag, { maximumFractionDigits: 1, useGrouping: 'min2' } as unknown as Intl.NumberFormatOptions);
-    this.plurals = new Intl.PluralRules(tag);
-    this.lists = new Intl.ListFormat(tag, { type: 'conjunction' });
-    this.relative = new Intl.RelativeTimeFormat(tag, { numeric: 'auto' });
-    this.dates = new Intl.DateTimeFormat(tag, { dateStyle: 'medium', timeStyle: 'short' });
+    this.#numbers = new Intl.NumberFormat(tag, { maximumFractionDigits: 1, useGrouping: 'min2' } as unknown as Intl.NumberFormatOptions);
+    this.#plurals = new Intl.PluralRules(tag);
+    this.#lists = new Intl.ListFormat(tag, { type: 'conjunction' });
+    this.#relative = new Intl.RelativeTimeFormat(tag, { numeric: 'auto' });
+    this.#dates = new Intl.DateTimeFormat(tag, { dateStyle: 'medium', timeStyle: 'short' });
   }
 
   /** `format('{count} conversations', {count: 3})`: named placeholders filled, numbers in the locale's digits. */
@@ -46,24 +46,24 @@ export class I18n {
 
   /** The plural form for `count` (by the locale's rules; `zero` for 0 when the catalog has it), filled. */
   plural(forms: PluralForms, count: number, values: Values = {}): string {
-    const form = (count === 0 ? forms.zero : undefined) ?? forms[this.plurals.select(count)] ?? forms.other;
+    const form = (count === 0 ? forms.zero : undefined) ?? forms[this.#plurals.select(count)] ?? forms.other;
     return this.format(form, { ...values, count });
   }
 
   number(n: number): string {
-    return this.numbers.format(n);
+    return this.#numbers.format(n);
   }
 
   /** `3, 5 and 7` in the locale's words. */
   list(items: readonly (string | number)[]): string {
-    return this.lists.format(items.map((i) => (typeof i === 'number' ? this.number(i) : i)));
+    return this.#lists.format(items.map((i) => (typeof i === 'number' ? this.number(i) : i)));
   }
 
   /** `5 minutes ago`, `yesterday`: how long before (or after) `now` the time `ms` is. */
   relativeTime(ms: number, now: number): string {
     const seconds = Math.round((ms - now) / 1000);
     const abs = Math.abs(seconds);
-    const fmt = this.relative;
+    const fmt = this.#relative;
     if (abs < 45) return fmt.format(0, 'second');
     if (abs < 3600) return fmt.format(Math.round(seconds / 60), 'minute');
     if (abs < 86400) return fmt.format(Math.round(seconds / 3600), 'hour');
@@ -74,7 +74,7 @@ export class I18n {
 
   /** A date and time in full, for a title. */
   dateTime(ms: number): string {
-    return this.dates.format(ms);
+    return this.#dates.format(ms);
   }
 }
 

@@ -12,29 +12,33 @@ export class LocaleController implements ReactiveController {
   /** What the host speaks now. */
   i18n: I18n = english;
   /** The locale decided last (the catalog may still be on its way). */
-  private wanted = 'en';
-  private observer: MutationObserver | undefined;
-  private readonly onLanguages = () => this.decide();
+  #wanted = 'en';
+  #observer: MutationObserver | undefined;
+  readonly #onLanguages = () => this.#decide();
+  readonly #attribute: () => string | undefined;
+  readonly #host: ReactiveControllerHost & HTMLElement;
 
   constructor(
-    private readonly host: ReactiveControllerHost & HTMLElement,
-    private readonly attribute: () => string | undefined,
+    host: ReactiveControllerHost & HTMLElement,
+    attribute: () => string | undefined,
   ) {
+    this.#host = host;
+    this.#attribute = attribute;
     host.addController(this);
   }
 
   hostConnected(): void {
     // `lang` may be set on any ancestor at any time (a page switching language): one observer on the document tree.
-    this.observer = new MutationObserver(() => this.decide());
-    this.observer.observe(this.host.ownerDocument.documentElement, { attributes: true, attributeFilter: ['lang'], subtree: true });
-    globalThis.addEventListener?.('languagechange', this.onLanguages);
-    this.decide();
+    this.#observer = new MutationObserver(() => this.#decide());
+    this.#observer.observe(this.#host.ownerDocument.documentElement, { attributes: true, attributeFilter: ['lang'], subtree: true });
+    globalThis.addEventListener?.('languagechange', this.#onLanguages);
+    this.#decide();
   }
 
   hostDisconnected(): void {
-    this.observer?.disconnect();
-    this.observer = undefined;
-    globalThis.removeEventListener?.('languagechange', this.onLanguages);
+    this.#observer?.disconnect();
+    this.#observer = undefined;
+    globalThis.removeEventListener?.('languagechange', this.#onLanguages);
   }
 
   /**
@@ -42,43 +46,43 @@ export class LocaleController implements ReactiveController {
    * browser's languages are watched; walking the ancestors on every render would be wasted work).
    */
   hostUpdate(): void {
-    if (this.attribute() !== this.decidedFor) this.decide();
+    if (this.#attribute() !== this.#decidedFor) this.#decide();
   }
 
   /** Resolves once the language decided now is the one spoken (tests and the embed page wait on it). */
   get ready(): Promise<void> {
-    return this.pending ?? Promise.resolve();
+    return this.#pending ?? Promise.resolve();
   }
 
-  private pending: Promise<void> | undefined;
+  #pending: Promise<void> | undefined;
 
   /** The `locale` attribute the last decision was made with. */
-  private decidedFor: string | undefined;
+  #decidedFor: string | undefined;
 
-  private decide(): void {
-    this.decidedFor = this.attribute();
-    const { locale, language } = pickLocale(requestedLocales(this.host, this.decidedFor));
-    if (locale === this.wanted) return;
-    this.wanted = locale;
+  #decide(): void {
+    this.#decidedFor = this.#attribute();
+    const { locale, language } = pickLocale(requestedLocales(this.#host, this.#decidedFor));
+    if (locale === this.#wanted) return;
+    this.#wanted = locale;
     if (language === 'en') {
-      this.pending = undefined;
-      this.use(locale === 'en' ? english : new I18n(locale, 'en', english.text));
+      this.#pending = undefined;
+      this.#use(locale === 'en' ? english : new I18n(locale, 'en', english.text));
       return;
     }
-    this.pending = loadCatalog(language).then(
+    this.#pending = loadCatalog(language).then(
       (text) => {
-        if (this.wanted === locale) this.use(new I18n(locale, language, text));
+        if (this.#wanted === locale) this.#use(new I18n(locale, language, text));
       },
       // Stays in the language it speaks; asked again (another `lang`, or reconnecting the element) it retries.
       () => {
-        if (this.wanted === locale) this.wanted = this.i18n.locale;
+        if (this.#wanted === locale) this.#wanted = this.i18n.locale;
       },
     );
   }
 
-  private use(i18n: I18n): void {
+  #use(i18n: I18n): void {
     if (this.i18n.locale === i18n.locale && this.i18n.language === i18n.language) return;
     this.i18n = i18n;
-    this.host.requestUpdate();
+    this.#host.requestUpdate();
   }
 }
