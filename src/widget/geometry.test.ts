@@ -1,15 +1,6 @@
 import { expect } from '@open-wc/testing';
-import {
-  contentRect,
-  fractionToPoint,
-  nudge,
-  parseObjectFit,
-  parseObjectPosition,
-  placePopup,
-  pointToFraction,
-  type ObjectFit,
-  type Rect,
-} from './geometry.ts';
+import { contentRect, parseObjectFit, parseObjectPosition, type ObjectFit, type Rect } from './geometry.ts';
+import { fractionToPoint, nudge, placePopup, pointToFraction } from './fractions.ts';
 
 describe('geometry: contentRect', () => {
   const cases: [string, { width: number; height: number }, { width: number; height: number }, ObjectFit, Rect][] = [

@@ -17,7 +17,8 @@
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { ChatView } from './chat-list.ts';
-import { clamp01, type Point } from './geometry.ts';
+import type { Point } from './geometry.ts';
+import { clamp01 } from './fractions.ts';
 import type { I18n } from './i18n/i18n.ts';
 import type { MarkerLayer } from './marker-layer.ts';
 

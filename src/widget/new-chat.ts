@@ -9,7 +9,8 @@
  * else was opened meanwhile.
  */
 import { html, nothing, type ReactiveController, type ReactiveControllerHost, type TemplateResult } from 'lit';
-import { nudge, pointToFraction, type Point } from './geometry.ts';
+import type { Point } from './geometry.ts';
+import { nudge, pointToFraction } from './fractions.ts';
 import type { Refused } from './composer.ts';
 import type { ConnectionStatus } from '../sync/state.ts';
 import type { I18n } from './i18n/i18n.ts';

@@ -2,7 +2,8 @@
  * What the popups (a thread, a new conversation) share: where one is placed next to its point, and
  * why nothing can be posted from it right now. Comes with the lazily loaded parts.
  */
-import { placePopup, type Point, type Rect, type Size } from './geometry.ts';
+import type { Point, Rect, Size } from './geometry.ts';
+import { placePopup } from './fractions.ts';
 import type { ConnectionStatus } from '../sync/state.ts';
 import type { I18n } from './i18n/i18n.ts';
 
