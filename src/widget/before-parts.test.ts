@@ -1,24 +1,23 @@
 // What an element does before its lazily loaded parts (parts.ts) have arrived: a click on the image is
-// not lost but handed to placing once they have, at the point clicked; an action refused at once is said
-// in the server's English, then, once the words for errors (which come with the parts) are here, in the
-// reader's. A page of its own, so nothing has loaded them before; the server address answers nothing, so
-// the element never gets online and never preloads them.
+// not lost but handed to placing once they have, at the point clicked; an action asked for through its
+// methods is refused as not ready yet (acting comes with the parts), then, once they are here, refused
+// for what it is (not connected), in the reader's words. A page of its own, so nothing has loaded them
+// before; the server address answers nothing, so the element never gets online and never preloads them.
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import '../index.ts';
 import type { ImageChat } from './image-chat.ts';
 import { loadedParts } from './parts-loader.ts';
-import { NOT_ONLINE_MESSAGE } from '../sync/types.ts';
 import { part, pngOf, randomImageId } from '../../test/support/widget.ts';
 
 describe('<image-chat> before the parts arrive', () => {
-  it('hands a click on the image to placing once they have, and words a refusal in English until then', async () => {
+  it('hands a click on the image to placing once they have, and refuses an action as not ready until then', async () => {
     const el = await fixture<ImageChat>(html`<image-chat locale="da" server="http://127.0.0.1:9" image-id=${randomImageId()} src=${pngOf(200, 100)}></image-chat>`);
     await el.localeReady;
     const overlay = part(el, 'overlay')!;
     await waitUntil(() => overlay.getBoundingClientRect().width === 200, 'the image was never measured');
     expect(loadedParts(), 'the parts were here before anything was done').to.equal(undefined);
 
-    expect(el.createChat(0.5, 0.5, 'Hej')).to.equal(NOT_ONLINE_MESSAGE);
+    expect(el.createChat(0.5, 0.5, 'Hej')).to.equal('Chatten indlæses stadig. Prøv igen om et øjeblik.');
     const box = overlay.getBoundingClientRect();
     overlay.dispatchEvent(new MouseEvent('click', { bubbles: true, composed: true, clientX: box.left + 50, clientY: box.top + 75 }));
 
@@ -26,7 +25,8 @@ describe('<image-chat> before the parts arrive', () => {
     const ghost = part(el, 'placing')!;
     expect(ghost.style.left).to.equal('25%');
     expect(ghost.style.top).to.equal('75%');
-    // The refusal, said again in Danish once the words arrived with the parts.
+    // Here now: the same action is refused for what it is, in Danish, and said in the banner too.
+    expect(el.createChat(0.5, 0.5, 'Hej')).to.match(/Du har ingen forbindelse/);
     await waitUntil(() => /Du har ingen forbindelse/.test(part(el, 'status')!.textContent!), `not in Danish: "${part(el, 'status')!.textContent}"`);
   });
 });

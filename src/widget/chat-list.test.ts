@@ -2,9 +2,6 @@ import { expect } from '@open-wc/testing';
 import type { Author, Chat, ChatEvent } from '../protocol/messages.ts';
 import {
   EMPTY_CHAT_LIST,
-  ackedChat,
-  addPending,
-  applyAck,
   applyEvent,
   applyCached,
   applySnapshot,
@@ -12,12 +9,13 @@ import {
   isOwnEcho,
   markLoaded,
   positionOf,
-  rollback,
   snapshotChanges,
   toCached,
-  view,
+  view as confirmedView,
   type ChatListState,
 } from './chat-list.ts';
+// Our actions in flight are drawn by chat-actions.ts's view; without any, it draws what chat-list.ts's does.
+import { ackedChat, addPending, applyAck, rollback, viewWithPending as view } from './chat-actions.ts';
 
 const ME: Author = { id: 'me', name: 'Me' };
 const ANN: Author = { id: 'ann', name: 'Ann' };
@@ -269,5 +267,14 @@ describe('snapshotChanges', () => {
   it('the first load is not a change', () => {
     const changes = snapshotChanges(EMPTY_CHAT_LIST, snap(5, chat('a', ANN, 'hi', 1)));
     expect(changes).to.deep.equal({ created: [], updated: [], deleted: [] });
+  });
+});
+
+describe('the view without actions of ours', () => {
+  it('is the same as the one with them, from the confirmed conversations alone', () => {
+    let s: ChatListState = applySnapshot(EMPTY_CHAT_LIST, { type: 'snapshot', image: 'img', epoch: 'e', seq: 2, chats: [chat('b', ANN, 'later', 200), chat('a', ANN, 'first', 100)] });
+    s = applyEvent(s, { type: 'new-image-chat', image: 'img', broadcastId: B3, seq: 3, chat: chat('c', ANN, 'same time', 100) });
+    expect(confirmedView(s)).to.deep.equal(view(s));
+    expect(confirmedView(s).map((c) => c.id)).to.deep.equal(['a', 'c', 'b']);
   });
 });

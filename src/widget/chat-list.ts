@@ -3,6 +3,8 @@
  * confirmed (from the snapshot, events and acks) plus our own actions still in
  * flight, laid over it optimistically. An ack folds the action into the
  * confirmed state; an error drops exactly that action, which is the rollback.
+ * Making, confirming and drawing our actions is chat-actions.ts's, which comes
+ * with the lazily loaded parts: a visitor who never acts never loads it.
  *
  * Exactly once: the list holds the last applied `{epoch, seq}`; an event at or
  * below it is ignored, one above the next is a gap (`eventFit`: the caller
@@ -36,7 +38,7 @@ export interface ChatView extends Chat {
   readonly comments: readonly CommentView[];
 }
 
-interface PendingAction {
+export interface PendingAction {
   readonly action: ActionMessage;
   readonly author: Author;
   readonly at: number;
@@ -63,7 +65,8 @@ export interface ChatListState {
   readonly own: readonly string[];
 }
 
-const OWN_REMEMBERED = 200;
+/** How many of our broadcastIds are remembered, so that their echoes are known. */
+export const OWN_REMEMBERED = 200;
 
 export const EMPTY_CHAT_LIST: ChatListState = {
   loaded: false,
@@ -175,112 +178,20 @@ export function applyEvent(state: ChatListState, event: ChatEvent): ChatListStat
   return { ...state, seq, confirmed, pending };
 }
 
-/** Shows an action at once, before the server answers. */
-export function addPending(state: ChatListState, action: ActionMessage, author: Author, at: number): ChatListState {
-  return {
-    ...state,
-    pending: [...state.pending, { action, author, at }],
-    own: [...state.own, action.broadcastId].slice(-OWN_REMEMBERED),
-  };
-}
-
 /**
- * The server confirmed our action. A create brings the stored conversation; a
- * delete removes it; an update brings the stored change, applied to the
- * confirmed conversation when it is older than the ack. That is only sound
- * when every event before the ack is applied (else the conversation at the
- * ack's seq would lack them, and they would be skipped as older): otherwise
- * the action stays drawn as pending and its echo, on its way, folds it in.
+ * What to draw without actions of ours in flight: the confirmed conversations, oldest first. Ours are laid
+ * over them by chat-actions.ts (`viewWithPending`), which comes with the parts that make them.
  */
-export function applyAck(state: ChatListState, ack: AckMessage): ChatListState {
-  const entry = state.pending.find((p) => p.action.broadcastId === ack.broadcastId);
-  if (!entry || entry.acked !== undefined) return state;
-  const pending = state.pending.filter((p) => p !== entry);
-  const confirmed = new Map(state.confirmed);
-  const action = entry.action;
-  if (action.type === 'create-image-chat') {
-    const current = ack.chat && confirmed.get(ack.chat.id);
-    // A newer event from someone else may already be folded in; keep the newer one.
-    if (ack.chat && (!current || current.seq <= ack.seq)) confirmed.set(ack.chat.id, { chat: ack.chat, seq: ack.seq });
-  } else if (action.type === 'delete-image-chat') {
-    confirmed.delete(action.chatId);
-  } else {
-    const current = confirmed.get(action.chatId);
-    if (current && ack.change && current.seq < ack.seq) {
-      if (state.seq < ack.seq - 1) return { ...state, pending: state.pending.map((p) => (p === entry ? { ...p, acked: ack.seq } : p)) };
-      confirmed.set(action.chatId, { chat: applyChange(current.chat, ack.change), seq: ack.seq });
-    }
-  }
-  return { ...state, pending, confirmed };
-}
-
-/** The conversation as our acked action left it, for the `image-chat-*` event; undefined after a delete. */
-export function ackedChat(state: ChatListState, action: ActionMessage, ack: AckMessage): Chat | undefined {
-  if (action.type === 'create-image-chat') return ack.chat;
-  if (action.type === 'delete-image-chat') return undefined;
-  const entry = state.confirmed.get(action.chatId);
-  if (!entry) return undefined;
-  return entry.seq >= ack.seq || !ack.change ? entry.chat : applyChange(entry.chat, ack.change);
-}
-
-/**
- * The server refused our action (or it never got there): only that action is
- * undone. It is no longer "ours" either: if the server did store it before the
- * connection dropped, its event comes back in the replay and must be applied.
- */
-export function rollback(state: ChatListState, broadcastId: string): ChatListState {
-  const pending = state.pending.filter((p) => p.action.broadcastId !== broadcastId);
-  if (pending.length === state.pending.length) return state;
-  return { ...state, pending, own: state.own.filter((id) => id !== broadcastId) };
-}
-
-/** What to draw: confirmed conversations with our pending actions applied, oldest first. */
 export function view(state: ChatListState): ChatView[] {
-  const chats = new Map<string, ChatView>();
-  for (const { chat } of state.confirmed.values()) chats.set(chat.id, toView(chat, false));
-  for (const p of state.pending) {
-    const a = p.action;
-    if (a.type === 'create-image-chat') {
-      const comment: CommentView = { id: a.broadcastId, author: p.author, text: a.text, createdAt: p.at, pending: true };
-      chats.set(a.broadcastId, {
-        id: a.broadcastId,
-        x: a.x,
-        y: a.y,
-        author: p.author,
-        createdAt: p.at,
-        resolved: false,
-        comments: [comment],
-        pending: true,
-        unsaved: true,
-      });
-      continue;
-    }
-    const chat = chats.get(a.chatId);
-    if (!chat) continue;
-    if (a.type === 'delete-image-chat') {
-      chats.delete(a.chatId);
-      continue;
-    }
-    const change = a.change;
-    const applied: AppliedChange =
-      change.kind === 'add-comment'
-        ? { ...change, comment: { id: a.broadcastId, author: p.author, text: change.text, createdAt: p.at } }
-        : change.kind === 'edit-comment'
-          ? { ...change, editedAt: p.at }
-          : change;
-    const next = applyChange(chat, applied) as ChatView;
-    const pendingComment = (c: Comment) =>
-      (change.kind === 'add-comment' && c.id === a.broadcastId) || (change.kind === 'edit-comment' && c.id === change.commentId);
-    chats.set(a.chatId, {
-      ...next,
-      pending: true,
-      comments: next.comments.map((c) => ({ ...c, pending: (c as CommentView).pending || pendingComment(c) })),
-    });
-  }
-  return [...chats.values()].sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return byCreation([...state.confirmed.values()].map(({ chat }) => toView(chat, false)));
 }
 
-function toView(chat: Chat, pending: boolean): ChatView {
+/** Oldest first; conversations made in the same millisecond by id, the same on every client. */
+export function byCreation(chats: ChatView[]): ChatView[] {
+  return chats.sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+export function toView(chat: Chat, pending: boolean): ChatView {
   return { ...chat, pending, unsaved: false, comments: chat.comments.map((c) => ({ ...c, pending })) };
 }
 

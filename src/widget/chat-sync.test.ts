@@ -3,6 +3,7 @@
 import { expect, waitUntil } from '@open-wc/testing';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { ChatSync, type SyncErrorReport } from './chat-sync.ts';
+import * as chatActions from './chat-actions.ts';
 import { randomImageId, testServer } from '../../test/support/widget.ts';
 
 /** The least a controller needs of its element. */
@@ -17,6 +18,7 @@ describe('ChatSync errors', () => {
   it("a refused action reaches error() and refused() with its reason, its action and the server's English message", async () => {
     const errors: [string, string, SyncErrorReport][] = [];
     const sync = new ChatSync(new Host(), { status: () => {}, change: () => {}, error: (code, message, report) => void errors.push([code, message, report]) });
+    sync.acting = chatActions;
     try {
       sync.connect({ server: await testServer(), tenant: 'demo', name: 'Reader', image: randomImageId(), readonly: true });
       await waitUntil(() => sync.status === 'online' && sync.user?.readonly === true, 'not online');
@@ -35,6 +37,7 @@ describe('ChatSync errors', () => {
   it('an action made while not online is reported as not-online; a server that is no address as a refusal with bad-server-address', () => {
     const errors: SyncErrorReport[] = [];
     const sync = new ChatSync(new Host(), { status: () => {}, change: () => {}, error: (_c, _m, report) => void errors.push(report) });
+    sync.acting = chatActions;
     try {
       const why = sync.create(0.5, 0.5, 'hello');
       expect(why).to.deep.include({ code: 'unavailable', reason: 'not-online', action: 'create-image-chat' });

@@ -1,24 +1,20 @@
 /**
  * The element's link to the shared connection: holds one image's chat-list
  * state, turns server messages into state and events, and sends actions
- * optimistically (shown at once, confirmed by the ack, rolled back on error).
+ * optimistically (shown at once, confirmed by the ack, rolled back on error:
+ * chat-actions.ts, which the element hands it once its parts have arrived).
  * Paints from the IndexedDB cache first and subscribes from the cached
  * position; a live event that skips a seq makes it catch up (`resync`).
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import type { AckMessage, ActionMessage, Author, Change, Chat, ChatEvent, PresenceMessage, User } from '../protocol/messages.ts';
+import type { ActionMessage, Author, Change, Chat, ChatEvent, PresenceMessage, User } from '../protocol/messages.ts';
 import { acquireConnection } from '../sync/registry.ts';
 import { sameSubject } from '../sync/shared-key.ts';
-import { ActionError, defined, factsOf, type ChatConnection, type EphemeralImageMessage, type ErrorReport, type ImageMessage } from '../sync/types.ts';
+import { defined, factsOf, type ChatConnection, type EphemeralImageMessage, type ErrorReport, type ImageMessage } from '../sync/types.ts';
 import { readCache, writeCache, type CacheKey } from '../sync/cache.ts';
-import { english } from './i18n/i18n.ts';
-import { failedAction } from './i18n/error-text.ts';
 import { INITIAL_STATE, type ConnectionState, type ConnectionStatus } from '../sync/state.ts';
 import {
   EMPTY_CHAT_LIST,
-  ackedChat,
-  addPending,
-  applyAck,
   applyCached,
   applyEvent,
   applySnapshot,
@@ -27,7 +23,6 @@ import {
   isOwnEcho,
   markLoaded,
   positionOf,
-  rollback,
   toCached,
   view,
   type ChatListState,
@@ -39,7 +34,7 @@ export type ChangeKind = 'created' | 'updated' | 'deleted';
 const KINDS = ['created', 'updated', 'deleted'] as const;
 
 /** An action as its method makes it: the image and the broadcastId are added by `act`. */
-type ActionMade = ActionMessage extends infer A ? (A extends ActionMessage ? Omit<A, 'image' | 'broadcastId'> : never) : never;
+export type ActionMade = ActionMessage extends infer A ? (A extends ActionMessage ? Omit<A, 'image' | 'broadcastId'> : never) : never;
 
 export interface SyncCallbacks {
   status(status: ConnectionStatus, state: ConnectionState): void;
@@ -80,9 +75,13 @@ export class ChatSync implements ReactiveController {
   readonly typists = new Map<string, readonly Author[]>();
   /** This page told the server it is away from the image (kept across reconnects and image changes). */
   #away = false;
-  #connection: ChatConnection | undefined;
-  #target: SyncTarget | undefined;
-  #generation = 0;
+  /** Acting on the conversations (chat-actions.ts): it comes with the parts; nothing is sent before. */
+  acting: typeof import('./chat-actions.ts') | undefined;
+  // Read by chat-actions.ts:
+  connection: ChatConnection | undefined;
+  target: SyncTarget | undefined;
+  /** One more each time the target changes: an answer for an earlier one is ignored. */
+  generation = 0;
   #cleanup: (() => void)[] = [];
   #cacheKey: CacheKey | undefined;
   /** The cache is written a moment after the last change, not on every event of a burst. */
@@ -90,7 +89,7 @@ export class ChatSync implements ReactiveController {
   /** Delay before writing the cache (tests may shorten it). */
   static cacheDelay = 150;
 
-  readonly #on: SyncCallbacks;
+  readonly on: SyncCallbacks;
   readonly #host: ReactiveControllerHost;
 
   constructor(
@@ -98,12 +97,12 @@ export class ChatSync implements ReactiveController {
     on: SyncCallbacks,
   ) {
     this.#host = host;
-    this.#on = on;
+    this.on = on;
     host.addController(this);
   }
 
   get user(): User | undefined {
-    return this.#connection?.user;
+    return this.connection?.user;
   }
 
   hostDisconnected(): void {
@@ -112,13 +111,13 @@ export class ChatSync implements ReactiveController {
 
   /** Connects to the target (no-op when unchanged); an empty image id means nothing to show. */
   connect(target: SyncTarget): void {
-    const t = this.#target;
-    if (t && this.#connection && t.server === target.server && t.tenant === target.tenant && t.name === target.name && t.image === target.image && !!t.readonly === !!target.readonly) {
+    const t = this.target;
+    if (t && this.connection && t.server === target.server && t.tenant === target.tenant && t.name === target.name && t.image === target.image && !!t.readonly === !!target.readonly) {
       if (t.token === target.token) return;
       // A fresh token for the same user renews the sign-in on the open socket: nothing is dropped.
       if (sameSubject(t.token, target.token)) {
-        this.#connection.renew(target.token!);
-        this.#target = target;
+        this.connection.renew(target.token!);
+        this.target = target;
         return;
       }
     }
@@ -139,24 +138,24 @@ export class ChatSync implements ReactiveController {
       });
       return;
     }
-    this.#target = target;
-    this.#connection = connection;
+    this.target = target;
+    this.connection = connection;
     // A reload or a closed tab must not lose the last moments of the cache.
     const onHide = () => this.#flushCache();
     globalThis.addEventListener?.('pagehide', onHide);
     this.#cleanup = [
       connection.onStatus((s) => this.#setState(s)),
-      connection.onNotice((e) => this.#on.error(e.code, e.message, { ...factsOf(e), message: e.message })),
+      connection.onNotice((e) => this.on.error(e.code, e.message, { ...factsOf(e), message: e.message })),
       () => globalThis.removeEventListener?.('pagehide', onHide),
     ];
     this.#setState(connection.state);
     // Cache first (a few ms), then subscribe: the cached position is the first subscribe's `since`.
-    const generation = this.#generation;
+    const generation = this.generation;
     const key: CacheKey = [connection.url, target.image];
     this.#cacheKey = key;
     void readCache(key).then((cached) => {
-      if (generation !== this.#generation) return;
-      if (cached && !this.list.loaded) this.#setList(applyCached(this.list, cached));
+      if (generation !== this.generation) return;
+      if (cached && !this.list.loaded) this.setList(applyCached(this.list, cached));
       this.#cleanup.push(
         connection.subscribe(target.image, (m) => this.#receive(m), () => positionOf(this.list)),
         connection.onEphemeral(target.image, (m) => this.#ephemeral(m)),
@@ -167,12 +166,12 @@ export class ChatSync implements ReactiveController {
 
   disconnect(): void {
     this.#flushCache();
-    this.#generation++;
+    this.generation++;
     for (const off of this.#cleanup) off();
     this.#cleanup = [];
-    this.#connection?.release();
-    this.#connection = undefined;
-    this.#target = undefined;
+    this.connection?.release();
+    this.connection = undefined;
+    this.target = undefined;
     this.list = EMPTY_CHAT_LIST;
     this.chats = [];
     this.presence = undefined;
@@ -183,12 +182,12 @@ export class ChatSync implements ReactiveController {
   /** Whether this page is looked at (presence): the server stops counting it while it is not. */
   here(here: boolean): void {
     this.#away = !here;
-    if (this.#target) this.#connection?.here(this.#target.image, here);
+    if (this.target) this.connection?.here(this.target.image, here);
   }
 
   /** This user writes in `chatId` (`stop`: no longer). */
   typing(chatId: string, stop: boolean): void {
-    if (this.#target && this.status === 'online') this.#connection?.typing(this.#target.image, chatId, stop);
+    if (this.target && this.status === 'online') this.connection?.typing(this.target.image, chatId, stop);
   }
 
   /** `refused`, if given, hears the reason (and its facts) when the server refuses the action after it was sent. */
@@ -207,7 +206,7 @@ export class ChatSync implements ReactiveController {
 
   /** Tries to connect now instead of waiting out the backoff ("Retry now"). */
   retryNow(): void {
-    this.#connection?.retryNow();
+    this.connection?.retryNow();
   }
 
   #setState(state: ConnectionState): void {
@@ -223,13 +222,13 @@ export class ChatSync implements ReactiveController {
       return;
     }
     this.status = state.status;
-    this.#on.status(state.status, state);
+    this.on.status(state.status, state);
     this.#host.requestUpdate();
   }
 
-  #setList(list: ChatListState): void {
+  setList(list: ChatListState): void {
     this.list = list;
-    this.chats = view(list);
+    this.chats = (this.acting?.viewWithPending ?? view)(list);
     this.#host.requestUpdate();
   }
 
@@ -243,12 +242,12 @@ export class ChatSync implements ReactiveController {
   #receive(m: ImageMessage): void {
     if (m.type === 'snapshot') {
       const changes = snapshotChanges(this.list, m);
-      this.#setList(applySnapshot(this.list, m));
-      for (const kind of KINDS) for (const chat of changes[kind]) this.#on.change(kind, chat, false);
+      this.setList(applySnapshot(this.list, m));
+      for (const kind of KINDS) for (const chat of changes[kind]) this.on.change(kind, chat, false);
     } else if (m.type === 'replay') {
       // In order, each once: those at or below our seq are skipped by receiveEvent.
       for (const e of m.events) if (!this.#receiveEvent(e)) return;
-      this.#setList(markLoaded(this.list));
+      this.setList(markLoaded(this.list));
     } else if (!this.#receiveEvent(m)) {
       return;
     }
@@ -260,20 +259,20 @@ export class ChatSync implements ReactiveController {
     const fit = eventFit(this.list, e);
     if (fit === 'old') return true;
     if (fit === 'gap') {
-      if (this.#target) this.#connection?.resync(this.#target.image);
+      if (this.target) this.connection?.resync(this.target.image);
       return false;
     }
     const own = isOwnEcho(this.list, e);
     const id = e.type === 'new-image-chat' ? e.chat.id : e.chatId;
     const before = this.list.confirmed.get(id)?.chat;
     const seqBefore = this.list.seq;
-    this.#setList(applyEvent(this.list, e));
+    this.setList(applyEvent(this.list, e));
     if (own || (this.list.seq === seqBefore && e.seq <= seqBefore)) return true;
     if (e.type === 'deleted-image-chat') {
-      if (before) this.#on.change('deleted', before, false);
+      if (before) this.on.change('deleted', before, false);
     } else {
       const after = this.list.confirmed.get(id)?.chat;
-      if (after) this.#on.change(e.type === 'new-image-chat' ? 'created' : 'updated', after, false);
+      if (after) this.on.change(e.type === 'new-image-chat' ? 'created' : 'updated', after, false);
     }
     return true;
   }
@@ -293,49 +292,10 @@ export class ChatSync implements ReactiveController {
   }
 
   #act(made: ActionMade, refused?: RefusedAction): SyncErrorReport | undefined {
-    const action = { ...made, image: this.#target?.image ?? '', broadcastId: crypto.randomUUID() } as ActionMessage;
-    const connection = this.#connection;
-    const user = connection?.user;
-    if (!connection || !user || connection.status !== 'online') return this.#fail({ ...ActionError.local('not-online').report, action: action.type });
-    let sent: Promise<AckMessage>;
-    try {
-      sent = connection.send(action);
-    } catch (e) {
-      return this.#fail({ ...reportOf(e), action: action.type });
-    }
-    const generation = this.#generation;
-    const before = action.type === 'create-image-chat' ? undefined : this.chats.find((c) => c.id === action.chatId);
-    this.#setList(addPending(this.list, action, { id: user.id, name: user.name }, Date.now()));
-    sent.then(
-      (ack) => {
-        if (generation !== this.#generation) return;
-        this.#setList(applyAck(this.list, ack));
-        const chat = ackedChat(this.list, action, ack) ?? before;
-        const kind = action.type === 'create-image-chat' ? 'created' : action.type === 'update-image-chat' ? 'updated' : 'deleted';
-        if (chat) this.#on.change(kind, chat, true, kind === 'created' ? action.broadcastId : undefined);
-      },
-      (error: unknown) => {
-        if (generation !== this.#generation) return;
-        this.#setList(rollback(this.list, action.broadcastId));
-        const report = { ...reportOf(error), action: action.type };
-        this.#fail(report);
-        refused?.(report.message, report);
-      },
-    );
-    return undefined;
-  }
-
-  /** Tells the element, and returns the facts for the place the action came from to word. */
-  #fail(report: SyncErrorReport, message = `${failedAction(english, report.action!)}: ${report.message}`): SyncErrorReport {
-    this.#on.error(report.code, message, report);
-    return report;
+    // The element asks for an action only once the parts, and with them `acting`, are here.
+    return this.acting!.act(this, made, refused);
   }
 }
 
 /** Hears why an action the server refused (or that never got there) failed: the English sentence and its facts. */
 export type RefusedAction = (reason: string, report: SyncErrorReport) => void;
-
-function reportOf(error: unknown): ErrorReport {
-  if (error instanceof ActionError) return error.report;
-  return { code: 'unavailable', message: error instanceof Error ? error.message : String(error) };
-}

@@ -295,19 +295,29 @@ export class ImageChat extends LitElement {
    */
   createChat(x: number, y: number, text: string, refused?: Refused): string | undefined {
     if (this.viewOnly) return this.#viewOnlyReason;
-    return validateText(this.i18n, text) ?? this.#said(this.sync.create(x, y, text, this.#worded(refused)));
+    return validateText(this.i18n, text) ?? this.#notReady() ?? this.#said(this.sync.create(x, y, text, this.#worded(refused)));
   }
 
   /** Deletes a conversation. Returns why it was refused, or undefined once sent. */
   deleteChat(chatId: string): string | undefined {
     if (this.viewOnly) return this.#viewOnlyReason;
-    return this.#said(this.sync.remove(chatId));
+    return this.#notReady() ?? this.#said(this.sync.remove(chatId));
   }
 
   /** Replies to a conversation. Returns why it was refused, or undefined once sent. */
   reply(chatId: string, text: string, refused?: Refused): string | undefined {
     if (this.viewOnly) return this.#viewOnlyReason;
-    return validateText(this.i18n, text) ?? this.#said(this.sync.update(chatId, { kind: 'add-comment', text }, this.#worded(refused)));
+    return validateText(this.i18n, text) ?? this.#notReady() ?? this.#said(this.sync.update(chatId, { kind: 'add-comment', text }, this.#worded(refused)));
+  }
+
+  /**
+   * Acting comes with the lazily loaded parts: an action asked for through these methods before they
+   * have arrived is refused in words (and they are fetched); the element's own buttons come with them.
+   */
+  #notReady(): string | undefined {
+    if (this.#partsAttached()) return undefined;
+    void this.#needParts();
+    return this.i18n.text.status.notReady;
   }
 
   /** An error in the reader's words (i18n/error-reason.ts, with the parts). */
@@ -352,6 +362,7 @@ export class ImageChat extends LitElement {
     const parts = loadedParts();
     if (!parts || this.#withParts) return this.#withParts;
     this.#withParts = true;
+    this.sync.acting = parts.chatActions;
     const own = (this.constructor as typeof ImageChat).elementStyles;
     // Where shadow roots cannot adopt sheets, adoptStyles appends <style> elements: only the new ones.
     adoptStyles(this.renderRoot as ShadowRoot, supportsAdoptingStyleSheets ? [...own, ...parts.partStyles] : parts.partStyles);

@@ -18,6 +18,7 @@ import { enParts } from './i18n/en-parts.ts';
 
 export { NewChatController } from './new-chat.ts';
 export { ThreadPopup } from './thread-popup.ts';
+export * as chatActions from './chat-actions.ts';
 export { drafts, draftKey } from './draft-store.ts';
 export { goneText, popupStyle } from './popups.ts';
 export { errorReason, errorSentence } from './i18n/error-reason.ts';

@@ -8,7 +8,7 @@
 import type { ActionMessage } from '../../protocol/messages.ts';
 import type { ActionFacts } from '../../sync/types.ts';
 import type { I18n } from './i18n.ts';
-import { READONLY, failedAction } from './error-text.ts';
+import { READONLY } from './error-text.ts';
 
 type ErrorKey = keyof I18n['text']['errors'];
 
@@ -70,6 +70,15 @@ export function errorReason(i18n: I18n, e: ActionFacts, where: Where = {}): stri
   if (t[key].includes('{limit}') && e.limit === undefined) return t[BY_CODE[e.code] ?? 'unavailable'];
   return i18n.format(t[key], { server: where.server ?? '', tenant: where.tenant ?? '', ...(e.limit === undefined ? {} : { limit: e.limit }) });
 }
+
+const WHAT: Readonly<Record<ActionMessage['type'], keyof I18n['text']['failed']>> = {
+  'create-image-chat': 'create',
+  'update-image-chat': 'update',
+  'delete-image-chat': 'delete',
+};
+
+/** What did not happen: "Your comment was not posted". */
+export const failedAction = (i18n: I18n, action: ActionMessage['type']) => i18n.text.failed[WHAT[action]];
 
 /** The whole sentence for a failed action: what did not happen, and why. */
 export function errorSentence(i18n: I18n, action: ActionMessage['type'], e: ActionFacts): string {

@@ -1,9 +1,9 @@
 /**
  * The error words an element needs before its lazily loaded parts arrive: why this identity may only
- * view (shown in the banner from the start), and what an action that failed did not do (the English log
- * line). The rest of the error wording comes with the parts (error-reason.ts).
+ * view (shown in the banner from the start). The rest of the error wording comes with the parts
+ * (error-reason.ts).
  */
-import type { ActionMessage, ReadonlyReason } from '../../protocol/messages.ts';
+import type { ReadonlyReason } from '../../protocol/messages.ts';
 import type { I18n } from './i18n.ts';
 
 /** The sentence of each reason an identity is read-only (en-core.ts's `errors`). */
@@ -12,15 +12,6 @@ export const READONLY = {
   'readonly-view': 'readonlyView',
   'readonly-guests': 'readonlyGuests',
 } as const satisfies Record<ReadonlyReason, keyof I18n['text']['errors']>;
-
-const WHAT: Readonly<Record<ActionMessage['type'], keyof I18n['text']['failed']>> = {
-  'create-image-chat': 'create',
-  'update-image-chat': 'update',
-  'delete-image-chat': 'delete',
-};
-
-/** What did not happen: "Your comment was not posted". */
-export const failedAction = (i18n: I18n, action: ActionMessage['type']) => i18n.text.failed[WHAT[action]];
 
 /** Why this identity may only view, in words (the element's own `readonly` says "This image is read-only."). */
 export function readonlyText(i18n: I18n, why: ReadonlyReason | undefined): string {
