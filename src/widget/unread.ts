@@ -45,15 +45,15 @@ export interface UnreadSource {
   readonly me: string | undefined;
 }
 
-/** A read that takes longer than this is treated as nothing stored (a stuck IndexedDB must not hold the markers back). */
-const READ_TIMEOUT_MS = 1000;
+/** A request that takes longer than this is given up on (a stuck IndexedDB must not hold the markers back). */
+const STORE_TIMEOUT_MS = 1000;
 let store: UseStore | null | undefined;
 
 /** Runs `use` on the store; undefined where IndexedDB is missing, refuses (private mode, quota, blocked) or hangs. */
 async function stored<T>(use: (store: UseStore) => Promise<T>): Promise<T | undefined> {
   try {
     if (store === undefined) store = globalThis.indexedDB ? createStore('image-chat-seen', 'seen') : null;
-    if (store) return await Promise.race([use(store), new Promise<undefined>((resolve) => setTimeout(resolve, READ_TIMEOUT_MS))]);
+    if (store) return await Promise.race([use(store), new Promise<undefined>((resolve) => setTimeout(resolve, STORE_TIMEOUT_MS))]);
   } catch {
     store ??= null;
   }
@@ -63,6 +63,7 @@ async function stored<T>(use: (store: UseStore) => Promise<T>): Promise<T | unde
 /** This page's records, ahead of (or instead of) IndexedDB. */
 const memory = new Map<string, Seen>();
 
+/** The later time of each conversation; only numbers are taken from `b`, so whatever was stored is safe to merge. */
 function merge(a: Seen | undefined, b: Seen | undefined): Seen {
   const out: Record<string, number> = { ...a };
   for (const [id, t] of Object.entries(b ?? {})) if (typeof t === 'number' && !(t <= (out[id] ?? -1))) out[id] = t;
@@ -99,7 +100,7 @@ export class UnreadController implements ReactiveController {
       void stored((db) => get<Seen>(scope, db)).then((value) => {
         // A read for an image the element has since left is dropped.
         if (scope !== this.#scope) return;
-        memory.set(scope, merge(memory.get(scope), value && typeof value === 'object' ? value : undefined));
+        memory.set(scope, merge(memory.get(scope), value));
         this.#ready = true;
         this.#host.requestUpdate();
       });
