@@ -1,6 +1,6 @@
 /**
- * What the `presence` part draws (presence.ts decides whether it is drawn) and the `typing` part of a
- * thread; they come with the element's lazily loaded parts (parts.ts).
+ * What the `presence` part draws and whether it is drawn at all (only while someone else views the
+ * image), and the `typing` part of a thread; they come with the element's lazily loaded parts (parts.ts).
  */
 import { html, nothing, type TemplateResult } from 'lit';
 import type { Author, PresenceMessage, Viewer } from '../protocol/messages.ts';
