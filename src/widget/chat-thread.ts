@@ -9,6 +9,7 @@ import { LitElement, html, nothing } from 'lit';
 import type { ThreadContext } from './context.ts';
 import { composerTemplate } from './composer.ts';
 import { validateText } from './validate-text.ts';
+import { relativeTime } from './i18n/times.ts';
 import type { ChatView, CommentView } from './chat-list.ts';
 import { blockedReason } from './popups.ts';
 import { commentTemplate, type Editing } from './comment-view.ts';
@@ -148,7 +149,7 @@ export class ImageChatThread extends LitElement {
       editing: this.editing,
       blocked,
       i18n: ctx.i18n,
-      when: ctx.i18n.relativeTime(c.createdAt, now),
+      when: relativeTime(ctx.i18n, c.createdAt, now),
       onEdit: () => this.startEdit(c),
       onDelete: () => this.deleteComment(ctx, c.id),
       onSave: (text) => this.save(ctx, c, text),

@@ -10,6 +10,7 @@ import type { CommentView } from './chat-list.ts';
 import { composerTemplate } from './composer.ts';
 import { messageText } from './message-text.ts';
 import type { I18n } from './i18n/i18n.ts';
+import { dateTime } from './i18n/times.ts';
 
 /** A comment being edited: the text in the box, and why the last save was refused. */
 export interface Editing {
@@ -48,9 +49,9 @@ export function commentTemplate(o: CommentOptions) {
   return html`<li part="comment" data-comment-id=${c.id} ?data-pending=${c.pending} ?data-edited=${c.editedAt !== undefined}>
     <div class="meta">
       <bdi class="author">${c.author.name}</bdi>
-      <time datetime=${created.toISOString()} title=${i18n.dateTime(c.createdAt)}>${o.when}</time>
+      <time datetime=${created.toISOString()} title=${dateTime(i18n, c.createdAt)}>${o.when}</time>
       ${c.editedAt !== undefined
-        ? html`<span class="edited" title=${i18n.format(t.editedAt, { time: i18n.dateTime(c.editedAt) })}>${t.edited}</span>`
+        ? html`<span class="edited" title=${i18n.format(t.editedAt, { time: dateTime(i18n, c.editedAt) })}>${t.edited}</span>`
         : nothing}
       ${c.pending ? html`<span class="pending-note">${t.sending}</span>` : nothing}
       ${changeable && !editing

@@ -13,6 +13,7 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { ChatView } from './chat-list.ts';
 import type { Rect } from './geometry.ts';
 import type { I18n } from './i18n/i18n.ts';
+import { relativeTime } from './i18n/times.ts';
 import type { LayerSource, MarkerLayer } from './marker-layer.ts';
 
 /** Which side of the host the toggle and panel hang from, and how far in (px): the image's top end corner. */
@@ -204,6 +205,7 @@ export class ListPanel implements ReactiveController {
     const replyCount = Math.max(0, c.comments.length - 1);
     const replies = i18n.plural(t.replies, replyCount);
     const last = c.comments.reduce((t, m) => Math.max(t, m.createdAt), c.createdAt);
+    const when = relativeTime(i18n, last, now);
     // The button's name is its text (what is seen is what is said): the number, author and state
     // shown as badges are given to screen readers once, as the sentence that opens it.
     return html`<li>
@@ -214,8 +216,8 @@ export class ListPanel implements ReactiveController {
           <span class="entry-text" dir="auto">${text}</span>
           <span class="entry-meta"
             ><span class="author" aria-hidden="true">${c.author.name}</span><span>${replies}</span
-            ><time datetime=${new Date(last).toISOString()} aria-label=${i18n.format(t.lastMessage, { time: i18n.relativeTime(last, now) })}
-              >${i18n.relativeTime(last, now)}</time
+            ><time datetime=${new Date(last).toISOString()} aria-label=${i18n.format(t.lastMessage, { time: when })}
+              >${when}</time
             >${c.resolved ? html`<span class="resolved-tag" aria-hidden="true">${t.resolvedTag}</span>` : nothing}</span
           >
         </span>

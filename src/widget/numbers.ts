@@ -10,17 +10,9 @@
 import type { ChatView } from './chat-list.ts';
 
 export function chatNumbers(chats: readonly ChatView[]): ReadonlyMap<string, number> {
-  const numbers = new Map<string, number>();
   const stored = chats.filter((c) => !c.unsaved);
-  if (!stored.every((c) => typeof c.number === 'number')) {
-    chats.forEach((c, i) => numbers.set(c.id, i + 1));
-    return numbers;
-  }
-  let last = 0;
-  for (const c of stored) {
-    numbers.set(c.id, c.number!);
-    last = Math.max(last, c.number!);
-  }
-  for (const c of chats) if (c.unsaved) numbers.set(c.id, ++last);
-  return numbers;
+  const numbered = stored.every((c) => typeof c.number === 'number');
+  // Unnumbered: every conversation counts from 1; numbered: the ones not stored yet count on from the highest.
+  let last = numbered ? stored.reduce((max, c) => Math.max(max, c.number!), 0) : 0;
+  return new Map(chats.map((c) => [c.id, numbered && !c.unsaved ? c.number! : ++last]));
 }

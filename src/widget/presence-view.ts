@@ -1,23 +1,25 @@
 /**
- * What the `presence` part draws (presence.ts decides whether it is drawn) and the `typing` part of a
- * thread; they come with the element's lazily loaded parts (parts.ts).
+ * What the `presence` part draws and whether it is drawn at all (only while someone else views the
+ * image), and the `typing` part of a thread; they come with the element's lazily loaded parts (parts.ts).
  */
 import { html, nothing, type TemplateResult } from 'lit';
-import type { Author, Viewer } from '../protocol/messages.ts';
+import type { Author, PresenceMessage, Viewer } from '../protocol/messages.ts';
 import type { I18n } from './i18n/i18n.ts';
 
 /** Avatars drawn before the rest is folded into "+N". */
 export const MAX_AVATARS = 4;
 
-/** Who is there: everyone viewing (`count`), the others listed, and how many others in all. */
-export interface Seen {
-  readonly count: number;
-  readonly others: readonly Viewer[];
-  readonly otherCount: number;
-}
-
-/** The `presence` part, `inset` px in from the host's `side` and `top` px down. */
-export function presenceBadge(i18n: I18n, { count, others, otherCount }: Seen, side: 'left' | 'right', inset: number, top: number): TemplateResult {
+/**
+ * The `presence` part, `inset` px in from the host's `side` and `top` px down, or nothing while nobody
+ * else views the image; `me` is this reader, `away` whether the server was told this page is not looked at.
+ */
+export function presenceBadge(i18n: I18n, p: PresenceMessage, me: string | undefined, away: boolean, side: 'left' | 'right', inset: number, top: number): TemplateResult | typeof nothing {
+  const { count } = p;
+  const others = p.viewers.filter((v) => v.id !== me);
+  // Am I among `count`? Listed, or (a long list) unless the server was told this page is away.
+  const counted = p.viewers.some((v) => v.id === me) || (count > p.viewers.length && !away);
+  const otherCount = Math.max(others.length, count - (counted ? 1 : 0));
+  if (otherCount === 0) return nothing;
   const t = i18n.text.presence;
   const shown = others.slice(0, MAX_AVATARS);
   const rest = otherCount - shown.length;

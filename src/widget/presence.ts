@@ -70,25 +70,19 @@ export class PresenceController implements ReactiveController {
   /**
    * The `presence` part, `inset` px in from the host's `side` and `top` px down (the image's top start
    * corner: left, or right in a right-to-left language), or nothing while nobody else views the image.
-   * Its view comes with the element's lazily loaded parts (presence-view.ts): fetched once someone else
-   * is there; a visitor alone never needs it.
+   * Its view, which counts who else is there, comes with the element's lazily loaded parts
+   * (presence-view.ts); they are fetched here once someone else may be there: a visitor alone never needs them.
    */
   badge(side: 'left' | 'right', inset: number, top: number): TemplateResult | typeof nothing {
     const p = this.#source.presence();
     if (!p) return nothing;
     const me = this.#source.me();
-    const others = p.viewers.filter((v) => v.id !== me);
-    // Am I among `count`? Listed, or (a long list) unless the server was told this page is away.
-    const counted = p.viewers.some((v) => v.id === me) || (p.count > p.viewers.length && !this.away);
-    const otherCount = Math.max(others.length, p.count - (counted ? 1 : 0));
-    if (otherCount === 0) return nothing;
     const parts = loadedParts();
-    if (!parts) {
-      // The element re-renders when they arrive (onParts); without them the avatars are simply not drawn.
-      loadParts().catch(() => undefined);
-      return nothing;
-    }
-    return parts.presenceBadge(this.#source.i18n(), { count: p.count, others, otherCount }, side, inset, top);
+    if (parts) return parts.presenceBadge(this.#source.i18n(), p, me, this.away, side, inset, top);
+    // Someone else is listed, or counted beside this page (which counts itself unless away). The element
+    // re-renders when the parts arrive (onParts); until then the avatars are simply not drawn.
+    if (p.viewers.some((v) => v.id !== me) || p.count > (this.away ? 0 : 1)) loadParts().catch(() => undefined);
+    return nothing;
   }
 
   #hidden(): void {

@@ -45,93 +45,74 @@ export interface UnreadSource {
   readonly me: string | undefined;
 }
 
-const READ_TIMEOUT_MS = 1000;
+/** A request that takes longer than this is given up on (a stuck IndexedDB must not hold the markers back). */
+const STORE_TIMEOUT_MS = 1000;
 let store: UseStore | null | undefined;
-function db(): UseStore | null {
-  if (store !== undefined) return store;
+
+/** Runs `use` on the store; undefined where IndexedDB is missing, refuses (private mode, quota, blocked) or hangs. */
+async function stored<T>(use: (store: UseStore) => Promise<T>): Promise<T | undefined> {
   try {
-    store = globalThis.indexedDB ? createStore('image-chat-seen', 'seen') : null;
+    if (store === undefined) store = globalThis.indexedDB ? createStore('image-chat-seen', 'seen') : null;
+    if (store) return await Promise.race([use(store), new Promise<undefined>((resolve) => setTimeout(resolve, STORE_TIMEOUT_MS))]);
   } catch {
-    store = null;
+    store ??= null;
   }
-  return store;
+  return undefined;
 }
 
 /** This page's records, ahead of (or instead of) IndexedDB. */
 const memory = new Map<string, Seen>();
 
+/** The later time of each conversation; only numbers are taken from `b`, so whatever was stored is safe to merge. */
 function merge(a: Seen | undefined, b: Seen | undefined): Seen {
   const out: Record<string, number> = { ...a };
   for (const [id, t] of Object.entries(b ?? {})) if (typeof t === 'number' && !(t <= (out[id] ?? -1))) out[id] = t;
   return out;
 }
 
-async function read(scope: string): Promise<Seen | undefined> {
-  const s = db();
-  if (!s) return undefined;
-  try {
-    const value = await Promise.race([get<Seen>(scope, s), new Promise<undefined>((resolve) => setTimeout(resolve, READ_TIMEOUT_MS))]);
-    return value && typeof value === 'object' ? value : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-async function write(scope: string, seen: Seen): Promise<void> {
-  const s = db();
-  if (!s) return;
-  try {
-    // Another tab may have seen more meanwhile: keep the later time of each.
-    await update<Seen>(scope, (old) => merge(old, seen), s);
-  } catch {
-    /* private mode, quota, blocked: memory keeps it for this page */
-  }
-}
-
 export class UnreadController implements ReactiveController {
-  private scope = '';
-  private me: string | undefined;
+  #scope = '';
+  #me: string | undefined;
   /** False until the stored record is read, so markers do not flash unread on load. */
-  private ready = false;
-  private generation = 0;
+  #ready = false;
+  readonly #host: ReactiveControllerHost;
+  readonly #source: () => UnreadSource;
 
-  constructor(
-    private readonly host: ReactiveControllerHost,
-    private readonly source: () => UnreadSource,
-  ) {
+  constructor(host: ReactiveControllerHost, source: () => UnreadSource) {
+    this.#host = host;
+    this.#source = source;
     host.addController(this);
   }
 
   /** Unread messages in `chat`, 0 until known. */
   count(chat: ChatView): number {
-    if (!this.ready || !this.scope || this.me === undefined) return 0;
-    return unreadCount(chat, memory.get(this.scope)?.[chat.id], this.me);
+    if (!this.#ready || !this.#scope || this.#me === undefined) return 0;
+    return unreadCount(chat, memory.get(this.#scope)?.[chat.id], this.#me);
   }
 
   hostUpdate(): void {
-    const s = this.source();
-    this.me = s.me;
-    if (s.scope !== this.scope) this.load(s.scope);
-    const open = s.open ? s.chats.find((c) => c.id === s.open) : undefined;
-    if (!open || !this.scope) return;
-    const t = lastActivity(open);
-    const seen = memory.get(this.scope);
-    if (t > (seen?.[open.id] ?? -1)) {
-      const next = merge(seen, { [open.id]: t });
-      memory.set(this.scope, next);
-      void write(this.scope, { [open.id]: t });
+    const s = this.#source();
+    const scope = s.scope;
+    this.#me = s.me;
+    if (scope !== this.#scope) {
+      this.#scope = scope;
+      this.#ready = false;
+      void stored((db) => get<Seen>(scope, db)).then((value) => {
+        // A read for an image the element has since left is dropped.
+        if (scope !== this.#scope) return;
+        memory.set(scope, merge(memory.get(scope), value));
+        this.#ready = true;
+        this.#host.requestUpdate();
+      });
     }
-  }
-
-  private load(scope: string): void {
-    this.scope = scope;
-    this.ready = false;
-    const generation = ++this.generation;
-    void read(scope).then((stored) => {
-      if (generation !== this.generation) return;
-      memory.set(scope, merge(memory.get(scope), stored));
-      this.ready = true;
-      this.host.requestUpdate();
-    });
+    const open = s.chats.find((c) => c.id === s.open);
+    if (!open || !scope) return;
+    const seen = { [open.id]: lastActivity(open) };
+    const known = memory.get(scope);
+    if (seen[open.id]! > (known?.[open.id] ?? -1)) {
+      memory.set(scope, merge(known, seen));
+      // Another tab may have seen more meanwhile: keep the later time of each.
+      void stored((db) => update<Seen>(scope, (old) => merge(old, seen), db));
+    }
   }
 }

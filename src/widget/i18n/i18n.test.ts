@@ -8,6 +8,7 @@ import { nearestLang, pickLocale, requestedLocales } from './pick-locale.ts';
 import da from './locales/da.ts';
 import ar from './locales/ar.ts';
 import { loadParts } from '../parts-loader.ts';
+import { relativeTime } from './times.ts';
 
 // English holds the lazily loaded parts' sentences once they have arrived (parts.ts); these tests read some.
 await loadParts();
@@ -36,8 +37,8 @@ describe('I18n', () => {
     const danish = new I18n('da', 'da', da);
     expect(english.list([3, 5, 7])).to.equal('3, 5, and 7');
     expect(danish.list([3, 5])).to.equal('3 og 5');
-    expect(danish.relativeTime(0, 5 * 60_000)).to.equal('for 5 minutter siden');
-    expect(english.relativeTime(0, 10_000)).to.equal('now');
+    expect(relativeTime(danish, 0, 5 * 60_000)).to.equal('for 5 minutter siden');
+    expect(relativeTime(english, 0, 10_000)).to.equal('now');
   });
 
   it('lays Hebrew and Arabic out right to left, the others left to right', () => {

@@ -14,8 +14,6 @@ export class I18n {
   readonly #numbers: Intl.NumberFormat;
   readonly #plurals: Intl.PluralRules;
   readonly #lists: Intl.ListFormat;
-  readonly #relative: Intl.RelativeTimeFormat;
-  readonly #dates: Intl.DateTimeFormat;
 
   constructor(
     /** The BCP 47 tag the formatters use (`da-DK`, `he`): the reader's own, with its region. */
@@ -26,13 +24,12 @@ export class I18n {
     readonly text: Catalog,
   ) {
     this.dir = RTL_LANGUAGES.includes(language) ? 'rtl' : 'ltr';
-    const tag = supported(locale) ? locale : language;
+    // The reader's tag where Intl speaks it (`da-DK`), else the catalog's language: Intl takes the first it has.
+    const tag = [locale, language];
     // Grouped from five digits (12,345, not 2,000): short numbers read better whole, as most style guides print them.
     this.#numbers = new Intl.NumberFormat(tag, { maximumFractionDigits: 1, useGrouping: 'min2' } as unknown as Intl.NumberFormatOptions);
     this.#plurals = new Intl.PluralRules(tag);
     this.#lists = new Intl.ListFormat(tag, { type: 'conjunction' });
-    this.#relative = new Intl.RelativeTimeFormat(tag, { numeric: 'auto' });
-    this.#dates = new Intl.DateTimeFormat(tag, { dateStyle: 'medium', timeStyle: 'short' });
   }
 
   /** `format('{count} conversations', {count: 3})`: named placeholders filled, numbers in the locale's digits. */
@@ -57,32 +54,6 @@ export class I18n {
   /** `3, 5 and 7` in the locale's words. */
   list(items: readonly (string | number)[]): string {
     return this.#lists.format(items.map((i) => (typeof i === 'number' ? this.number(i) : i)));
-  }
-
-  /** `5 minutes ago`, `yesterday`: how long before (or after) `now` the time `ms` is. */
-  relativeTime(ms: number, now: number): string {
-    const seconds = Math.round((ms - now) / 1000);
-    const abs = Math.abs(seconds);
-    const fmt = this.#relative;
-    if (abs < 45) return fmt.format(0, 'second');
-    if (abs < 3600) return fmt.format(Math.round(seconds / 60), 'minute');
-    if (abs < 86400) return fmt.format(Math.round(seconds / 3600), 'hour');
-    if (abs < 86400 * 30) return fmt.format(Math.round(seconds / 86400), 'day');
-    if (abs < 86400 * 365) return fmt.format(Math.round(seconds / (86400 * 30)), 'month');
-    return fmt.format(Math.round(seconds / (86400 * 365)), 'year');
-  }
-
-  /** A date and time in full, for a title. */
-  dateTime(ms: number): string {
-    return this.#dates.format(ms);
-  }
-}
-
-function supported(tag: string): boolean {
-  try {
-    return Intl.NumberFormat.supportedLocalesOf([tag]).length > 0;
-  } catch {
-    return false;
   }
 }
 

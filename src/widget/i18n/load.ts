@@ -18,14 +18,5 @@ const LOADERS: Readonly<Record<Exclude<Language, 'en'>, Loader>> = {
   ja: () => import('./locales/ja.ts'),
 };
 
-const loaded = new Map<Language, Promise<Catalog>>();
-
-export function loadCatalog(language: Exclude<Language, 'en'>): Promise<Catalog> {
-  let p = loaded.get(language);
-  if (!p) {
-    p = LOADERS[language]().then((m) => m.default);
-    p.catch(() => loaded.delete(language));
-    loaded.set(language, p);
-  }
-  return p;
-}
+/** The catalog of `language`; the browser keeps a loaded module for the page's life, and a failed one is asked for again. */
+export const loadCatalog = (language: Exclude<Language, 'en'>): Promise<Catalog> => LOADERS[language]().then((m) => m.default);

@@ -13,8 +13,10 @@ export class LocaleController implements ReactiveController {
   i18n: I18n = english;
   /** The locale decided last (the catalog may still be on its way). */
   #wanted = 'en';
+  /** The `locale` attribute the last decision was made with. */
+  #decidedFor: string | undefined;
+  #pending: Promise<void> | undefined;
   #observer: MutationObserver | undefined;
-  readonly #onLanguages = () => this.#decide();
   readonly #attribute: () => string | undefined;
   readonly #host: ReactiveControllerHost & HTMLElement;
 
@@ -29,16 +31,14 @@ export class LocaleController implements ReactiveController {
 
   hostConnected(): void {
     // `lang` may be set on any ancestor at any time (a page switching language): one observer on the document tree.
-    this.#observer = new MutationObserver(() => this.#decide());
-    this.#observer.observe(this.#host.ownerDocument.documentElement, { attributes: true, attributeFilter: ['lang'], subtree: true });
-    globalThis.addEventListener?.('languagechange', this.#onLanguages);
+    (this.#observer ??= new MutationObserver(this.#decide)).observe(this.#host.ownerDocument.documentElement, { attributes: true, attributeFilter: ['lang'], subtree: true });
+    globalThis.addEventListener?.('languagechange', this.#decide);
     this.#decide();
   }
 
   hostDisconnected(): void {
     this.#observer?.disconnect();
-    this.#observer = undefined;
-    globalThis.removeEventListener?.('languagechange', this.#onLanguages);
+    globalThis.removeEventListener?.('languagechange', this.#decide);
   }
 
   /**
@@ -54,21 +54,13 @@ export class LocaleController implements ReactiveController {
     return this.#pending ?? Promise.resolve();
   }
 
-  #pending: Promise<void> | undefined;
-
-  /** The `locale` attribute the last decision was made with. */
-  #decidedFor: string | undefined;
-
-  #decide(): void {
+  readonly #decide = (): void => {
     this.#decidedFor = this.#attribute();
     const { locale, language } = pickLocale(requestedLocales(this.#host, this.#decidedFor));
     if (locale === this.#wanted) return;
     this.#wanted = locale;
-    if (language === 'en') {
-      this.#pending = undefined;
-      this.#use(locale === 'en' ? english : new I18n(locale, 'en', english.text));
-      return;
-    }
+    this.#pending = undefined;
+    if (language === 'en') return this.#use(locale === 'en' ? english : new I18n(locale, 'en', english.text));
     this.#pending = loadCatalog(language).then(
       (text) => {
         if (this.#wanted === locale) this.#use(new I18n(locale, language, text));
@@ -78,10 +70,10 @@ export class LocaleController implements ReactiveController {
         if (this.#wanted === locale) this.#wanted = this.i18n.locale;
       },
     );
-  }
+  };
 
+  /** Speaks `i18n` (the same language again only re-renders: nothing changes on screen). */
   #use(i18n: I18n): void {
-    if (this.i18n.locale === i18n.locale && this.i18n.language === i18n.language) return;
     this.i18n = i18n;
     this.#host.requestUpdate();
   }

@@ -12,29 +12,19 @@ export interface Picked {
   readonly language: Language;
 }
 
-/** Old tags browsers may still send. */
-const ALIASES: Readonly<Record<string, Language>> = { iw: 'he' };
-
-/** The first of `tags` the widget speaks, or English. */
+/** The first of `tags` the widget speaks, or English. Old tags browsers may still send (`iw`) are canonicalised (`he`). */
 export function pickLocale(tags: readonly (string | null | undefined)[]): Picked {
   for (const raw of tags) {
-    const tag = canonical(raw);
-    if (!tag) continue;
-    const base = tag.split('-')[0]!.toLowerCase();
-    const language = (LANGUAGES as readonly string[]).includes(base) ? (base as Language) : ALIASES[base];
-    if (language) return { locale: tag, language };
+    try {
+      // The language subtag comes first and, canonical, in lower case (`HE` → `he`).
+      const locale = Intl.getCanonicalLocales(raw?.trim() || [])[0];
+      const language = locale?.split('-')[0] as Language;
+      if (LANGUAGES.includes(language)) return { locale: locale!, language };
+    } catch {
+      // Not a tag: the next one.
+    }
   }
   return { locale: 'en', language: 'en' };
-}
-
-function canonical(raw: string | null | undefined): string | undefined {
-  const tag = raw?.trim();
-  if (!tag) return undefined;
-  try {
-    return Intl.getCanonicalLocales(tag)[0];
-  } catch {
-    return undefined;
-  }
 }
 
 /** The `lang` of the nearest element at or above `el`, crossing out of shadow roots; `lang=""` ("unknown") is passed over. */
