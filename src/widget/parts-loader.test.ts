@@ -5,19 +5,28 @@ import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import '../index.ts';
 import type { ImageChat } from './image-chat.ts';
 import { loadedParts } from './parts-loader.ts';
-import { markers, part, pngOf, randomImageId, testServer } from '../../test/support/widget.ts';
+import { Connection, socketUrl } from '../sync/connection.ts';
+import { markers, otherSpelling, part, pngOf, randomImageId, testServer } from '../../test/support/widget.ts';
 
 // Save-Data on: no fetching while idle.
 Object.defineProperty(navigator, 'connection', { value: { saveData: true }, configurable: true });
 
 describe('<image-chat> parts loaded on first use', () => {
-  it('shows markers and posts without them, fetches them when pointed at, then opens a thread', async () => {
+  it('shows markers and their live changes without them, fetches them when pointed at, then opens a thread', async () => {
     const url = await testServer();
-    const el = await fixture<ImageChat>(html`<image-chat server=${url} image-id=${randomImageId()} src=${pngOf(200, 100)} alt="Test image"></image-chat>`);
+    const image = randomImageId();
+    const el = await fixture<ImageChat>(html`<image-chat server=${url} image-id=${image} src=${pngOf(200, 100)} alt="Test image"></image-chat>`);
     await waitUntil(() => el.status === 'online' && el.loaded, 'never online with a snapshot');
 
-    expect(el.createChat(0.4, 0.4, 'posted before any popup was opened')).to.equal(undefined);
-    await waitUntil(() => el.chats.length === 1 && !el.chats[0]!.pending, 'the conversation was not stored');
+    // Someone else posts (a socket of its own, the sync layer without any widget part).
+    const other = new Connection(socketUrl(otherSpelling(url), 'demo'), 'image-chat:parts-test-guest');
+    try {
+      await waitUntil(() => other.status === 'online', 'the other connection never got online');
+      await other.send({ type: 'create-image-chat', image, broadcastId: crypto.randomUUID(), x: 0.4, y: 0.4, text: 'posted before any popup was opened' });
+    } finally {
+      other.close();
+    }
+    await waitUntil(() => el.chats.length === 1, 'the conversation did not arrive');
     await el.updateComplete;
     expect(markers(el)).to.have.length(1);
     expect(loadedParts()).to.equal(undefined);
@@ -33,7 +42,7 @@ describe('<image-chat> parts loaded on first use', () => {
     expect(getComputedStyle(part(el, 'thread')!.querySelector('image-chat-composer')!).display).to.equal('block');
   });
 
-  it('once the page has the parts, a click opens the thread in the same turn (no fetch to wait for)', async () => {
+  it('once the page has the parts, the element posts, and a click opens the thread in the same turn (no fetch to wait for)', async () => {
     const url = await testServer();
     const el = await fixture<ImageChat>(html`<image-chat server=${url} image-id=${randomImageId()} src=${pngOf(200, 100)}></image-chat>`);
     await waitUntil(() => el.status === 'online' && el.loaded, 'never online with a snapshot');
