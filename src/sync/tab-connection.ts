@@ -226,7 +226,7 @@ export class TabConnection implements ChatConnection {
 
   /** The lock's answer: null when another tab holds it. Ours: held until close (the promise). */
   #decide(lock: unknown): Promise<void> | undefined {
-    if (this.#closed || this.#inner) return undefined;
+    if (this.#closed) return undefined;
     if (!lock) return void this.#follow();
     this.#ownSocket();
     if (this.#helloHeard) void this.#loadRelay();
@@ -249,11 +249,12 @@ export class TabConnection implements ChatConnection {
       this.#stopListening();
       return this.#releaseLock?.();
     }
-    const [channel, connection] = [this.#channel, this.#connection];
-    if (this.#closed || !channel || !connection) return;
+    // Closed meanwhile: the channel is gone.
+    const channel = this.#channel;
+    if (!channel) return;
     const local = { follows: (image: string) => this.#followed.has(image), isAway: (image: string) => this.#away.has(image) };
     // It answers on this channel from now on.
-    this.#relay = new code.Leader(this.id, connection, channel, this.#locks, local);
+    this.#relay = new code.Leader(this.id, this.#connection!, channel, this.#locks, local);
   }
 
   async #follow(): Promise<void> {
@@ -263,8 +264,9 @@ export class TabConnection implements ChatConnection {
     } catch {
       return this.#alone();
     }
+    // Closed meanwhile: the channel is gone.
     const channel = this.#channel;
-    if (this.#closed || !channel) return;
+    if (!channel) return;
     this.#channel = undefined; // the follower's now
     this.#attach((this.#follower = new code.Follower(this.id, this.url, this.#guestKey, this.key, this.#options, channel, this.#locks)));
   }
