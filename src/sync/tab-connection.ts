@@ -34,7 +34,6 @@
  */
 import type { AckMessage, ActionMessage, ErrorMessage, User } from '../protocol/messages.ts';
 import { Connection } from './connection.ts';
-import { Listeners } from './connection-base.ts';
 import type { Follower } from './follower.ts';
 import type { Leader } from './leader.ts';
 import { browserPage, seenAlsoBy } from './page-signals.ts';
@@ -78,7 +77,6 @@ export class TabConnection implements ChatConnection {
   #helloHeard = false;
   /** Registrations made before the connection existed, made on it when it comes. */
   readonly #waiting = new Set<(inner: ChatConnection) => void>();
-  readonly #statusListeners = new Listeners<ConnectionState>();
   /** How many of this tab's listeners follow each image. */
   readonly #followed = new Map<string, number>();
   /** Images this tab's elements are away from (presence), until their last listener goes. */
@@ -163,7 +161,11 @@ export class TabConnection implements ChatConnection {
   }
 
   onStatus(listener: (s: ConnectionState) => void): () => void {
-    return this.#statusListeners.on(listener);
+    return this.#later((inner, late) => {
+      // Made before the connection came, as it was shown the state it had then: it hears a different one.
+      if (late && inner.state.status !== INITIAL_STATE.status) listener(inner.state);
+      return inner.onStatus(listener);
+    });
   }
 
   onNotice(listener: (e: ErrorMessage) => void): () => void {
@@ -292,19 +294,17 @@ export class TabConnection implements ChatConnection {
 
   /** The connection came: what the elements registered meanwhile is made on it, and they hear its state. */
   #attach(inner: Connection | Follower): void {
-    inner.onStatus((s) => this.#statusListeners.emit(s));
     if (this.#renewedToken) inner.renew(this.#renewedToken);
     for (const attach of this.#waiting) attach(inner);
     this.#waiting.clear();
     for (const image of this.#away) inner.here(image, false);
-    if (inner.state.status !== INITIAL_STATE.status) this.#statusListeners.emit(inner.state);
   }
 
   /** Makes the registration on the connection, now or when it comes; the returned function undoes it either way. */
-  #later(attach: (inner: ChatConnection) => () => void): () => void {
+  #later(attach: (inner: ChatConnection, late?: boolean) => () => void): () => void {
     if (this.#inner) return attach(this.#inner);
     let off: (() => void) | undefined;
-    const waiting = (inner: ChatConnection) => void (off = attach(inner));
+    const waiting = (inner: ChatConnection) => void (off = attach(inner, true));
     this.#waiting.add(waiting);
     return () => {
       this.#waiting.delete(waiting);
