@@ -25,6 +25,7 @@ import {
   handoverState,
   leaderLockName,
   presentState,
+  RESEND_LOST_MESSAGE,
   tabLockName,
   type LeaderMessage,
   type TabMessage,
@@ -247,7 +248,7 @@ export class Follower extends ConnectionBase<Pending> {
     for (const p of [...this.pending.values()]) {
       if (p.leader === leader) continue;
       if (p.resent) {
-        this.settle(p.action.broadcastId, ActionError.local('tab-closed'));
+        this.settle(p.action.broadcastId, new ActionError('unavailable', RESEND_LOST_MESSAGE, { reason: 'tab-closed' }));
         continue;
       }
       p.resent = true;

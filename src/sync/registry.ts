@@ -13,14 +13,7 @@ import { socketUrl, type ChannelLike, type ChatConnection, type ConnectionOption
 
 const registry = new Map<string, ChatConnection>();
 
-function defaultChannels(): ((name: string) => ChannelLike) | null {
-  return typeof globalThis.BroadcastChannel === 'function' ? (name) => new BroadcastChannel(name) : null;
-}
-
-function defaultLocks(): LocksLike | null {
-  // Web Locks exist only in secure contexts (https, localhost): elsewhere every tab keeps its own socket.
-  return (globalThis.navigator?.locks as LocksLike | undefined) ?? null;
-}
+const browserChannels = (name: string): ChannelLike => new BroadcastChannel(name);
 
 /**
  * The page's connection for (server, tenant) and this identity, made on
@@ -35,8 +28,9 @@ export function acquireConnection(server: string, tenant: string, options: Conne
   const key = sharedKey(url, options);
   let connection = registry.get(key);
   if (!connection) {
-    const channels = options.channels === undefined ? defaultChannels() : options.channels;
-    const locks = options.locks === undefined ? defaultLocks() : options.locks;
+    const channels = options.channels !== undefined ? options.channels : globalThis.BroadcastChannel && browserChannels;
+    // Web Locks exist only in secure contexts (https, localhost): elsewhere every tab keeps its own socket.
+    const locks = options.locks !== undefined ? options.locks : (globalThis.navigator?.locks as LocksLike | undefined);
     const made: ChatConnection = channels && locks ? new TabConnection(url, guestKey, key, options, channels, locks) : new Connection(url, guestKey, options);
     made.onClosed = () => {
       if (registry.get(key) === made) registry.delete(key);

@@ -1,8 +1,8 @@
 /**
  * Which tabs share a socket, and the names they meet under: the shared key
  * (server and tenant, read-only flag, signed-in user), the BroadcastChannel's
- * and the locks' names. Apart from the tab protocol (tab-protocol.ts), which
- * only a tab that shares with another loads: every page needs these.
+ * and the leader lock's names. Apart from the tab protocol (tab-protocol.ts),
+ * which only a tab that shares with another loads: every page needs these.
  */
 
 /** FNV-1a: a short, stable tag for a token in channel and lock names (not a secret: both are origin-private). */
@@ -18,14 +18,14 @@ export function tag(text: string): string {
 /**
  * The `sub` claim of a JWT, read without verifying it (only the server can):
  * which user a token is for, so a fresh token for the same user keeps the
- * connection. Undefined for anything that does not decode.
+ * connection. Undefined for anything that does not decode, no token included.
  */
-export function tokenSubject(token: string): string | undefined {
+export function tokenSubject(token: string | undefined): string | undefined {
   try {
     // base64url without padding, which atob takes once the alphabet is base64's.
-    const base64 = token.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/');
+    const base64 = token!.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/');
     const { sub } = JSON.parse(new TextDecoder().decode(Uint8Array.from(atob(base64), (c) => c.charCodeAt(0)))) as { sub?: unknown };
-    return typeof sub === 'string' && sub ? sub : undefined;
+    return typeof sub === 'string' ? sub || undefined : undefined;
   } catch {
     return undefined;
   }
@@ -33,9 +33,8 @@ export function tokenSubject(token: string): string | undefined {
 
 /** Are two tokens for the same user (as far as the browser can tell before the server checks)? */
 export function sameSubject(a: string | undefined, b: string | undefined): boolean {
-  if (!a || !b) return false;
   const sub = tokenSubject(a);
-  return sub !== undefined && sub === tokenSubject(b);
+  return !!sub && sub === tokenSubject(b);
 }
 
 /**
@@ -47,12 +46,10 @@ export function sameSubject(a: string | undefined, b: string | undefined): boole
  * tab are one user.
  */
 export function sharedKey(url: string, options: { readonly readonly?: boolean; readonly token?: string }): string {
-  const sub = options.token ? tokenSubject(options.token) : undefined;
-  const user = options.token ? `#user-${tag(sub !== undefined ? `sub:${sub}` : `token:${options.token}`)}` : '';
+  const sub = tokenSubject(options.token);
+  const user = options.token ? `#user-${tag(sub ? `sub:${sub}` : `token:${options.token}`)}` : '';
   return `${url}${options.readonly ? '#readonly' : ''}${user}`;
 }
 
 export const channelName = (key: string) => `image-chat:${key}`;
 export const leaderLockName = (key: string) => `image-chat:leader:${key}`;
-/** Held by each tab while it lives: the leader waits on it to learn that a tab is gone, even one that crashed. */
-export const tabLockName = (tab: string) => `image-chat:tab:${tab}`;

@@ -8,9 +8,10 @@
  *   for its own elements, directly, and listens on the BroadcastChannel. When
  *   another tab says hello it imports the relay (leader.ts) and hands it the
  *   live socket: its elements stay on the socket as they were (nothing lost
- *   or applied twice, acks of actions in flight still arrive), the relay
- *   serves the other tabs, and what the other tabs said meanwhile is passed
- *   to it in order. It keeps the lock until it closes.
+ *   or applied twice, acks of actions in flight still arrive) and the relay
+ *   serves the other tabs. What they said while it loaded is not kept: a
+ *   follower tells each new leader all it follows (follower.ts). It keeps
+ *   the lock until it closes.
  * - A tab that does not get it at once imports the follower side
  *   (follower.ts: talks to the leader over the channel, waits in the lock's
  *   queue, takes over the socket on failover). Being the second tab, it
@@ -33,7 +34,6 @@
  */
 import type { AckMessage, ActionMessage, ErrorMessage, User } from '../protocol/messages.ts';
 import { Connection } from './connection.ts';
-import { Listeners } from './connection-base.ts';
 import type { Follower } from './follower.ts';
 import type { Leader } from './leader.ts';
 import { browserPage, seenAlsoBy } from './page-signals.ts';
@@ -61,12 +61,6 @@ const chunks: TabCode = {
   follower: () => import('./follower.ts'),
 };
 
-/** A registration (listener, subscription) made before the connection existed, made on it when it comes. */
-interface Waiting {
-  readonly attach: (inner: ChatConnection) => () => void;
-  off?: () => void;
-}
-
 export class TabConnection implements ChatConnection {
   readonly id = crypto.randomUUID();
   onClosed: (() => void) | undefined;
@@ -74,21 +68,21 @@ export class TabConnection implements ChatConnection {
   #connection: Connection | undefined;
   #follower: Follower | undefined;
   #relay: Leader | undefined;
-  #solo: LeaderRole | undefined;
   /** The BroadcastChannel while this tab listens for a second tab; the relay's channel then. */
   #channel: ChannelLike | undefined;
-  /** What other tabs said from the first hello on, kept for the relay while it loads. */
-  #heard: MessageEvent[] = [];
-  readonly #waiting = new Set<Waiting>();
-  readonly #statusListeners = new Listeners<ConnectionState>();
-  readonly #noticeListeners = new Listeners<ErrorMessage>();
+  /**
+   * Another tab said hello: the relay loads once this tab holds the socket. What that tab said
+   * meanwhile need not be kept: a follower tells a new leader all it follows (follower.ts `follow`).
+   */
+  #helloHeard = false;
+  /** Registrations made before the connection existed, made on it when it comes. */
+  readonly #waiting = new Set<(inner: ChatConnection) => void>();
   /** How many of this tab's listeners follow each image. */
   readonly #followed = new Map<string, number>();
   /** Images this tab's elements are away from (presence), until their last listener goes. */
   readonly #away = new Set<string>();
   #renewedToken: string | undefined;
   #releaseLock: (() => void) | undefined;
-  readonly #code: TabCode;
   #refs = 0;
   #closed = false;
 
@@ -107,7 +101,6 @@ export class TabConnection implements ChatConnection {
     this.#guestKey = guestKey;
     this.#options = options;
     this.#locks = locks;
-    this.#code = options.tabCode ?? chunks;
     try {
       this.#channel = channels(channelName(key));
     } catch {
@@ -125,6 +118,10 @@ export class TabConnection implements ChatConnection {
     return this.#connection ?? this.#follower;
   }
 
+  get #code(): TabCode {
+    return this.#options.tabCode ?? chunks;
+  }
+
   get state(): ConnectionState {
     return this.#inner?.state ?? INITIAL_STATE;
   }
@@ -139,21 +136,24 @@ export class TabConnection implements ChatConnection {
 
   /** What this tab runs while it holds the socket (undefined while it follows another tab). */
   get leaderRole(): LeaderRole | undefined {
-    return this.#follower ? this.#follower.leaderRole : (this.#relay ?? this.#solo);
+    return this.#follower ? this.#follower.leaderRole : (this.#relay ?? (this.#connection && { connection: this.#connection }));
   }
 
   subscribe(image: string, listener: ImageListener, position?: PositionSource): () => void {
     this.#followed.set(image, (this.#followed.get(image) ?? 0) + 1);
     const off = this.#later((inner) => inner.subscribe(image, listener, position));
-    return once(() => {
+    let subscribed = true;
+    return () => {
+      if (!subscribed) return;
+      subscribed = false;
       off();
-      const left = (this.#followed.get(image) ?? 1) - 1;
+      const left = this.#followed.get(image)! - 1;
       if (left > 0) return void this.#followed.set(image, left);
       this.#followed.delete(image);
       // As the connection forgets it: a later subscribe starts out here.
       this.#away.delete(image);
       this.#relay?.localHereChanged(image);
-    });
+    };
   }
 
   onEphemeral(image: string, listener: EphemeralListener): () => void {
@@ -161,11 +161,15 @@ export class TabConnection implements ChatConnection {
   }
 
   onStatus(listener: (s: ConnectionState) => void): () => void {
-    return this.#statusListeners.on(listener);
+    return this.#later((inner, late) => {
+      // Made before the connection came, as it was shown the state it had then: it hears a different one.
+      if (late && inner.state.status !== INITIAL_STATE.status) listener(inner.state);
+      return inner.onStatus(listener);
+    });
   }
 
   onNotice(listener: (e: ErrorMessage) => void): () => void {
-    return this.#noticeListeners.on(listener);
+    return this.#later((inner) => inner.onNotice(listener));
   }
 
   resync(image: string): void {
@@ -189,8 +193,8 @@ export class TabConnection implements ChatConnection {
     this.#inner?.typing(image, chatId, stop);
   }
 
+  /** The connection keeps the token it already has; one that is not there yet starts with this one. */
   renew(token: string): void {
-    if (this.#closed || token === (this.#renewedToken ?? this.#options.token)) return;
     this.#renewedToken = token;
     this.#inner?.renew(token);
   }
@@ -213,7 +217,6 @@ export class TabConnection implements ChatConnection {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    this.#waiting.clear();
     this.#relay?.stop();
     this.#inner?.close();
     this.#stopListening();
@@ -225,23 +228,18 @@ export class TabConnection implements ChatConnection {
 
   /** The lock's answer: null when another tab holds it. Ours: held until close (the promise). */
   #decide(lock: unknown): Promise<void> | undefined {
-    if (this.#closed || this.#inner) return undefined;
-    if (!lock) {
-      void this.#follow();
-      return undefined;
-    }
-    const held = new Promise<void>((release) => (this.#releaseLock = release));
+    if (this.#closed) return undefined;
+    if (!lock) return void this.#follow();
     this.#ownSocket();
-    if (this.#heard.length > 0) void this.#loadRelay();
-    return held;
+    if (this.#helloHeard) void this.#loadRelay();
+    return new Promise<void>((release) => (this.#releaseLock = release));
   }
 
-  /** Another tab's message while this one listens: from the first hello on, kept for the relay. */
+  /** Another tab's message while this one listens: the first hello makes the socket's holder load the relay. */
   #hear(ev: MessageEvent): void {
-    const kind = (ev.data as { kind?: unknown } | null)?.kind;
-    if (this.#heard.length === 0 && kind !== 'hello') return;
-    this.#heard.push(ev);
-    if (this.#heard.length === 1 && this.#connection) void this.#loadRelay();
+    if (this.#helloHeard || (ev.data as { kind?: unknown } | null)?.kind !== 'hello') return;
+    this.#helloHeard = true;
+    if (this.#connection) void this.#loadRelay();
   }
 
   async #loadRelay(): Promise<void> {
@@ -249,16 +247,16 @@ export class TabConnection implements ChatConnection {
     try {
       code = await this.#code.relay();
     } catch {
-      return this.#keepSocketAlone();
+      // The socket stays this tab's, the lock goes to the tab that asked to share.
+      this.#stopListening();
+      return this.#releaseLock?.();
     }
-    const [channel, connection] = [this.#channel, this.#connection];
-    if (this.#closed || !channel || !connection) return;
+    // Closed meanwhile: the channel is gone.
+    const channel = this.#channel;
+    if (!channel) return;
     const local = { follows: (image: string) => this.#followed.has(image), isAway: (image: string) => this.#away.has(image) };
     // It answers on this channel from now on.
-    this.#relay = new code.Leader(this.id, connection, channel, this.#locks, local);
-    const heard = this.#heard;
-    this.#heard = [];
-    for (const ev of heard) channel.onmessage?.(ev);
+    this.#relay = new code.Leader(this.id, this.#connection!, channel, this.#locks, local);
   }
 
   async #follow(): Promise<void> {
@@ -268,13 +266,11 @@ export class TabConnection implements ChatConnection {
     } catch {
       return this.#alone();
     }
+    // Closed meanwhile: the channel is gone.
     const channel = this.#channel;
-    if (this.#closed || !channel) return;
-    this.#heard = [];
+    if (!channel) return;
     this.#channel = undefined; // the follower's now
-    this.#follower = new code.Follower(this.id, this.url, this.#guestKey, this.key, this.#options, channel, this.#locks);
-    if (this.#renewedToken) this.#follower.renew(this.#renewedToken);
-    this.#attach(this.#follower);
+    this.#attach((this.#follower = new code.Follower(this.id, this.url, this.#guestKey, this.key, this.#options, channel, this.#locks)));
   }
 
   /** No other tab can be heard, or this one cannot follow: a socket of its own, outside the lock's queue. */
@@ -284,58 +280,35 @@ export class TabConnection implements ChatConnection {
     this.#ownSocket();
   }
 
-  /** The relay would not load: the socket stays this tab's, the lock goes to the tab that asked to share. */
-  #keepSocketAlone(): void {
-    this.#stopListening();
-    this.#releaseLock?.();
-    this.#releaseLock = undefined;
-  }
-
   #ownSocket(): void {
-    const options = this.#renewedToken ? { ...this.#options, token: this.#renewedToken } : this.#options;
     // Another tab may be the one someone is looking at: this tab may be in the background.
-    const page = seenAlsoBy(options.page ?? browserPage, () => this.#relay?.someTabVisible === true);
-    this.#connection = new Connection(this.url, this.#guestKey, { ...options, page });
-    this.#solo = { connection: this.#connection };
-    this.#attach(this.#connection);
+    const page = seenAlsoBy(this.#options.page ?? browserPage, () => this.#relay?.someTabVisible === true);
+    this.#attach((this.#connection = new Connection(this.url, this.#guestKey, { ...this.#options, token: this.#renewedToken ?? this.#options.token, page })));
   }
 
+  /** Stops hearing other tabs (a closed channel hears nothing more); the relay's channel, the relay closes. */
   #stopListening(): void {
-    this.#heard = [];
-    if (!this.#channel || this.#relay) return;
-    this.#channel.onmessage = null;
-    this.#channel.close();
+    if (!this.#relay) this.#channel?.close();
     this.#channel = undefined;
   }
 
   /** The connection came: what the elements registered meanwhile is made on it, and they hear its state. */
-  #attach(inner: ChatConnection): void {
-    inner.onStatus((s) => this.#statusListeners.emit(s));
-    inner.onNotice((e) => this.#noticeListeners.emit(e));
-    const waiting = [...this.#waiting];
+  #attach(inner: Connection | Follower): void {
+    if (this.#renewedToken) inner.renew(this.#renewedToken);
+    for (const attach of this.#waiting) attach(inner);
     this.#waiting.clear();
-    for (const w of waiting) w.off = w.attach(inner);
     for (const image of this.#away) inner.here(image, false);
-    if (inner.state.status !== INITIAL_STATE.status) this.#statusListeners.emit(inner.state);
   }
 
   /** Makes the registration on the connection, now or when it comes; the returned function undoes it either way. */
-  #later(attach: (inner: ChatConnection) => () => void): () => void {
-    const inner = this.#inner;
-    if (inner) return once(attach(inner));
-    const w: Waiting = { attach };
-    this.#waiting.add(w);
-    return once(() => {
-      if (!this.#waiting.delete(w)) w.off?.();
-    });
+  #later(attach: (inner: ChatConnection, late?: boolean) => () => void): () => void {
+    if (this.#inner) return attach(this.#inner);
+    let off: (() => void) | undefined;
+    const waiting = (inner: ChatConnection) => void (off = attach(inner, true));
+    this.#waiting.add(waiting);
+    return () => {
+      this.#waiting.delete(waiting);
+      off?.();
+    };
   }
-}
-
-function once(f: () => void): () => void {
-  let done = false;
-  return () => {
-    if (done) return;
-    done = true;
-    f();
-  };
 }

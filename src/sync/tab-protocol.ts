@@ -16,8 +16,12 @@ import type { AckMessage, ActionMessage, ErrorMessage, SeqPosition } from '../pr
 import type { ConnectionState } from './state.ts';
 import type { EphemeralImageMessage, ErrorReport, ImageMessage } from './types.ts';
 
-export { RESEND_LOST_MESSAGE } from './types.ts';
-export { channelName, leaderLockName, sameSubject, sharedKey, tabLockName, tag, tokenSubject } from './shared-key.ts';
+export { channelName, leaderLockName, sameSubject, sharedKey, tag, tokenSubject } from './shared-key.ts';
+
+export const RESEND_LOST_MESSAGE = 'The tab holding the connection closed twice before the server confirmed this.';
+
+/** Held by each tab while it lives: the leader waits on it to learn that a tab is gone, even one that crashed. */
+export const tabLockName = (tab: string) => `image-chat:tab:${tab}`;
 
 /** Tab → leader. `tab` is the sending tab's random id. */
 export type TabMessage =

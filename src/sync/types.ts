@@ -165,7 +165,7 @@ export type LocalReason =
   | 'connection-closed'
   /** The connection was lost (or refused) before the answer came (LOST_MESSAGE). */
   | 'connection-lost'
-  /** The tab holding the shared connection closed twice before the answer came (RESEND_LOST_MESSAGE). */
+  /** The tab holding the shared connection closed twice before the answer came (tab-protocol.ts RESEND_LOST_MESSAGE). */
   | 'tab-closed'
   /** The element's `server` is not an address (a connection refusal, never an action's). */
   | 'bad-server-address';
@@ -206,7 +206,7 @@ export class ActionError extends Error {
   }
 
   /** The client's own failure, with its English sentence. */
-  static local(reason: Exclude<LocalReason, 'bad-server-address'>): ActionError {
+  static local(reason: keyof typeof LOCAL_MESSAGES): ActionError {
     return new ActionError('unavailable', LOCAL_MESSAGES[reason], { reason });
   }
 
@@ -220,14 +220,13 @@ export const NOT_ONLINE_MESSAGE = 'You are not connected, so this was not sent. 
 export const ACK_TIMEOUT_MESSAGE = 'The server did not confirm this in time.';
 export const CLOSED_MESSAGE = 'The connection was closed.';
 export const LOST_MESSAGE = 'The connection was lost before the server confirmed this.';
-export const RESEND_LOST_MESSAGE = 'The tab holding the connection closed twice before the server confirmed this.';
 
-const LOCAL_MESSAGES: Record<Exclude<LocalReason, 'bad-server-address'>, string> = {
+/** The sentences of the failures every page can have; a shared socket's own (`tab-closed`) loads with its code. */
+const LOCAL_MESSAGES: Record<Exclude<LocalReason, 'bad-server-address' | 'tab-closed'>, string> = {
   'not-online': NOT_ONLINE_MESSAGE,
   'ack-timeout': ACK_TIMEOUT_MESSAGE,
   'connection-closed': CLOSED_MESSAGE,
   'connection-lost': LOST_MESSAGE,
-  'tab-closed': RESEND_LOST_MESSAGE,
 };
 
 export const defaultTimers: Timers = {
