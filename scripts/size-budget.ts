@@ -5,13 +5,14 @@
 import { gzipSync } from 'node:zlib';
 import type { Plugin } from 'vite';
 
-// Issue 13's target is 24,000 B; this ceiling is what the first load measures now, so that it cannot grow
-// unnoticed. One file of 42,482 B (Lit, the element, sync, every part) became 32,527 B once the parts most
-// visitors never open (thread, text boxes, list, moving, sheet, avatars: widget/parts.ts) and the tabs'
-// relay and follower side (sync/leader.ts, sync/follower.ts) moved into chunks of their own. What is left
-// is what shows the image, its markers and status and keeps them live; docs/widget.md ("Build and size")
-// lists it and what reaching 24,000 B would still take.
-export const BUDGET = 33_000;
+// Issue 13 asked for 24,000 B. This ceiling is what the first load measures now plus about 1 %, so that it
+// cannot grow unnoticed: one file of 42,482 B (Lit, the element, sync, every part) became 25,984 B once
+// what a visitor meets only when acting came lazily with the parts (thread, text boxes, list, moving,
+// sheet, avatars, placing, the words for errors, acting on the conversations: widget/parts.ts), the
+// tabs' relay and follower side became chunks of their own (sync/leader.ts, sync/follower.ts), and the
+// rest was made smaller. What is left shows the image, its markers and status and keeps them live;
+// docs/widget.md ("Build and size") lists it, and what 24,000 B would still cost.
+export const BUDGET = 26_300;
 
 export const gzipSize = (code: string | Uint8Array) => gzipSync(code, { level: 9 }).length;
 
