@@ -9,7 +9,7 @@
  * is the pure reducer's (state.ts); this class only carries out its effects.
  * Actions are never queued: `send` throws at once when not online.
  */
-import type { AckMessage, ActionMessage, ClientMessage, ErrorMessage, ServerMessage, SeqPosition, SnapshotMessage } from '../protocol/messages.ts';
+import type { AckMessage, ActionMessage, ClientMessage, ServerMessage, SeqPosition, SnapshotMessage } from '../protocol/messages.ts';
 import { decodeServerFrame, encodeFrame } from '../protocol/decode.ts';
 import { ConnectionBase } from './connection-base.ts';
 import { DEFAULT_OPTIONS, transition, type ConnectionEvent, type Effect, type Timer, type TransitionOptions } from './state.ts';

@@ -13,7 +13,6 @@
  * read from the cache) is never applied a second time.
  */
 import type {
-  AckMessage,
   ActionMessage,
   AppliedChange,
   Author,

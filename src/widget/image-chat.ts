@@ -179,7 +179,7 @@ export class ImageChat extends LitElement {
   });
   /** Whether popups open as sheets: it comes with the parts, which are the only ones to open any. */
   #narrow: NarrowController | undefined;
-  /** Placing and composing a new conversation: it comes with the parts (attachParts). */
+  /** Placing and composing a new conversation: it comes with the parts (#partsAttached). */
   #newChat: NewChatController | undefined;
   /** Set once the parts most visitors never open have arrived (parts.ts). */
   #withParts = false;
@@ -207,7 +207,7 @@ export class ImageChat extends LitElement {
     i18n: () => this.i18n,
     sendHere: (here) => this.sync.here(here),
   });
-  /** The open conversation's popup: it comes with the parts (partsAttached). */
+  /** The open conversation's popup: it comes with the parts (#partsAttached). */
   #threads: ThreadPopup | undefined;
   #refocus = false;
   /** The open thread's number as last shown: the banner names it once the conversation is gone. */
@@ -325,10 +325,9 @@ export class ImageChat extends LitElement {
     return report.action ? parts.errorSentence(this.i18n, report.action, report) : parts.errorReason(this.i18n, report, { server: this.server, tenant: this.tenant });
   }
 
-  /** An action refused at once, in the reader's words (undefined: it was sent); the server's English before the parts arrive. */
+  /** An action refused at once, in the reader's words (undefined: it was sent). Only actions made with the parts here come to it. */
   #said(report: SyncErrorReport | undefined): string | undefined {
-    const parts = loadedParts();
-    return report && (parts ? this.#errorText(parts, report) : report.message);
+    return report && this.#errorText(loadedParts()!, report);
   }
 
   /** Hands a refusal that comes later to `refused` in the reader's words. */
@@ -355,8 +354,9 @@ export class ImageChat extends LitElement {
   }
 
   /**
-   * Attaches the parts if they have arrived and are not yet: their styles join this element's, the sheet's
-   * focus handling and placing a new conversation start. Whether they are attached.
+   * Attaches the parts if they have arrived and are not yet: their styles join this element's; acting on
+   * the conversations, the sheet's focus handling, the thread popup and placing a new conversation start.
+   * Whether they are attached.
    */
   #partsAttached(): boolean {
     const parts = loadedParts();
