@@ -139,7 +139,8 @@ export const markerStyles = css`
     border: 1px solid var(--image-chat-border);
     pointer-events: none;
   }
-  [part~='marker'][data-unread]::before {
+  /* As specific as the rule above (a marker always has data-replies), so that it wins with replies too. */
+  [part~='marker'][data-replies][data-unread]::before {
     background: var(--image-chat-unread-color);
     color: var(--image-chat-unread-fg);
     border-color: var(--image-chat-popup-bg);

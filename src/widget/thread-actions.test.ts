@@ -247,6 +247,10 @@ describe('<image-chat> inside a thread', () => {
     a.reply(id, 'and more');
     await waitUntil(() => markers(b)[0]!.dataset.replies === '2' && markers(b)[0]!.dataset.unread === '2', 'replies not counted');
     expect(markers(b)[0]!.getAttribute('aria-label')).to.contain('2 replies. 2 unread messages.');
+    const badge = (el: ImageChat) => getComputedStyle(markers(el)[0]!, '::before');
+    // The reply count's badge takes the unread colour (--image-chat-unread-color's default) while something is unread.
+    expect(badge(b).content).to.equal('"2"');
+    expect(badge(b).backgroundColor).to.equal('rgb(185, 28, 28)');
 
     // A reload (a new element on the same page) remembers what this browser saw.
     b.remove();
@@ -258,5 +262,6 @@ describe('<image-chat> inside a thread', () => {
     await waitUntil(() => markers(b)[0]?.dataset.replies === '2');
     await b.updateComplete;
     expect(markers(b)[0]!.hasAttribute('data-unread')).to.equal(false);
+    expect(badge(b).backgroundColor, 'nothing unread: the popups\' colours').to.equal('rgb(255, 255, 255)');
   });
 });
