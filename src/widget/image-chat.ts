@@ -291,33 +291,39 @@ export class ImageChat extends LitElement {
 
   /**
    * Starts a conversation at fractions (x, y) of the image. Returns why it was refused, or undefined;
-   * `refused` hears why the server refused it after it was sent.
+   * `refused` hears why it was refused after that (by the server, or, asked for before the element's
+   * lazily loaded parts arrived, when they had).
    */
   createChat(x: number, y: number, text: string, refused?: Refused): string | undefined {
     if (this.viewOnly) return this.#viewOnlyReason;
-    return validateText(this.i18n, text) ?? this.#notReady() ?? this.#said(this.sync.create(x, y, text, this.#worded(refused)));
+    return validateText(this.i18n, text) ?? this.#actWithParts(() => this.#said(this.sync.create(x, y, text, this.#worded(refused))), refused);
   }
 
-  /** Deletes a conversation. Returns why it was refused, or undefined once sent. */
+  /** Deletes a conversation. Returns why it was refused, or undefined once sent (see createChat). */
   deleteChat(chatId: string): string | undefined {
     if (this.viewOnly) return this.#viewOnlyReason;
-    return this.#notReady() ?? this.#said(this.sync.remove(chatId));
+    return this.#actWithParts(() => this.#said(this.sync.remove(chatId)));
   }
 
-  /** Replies to a conversation. Returns why it was refused, or undefined once sent. */
+  /** Replies to a conversation. Returns why it was refused, or undefined once sent (see createChat). */
   reply(chatId: string, text: string, refused?: Refused): string | undefined {
     if (this.viewOnly) return this.#viewOnlyReason;
-    return validateText(this.i18n, text) ?? this.#notReady() ?? this.#said(this.sync.update(chatId, { kind: 'add-comment', text }, this.#worded(refused)));
+    return validateText(this.i18n, text) ?? this.#actWithParts(() => this.#said(this.sync.update(chatId, { kind: 'add-comment', text }, this.#worded(refused))), refused);
   }
 
   /**
-   * Acting comes with the lazily loaded parts: an action asked for through these methods before they
-   * have arrived is refused in words (and they are fetched); the element's own buttons come with them.
+   * Acting comes with the lazily loaded parts (the element's own buttons come with them). An action asked
+   * for through these methods before they have arrived is made once they have, and undefined is returned
+   * now, as for one sent: a refusal then comes to `refused`, and the banner says it, as for one the
+   * server refuses. Nothing is kept past that: parts that cannot be fetched refuse it.
    */
-  #notReady(): string | undefined {
-    if (this.#partsAttached()) return undefined;
-    void this.#needParts();
-    return this.i18n.text.status.notReady;
+  #actWithParts(act: () => string | undefined, refused?: Refused): string | undefined {
+    if (this.#partsAttached()) return act();
+    void this.#needParts().then((here) => {
+      const refusal = here && this.#partsAttached() ? act() : this.i18n.text.status.partsFailed;
+      if (refusal) refused?.(refusal);
+    });
+    return undefined;
   }
 
   /** An error in the reader's words (i18n/error-reason.ts, with the parts). */

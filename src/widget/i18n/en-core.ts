@@ -19,8 +19,6 @@ export const enCore = {
     viewOnly: 'You can view but not post here.',
     /** Opening a thread or a text box needs a part of the widget fetched on first use, and it did not arrive. */
     partsFailed: 'This part of the chat could not be loaded. Check your connection and try again.',
-    /** An action asked for (through the element's methods) before the parts that act have arrived. */
-    notReady: 'The chat is still loading. Try again in a moment.',
   },
   composer: {
     empty: 'Write a message first.',

@@ -15,7 +15,6 @@ export default {
     viewOnly: 'Du kan se med, men ikke skrive her.',
     gone: 'Samtale {number} er blevet slettet af en anden.',
     partsFailed: 'Denne del af chatten kunne ikke indlæses. Tjek din forbindelse, og prøv igen.',
-    notReady: 'Chatten indlæses stadig. Prøv igen om et øjeblik.',
   },
   blocked: {
     unreachable: 'Serveren kan ikke nås, så du kan ikke skrive, svare eller slette, før den er tilbage. Samtalerne kan stadig læses.',

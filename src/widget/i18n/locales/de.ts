@@ -15,7 +15,6 @@ export default {
     viewOnly: 'Du kannst hier lesen, aber nichts schreiben.',
     gone: 'Unterhaltung {number} wurde von jemand anderem gelöscht.',
     partsFailed: 'Dieser Teil des Chats konnte nicht geladen werden. Prüf deine Verbindung und versuch es noch einmal.',
-    notReady: 'Der Chat wird noch geladen. Versuch es gleich noch einmal.',
   },
   blocked: {
     unreachable: 'Der Server ist nicht erreichbar. Bis er wieder da ist, kannst du nichts schreiben, beantworten oder löschen. Unterhaltungen bleiben lesbar.',

@@ -15,7 +15,6 @@ export default {
     viewOnly: 'Aquí puedes ver, pero no publicar.',
     gone: 'Otra persona ha eliminado la conversación {number}.',
     partsFailed: 'No se ha podido cargar esta parte del chat. Comprueba tu conexión y vuelve a intentarlo.',
-    notReady: 'El chat todavía se está cargando. Vuelve a intentarlo en un momento.',
   },
   blocked: {
     unreachable: 'No se puede conectar con el servidor, así que no puedes publicar, responder ni eliminar hasta que vuelva. Puedes seguir leyendo las conversaciones.',

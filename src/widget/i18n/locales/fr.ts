@@ -15,7 +15,6 @@ export default {
     viewOnly: 'Vous pouvez consulter, mais pas publier ici.',
     gone: 'La conversation {number} a été supprimée par quelqu’un d’autre.',
     partsFailed: 'Cette partie de la discussion n’a pas pu être chargée. Vérifiez votre connexion et réessayez.',
-    notReady: 'La discussion est encore en cours de chargement. Réessayez dans un instant.',
   },
   blocked: {
     unreachable: 'Le serveur est injoignable : vous ne pouvez ni publier, ni répondre, ni supprimer tant qu’il n’est pas de retour. Les conversations restent lisibles.',
